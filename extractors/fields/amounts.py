@@ -1,0 +1,317 @@
+"""Amounts: the total a customer claims or a document asks for, and its currency.
+
+Every number printed with a currency, or after a total label, is a money
+candidate. The label nearest before it on its line (or on the line above, for a
+value alone on its line, as PDF tables print them) says what it is: a total
+("Total TTC", "net à payer", "amount due"), an amount claimed in a mail ("je
+vous réclame", "the repair cost"), or a figure that is not the total (HT, TVA,
+subtotal, unit price, deductible).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from babel.numbers import get_currency_name, get_currency_symbol
+
+from extractors.fields.base import is_attachment, make_field, reads_text
+from extractors.fields.dates import find_dates
+from extractors.fields.text import Cue, CueMatcher, LineIndex, Spans, fold, sentence_start
+from rpa.config import ParsingSettings
+from rpa.models import Field, TextSource
+
+__all__ = ["AmountFinder", "Money", "currency_code", "find_money", "parse_amount"]
+
+# ISO codes recognised when printed in capitals next to a number. Not every ISO 4217
+# code: PEN, GEL, TOP, ALL and BOB are also words printed in capitals on receipts.
+_ISO_CODES = (
+    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "HKD", "SGD", "INR", "ZAR",
+    "SEK", "NOK", "DKK", "ISK", "PLN", "CZK", "HUF", "RON", "BGN", "MAD", "TND", "DZD", "XOF",
+    "XAF", "XPF", "BRL", "MXN", "MYR",
+)
+# First wins: "$" is USD. ms_MY gives "RM", printed on Malaysian receipts of the SROIE set.
+_SYMBOL_LOCALES = ("en_US", "en_GB", "fr_FR", "fr_CH", "de_CH", "en_CA", "en_AU", "ms_MY")
+_NAME_LOCALES = ("fr", "en")
+# Everyday words for a currency that are not CLDR display names.
+_EVERYDAY_NAMES = {"dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP"}
+
+
+@cache
+def _markers() -> dict[str, str]:
+    """Printed currency marker (symbol, code, or lower-case name) -> ISO code."""
+    markers = {code: code for code in _ISO_CODES}
+    for locale in _SYMBOL_LOCALES:
+        for code in _ISO_CODES:
+            symbol = get_currency_symbol(code, locale=locale)
+            if symbol != code and not any(char.isspace() for char in symbol):
+                markers.setdefault(symbol, code)
+    for locale in _NAME_LOCALES:
+        for code in _ISO_CODES:
+            for count in (1, 2):
+                markers.setdefault(get_currency_name(code, count=count, locale=locale).lower(), code)
+    for name, code in _EVERYDAY_NAMES.items():
+        markers.setdefault(name, code)
+    return markers
+
+
+def _marker_pattern() -> str:
+    symbols, codes, names = [], [], []
+    for marker in sorted(_markers(), key=len, reverse=True):
+        if marker in _ISO_CODES:
+            codes.append(marker)
+        elif marker[0].isalpha() and marker.lower() == marker:
+            names.append(re.escape(marker).replace(r"\ ", r"\s+"))
+        else:
+            symbols.append(re.escape(marker))
+    # Codes must be capitals ("EUR", not the "eur" in "leur"); names may be any case.
+    return rf"(?:{'|'.join(symbols)}|(?-i:(?:{'|'.join(codes)})(?![A-Za-z]))|(?:{'|'.join(names)})(?![a-z]))"
+
+
+_SPACE = "[ \u00a0\u202f]"
+_NUMBER = (
+    r"(?<![\d.,])(?P<number>(?:\d{1,3}(?P<sep>[ \u00a0\u202f.,'’])\d{3}(?:(?P=sep)\d{3}){0,4}|\d{1,12})"
+    r"(?P<cents>[.,]\d{1,2})?)(?![\d]|[.,]\d|\s?%)"
+)
+_NUMBER_RE = re.compile(_NUMBER)
+# Found around a number rather than in one pattern with it: scanning a text for
+# numbers first is several times faster than trying every currency everywhere.
+_MARKER_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?\Z", re.IGNORECASE)
+_MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
+_MARKER_REACH = 30  # longer than any currency name
+
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    amount: Decimal
+    currency: str | None  # ISO code, when printed next to the number
+    has_cents: bool
+
+
+def currency_code(marker: str) -> str | None:
+    """ISO code of a printed currency marker: "€" -> "EUR", "euros" -> "EUR", "£" -> "GBP"."""
+    markers = _markers()
+    return markers.get(marker.strip()) or markers.get(" ".join(marker.lower().split()))
+
+
+def _decimal(number: str, thousands: str | None) -> Decimal:
+    if thousands:
+        number = number.replace(thousands, "")
+    return Decimal(number.replace(",", ".")).quantize(Decimal("0.01"))
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether a number is a piece of something else: "FA-2025-0193", "CS00012693", "10h30"."""
+    before = text[start - 1] if start else " "
+    after = text[end : end + 2]
+    return (
+        before.isalpha() or before in "-/_"
+        or after[:1].isalpha() or after[:1] == "_"
+        or (after[:1] in "-/" and after[1:2].isdigit())
+    )
+
+
+def _marker_before(text: str, start: int) -> re.Match[str] | None:
+    # Markers end with a letter or a symbol ("EUR", "€", "US$"); most numbers follow neither.
+    previous = text[max(0, start - 2) : start].rstrip(" \u00a0\u202f")[-1:]
+    if not previous or (previous.isascii() and not previous.isalpha() and previous != "$"):
+        return None
+    return _MARKER_BEFORE.search(text[max(0, start - _MARKER_REACH) : start])
+
+
+def find_money(text: str) -> Iterable[Money]:
+    """Every number in `text` that could be money, with the currency printed beside it."""
+    for match in _NUMBER_RE.finditer(text):
+        start, end = match.span()
+        before = _marker_before(text, start)
+        after = None if before else _MARKER_AFTER.match(text, end)
+        if not (before or after) and _glued(text, start, end):
+            continue
+        marker = before or after
+        yield Money(
+            start=start - len(before.group(0)) if before else start,
+            end=after.end() if after else end,
+            amount=_decimal(match.group("number"), match.group("sep")),
+            currency=currency_code(marker.group("marker")) if marker else None,
+            has_cents=match.group("cents") is not None,
+        )
+
+
+def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
+    """The first amount written in `text` and its ISO currency if printed:
+    "1 842,50 €" -> (Decimal("1842.50"), "EUR"); "1842,5" -> (Decimal("1842.50"), None)."""
+    money = next(iter(find_money(text)), None)
+    return None if money is None else (money.amount, money.currency)
+
+
+_CUES = CueMatcher(
+    {
+        "grand_total": [
+            "total ttc", "total t.t.c", "ttc", "total a payer", "net a payer", "reste a payer",
+            "montant total", "montant ttc", "montant reclame", "montant du", "somme due", "total due",
+            "amount due", "grand total", "balance due", "total amount", "amount payable",
+            "total payable", "total general", "solde du", "total net", "net total",
+            "total to pay", "total a regler", "somme a payer", "somme a regler", "net a regler",
+            "toutes taxes comprises",
+        ],
+        "total": ["total", "a payer", "net"],
+        "claim": [
+            "reclam*", "montant", "s'eleve*", "s'elevant", "cout*", "cost*", "devis", "quote*",
+            "facture de", "facture d'un montant", "invoice for", "invoice of", "rembours*", "refund*",
+            "reimburs*", "indemni*", "j'ai paye", "j'ai regle", "nous avons paye", "i paid", "we paid",
+            "repar*", "repair*", "valeur", "value", "estim*", "amount", "sum of", "somme de", "total of",
+            "prix", "price", "frais", "expenses", "claiming", "claim for",
+        ],
+        # A tax line is not the total, unless the tax is said to be included ("incl. VAT").
+        "tax": ["tva", "vat", "tax*", "taxe*", "gst", "sst", "mwst", "btw"],
+        "inclusive": ["incl*", "inclusive of", "including", "compris*", "inclus*", "y compris"],
+        "not_total": [
+            "non inclus*", "non compris*", "not included", "ht", "h.t", "hors tax*", "total ht", "montant ht",
+            "sous-total", "subtotal", "sub-total", "remise", "discount", "rabais", "acompte",
+            "deposit", "deja paye", "already paid", "franchise", "deductible", "excess",
+            "prix unitaire", "unit price", "p.u", "pu ht", "qty", "quantite", "frais de port",
+            "shipping", "cotisation", "prime", "premium", "mensualit*", "monthly", "cash",
+            "especes", "rendu", "change", "tendered", "rounding", "arrondi", "plafond", "ceiling",
+            "limit*", "capital", "excl*", "hors",
+        ],
+    }
+)
+_AFTER_NET = re.compile(r"[ \t]*(?:ht|h\.t\.?|hors[ \-]tax\w*|excl\w*|net of tax)(?![a-z])")
+_AFTER_GROSS = re.compile(r"[ \t]*(?:ttc|t\.t\.c\.?|incl\w*[ \t]+(?:vat|tax\w*))(?![a-z])")
+# What may stand between an amount and the words that follow it: "150 € de franchise",
+# "£100 excess", "£1,450 for the repairs".
+_RIGHT_AFTER = re.compile(r"[\s(]*(?:(?:de|d'|du|des|of|en|as|in|for|pour)\s*)?(?:(?:the|la|le|les|l')\s*)?")
+
+_AFTER_WORD = re.compile(r"[a-z)][\s:=.\-]*\Z")  # "Net à payer : 75", not "12 75"
+_SENTENCE_REACH = 160  # how far back a label may sit in a sentence
+_AFTER_REACH = 25
+_CONFIDENCE = {"grand_total": 0.95, "total": 0.85, "claim": 0.8, "gross": 0.8, "claim_after": 0.7}
+DOCUMENT_LARGEST = 0.45  # the largest sum on a document with no total label at all
+LARGEST_BONUS = 0.02  # of several totals, the grand total is the largest
+PRINTED_ELSEWHERE = 0.8  # currency printed elsewhere on the page, not beside the total
+DEFAULT_CURRENCY = 0.3
+
+
+@dataclass(frozen=True)
+class _Label:
+    kind: str | None  # a `_CONFIDENCE` key, "not_total", or None when no words say
+    adjacent: bool  # no other number between the label and the amount ("Total : 75")
+
+
+def _label(folded: str, lines: LineIndex, money: Money, line_amounts: int, document: bool) -> _Label:
+    """What the words around an amount make of it.
+
+    A document is read line by line (a label and its value share a line, or the
+    value sits alone under it); a mail is read by sentence, its lines wrap anywhere.
+    """
+    line_start, line_end = lines.span(money.start)
+    window_start = sentence_start(folded, money.start, _SENTENCE_REACH)
+    if document:
+        window_start = max(line_start, window_start)
+    if document and line_amounts == 1 and not folded[line_start : money.start].strip(" \t:€$£"):
+        window_start = folded.rfind("\n", 0, max(0, line_start - 1)) + 1  # label on the line above
+    cues = list(_CUES.finditer(folded, window_start, money.start))
+    kind = _kind_of(cues)
+    adjacent = bool(cues) and not any(char.isdigit() for char in folded[cues[-1].end : money.start])
+    after = folded[money.end : line_end]
+    following = _cue_right_after(folded, money.end, line_end)
+    if _AFTER_NET.match(after) or following in ("not_total", "tax"):
+        return _Label("not_total", adjacent)
+    if _AFTER_GROSS.match(after) and kind in (None, "claim"):
+        return _Label("gross", adjacent)
+    if kind is None and following == "claim":
+        return _Label("claim_after", adjacent)
+    return _Label(kind, adjacent)
+
+
+def _kind_of(cues: list[Cue]) -> str | None:
+    """The kind of the nearest cue, reading "TVA incluse" and "incl. VAT" as a grand total."""
+    kinds = [cue.kind for cue in cues[-2:]]
+    if sorted(kinds) == ["inclusive", "tax"]:
+        return "grand_total"
+    kinds = [cue.kind for cue in cues if cue.kind != "inclusive"]
+    if not kinds:
+        return None
+    return "not_total" if kinds[-1] == "tax" else kinds[-1]
+
+
+def _cue_right_after(folded: str, end: int, line_end: int) -> str | None:
+    """The kind of the words right after an amount, if they are about it."""
+    following = next(_CUES.finditer(folded, end, min(line_end, end + _AFTER_REACH)), None)
+    if following is None or _RIGHT_AFTER.fullmatch(folded, end, following.start) is None:
+        return None
+    return following.kind
+
+
+class AmountFinder:
+    """`total_amount` ("1842.50") and `currency` (ISO code)."""
+
+    names = ("total_amount", "currency")
+
+    def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
+        if not reads_text(source.source):
+            return []
+        text, folded = source.text, fold(source.text)
+        dates = Spans((found.start, found.end) for found in find_dates(folded, settings.day_first))
+        found = [money for money in find_money(text) if not dates.overlaps(money.start, money.end)]
+        totals = _favour_largest(_totals(folded, found, is_attachment(source.source)))
+        printed = {money.currency for money in found if money.currency}
+        fields: list[Field] = []
+        for money, confidence in totals:
+            raw = text[money.start : money.end]
+            fields.append(make_field("total_amount", f"{money.amount}", raw, confidence, source))
+            code, currency_confidence = _currency_of(money, confidence, printed, settings)
+            fields.append(make_field("currency", code, raw, currency_confidence, source))
+        return fields
+
+
+def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money, float]]:
+    """The amounts that may be the total, with their confidence."""
+    lines = LineIndex(folded)
+    per_line = Counter(lines.span(money.start)[0] for money in found)
+    totals = []
+    for money in found:
+        # A bare integer is money only right after a grand-total label ("Net à payer : 75").
+        bare = not (money.currency or money.has_cents)
+        after_word = _AFTER_WORD.search(folded, max(0, money.start - 9), money.start)
+        if not money.amount or (bare and not after_word):
+            continue
+        label = _label(folded, lines, money, per_line[lines.span(money.start)[0]], document)
+        if label.kind not in _CONFIDENCE or (bare and (label.kind != "grand_total" or not label.adjacent)):
+            continue
+        totals.append((money, _CONFIDENCE[label.kind]))
+    if not totals and document:
+        priced = [
+            money for money in found
+            if money.currency and money.amount and _label(folded, lines, money, 0, document).kind is None
+        ]
+        totals = [(max(priced, key=lambda money: money.amount), DOCUMENT_LARGEST)] if priced else []
+    return totals
+
+
+def _favour_largest(totals: list[tuple[Money, float]]) -> list[tuple[Money, float]]:
+    """Of several totals with the same label strength, lift the largest a little."""
+    favoured = list(totals)
+    for level in {confidence for _, confidence in totals if confidence >= _CONFIDENCE["total"]}:
+        same = [i for i, (_, confidence) in enumerate(totals) if confidence == level]
+        if len(same) > 1:
+            top = max(same, key=lambda i: totals[i][0].amount)
+            favoured[top] = (totals[top][0], level + LARGEST_BONUS)
+    return favoured
+
+
+def _currency_of(
+    money: Money, confidence: float, printed: set[str], settings: ParsingSettings
+) -> tuple[str, float]:
+    if money.currency:
+        return money.currency, confidence
+    if len(printed) == 1:
+        return next(iter(printed)), confidence * PRINTED_ELSEWHERE
+    return settings.default_currency, DEFAULT_CURRENCY

@@ -1,0 +1,123 @@
+"""How to reach the customer: e-mail addresses and phone numbers written in the text.
+
+Phones are found by libphonenumber's own matcher with leniency VALID: it knows
+every country's numbering plan, so a SIRET, an IBAN or a policy number is not
+a phone unless its digits are a number someone could dial.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import phonenumbers
+from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
+
+from extractors.fields.base import MAIL_KINDS, make_field, reads_text, source_kind
+from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, header_line_spans, line_span
+from rpa.config import ParsingSettings
+from rpa.models import Field, TextSource
+
+__all__ = ["EmailFinder", "PhoneFinder", "normalise_email", "normalise_phone"]
+
+_EMAIL = re.compile(
+    r"(?<![\w.+\-])[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
+    r"(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,24}(?![\w\-])",
+    re.IGNORECASE,
+)
+# Machines, not people: a reply to them goes nowhere.
+_MACHINE_MAILBOX = re.compile(
+    r"^(?:no[\-_.]?reply|do[\-_.]?not[\-_.]?reply|ne[\-_.]?pas[\-_.]?repondre|mailer-daemon|postmaster"
+    r"|bounces?)(?:[+\-_.].*)?@"
+)
+_EMAIL_LABEL = re.compile(r"(?:e-?mail|courriel|mail|adresse electronique)\s*:?\s*$")
+
+_LABEL_REACH = 30  # how far before an address or a number its "E-mail :" or "Tél :" may sit
+
+LABELLED = 0.95  # "E-mail : jean@x.fr", "Tél : 06 12 34 56 78"
+WRITTEN = 0.85  # an address in running text
+PHONE_LABELLED = 0.9
+PHONE_WRITTEN = 0.75
+
+
+def normalise_email(text: str) -> str | None:
+    """The address written in `text`, lower-cased; None if there is none."""
+    match = _EMAIL.search(text)
+    return match.group(0).lower() if match else None
+
+
+def normalise_phone(text: str, region: str = "FR") -> str | None:
+    """A valid phone number in E.164 form ("+33612345678"); national numbers are read
+    as numbers of `region`. None for anything that is not a valid number."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+class EmailFinder:
+    """`email`: addresses written in the text (not the mail's own headers)."""
+
+    names = ("email",)
+
+    def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
+        kind = source_kind(source.source)
+        if not reads_text(source.source):
+            return
+        folded = fold(source.text)
+        envelope = Spans(header_line_spans(folded) if kind in MAIL_KINDS else ())
+        for match in _EMAIL.finditer(source.text):
+            address = match.group(0).lower()
+            if _MACHINE_MAILBOX.match(address) or envelope.overlaps(match.start(), match.end()):
+                continue
+            line_start = line_span(folded, match.start(), _LABEL_REACH)[0]
+            labelled = _EMAIL_LABEL.search(folded, line_start, match.start()) is not None
+            yield make_field("email", address, match.group(0), LABELLED if labelled else WRITTEN, source)
+
+
+_PHONE_CUES = CueMatcher(
+    {
+        "phone": [
+            "tel", "telephone", "phone", "mobile", "portable", "port", "gsm", "mob", "cell*",
+            "fixe", "joignable", "joindre", "reach me", "call me", "appeler", "rappeler",
+        ],
+        "fax": ["fax", "telecopie"],
+    }
+)
+
+
+class PhoneFinder:
+    """`phone`: valid numbers in E.164 form; fax numbers are not how to reach a customer."""
+
+    names = ("phone",)
+
+    def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
+        kind = source_kind(source.source)
+        if not reads_text(source.source):
+            return
+        text, folded = source.text, fold(source.text)
+        envelope = Spans(header_line_spans(folded) if kind in MAIL_KINDS else ())
+        ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
+        matcher = PhoneNumberMatcher(text, settings.default_region, leniency=Leniency.VALID)
+        for match in matcher:
+            start, end = match.start, match.end
+            if envelope.overlaps(start, end) or ibans.overlaps(start, end) or _inside_token(text, start, end):
+                continue
+            line_start = line_span(text, start, _LABEL_REACH)[0]
+            cues = list(_PHONE_CUES.finditer(folded, line_start, start))
+            label = cues[-1].kind if cues else None
+            if label == "fax":
+                continue
+            value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+            confidence = PHONE_LABELLED if label == "phone" else PHONE_WRITTEN
+            yield make_field("phone", value, match.raw_string, confidence, source)
+
+
+def _inside_token(text: str, start: int, end: int) -> bool:
+    """Digits glued to letters or dashes are part of a reference ("AUT-0612345678")."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return before.isalnum() or before in "-/_" or after.isalnum() or after in "-/_"

@@ -1,0 +1,160 @@
+"""The customer's name: from the From display name, or from under a closing formula.
+
+Display names are often not people ("Service client", "Garage Martin SARL",
+"noreply"); names are recognised by their shape (two to five capitalised words
+of letters) and by the absence of words that name a company or a role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from extractors.fields.base import make_field, source_kind
+from extractors.fields.text import fold
+from rpa.config import ParsingSettings
+from rpa.models import Field, TextSource
+
+__all__ = ["CustomerNameFinder", "normalise_person_name"]
+
+_TITLE = re.compile(
+    r"^(?:(?:m|mr|mrs|ms|mme|mmes|mlle|melle|dr|pr|me|monsieur|madame|mademoiselle|miss|sir|docteur"
+    r"|maitre|professeur)\.?\s+)+",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?$")
+_PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del", "dos", "das"})
+# Words that make a display name a company, a department or a machine.
+_NOT_PERSON = frozenset(
+    """
+    service services client clients clientele customer customers support team equipe contact info infos
+    information admin administrateur administrator noreply no-reply reply newsletter notification
+    notifications garage assurance assurances insurance mutuelle agence agency cabinet societe company
+    groupe group sinistre sinistres claims claim comptabilite accounting billing facturation sales ventes
+    commercial direction secretariat accueil reception marketing bureau office banque bank boutique shop
+    store magasin hotel restaurant expert expertise gestion gestionnaire conseiller conseillere
+    departement department desk helpdesk hotline mairie association fondation foundation centre center
+    ecole school universite university pharmacie clinique hopital hospital laboratoire transport travaux
+    immobilier syndic notaire plomberie electricite auto automobile carrosserie depannage france
+    international solutions consulting conseil partners associes holding industries technologies digital
+    systems system staff mailer daemon postmaster webmaster robot bot alert alerts alerte facture invoice
+    compte account online paiement payment orders commande livraison delivery securite security rh hr
+    envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
+    fax adresse address email e-mail courriel the
+    sarl sas sasu sa eurl sci snc scp selarl ltd llc llp plc gmbh ag inc corp co bv nv spa srl sl limited
+    corporation incorporated cie
+    """.split()
+)
+# A name does not start with an article or a possessive ("La Mutuelle Imaginaire", "Votre conseiller").
+_NOT_FIRST = frozenset("le la les l' un une the a an votre notre your our mon ma mes my".split())
+_MAX_WORDS = 5
+
+SIGNED = 0.85  # the name under "Cordialement," in the signature
+SIGNED_IN_BODY = 0.8  # the same, when the closing is still in the body
+DISPLAY_NAME = 0.8  # the From display name
+SIGNATURE_TOP = 0.7  # the first line of a signature that has no closing
+
+
+def _capitalise(word: str) -> str:
+    return re.sub(r"[^\W\d_]+", lambda part: part.group(0).capitalize(), word.lower())
+
+
+def _case_words(words: list[str]) -> list[str]:
+    cased = []
+    for index, word in enumerate(words):
+        if 0 < index < len(words) - 1 and word.lower() in _PARTICLES:
+            cased.append(word.lower())
+        elif (word.isupper() and len(word.strip(".")) > 1) or word.islower():
+            cased.append(_capitalise(word))
+        else:
+            cased.append(word)
+    return cased
+
+
+def _surname_last(words: list[str]) -> list[str]:
+    """French forms put the surname first in capitals: "DUPONT Jean" -> "Jean DUPONT"."""
+    shouted = 0
+    while shouted < len(words) and words[shouted].isupper() and len(words[shouted]) > 1:
+        shouted += 1
+    if 0 < shouted < len(words) and all(not word.isupper() for word in words[shouted:]):
+        return words[shouted:] + words[:shouted]
+    return words
+
+
+def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None:
+    """A person's name as "Jean Dupont", or None when `text` is not one.
+
+    Titles are dropped, "Dupont, Jean" and "DUPONT Jean" are put in the usual
+    order, words written in capitals (or all lower-case) are capitalised. With
+    `strict_case`, every word must already start with a capital, as names do in
+    running text (so "envoyé de mon iPhone" is not a name).
+    """
+    text = re.sub(r"\([^)]*\)", " ", text).strip().strip("\"'").strip()
+    if "," in text:
+        surname, _, given = (part.strip() for part in text.partition(","))
+        if "," in given or len(given.split()) != 1:
+            return None
+        text = f"{given} {surname}"
+    text = _TITLE.sub("", text)
+    words = text.split()
+    if not 2 <= len(words) <= _MAX_WORDS or not all(_WORD.match(word) for word in words):
+        return None
+    if any(fold(word).strip(".") in _NOT_PERSON for word in words) or fold(words[0]) in _NOT_FIRST:
+        return None
+    if strict_case and not all(word[0].isupper() or word.lower() in _PARTICLES for word in words):
+        return None
+    return " ".join(_case_words(_surname_last(words)))
+
+
+_CLOSING = re.compile(
+    r"(?<![a-z])(?:(?:bien|tres|tres bien) )?(?:cordialement|cordiales salutations|sinceres salutations"
+    r"|salutations(?: distinguees| respectueuses)?|meilleures salutations|bien a vous|a bientot"
+    r"|respectueusement|(?:best|kind|warm|warmest|many) (?:regards|wishes|thanks)|regards|sincerely"
+    r"|yours (?:sincerely|faithfully|truly)|thanks(?: again)?|thank you|merci(?: d'avance| par avance"
+    r"| beaucoup)?|bonne (?:journee|soiree))[ \t]*[,.!]*[ \t]*(?P<rest>[^\n]*)$",
+    re.MULTILINE,
+)
+
+
+def _names_after_closings(text: str) -> Iterator[str]:
+    """The line under each closing formula (or its end, "Cordialement, Jean Dupont")."""
+    folded = fold(text)
+    for match in _CLOSING.finditer(folded):
+        rest = text[match.start("rest") : match.end("rest")].strip()
+        if rest:
+            yield rest
+            continue
+        following = text[match.end() :].lstrip()
+        yield following.split("\n", 1)[0].strip()
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip() not in ("", "--", "-- ", "__")]
+    return lines[0] if lines else ""
+
+
+class CustomerNameFinder:
+    """`customer_name` from the From display name, the signature or a closing in the body."""
+
+    names = ("customer_name",)
+
+    def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
+        kind = source_kind(source.source)
+        if kind == "sender":
+            return _fields([source.text], DISPLAY_NAME, source, strict_case=False)
+        if kind not in ("signature", "body"):
+            return []
+        signed = SIGNED if kind == "signature" else SIGNED_IN_BODY
+        fields = _fields(_names_after_closings(source.text), signed, source, strict_case=True)
+        if kind == "signature" and not fields:
+            fields = _fields([_first_line(source.text)], SIGNATURE_TOP, source, strict_case=True)
+        return fields
+
+
+def _fields(lines: Iterable[str], confidence: float, source: TextSource, *, strict_case: bool) -> list[Field]:
+    fields = []
+    for line in lines:
+        name = normalise_person_name(line, strict_case=strict_case)
+        if name is not None:
+            fields.append(make_field("customer_name", name, line, confidence, source))
+    return fields

@@ -1,0 +1,435 @@
+"""Raw mail bytes to a `Message`, whatever state the mail is in.
+
+Mail in the wild is often broken: headers that do not parse, charsets that are wrong or
+unknown, base64 cut short, boundaries that never come. None of that may stop a batch:
+`parse_message` reads what it can, falls back where it must (the declared charset, then
+UTF-8, then charset_normalizer's best guess, then UTF-8 with replacement characters),
+and says what it did in `Message.errors`, one short sentence each.
+
+The body is the text/plain part (an HTML-only mail is turned into text); every other
+leaf part is an attachment, kept in memory within the size limits of `LimitSettings`
+(one budget for a mail and the mails forwarded inside it). A forwarded mail, attached
+(message/rfc822) or pasted in the text ("---------- Forwarded message ---------"), becomes
+a `Message` in `forwarded`: its sender is the customer (see `Message.customer`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import mimetypes
+import re
+from datetime import UTC, datetime
+from email import errors as email_errors
+from email import policy
+from email.header import decode_header
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from charset_normalizer import from_bytes
+
+from extractors.html import declared_charset, html_to_text, referenced_content_ids
+from extractors.quotes import MAX_FORWARD_DEPTH, fill_reply_parts
+from rpa.config import LimitSettings
+from rpa.models import Address, Attachment, AttachmentStatus, Message
+
+__all__ = ["MAX_PARTS", "parse_message", "message_from_document"]
+
+MAX_PARTS = 1000  # per mail; more is a broken or hostile mail, not a customer's
+_MB = 1024 * 1024
+_FORWARD_TYPES = ("message/rfc822", "message/global")
+_BODY_TYPES = ("text/plain", "text/html")
+# What the standard library raises on header syntax it cannot make sense of.
+_HEADER_ERRORS = (email_errors.MessageError, ValueError, LookupError, IndexError, TypeError, AttributeError)
+# Mail clients mean Windows-1252 when they write ISO-8859-1 (as browsers do, per WHATWG).
+_CHARSET_ALIASES = {"ks_c_5601-1987": "cp949", "x-sjis": "shift_jis", "iso-8859-8-i": "iso-8859-8",
+                    "unicode-1-1-utf-7": "utf-7", "x-unicode20utf8": "utf-8", "iso8859-1": "cp1252"}
+_PREFERRED_GUESSES = ("utf_8", "cp1252")  # what French and English mail is really written in
+_CHAOS_MARGIN = 0.1
+_DEFECT_SENTENCES = {
+    "StartBoundaryNotFoundDefect": "the multipart boundary never appears; the part was read as one text",
+    "CloseBoundaryNotFoundDefect": "the closing multipart boundary is missing",
+    "MultipartInvariantViolationDefect":
+        "the multipart boundary never appears; the part was read as one text",
+    "NoBoundaryInMultipartDefect": "a multipart part has no boundary; it was read as one text",
+    "FirstHeaderLineIsContinuationDefect": "the first header line is a continuation line",
+    "MisplacedEnvelopeHeaderDefect": "a 'From ' envelope line appears among the headers",
+    "MissingHeaderBodySeparatorDefect": "a header line is malformed, so the body may start early",
+    "InvalidMultipartContentTransferEncodingDefect": "a multipart part has an invalid transfer encoding",
+    "InvalidBase64PaddingDefect": "broken base64 (bad padding), decoded as far as possible",
+    "InvalidBase64CharactersDefect": "broken base64 (invalid characters skipped)",
+    "InvalidBase64LengthDefect": "broken base64 (cut short), decoded as far as possible",
+    "InvalidDateDefect": "the date is not valid",
+    "NonPrintableDefect": "non-printable characters",
+    "UndecodableBytesDefect": "undecodable bytes",
+}
+_IGNORED_DEFECTS = {"ObsoleteHeaderDefect", "HeaderMissingRequiredValue"}  # legal-but-old syntax, empty Cc:
+
+
+def parse_message(data: bytes, *, source: str, limits: LimitSettings) -> Message:
+    """Read one RFC 5322 mail. Never raises: what went wrong is in `Message.errors`."""
+    return _parse(data, source, _Budget(limits), depth=0)
+
+
+def message_from_document(source: str, filename: str, data: bytes, *, limits: LimitSettings) -> Message:
+    """A standalone document (PDF, scan) as a message with no sender and one attachment."""
+    attachment = _Budget(limits).attachment(filename, _document_type(filename, data), data)
+    return Message(
+        source=source, message_id=None, subject=filename, sender=None, attachments=[attachment],
+        content_hash=hashlib.sha256(data).hexdigest(), raw=data,
+    )
+
+
+class _Budget:
+    """The attachment bytes kept for one mail, the mails forwarded in it included."""
+
+    def __init__(self, limits: LimitSettings) -> None:
+        self.limits = limits
+        self.used = 0
+
+    def attachment(self, filename: str, content_type: str, data: bytes, *, inline: bool = False
+                   ) -> Attachment:
+        size = len(data)
+        reason = None
+        if size > self.limits.max_attachment_mb * _MB:
+            reason = f"attachment is {size / _MB:.1f} MB, over the {self.limits.max_attachment_mb:g} MB limit"
+        elif self.used + size > self.limits.max_message_mb * _MB:
+            reason = (f"attachment is {size / _MB:.1f} MB and the mail's attachments already take "
+                      f"{self.used / _MB:.1f} MB, over the {self.limits.max_message_mb:g} MB "
+                      "per-message limit")
+        if reason:
+            return Attachment(filename, content_type, size, AttachmentStatus.SKIPPED, reason, inline=inline)
+        self.used += size
+        return Attachment(filename, content_type, size, inline=inline, data=data)
+
+
+def _parse(
+    data: bytes, source: str, budget: _Budget, depth: int, mail: EmailMessage | None = None
+) -> Message:
+    """`mail` is `data` already parsed (a forwarded mail inside its parent), if it is."""
+    try:
+        if mail is None:
+            mail = BytesParser(policy=policy.default).parsebytes(data)
+        return _MailReader(mail, source, budget, depth).message(data)
+    except Exception as exc:  # noqa: BLE001
+        # The one boundary of this module. The standard library still has corners that
+        # raise on hostile input (deep nesting, odd syntax); such a mail is recorded with
+        # the reason, never allowed to stop the batch it is in.
+        return Message(
+            source=source, message_id=None, subject="", sender=None,
+            body=data.decode("utf-8", errors="replace"),
+            errors=[f"the mail could not be parsed ({type(exc).__name__}: {exc}); its raw text is the body"],
+            content_hash=hashlib.sha256(data).hexdigest(), raw=data,
+        )
+
+
+class _MailReader:
+    """Reads one parsed mail: headers, body, attachments, forwarded mails, errors."""
+
+    def __init__(self, mail: EmailMessage, source: str, budget: _Budget, depth: int) -> None:
+        self.mail, self.source, self.budget, self.depth = mail, source, budget, depth
+        self.errors: list[str] = []
+        self.parsed: dict[str, object] = {}  # lower-case name -> header object (first occurrence)
+        self.plain: list[str] = []
+        self.html: list[str] = []
+        self.attachments: list[Attachment] = []
+        self.forwarded: list[Message] = []
+        self.unnamed = 0
+        self.parts = 0
+        self.shown_ids: set[str] = set()  # Content-IDs that HTML bodies show inline
+        self.attachment_ids: list[tuple[Attachment, str]] = []
+
+    def message(self, data: bytes) -> Message:
+        headers = self._read_headers()
+        self._walk(self.mail, body=True)
+        for attachment, content_id in self.attachment_ids:
+            attachment.inline = attachment.inline or content_id in self.shown_ids
+        has_plain = any(text.strip() for text in self.plain)
+        body = "\n\n".join(self.plain if has_plain else self.html).strip("\n")
+        message = Message(
+            source=self.source, message_id=_message_id(headers.get("message-id")),
+            subject=" ".join(headers.get("subject", "").split()),
+            sender=next(iter(self._addresses("from") or self._addresses("sender")), None),
+            to=self._addresses("to"), cc=self._addresses("cc"), date=self._date(headers.get("date")),
+            headers=headers, body=body, html_only=bool(self.html) and not has_plain,
+            in_reply_to=_message_id(headers.get("in-reply-to")),
+            references=_references(headers.get("references", "")),
+            attachments=self.attachments, forwarded=self.forwarded, errors=self.errors,
+            content_hash=hashlib.sha256(data).hexdigest(), raw=data,
+        )
+        fill_reply_parts(message, depth=self.depth)
+        message.errors = list(dict.fromkeys(message.errors))
+        return message
+
+    # -- headers ---------------------------------------------------------------------------
+
+    def _read_headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        for name, raw in self.mail.raw_items():
+            key = name.lower()
+            if key in headers:
+                continue
+            raw = re.sub(r"\r?\n", "", _rescue_8bit(raw, f"the {name} header", self.errors))
+            try:
+                header = self.mail.policy.header_factory(name, raw)
+                text = str(header)
+            except _HEADER_ERRORS:
+                self.errors.append(f"the {name} header could not be parsed; its words were read one by one")
+                headers[key] = " ".join(_decode_words(raw).split())
+                continue
+            self.parsed[key] = header
+            self._note_defects(getattr(header, "defects", ()), f"the {name} header")
+            headers[key] = " ".join(text.split())
+        return headers
+
+    def _addresses(self, key: str) -> list[Address]:
+        header = self.parsed.get(key)
+        try:
+            found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+        except _HEADER_ERRORS:
+            found = getaddresses([str(header)])
+        return [Address(" ".join((name or "").split()), email) for name, email in found
+                if email and email != "<>"]
+
+    def _date(self, text: str | None) -> datetime | None:
+        value = getattr(self.parsed.get("date"), "datetime", None)
+        if value is None and text and "date" not in self.parsed:  # else its defect says it already
+            try:
+                value = parsedate_to_datetime(text)
+            except (ValueError, TypeError, IndexError):
+                self.errors.append(f"the Date header {text!r} is not a date we can read")
+                return None
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # "-0000": the zone is unknown, UTC is the convention
+        return value
+
+    # -- parts -----------------------------------------------------------------------------
+
+    def _walk(self, part: EmailMessage, *, body: bool) -> None:
+        """Sort the leaves of `part` into body text and attachments; `body` is False inside
+        the alternatives of a multipart/alternative we did not choose."""
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            self.errors.append(f"the mail has more than {MAX_PARTS} MIME parts; the rest were not read")
+            return
+        content_type = part.get_content_type()  # parsed anew on each call: asked once
+        if content_type in _FORWARD_TYPES:
+            self._add_forwarded(part)
+        elif part.is_multipart() and content_type.startswith("message/"):
+            self._add_attachment(part, content_type)  # delivery-status, disposition-notification
+        elif part.is_multipart():
+            children = part.get_payload()
+            chosen = _chosen_alternative(children) if content_type == "multipart/alternative" else None
+            for child in children:
+                self._walk(child, body=body and (chosen is None or child is chosen))
+        elif self._is_body(part, content_type):
+            self._add_body(part, content_type, body=body)
+        else:
+            self._add_attachment(part, content_type)
+        self._note_defects(part.defects, f"the {content_type} part")
+
+    def _is_body(self, part: EmailMessage, content_type: str) -> bool:
+        if content_type.startswith("multipart/"):
+            return True  # a multipart whose boundary never came: its text is all we have
+        if content_type not in _BODY_TYPES or part.get_content_disposition() == "attachment":
+            return False
+        # A single-part mail is its own body even when its sender gave it a file name.
+        return part is self.mail or not _filename(part, self.errors)
+
+    def _add_body(self, part: EmailMessage, content_type: str, *, body: bool) -> None:
+        """Body text; an alternative we did not choose is only searched for inline images."""
+        data = _payload(part)
+        if content_type == "text/html":
+            self.shown_ids |= referenced_content_ids(data.decode("latin-1"))
+        if not body:
+            return
+        if content_type == "text/html":
+            text, problem = _decode(data, _content_charset(part) or declared_charset(data))
+            self.html.append(html_to_text(text))
+        else:
+            text, problem = _decode(data, _content_charset(part))
+            self.plain.append(text.replace("\r\n", "\n"))
+        if problem:
+            self.errors.append(f"the {content_type} body: {problem}")
+
+    def _add_attachment(self, part: EmailMessage, content_type: str) -> None:
+        data = _payload(part)
+        name = _filename(part, self.errors)
+        if not name:
+            self.unnamed += 1
+            name = f"attachment-{self.unnamed}{_extension(content_type)}"
+        inline = part.get_content_disposition() == "inline" and content_type.startswith("image/")
+        attachment = self.budget.attachment(name, content_type, data, inline=inline)
+        self.attachments.append(attachment)
+        content_id = (part.get("content-id") or "").strip().strip("<>").lower()
+        if content_id:
+            self.attachment_ids.append((attachment, content_id))
+
+    def _add_forwarded(self, part: EmailMessage) -> None:
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        data = _payload(part)
+        number = len(self.forwarded) + 1
+        if inner is not None and not data:
+            self.errors.append(f"forwarded mail {number} cannot be written back as bytes; its hash is empty")
+        if self.depth >= MAX_FORWARD_DEPTH:
+            self.errors.append(
+                f"a forwarded mail nested more than {MAX_FORWARD_DEPTH} deep is kept as an attachment")
+            self.attachments.append(self.budget.attachment(f"forwarded-{number}.eml", "message/rfc822", data))
+            return
+        source = f"{self.source}/forwarded-{number}"
+        self.forwarded.append(_parse(data, source, self.budget, self.depth + 1, mail=inner))
+
+    def _note_defects(self, defects: object, where: str) -> None:
+        for defect in defects or ():
+            kind = type(defect).__name__
+            if kind not in _IGNORED_DEFECTS:
+                # The library's own messages can end in a dump of its parse tree: cut it.
+                sentence = _DEFECT_SENTENCES.get(kind) or re.sub(r"\s*\w+\(\[.*", "", str(defect))[:120]
+                self.errors.append(f"{where}: {sentence or kind}")
+
+
+# -- bytes to text ---------------------------------------------------------------------------
+
+
+def _decode(data: bytes, declared: str | None) -> tuple[str, str | None]:
+    """Text from bytes and, when the declared charset did not do, a sentence saying why."""
+    for codec in _codecs(declared):
+        try:
+            return data.decode(codec), None
+        except UnicodeDecodeError:
+            pass
+    if declared is None and data.isascii():
+        return data.decode("ascii"), None
+    what = ("8-bit text without a declared charset" if declared is None
+            else f"unknown charset {declared!r}" if not _codecs(declared)
+            else f"text that is not valid {declared}")
+    try:
+        text, used = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, used = _guess(data)
+    if declared is None and used == "utf-8":
+        return text, None  # undeclared UTF-8 is what nearly every client means
+    return text, f"{what}, read as {used}"
+
+
+def _codecs(declared: str | None) -> list[str]:
+    if not declared:
+        return []
+    name = declared.strip().strip("\"'").lower()
+    try:
+        info = codecs.lookup(_CHARSET_ALIASES.get(name, name))
+    except LookupError:
+        return []
+    if not getattr(info, "_is_text_encoding", True):
+        return []  # "base64", "zlib": codecs, but not charsets
+    name = _CHARSET_ALIASES.get(info.name, info.name)
+    return [name, "latin-1"] if name == "cp1252" and info.name == "iso8859-1" else [name]
+
+
+def _guess(data: bytes) -> tuple[str, str]:
+    """charset_normalizer's reading; on short texts it hesitates between many Latin code
+    pages, and our mail is French or English: Windows-1252 wins when it reads about as well."""
+    matches = list(from_bytes(data))
+    if not matches:
+        return data.decode("utf-8", errors="replace"), "utf-8 with replacement characters"
+    least_chaos = min(match.chaos for match in matches)
+    for preferred in _PREFERRED_GUESSES:
+        for match in matches:
+            if match.encoding == preferred and match.chaos <= least_chaos + _CHAOS_MARGIN:
+                return str(match), match.encoding
+    best = min(matches, key=lambda match: (match.chaos, -match.coherence))
+    return str(best), best.encoding
+
+
+def _rescue_8bit(raw: str, where: str, errors: list[str]) -> str:
+    """Header text with raw 8-bit bytes (kept by the parser as surrogates) decoded."""
+    if not re.search("[\udc80-\udcff]", raw):
+        return raw
+    text, problem = _decode(raw.encode("ascii", errors="surrogateescape"), None)
+    if problem:
+        errors.append(f"{where}: {problem}")
+    return text
+
+
+def _decode_words(raw: str) -> str:
+    """RFC 2047 encoded words decoded one by one, each with its own fallback."""
+    try:
+        chunks = decode_header(raw)
+    except _HEADER_ERRORS:
+        return raw
+    return "".join(chunk if isinstance(chunk, str) else _decode(chunk, charset)[0]
+                   for chunk, charset in chunks)
+
+
+def _payload(part: EmailMessage) -> bytes:
+    """A leaf's decoded bytes; for a message/* part, the mail or header blocks it holds,
+    written back by compat32, which keeps headers as they came."""
+    if not part.is_multipart():
+        payload = part.get_payload(decode=True)
+        return payload if isinstance(payload, bytes) else b""
+    try:
+        return b"\n".join(child.as_bytes(policy=policy.compat32) for child in part.get_payload())
+    except (*_HEADER_ERRORS, UnicodeError):
+        return b""  # the caller says what is missing
+
+
+def _content_charset(part: EmailMessage) -> str | None:
+    charset = part.get_param("charset")
+    if isinstance(charset, tuple):  # RFC 2231 form: (charset, language, value)
+        charset = charset[2]
+    return (str(charset).strip() or None) if charset else None
+
+
+def _filename(part: EmailMessage, errors: list[str]) -> str | None:
+    """The part's file name (RFC 2231 or RFC 2047 encoded), without any folder in it."""
+    try:
+        name = part.get_filename()
+    except _HEADER_ERRORS:
+        return None
+    if not name:
+        return None
+    name = _rescue_8bit(name, "an attachment name", errors)
+    if "=?" in name:
+        name = _decode_words(name)
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return name or None
+
+
+def _extension(content_type: str) -> str:
+    if content_type in _FORWARD_TYPES:
+        return ".eml"
+    return mimetypes.guess_extension(content_type, strict=False) or ".bin"
+
+
+def _chosen_alternative(children: list[EmailMessage]) -> EmailMessage | None:
+    """text/plain when it has text, else the richest alternative (they come poorest first)."""
+    for child in children:
+        if child.get_content_type() == "text/plain" and (_payload(child) or b"").strip():
+            return child
+    rich = [child for child in children
+            if child.get_content_type() == "text/html" or child.get_content_maintype() == "multipart"]
+    return rich[-1] if rich else (children[0] if children else None)
+
+
+def _message_id(value: str | None) -> str | None:
+    return (" ".join(value.split()) or None) if value else None
+
+
+def _references(value: str) -> list[str]:
+    return re.findall(r"<[^<>\s]+>", value) or value.split()
+
+
+_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"II*\x00", "image/tiff"),
+          (b"MM\x00*", "image/tiff"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
+
+
+def _document_type(filename: str, data: bytes) -> str:
+    """What the bytes are (their magic number wins over the file name), or what the name says."""
+    if b"%PDF-" in data[:1024]:
+        return "application/pdf"
+    for magic, content_type in _MAGIC:
+        if data.startswith(magic):
+            return content_type
+    return mimetypes.guess_type(filename, strict=False)[0] or "application/octet-stream"

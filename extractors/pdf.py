@@ -1,0 +1,238 @@
+"""Text of PDF pages: the text layer where it is plausible, OCR where it is not.
+
+pypdfium2 reads the text layer (about 1 ms a page, lines kept) and renders the
+pages that need OCR. A page is OCRed only when its text layer is missing or not
+plausible (`is_plausible_text`): fewer than `ocr.min_text_chars` letters and
+digits, or mostly garbage from fonts without a Unicode mapping.
+
+Some damaged files open in pdfminer but not in PDFium; those are read with
+pdfplumber instead (text layer only: without PDFium nothing can be rendered, so
+a page without text there stays empty and says so in a note).
+
+PDFium is not thread-safe. Every pypdfium2 call in rpa goes through
+`PDFIUM_LOCK`; rendering holds it, OCR (a subprocess) does not, so pages are
+rendered one at a time and recognised side by side. Every page, text page,
+bitmap and document is closed as soon as it has served, so memory stays flat
+however long the document.
+
+Pages beyond `limits.max_pages` are not read; the returned `PageList` says so
+in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts
+in the attachment's `error` field while the status stays ``ok``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import unicodedata
+from functools import partial
+
+from PIL import Image
+
+from extractors.documents import PageList, assemble_pages, declared_as, sniff_format
+from extractors.ocr import OcrEngine
+from rpa.config import Settings
+from rpa.errors import ExtractionError
+
+try:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+except ImportError:  # is_available() says so
+    pdfium = None
+
+__all__ = ["PdfReader", "PDFIUM_LOCK", "is_plausible_text"]
+
+PDFIUM_LOCK = threading.Lock()
+
+_PDF_TYPES = ("application/pdf", "application/x-pdf", "application/acrobat")
+# A page is rendered at `ocr.dpi` unless that would exceed this many pixels
+# (a poster-sized page at 300 dpi would take gigabytes).
+_MAX_RENDER_PIXELS = 40_000_000
+_BAD_CATEGORIES = frozenset({"Co", "Cn", "Cs", "Cc"})
+_CID = re.compile(r"\(cid:\d+\)")  # pdfminer's way of printing an unmapped glyph
+_LATIN = re.compile(r"[a-z]")
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def is_plausible_text(text: str, min_chars: int) -> bool:
+    """Whether a page's text layer is worth keeping instead of OCR: enough letters
+    and digits, few replacement characters or unmapped glyphs, and, when it is
+    Latin script, vowels in it (a font with a broken mapping gives "Dsh7bkx")."""
+    unmapped = len(_CID.findall(text))
+    text = _CID.sub("", text)
+    visible = [char for char in text if not char.isspace()]
+    if sum(char.isalnum() for char in visible) < min_chars:
+        return False
+    bad = unmapped + sum(
+        1 for char in visible if char == "\ufffd" or unicodedata.category(char) in _BAD_CATEGORIES
+    )
+    if bad > 0.1 * (len(visible) + unmapped):
+        return False
+    latin = _LATIN.findall(text.lower())
+    if len(latin) >= min_chars and len(_VOWELS.findall("".join(latin))) < 0.1 * len(latin):
+        return False
+    return True
+
+
+class PdfReader:
+    """PDF documents: text layer per page, OCR for scanned pages."""
+
+    name = "pdf"
+
+    def __init__(self, settings: Settings, ocr: OcrEngine | None = None) -> None:
+        self.settings = settings
+        self.ocr = ocr if ocr is not None else OcrEngine(settings)
+
+    def is_available(self) -> bool:
+        return pdfium is not None
+
+    def can_read(self, content_type: str, filename: str, head: bytes) -> bool:
+        found = sniff_format(head)
+        if found is not None:
+            return found == "pdf"
+        return declared_as(content_type, filename, _PDF_TYPES, (".pdf",))
+
+    def read(self, filename: str, data: bytes) -> PageList:
+        """The pages' text; raises `ExtractionError` for an encrypted or broken PDF."""
+        try:
+            document = _open(data)
+        except _Broken as pdfium_failure:
+            return self._read_with_pdfplumber(filename, data, pdfium_failure)
+        try:
+            return self._read_document(document)
+        except _Broken as pdfium_failure:
+            return self._read_with_pdfplumber(filename, data, pdfium_failure)
+        finally:
+            with PDFIUM_LOCK:
+                document.close()
+
+    def _read_document(self, document) -> PageList:
+        with PDFIUM_LOCK:
+            total = len(document)
+        count = min(total, self.settings.limits.max_pages)
+        layers = [_text_layer(document, index) for index in range(count)]
+        needs_ocr = {
+            index + 1: partial(self._render, document, index)
+            for index, layer in enumerate(layers)
+            if not is_plausible_text(layer, self.settings.ocr.min_text_chars)
+        }
+        # Waits for every job, so the document outlives its renderings.
+        results = self.ocr.ocr_pages(needs_ocr)
+        return assemble_pages(layers, results, _limit_notes(count, total))
+
+    def _render(self, document, index: int) -> Image.Image:
+        """Page `index` as a grey picture at `ocr.dpi` (runs on an OCR worker)."""
+        dpi = self.settings.ocr.dpi
+        try:
+            with PDFIUM_LOCK:
+                page = document[index]
+                try:
+                    width, height = page.get_size()
+                    scale = min(dpi / 72, (_MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+                    bitmap = page.render(scale=scale, grayscale=True)
+                    try:
+                        image = bitmap.to_pil().copy()  # own memory, not the bitmap's
+                    finally:
+                        bitmap.close()
+                finally:
+                    page.close()
+        except pdfium.PdfiumError as exc:
+            raise ExtractionError(f"page could not be rendered: {exc}", page=index + 1) from exc
+        image.info["dpi"] = (round(scale * 72), round(scale * 72))
+        return image
+
+    def _read_with_pdfplumber(self, filename: str, data: bytes, pdfium_failure: _Broken) -> PageList:
+        limit = self.settings.limits.max_pages
+        try:
+            layers, total = _pdfplumber_text(data, limit)
+        except Exception as exc:  # pdfminer raises many kinds on damaged files
+            reason = f"not a valid PDF: {pdfium_failure}; pdfminer: {_describe(exc)}"
+            raise ExtractionError(reason, filename=filename) from exc
+        if total == 0:
+            raise ExtractionError(f"not a valid PDF: {pdfium_failure}", filename=filename)
+        notes = _limit_notes(len(layers), total)
+        for number, layer in enumerate(layers, start=1):
+            if not is_plausible_text(layer, self.settings.ocr.min_text_chars):
+                notes.append(
+                    f"page {number}: no usable text layer and the page cannot be "
+                    "rendered for OCR (damaged PDF)"
+                )
+        return assemble_pages(layers, {}, notes)
+
+
+class _Broken(Exception):
+    """PDFium could not open or read the file: worth a try with pdfminer."""
+
+
+def _open(data: bytes):
+    """Open with PDFium; an empty user password is tried first (PDFium's default)."""
+    if pdfium is None:
+        raise _Broken("pypdfium2 is not installed")
+    try:
+        with PDFIUM_LOCK:
+            return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ExtractionError("PDF is password-protected") from exc
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ExtractionError("PDF uses an unsupported encryption scheme") from exc
+        raise _Broken(_pdfium_reason(exc)) from exc
+
+
+def _text_layer(document, index: int) -> str:
+    try:
+        with PDFIUM_LOCK:
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_range()
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+    except pdfium.PdfiumError as exc:
+        raise _Broken(f"page {index + 1}: {_pdfium_reason(exc)}") from exc
+    return _normalise_layer(text)
+
+
+def _normalise_layer(text: str) -> str:
+    """Unix line ends, no NULs; PDFium gives U+FFFE for a hyphen in "Online-Marketing"."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\x00", "").replace("\ufffe", "-")
+
+
+def _pdfplumber_text(data: bytes, limit: int) -> tuple[list[str], int]:
+    """Text of the first `limit` pages with pdfplumber, and the page count.
+    Each page is closed after use: pdfplumber caches every parsed page otherwise."""
+    import pdfplumber
+
+    layers = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        total = len(pdf.pages)
+        for page in pdf.pages[:limit]:
+            try:
+                layers.append(_normalise_layer(page.extract_text() or ""))
+            finally:
+                page.close()
+    return layers, total
+
+
+def _limit_notes(count: int, total: int) -> list[str]:
+    if total <= count:
+        return []
+    return [f"read the first {count} of {total} pages (limits.max_pages)"]
+
+
+def _pdfium_reason(exc: Exception) -> str:
+    message = str(exc)
+    found = re.search(r"\(PDFium: (.*)\)", message)
+    return f"pdfium: {found.group(1) if found else message.rstrip('.')}"
+
+
+def _describe(exc: Exception) -> str:
+    cause = exc.__cause__ or exc.__context__
+    message = str(exc) or (str(cause) if cause else "") or type(exc).__name__
+    return message.splitlines()[0][:120]

@@ -1,0 +1,202 @@
+"""The `rpa` command: a thin shell over the library.
+
+Each command parses its arguments, calls the library, and turns our own errors
+into a message on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extractors.sources import iter_inputs
+from rpa import console
+from rpa.batch import process_inputs
+from rpa.config import Settings, default_config_text, load_settings
+from rpa.doctor import run_checks
+from rpa.errors import RpaError
+from rpa.evaluation import evaluate, format_report
+from rpa.review import edit_text
+from rpa.store import Store
+from rpa.views import export_csv, export_json, message_json, show_text
+
+app = typer.Typer(
+    help="rpa reads customer mail and documents, extracts the facts, and drafts replies for agents to approve.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+Agent = Annotated[str, typer.Option("--agent", help="Who is acting (default: the OS user)")]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: $RPA_HOME/config.toml)")] = None,
+) -> None:
+    with _handled():
+        ctx.obj = load_settings(config)
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    try:
+        yield
+    except RpaError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+def _store(ctx: typer.Context) -> Store:
+    return Store.open(_settings(ctx))
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
+) -> None:
+    """Write a commented default configuration file."""
+    settings = _settings(ctx)
+    path = settings.config_path or settings.home / "config.toml"
+    if path.exists() and not force:
+        typer.echo(f"error: {path} exists (use --force to overwrite)", err=True)
+        raise typer.Exit(1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(default_config_text(), encoding="utf-8")
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+def process(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help=".eml, .mbox, Maildir or folders, .pdf/.png/.jpg/.tif")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per message on stdout (JSON Lines)")] = False,
+    reprocess: Annotated[bool, typer.Option("--reprocess", help="Process again messages already stored")] = False,
+    agent: Agent = "",
+) -> None:
+    """Read mails and documents, extract their facts and draft replies for review."""
+    with _handled(), _store(ctx) as store:
+        items = process_inputs(iter_inputs(paths), _settings(ctx), store,
+                               actor=agent or getpass.getuser(), reprocess=reprocess)
+        failures = console.report_batch(items, store, as_json=as_json)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def queue(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option("--status", help="pending_review, approved, rejected, sent, no_draft, or all")] = "pending_review",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List messages and the state of their drafts."""
+    with _handled(), _store(ctx) as store:
+        entries = store.queue(None if status == "all" else [s.strip() for s in status.split(",")])
+        console.print_queue(entries, as_json=as_json)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    message_id: Annotated[int, typer.Argument(metavar="ID", help="Message id (see `rpa queue`)")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show a message, its attachments, fields and draft."""
+    with _handled(), _store(ctx) as store:
+        record = store.message(message_id)
+        if as_json:
+            typer.echo(json.dumps(message_json(record), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(show_text(record, store.audit_log("message", message_id)
+                                 + (store.audit_log("draft", record.draft.id) if record.draft else [])))
+
+
+@app.command()
+def approve(
+    ctx: typer.Context,
+    message_id: Annotated[int, typer.Argument(metavar="ID")],
+    edit: Annotated[bool, typer.Option("--edit", help="Edit the reply in $EDITOR before approving")] = False,
+    agent: Agent = "",
+) -> None:
+    """Approve the draft reply of a message (optionally after editing it)."""
+    with _handled(), _store(ctx) as store:
+        edited = None
+        if edit:
+            draft = store.draft_for(message_id)
+            editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+            edited = edit_text(draft.text_to_send, editor)
+            if edited is None:
+                typer.echo("no changes saved: the draft was not approved", err=True)
+                raise typer.Exit(1)
+        draft = store.approve(message_id, actor=agent or getpass.getuser(), edited_body=edited)
+        typer.echo(f"message {message_id}: draft {draft.id} approved"
+                   + (" with your edit" if draft.final_body is not None else ""))
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    message_id: Annotated[int, typer.Argument(metavar="ID")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the draft is rejected")] = ...,
+    agent: Agent = "",
+) -> None:
+    """Reject the draft reply of a message, with a reason."""
+    with _handled(), _store(ctx) as store:
+        draft = store.reject(message_id, actor=agent or getpass.getuser(), reason=reason)
+        typer.echo(f"message {message_id}: draft {draft.id} rejected")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")] = None,
+) -> None:
+    """Export the extracted fields of every stored message."""
+    if fmt not in ("json", "csv"):
+        raise typer.BadParameter("must be json or csv", param_hint="--format")
+    with _handled(), _store(ctx) as store:
+        records = (store.message(pk) for pk in list(store.message_ids()))
+        text = export_json(records) if fmt == "json" else export_csv(records)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command(name="eval")
+def evaluate_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Folders or files with <case>.expected.json beside them")],
+    min_fields: Annotated[float, typer.Option("--min-fields", help="Exit 1 below this share of fields right")] = 0.0,
+    min_intent: Annotated[float, typer.Option("--min-intent", help="Exit 1 below this intent accuracy")] = 0.0,
+) -> None:
+    """Compare the pipeline's results with expected files: fields, intents, misses."""
+    with _handled():
+        report = evaluate(paths, _settings(ctx))
+    typer.echo(format_report(report), nl=False)
+    if report.fields_right < min_fields or report.intent_accuracy < min_intent:
+        raise typer.Exit(1)
+
+
+@app.command()
+def doctor(ctx: typer.Context) -> None:
+    """Check what is installed and usable: Tesseract, database, templates, backends."""
+    checks = run_checks(_settings(ctx))
+    console.print_checks(checks)
+    if any(not check.ok and check.required for check in checks):
+        raise typer.Exit(1)

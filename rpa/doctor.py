@@ -1,0 +1,103 @@
+"""`rpa doctor`: what is installed and usable here, and what to do about what is not."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+
+from drafting import BACKENDS
+from drafting.templates import load_catalog, template_name
+from extractors.documents import READERS
+from extractors.ocr import tesseract_status
+from rpa.config import Settings
+from rpa.errors import RpaError
+from rpa.models import Intent
+from rpa.resources import templates_folder
+from rpa.store import Store
+from rpa.store.migrations import MIGRATIONS
+
+__all__ = ["Check", "run_checks"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    required: bool = True  # a failed optional check only limits what rpa can do
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    return [
+        Check("python", sys.version_info >= (3, 11), sys.version.split()[0]),
+        Check("configuration", True, str(settings.config_path or "defaults (no config file)")),
+        _tesseract(settings),
+        _store(settings),
+        _templates(settings),
+        *_document_readers(settings),
+        *_drafting_backends(settings),
+        *_optional_packages(),
+    ]
+
+
+def _tesseract(settings: Settings) -> Check:
+    status = tesseract_status(settings)
+    if not status.available:
+        return Check("tesseract", False, status.reason or "not found")
+    if status.missing_languages:
+        missing = ", ".join(status.missing_languages)
+        return Check("tesseract", False, f"{status.version}; missing language(s) {missing}: "
+                     f"apt-get install {' '.join('tesseract-ocr-' + m for m in status.missing_languages)}")
+    return Check("tesseract", True, f"{status.version}; languages {', '.join(status.languages)}")
+
+
+def _store(settings: Settings) -> Check:
+    try:
+        with Store.open(settings) as store:
+            count = sum(1 for _ in store.message_ids())
+    except RpaError as exc:
+        return Check("database", False, str(exc))
+    latest = MIGRATIONS[-1][0]
+    return Check("database", True, f"{store.url} (schema v{latest}, {count} message(s))")
+
+
+def _templates(settings: Settings) -> Check:
+    try:
+        folder = templates_folder(settings)
+        catalog = load_catalog(folder)
+    except RpaError as exc:
+        return Check("templates", False, str(exc))
+    wanted = [template_name(lang, str(i)) for lang in ("fr", "en") for i in Intent if i != Intent.AUTO_REPLY]
+    missing = [name for name in wanted if not (folder / name).is_file()]
+    if missing:
+        return Check("templates", False, f"{folder}: missing {', '.join(missing)}")
+    return Check("templates", True, f"{folder} ({len(wanted)} templates, {len(catalog.requirements)} intents)")
+
+
+def _document_readers(settings: Settings) -> list[Check]:
+    checks = []
+    for name, factory in READERS.items():
+        reader = factory(settings)
+        checks.append(Check(f"reader:{name}", reader.is_available(), "available" if reader.is_available()
+                            else "not available", required=False))
+    return checks
+
+
+def _drafting_backends(settings: Settings) -> list[Check]:
+    chosen = settings.drafting.backend
+    return [
+        Check(f"drafting:{name}", name in BACKENDS, "selected" if name == chosen else "available",
+              required=name == chosen)
+        for name in BACKENDS
+    ]
+
+
+def _optional_packages() -> list[Check]:
+    optional = {"transformers": "local language models", "imapclient": "mailbox daemon"}
+    return [
+        Check(f"package:{name}", importlib.util.find_spec(name) is not None,
+              f"for {purpose}" + ("" if importlib.util.find_spec(name) else " (not installed)"),
+              required=False)
+        for name, purpose in optional.items()
+    ]

@@ -1,0 +1,97 @@
+"""The exceptions rpa raises on purpose, in one place.
+
+    RpaError                 base: everything below carries a message a user can act on
+    ├── ConfigError          the configuration file or an RPA_* variable is wrong
+    ├── InputError           a path given to `rpa process` cannot be read as mail or document
+    ├── ExtractionError      a document (attachment) could not be read: corrupt, encrypted, unknown
+    │   └── OcrError         Tesseract is missing or failed on a page
+    ├── DraftingError        a reply could not be drafted (template missing, undefined variable)
+    ├── StoreError           the database refused an operation
+    │   ├── NotFound         no row with that id
+    │   └── InvalidTransition  e.g. approving a draft that was rejected
+    └── MailboxError         the mail server refused us or went away (daemon)
+
+Code that catches a broad `Exception` does so only at one boundary: one message in
+a batch, one attachment in a message. There it records the error and goes on.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "RpaError",
+    "ConfigError",
+    "InputError",
+    "ExtractionError",
+    "OcrError",
+    "DraftingError",
+    "StoreError",
+    "NotFound",
+    "InvalidTransition",
+    "MailboxError",
+]
+
+
+class RpaError(Exception):
+    """Base of all errors rpa raises on purpose."""
+
+
+class ConfigError(RpaError):
+    """The configuration file or an environment override is invalid."""
+
+
+class InputError(RpaError):
+    """An input path cannot be read as a mail, a mailbox or a document."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+class ExtractionError(RpaError):
+    """A document could not be read.
+
+    `status` is what the attachment is recorded with: ``error`` when the document
+    is broken (corrupt, encrypted), ``skipped`` when we chose not to read it
+    (unknown type, too large).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        filename: str | None = None,
+        page: int | None = None,
+        status: str = "error",
+    ) -> None:
+        where = filename or ""
+        if page is not None:
+            where = f"{where}#p{page}"
+        super().__init__(f"{where}: {message}" if where else message)
+        self.reason = message
+        self.filename = filename
+        self.page = page
+        self.status = status
+
+
+class OcrError(ExtractionError):
+    """Tesseract is missing, lacks a language, or failed on a page."""
+
+
+class DraftingError(RpaError):
+    """A reply could not be drafted."""
+
+
+class StoreError(RpaError):
+    """The store refused an operation."""
+
+
+class NotFound(StoreError):
+    """No row with the given id."""
+
+
+class InvalidTransition(StoreError):
+    """A review state change that is not allowed from the current state."""
+
+
+class MailboxError(RpaError):
+    """The mail server refused us or the connection was lost."""

@@ -1,0 +1,205 @@
+"""The shared data model: what a mail becomes as it goes through rpa.
+
+`extractors/` turns raw bytes into a `Message` (with its `Attachment`s and their
+`Page`s) and finds `Field`s in its text; the pipeline adds a `Classification`
+and a `Draft`, and hands a `ProcessedMessage` to the store. These classes hold
+data only; the behaviour lives in the modules that build them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "Intent",
+    "AttachmentStatus",
+    "DraftStatus",
+    "Address",
+    "Page",
+    "Attachment",
+    "Message",
+    "TextSource",
+    "Field",
+    "Classification",
+    "Draft",
+    "ProcessedMessage",
+    "FIELD_NAMES",
+]
+
+
+class Intent(StrEnum):
+    CLAIM_NEW = "claim_new"
+    CLAIM_FOLLOWUP = "claim_followup"
+    DOCUMENTS_SUBMISSION = "documents_submission"
+    REIMBURSEMENT = "reimbursement"
+    COMPLAINT = "complaint"
+    CONTRACT_CHANGE = "contract_change"
+    CANCELLATION = "cancellation"
+    INFORMATION = "information"
+    AUTO_REPLY = "auto_reply"
+    OTHER = "other"
+
+
+class AttachmentStatus(StrEnum):
+    OK = "ok"
+    ERROR = "error"  # the document is broken: corrupt, encrypted, unreadable
+    SKIPPED = "skipped"  # we chose not to read it: unknown type, over the size limit
+
+
+class DraftStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # replaced by a draft from `rpa process --reprocess`
+    SENDING = "sending"
+    SENT = "sent"
+
+
+# Canonical field names; evaluation files and exports rely on them.
+FIELD_NAMES: tuple[str, ...] = (
+    "policy_number",
+    "claim_number",
+    "invoice_number",
+    "incident_date",
+    "invoice_date",
+    "total_amount",
+    "currency",
+    "iban",
+    "bic",
+    "email",
+    "phone",
+    "vehicle_plate",
+    "siret",
+    "vat_number",
+    "postcode",
+    "customer_name",
+)
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    text: str
+    ocr: bool = False
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    status: AttachmentStatus = AttachmentStatus.OK
+    error: str | None = None
+    pages: list[Page] = field(default_factory=list)
+    inline: bool = False
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def ocr(self) -> bool:
+        return any(page.ocr for page in self.pages)
+
+
+@dataclass
+class Message:
+    """A parsed mail. `new_text` is what the sender wrote this time; quoted
+    earlier messages and the signature are kept apart so that facts in the new
+    text win over facts in the thread."""
+
+    source: str
+    message_id: str | None
+    subject: str
+    sender: Address | None
+    to: list[Address] = field(default_factory=list)
+    cc: list[Address] = field(default_factory=list)
+    date: datetime | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case name -> decoded value
+    body: str = ""  # the whole readable body (HTML turned to text)
+    new_text: str = ""
+    quoted_text: str = ""
+    signature: str = ""
+    html_only: bool = False
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    forwarded: list[Message] = field(default_factory=list)  # message/rfc822 parts, parsed
+    errors: list[str] = field(default_factory=list)  # e.g. undecodable charset, header defects
+    content_hash: str = ""  # sha256 of the raw bytes
+    raw: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def customer(self) -> Address | None:
+        """Who the reply goes to: the sender of a forwarded mail, else the sender."""
+        for inner in self.forwarded:
+            if inner.sender is not None:
+                return inner.sender
+        return self.sender
+
+    @property
+    def key(self) -> str:
+        """Identity for idempotence: the Message-ID, or the content hash without one."""
+        return self.message_id or f"sha256:{self.content_hash}"
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """A piece of text to look for fields in, and where it came from.
+
+    `source` is one of ``subject``, ``body``, ``signature``, ``quoted``,
+    ``sender`` or ``attachment:<filename>#p<page>``.
+    """
+
+    source: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # one of FIELD_NAMES (or a user-defined name)
+    value: str  # normalised: ISO dates, "1842.50", E.164 phones, compact IBANs
+    raw: str  # the text it was read from
+    confidence: float  # 0..1
+    source: str  # a TextSource.source
+
+
+@dataclass(frozen=True)
+class Classification:
+    language: str  # "fr" or "en"
+    intent: Intent
+    confidence: float
+    flags: tuple[str, ...] = ()  # e.g. "auto_reply", "mailing_list", "no_reply_sender"
+
+
+@dataclass
+class Draft:
+    subject: str
+    body: str
+    to: Address
+    language: str
+    intent: Intent
+    template: str
+    backend: str = "template"
+    missing_fields: list[str] = field(default_factory=list)
+    id: int | None = None
+    status: DraftStatus = DraftStatus.PENDING_REVIEW
+
+
+@dataclass
+class ProcessedMessage:
+    message: Message
+    fields: dict[str, Field]
+    classification: Classification
+    draft: Draft | None
+    flags: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    id: int | None = None  # row id once stored

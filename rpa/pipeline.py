@@ -1,0 +1,158 @@
+"""From raw bytes to an understood message with a draft: the stages, wired.
+
+    parse      bytes -> Message (MIME, or a bare document as a one-attachment message)
+    read       attachments -> pages of text (PDF text layer, else OCR)
+    extract    texts -> one Field per canonical name
+    classify   language, intent, and whether this mail may be answered at all
+    draft      a reply for an agent to review (never for auto-replies, lists, no-reply)
+
+`Pipeline` knows nothing of the store or the CLI; `rpa.batch` runs it over many
+inputs and stores the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drafting import DraftRequest, make_backend
+from extractors.automation import automation_flags
+from extractors.documents import DocumentReader
+from extractors.fields import extract_fields
+from extractors.intent import CLASSIFIERS, classification_text
+from extractors.language import detect_language
+from extractors.mime import message_from_document, parse_message
+from extractors.sources import RawInput
+from rpa.config import Settings
+from rpa.errors import DraftingError
+from rpa.models import (
+    Attachment,
+    AttachmentStatus,
+    Message,
+    ProcessedMessage,
+    TextSource,
+)
+from rpa.resources import templates_folder
+
+__all__ = ["NO_DRAFT_FLAGS", "Pipeline", "text_sources"]
+
+# Flags after which no reply is drafted.
+NO_DRAFT_FLAGS = frozenset(
+    {"auto_reply", "bounce", "bulk", "mailing_list", "no_reply_sender", "own_address", "no_recipient"}
+)
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+    classifier_name: str = "rules"
+
+    def __post_init__(self) -> None:
+        self.templates_dir = templates_folder(self.settings)
+        self.documents = DocumentReader(self.settings)
+        self.classifier = CLASSIFIERS[self.classifier_name]()
+        self.backend = make_backend(self.settings.drafting, self.templates_dir)
+
+    def close(self) -> None:
+        self.documents.close()
+
+    def parse(self, raw: RawInput) -> Message:
+        if raw.kind == "document":
+            return message_from_document(raw.source, raw.filename, raw.data, limits=self.settings.limits)
+        return parse_message(raw.data, source=raw.source, limits=self.settings.limits)
+
+    def process(self, raw: RawInput) -> ProcessedMessage:
+        return self.understand(self.parse(raw))
+
+    def understand(self, message: Message) -> ProcessedMessage:
+        self.documents.read_all(_all_attachments(message))
+        own = _own_addresses(self.settings)
+        fields = extract_fields(
+            text_sources(message), self.settings.parsing, exclude_emails=_known_addresses(message, own)
+        )
+        language, _ = detect_language(classification_text(message))
+        classification = self.classifier.classify(message, fields, language)
+        flags = _unique([*classification.flags, *automation_flags(message, own)])
+        customer = message.customer
+        if customer is None or not customer.email:
+            flags.append("no_recipient")
+        result = ProcessedMessage(
+            message=message,
+            fields=fields,
+            classification=classification,
+            draft=None,
+            flags=flags,
+            errors=_errors(message),
+        )
+        if not NO_DRAFT_FLAGS.intersection(flags):
+            self._draft(result)
+        return result
+
+    def _draft(self, result: ProcessedMessage) -> None:
+        request = DraftRequest(result.message, result.fields, result.classification)
+        try:
+            result.draft = self.backend.draft(request)
+        except DraftingError as exc:
+            result.errors.append(f"draft: {exc}")
+
+
+def text_sources(message: Message) -> list[TextSource]:
+    """Every text of a message to look for fields in, labelled with where it came from.
+
+    When a mail was forwarded to us, the customer is the forwarded mail's
+    author: the forwarder's own name and signature are left out.
+    """
+    sources: list[TextSource] = []
+    forwarded = [inner for inner in message.forwarded if inner.sender is not None]
+    people = forwarded or [message]
+    for author in people:
+        if author.sender is not None and author.sender.name:
+            sources.append(TextSource("sender", author.sender.name))
+        sources.append(TextSource("signature", author.signature))
+    for part in (message, *message.forwarded):
+        sources += [
+            TextSource("subject", part.subject),
+            TextSource("body", part.new_text if part.new_text or part.quoted_text or part.forwarded
+                       else part.body),
+            TextSource("quoted", part.quoted_text),
+        ]
+    for attachment in _all_attachments(message):
+        sources += [
+            TextSource(f"attachment:{attachment.filename}#p{page.number}", page.text)
+            for page in attachment.pages
+        ]
+    return [source for source in sources if source.text.strip()]
+
+
+def _all_attachments(message: Message) -> list[Attachment]:
+    attachments = list(message.attachments)
+    for inner in message.forwarded:
+        attachments += _all_attachments(inner)
+    return attachments
+
+
+def _errors(message: Message) -> list[str]:
+    errors = list(message.errors)
+    for inner in message.forwarded:
+        errors += [f"forwarded mail: {error}" for error in inner.errors]
+    for attachment in _all_attachments(message):
+        if attachment.status != AttachmentStatus.OK and attachment.error:
+            errors.append(f"{attachment.filename}: {attachment.error}")
+    return errors
+
+
+def _own_addresses(settings: Settings) -> tuple[str, ...]:
+    own = settings.drafting.from_address.strip().lower()
+    return (own,) if own else ()
+
+
+def _known_addresses(message: Message, own: tuple[str, ...]) -> set[str]:
+    """Addresses that are not news to anyone: ours, the sender's, the recipients'."""
+    known = set(own)
+    for part in (message, *message.forwarded):
+        people = [part.sender, *part.to, *part.cc]
+        known.update(person.email.lower() for person in people if person is not None)
+    return known
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,130 @@
+"""What the store hands back: plain read-only records, not database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rpa.models import DraftStatus
+
+__all__ = [
+    "AttachmentRecord",
+    "AuditRecord",
+    "DraftRecord",
+    "FieldRecord",
+    "MessageRecord",
+    "QueueEntry",
+    "SaveOutcome",
+    "aware",
+]
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; everything we write is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    filename: str
+    content_type: str
+    size: int
+    status: str
+    error: str | None
+    pages: int
+    ocr: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldRecord:
+    name: str
+    value: str
+    raw: str
+    confidence: float
+    source: str
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    id: int
+    message_pk: int
+    status: DraftStatus
+    subject: str
+    body: str
+    final_body: str | None
+    to_name: str | None
+    to_email: str
+    language: str
+    intent: str
+    template: str
+    backend: str
+    missing_fields: list[str]
+    reject_reason: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def text_to_send(self) -> str:
+        """The agent's edit when there is one, else the draft as written."""
+        return self.final_body if self.final_body is not None else self.body
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    id: int
+    message_key: str
+    message_id: str | None
+    source: str
+    subject: str
+    sender_name: str | None
+    sender_email: str | None
+    customer_name: str | None
+    customer_email: str | None
+    sent_at: datetime | None
+    language: str | None
+    intent: str | None
+    intent_confidence: float | None
+    flags: list[str]
+    errors: list[str]
+    body: str
+    new_text: str
+    created_at: datetime
+    attachments: list[AttachmentRecord] = field(default_factory=list)
+    fields: list[FieldRecord] = field(default_factory=list)
+    draft: DraftRecord | None = None  # the current one (not superseded)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One line of the review queue: a message and the state of its current draft."""
+
+    message_pk: int
+    draft_id: int | None
+    status: str  # a DraftStatus, or "no_draft"
+    language: str | None
+    intent: str | None
+    customer: str
+    subject: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: int
+    action: str
+    detail: dict
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    message_pk: int
+    draft_id: int | None
+    created: bool  # False when the message was already stored and nothing changed

@@ -1,0 +1,349 @@
+"""The store: processed messages, their drafts under review, and the audit log.
+
+SQLite by default (`$RPA_HOME/rpa.db`), any SQLAlchemy URL otherwise (the same
+migrations run on PostgreSQL). Opening a store migrates it. Every change of a
+draft's review state goes through `_transition`, which checks the move is
+allowed and writes an audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from rpa.config import Settings
+from rpa.errors import InvalidTransition, NotFound, StoreError
+from rpa.models import DraftStatus, ProcessedMessage
+from rpa.store import writer
+from rpa.store.migrations import apply_migrations
+from rpa.store.records import (
+    AttachmentRecord,
+    AuditRecord,
+    DraftRecord,
+    FieldRecord,
+    MessageRecord,
+    QueueEntry,
+    SaveOutcome,
+    aware,
+)
+
+__all__ = ["NO_DRAFT", "Store"]
+
+NO_DRAFT = "no_draft"
+
+# Which review states a draft may move to, from each state.
+_ALLOWED: dict[DraftStatus, frozenset[DraftStatus]] = {
+    DraftStatus.PENDING_REVIEW: frozenset(
+        {DraftStatus.APPROVED, DraftStatus.REJECTED, DraftStatus.SUPERSEDED}
+    ),
+    DraftStatus.APPROVED: frozenset({DraftStatus.SENDING, DraftStatus.REJECTED}),
+    DraftStatus.SENDING: frozenset({DraftStatus.SENT, DraftStatus.APPROVED}),
+    DraftStatus.REJECTED: frozenset({DraftStatus.PENDING_REVIEW}),
+    DraftStatus.SUPERSEDED: frozenset(),
+    DraftStatus.SENT: frozenset(),
+}
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = _make_engine(url)
+            apply_migrations(self.engine)
+            metadata = sa.MetaData()
+            metadata.reflect(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store at {_safe(url)}: {exc}") from exc
+        self.t = metadata.tables
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """The configured store; the default SQLite file's folder is created."""
+        if not settings.store.url:
+            settings.home.mkdir(parents=True, exist_ok=True)
+        return cls(settings.database_url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- messages ---------------------------------------------------------------
+
+    def find_message(self, key: str) -> int | None:
+        messages = self.t["messages"]
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(messages.c.id).where(messages.c.message_key == key)
+            ).scalar()
+
+    def save_processed(
+        self, result: ProcessedMessage, *, actor: str, replace: bool = False
+    ) -> SaveOutcome:
+        """Store a processed message and its draft, once.
+
+        A message already stored (same key) is left alone unless `replace`,
+        which rewrites its facts and supersedes its pending draft.
+        """
+        try:
+            with self.engine.begin() as connection:
+                existing = connection.execute(
+                    sa.select(self.t["messages"].c.id).where(
+                        self.t["messages"].c.message_key == result.message.key
+                    )
+                ).scalar()
+                if existing is not None and not replace:
+                    return SaveOutcome(existing, self._current_draft_id(connection, existing), False)
+                message_pk = writer.write_message(self.t, connection, result, existing)
+                if existing is not None:
+                    self._supersede_drafts(connection, existing, actor)
+                writer.audit(self.t, connection, actor, "message", message_pk,
+                             "reprocessed" if existing else "processed",
+                             {"source": result.message.source, "intent": str(result.classification.intent)})
+                draft_id = None
+                if result.draft is not None:
+                    draft_id = writer.write_draft(self.t, connection, message_pk, result.draft)
+                    writer.audit(self.t, connection, actor, "draft", draft_id, "drafted",
+                                 {"template": result.draft.template, "backend": result.draft.backend})
+                return SaveOutcome(message_pk, draft_id, True)
+        except sa.exc.IntegrityError:
+            # Another process stored the same message between our check and insert.
+            pk = self.find_message(result.message.key)
+            if pk is None:
+                raise
+            return SaveOutcome(pk, None, False)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot store {result.message.source}: {exc}") from exc
+
+    def message(self, message_pk: int) -> MessageRecord:
+        t = self.t
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(t["messages"]).where(t["messages"].c.id == message_pk)
+            ).mappings().first()
+            if row is None:
+                raise NotFound(f"no message with id {message_pk}")
+            attachments = connection.execute(
+                sa.select(t["attachments"]).where(t["attachments"].c.message_pk == message_pk)
+                .order_by(t["attachments"].c.position)
+            ).mappings()
+            fields = connection.execute(
+                sa.select(t["fields"]).where(t["fields"].c.message_pk == message_pk)
+                .order_by(t["fields"].c.id)
+            ).mappings()
+            draft_id = self._current_draft_id(connection, message_pk)
+            draft = self._draft(connection, draft_id) if draft_id else None
+            return _message_record(row, list(attachments), list(fields), draft)
+
+    def raw_message(self, message_pk: int) -> bytes:
+        messages = self.t["messages"]
+        with self.engine.connect() as connection:
+            raw = connection.execute(
+                sa.select(messages.c.raw).where(messages.c.id == message_pk)
+            ).scalar()
+        if raw is None:
+            raise NotFound(f"no message with id {message_pk}")
+        return raw
+
+    def message_ids(self) -> Iterator[int]:
+        with self.engine.connect() as connection:
+            yield from connection.execute(
+                sa.select(self.t["messages"].c.id).order_by(self.t["messages"].c.id)
+            ).scalars()
+
+    # -- review queue -----------------------------------------------------------
+
+    def queue(self, statuses: Sequence[str] | None = None) -> list[QueueEntry]:
+        """Messages with the state of their current draft, oldest first."""
+        m, d = self.t["messages"], self.t["drafts"]
+        current = (
+            sa.select(d.c.message_pk, sa.func.max(d.c.id).label("draft_id"))
+            .where(d.c.status != DraftStatus.SUPERSEDED.value)
+            .group_by(d.c.message_pk)
+            .subquery()
+        )
+        query = (
+            sa.select(m, current.c.draft_id, d.c.status.label("draft_status"))
+            .outerjoin(current, current.c.message_pk == m.c.id)
+            .outerjoin(d, d.c.id == current.c.draft_id)
+            .order_by(m.c.id)
+        )
+        status = sa.func.coalesce(d.c.status, NO_DRAFT)
+        if statuses:
+            query = query.where(status.in_(list(statuses)))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [_queue_entry(row) for row in rows]
+
+    def draft_for(self, message_pk: int) -> DraftRecord:
+        with self.engine.connect() as connection:
+            self._require_message(connection, message_pk)
+            draft_id = self._current_draft_id(connection, message_pk)
+            if draft_id is None:
+                raise NotFound(f"message {message_pk} has no draft (see `rpa show {message_pk}`)")
+            return self._draft(connection, draft_id)
+
+    def approve(self, message_pk: int, *, actor: str, edited_body: str | None = None) -> DraftRecord:
+        """Approve the current draft of a message, keeping an edit beside the original."""
+        draft = self.draft_for(message_pk)
+        values: dict[str, object] = {"reviewed_by": actor, "reviewed_at": _now()}
+        detail: dict[str, object] = {"edited": False}
+        if edited_body is not None and edited_body.strip() != draft.body.strip():
+            values["final_body"] = edited_body
+            detail = {"edited": True, "chars_before": len(draft.body), "chars_after": len(edited_body)}
+        return self._transition(draft, DraftStatus.APPROVED, actor, "approved", values, detail)
+
+    def reject(self, message_pk: int, *, actor: str, reason: str) -> DraftRecord:
+        if not reason.strip():
+            raise StoreError("a rejection needs a reason")
+        draft = self.draft_for(message_pk)
+        values = {"reviewed_by": actor, "reviewed_at": _now(), "reject_reason": reason}
+        return self._transition(draft, DraftStatus.REJECTED, actor, "rejected", values, {"reason": reason})
+
+    def audit_log(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditRecord]:
+        audit = self.t["audit"]
+        query = sa.select(audit).order_by(audit.c.id)
+        if entity is not None:
+            query = query.where(audit.c.entity == entity)
+        if entity_id is not None:
+            query = query.where(audit.c.entity_id == entity_id)
+        with self.engine.connect() as connection:
+            return [
+                AuditRecord(aware(r["at"]), r["actor"], r["entity"], r["entity_id"], r["action"], r["detail"])
+                for r in connection.execute(query).mappings()
+            ]
+
+    # -- internals --------------------------------------------------------------
+
+    def _transition(
+        self, draft: DraftRecord, to: DraftStatus, actor: str, action: str,
+        values: dict[str, object], detail: dict[str, object],
+    ) -> DraftRecord:
+        if to not in _ALLOWED[draft.status]:
+            raise InvalidTransition(
+                f"draft of message {draft.message_pk} is {draft.status.value}: cannot be {to.value}"
+            )
+        d = self.t["drafts"]
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                d.update()
+                .where(d.c.id == draft.id, d.c.status == draft.status.value)  # no lost update
+                .values(status=to.value, updated_at=_now(), **values)
+            ).rowcount
+            if changed != 1:
+                raise InvalidTransition(f"draft {draft.id} changed meanwhile; look again")
+            writer.audit(self.t, connection, actor, "draft", draft.id, action,
+                         {"from": draft.status.value, "to": to.value, **detail})
+            return self._draft(connection, draft.id)
+
+    def _supersede_drafts(self, connection: sa.Connection, message_pk: int, actor: str) -> None:
+        d = self.t["drafts"]
+        pending = connection.execute(
+            sa.select(d.c.id).where(
+                d.c.message_pk == message_pk, d.c.status == DraftStatus.PENDING_REVIEW.value
+            )
+        ).scalars().all()
+        for draft_id in pending:
+            connection.execute(
+                d.update().where(d.c.id == draft_id)
+                .values(status=DraftStatus.SUPERSEDED.value, updated_at=_now())
+            )
+            writer.audit(self.t, connection, actor, "draft", draft_id, "superseded",
+                         {"from": DraftStatus.PENDING_REVIEW.value, "to": DraftStatus.SUPERSEDED.value})
+
+    def _current_draft_id(self, connection: sa.Connection, message_pk: int) -> int | None:
+        d = self.t["drafts"]
+        return connection.execute(
+            sa.select(sa.func.max(d.c.id)).where(
+                d.c.message_pk == message_pk, d.c.status != DraftStatus.SUPERSEDED.value
+            )
+        ).scalar()
+
+    def _draft(self, connection: sa.Connection, draft_id: int) -> DraftRecord:
+        row = connection.execute(
+            sa.select(self.t["drafts"]).where(self.t["drafts"].c.id == draft_id)
+        ).mappings().first()
+        if row is None:
+            raise NotFound(f"no draft with id {draft_id}")
+        return _draft_record(row)
+
+    def _require_message(self, connection: sa.Connection, message_pk: int) -> None:
+        m = self.t["messages"]
+        if connection.execute(sa.select(m.c.id).where(m.c.id == message_pk)).scalar() is None:
+            raise NotFound(f"no message with id {message_pk}")
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):  # noqa: ANN001 - DB-API objects
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the daemon's writes
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):  # noqa: ANN001
+        # Take the write lock up front: no deadlock when two processes upgrade a read.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _safe(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _draft_record(row: sa.RowMapping) -> DraftRecord:
+    values = dict(row)
+    values["status"] = DraftStatus(values["status"])
+    for key in ("reviewed_at", "created_at", "updated_at"):
+        values[key] = aware(values[key])
+    return DraftRecord(**values)
+
+
+def _message_record(row, attachments, fields, draft) -> MessageRecord:  # noqa: ANN001
+    values = {key: row[key] for key in MessageRecord.__dataclass_fields__ if key in row}
+    values["sent_at"] = aware(values["sent_at"])
+    values["created_at"] = aware(values["created_at"])
+    return MessageRecord(
+        **values,
+        attachments=[
+            AttachmentRecord(a["filename"], a["content_type"], a["size"], a["status"], a["error"],
+                             a["pages"], a["ocr"], a["text"])
+            for a in attachments
+        ],
+        fields=[FieldRecord(f["name"], f["value"], f["raw"], f["confidence"], f["source"]) for f in fields],
+        draft=draft,
+    )
+
+
+def _queue_entry(row: sa.RowMapping) -> QueueEntry:
+    customer = row["customer_name"] or row["customer_email"] or row["sender_email"] or ""
+    if row["customer_name"] and row["customer_email"]:
+        customer = f"{row['customer_name']} <{row['customer_email']}>"
+    return QueueEntry(
+        message_pk=row["id"],
+        draft_id=row["draft_id"],
+        status=row["draft_status"] or NO_DRAFT,
+        language=row["language"],
+        intent=row["intent"],
+        customer=customer,
+        subject=row["subject"],
+        created_at=aware(row["created_at"]),
+    )

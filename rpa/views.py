@@ -1,0 +1,135 @@
+"""How stored messages are shown: the JSON Lines contract, exports, `rpa show`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+
+from rpa.models import FIELD_NAMES
+from rpa.store import AuditRecord, MessageRecord
+
+__all__ = ["export_csv", "export_json", "message_json", "show_text"]
+
+
+def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> dict:
+    """The documented output contract of `rpa process --json`, one object per message."""
+    draft = record.draft
+    return {
+        "id": record.id,
+        "source": record.source,
+        "message_id": record.message_id,
+        "language": record.language,
+        "intent": record.intent,
+        "intent_confidence": record.intent_confidence,
+        "customer": {"name": record.customer_name, "email": record.customer_email},
+        "fields": {
+            f.name: {"value": f.value, "confidence": round(f.confidence, 3), "source": f.source, "raw": f.raw}
+            for f in record.fields
+        },
+        "attachments": [
+            {"filename": a.filename, "status": a.status, "error": a.error, "pages": a.pages, "ocr": a.ocr}
+            for a in record.attachments
+        ],
+        "draft": None if draft is None else {
+            "id": draft.id,
+            "status": draft.status.value,
+            "to": draft.to_email,
+            "subject": draft.subject,
+            "body": draft.text_to_send,
+            "missing_fields": draft.missing_fields,
+        },
+        "flags": [*record.flags, *extra_flags],
+        "errors": record.errors,
+    }
+
+
+def export_json(records: Iterable[MessageRecord]) -> str:
+    rows = [_export_row(record) for record in records]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_csv(records: Iterable[MessageRecord]) -> str:
+    rows = [_export_row(record) for record in records]
+    extra = sorted({name for row in rows for name in row["fields"]} - set(FIELD_NAMES))
+    columns = ["id", "source", "message_id", "language", "intent", "draft_status", *FIELD_NAMES, *extra]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        fields = row.pop("fields")
+        writer.writerow({**{k: v for k, v in row.items() if k in columns}, **fields})
+    return buffer.getvalue()
+
+
+def _export_row(record: MessageRecord) -> dict:
+    return {
+        "id": record.id,
+        "source": record.source,
+        "message_id": record.message_id,
+        "language": record.language,
+        "intent": record.intent,
+        "draft_status": record.draft.status.value if record.draft else None,
+        "fields": {f.name: f.value for f in record.fields},
+    }
+
+
+def show_text(record: MessageRecord, audit: Sequence[AuditRecord] = ()) -> str:
+    """Everything an agent needs to review one message, as plain text."""
+    out = [
+        f"Message {record.id}  {record.source}",
+        f"  From:     {_person(record.sender_name, record.sender_email)}",
+        f"  Customer: {_person(record.customer_name, record.customer_email)}",
+        f"  Subject:  {record.subject}",
+        f"  Language: {record.language}   Intent: {record.intent} ({record.intent_confidence:.2f})",
+    ]
+    if record.flags:
+        out.append(f"  Flags:    {', '.join(record.flags)}")
+    out += ["", "Message text:", _indent(record.body.strip() or "(empty)"), ""]
+    out.append("Attachments:" if record.attachments else "Attachments: none")
+    for a in record.attachments:
+        how = f"{a.pages} page(s){', OCR' if a.ocr else ''}"
+        note = f"  - {a.error}" if a.error else ""
+        out.append(f"  [{a.status}] {a.filename} ({a.content_type}, {a.size} bytes, {how}){note}")
+    out += ["", "Fields:" if record.fields else "Fields: none found"]
+    width = max((len(f.name) for f in record.fields), default=0)
+    for f in record.fields:
+        out.append(f"  {f.name:<{width}}  {f.value:<28} {f.confidence:.2f}  {f.source}   ({f.raw!r})")
+    if record.errors:
+        out += ["", "Errors:", *(f"  - {error}" for error in record.errors)]
+    out += ["", *_draft_lines(record)]
+    if audit:
+        out += ["", "History:"]
+        out += [f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor:<12} {a.entity} {a.entity_id} {a.action}"
+                for a in audit]
+    return "\n".join(out) + "\n"
+
+
+def _draft_lines(record: MessageRecord) -> list[str]:
+    draft = record.draft
+    if draft is None:
+        return ["Draft: none" + (f" ({', '.join(record.flags)})" if record.flags else "")]
+    lines = [
+        f"Draft {draft.id} [{draft.status.value}]  template {draft.template}",
+        f"  To:      {_person(draft.to_name, draft.to_email)}",
+        f"  Subject: {draft.subject}",
+    ]
+    if draft.missing_fields:
+        lines.append(f"  Asks for: {', '.join(draft.missing_fields)}")
+    if draft.reject_reason:
+        lines.append(f"  Rejected by {draft.reviewed_by}: {draft.reject_reason}")
+    lines += ["", _indent(draft.body.rstrip())]
+    if draft.final_body is not None:
+        lines += ["", f"Approved text (edited by {draft.reviewed_by}):", _indent(draft.final_body.rstrip())]
+    return lines
+
+
+def _person(name: str | None, email: str | None) -> str:
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or "-"
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())

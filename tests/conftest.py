@@ -1,0 +1,88 @@
+"""Shared fixtures: settings pointing at a temporary RPA_HOME, a store, mail builders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from email.message import EmailMessage
+from email.utils import format_datetime
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from rpa.config import Settings, load_settings
+from rpa.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with a visible reason, but fail under CI=true: CI must run everything."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required under CI=true: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(environ={"RPA_HOME": str(tmp_path / "home"), "RPA_PIPELINE_WORKERS": "1"})
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with Store(settings.database_url) as store:
+        yield store
+
+
+@pytest.fixture
+def tesseract() -> str:
+    path = shutil.which("tesseract")
+    require(path is not None, "tesseract is not installed (apt-get install tesseract-ocr)")
+    return path
+
+
+def make_mail(
+    body: str = "",
+    *,
+    subject: str = "Déclaration de sinistre",
+    sender: str = "Jean Dupont <jean.dupont@example.fr>",
+    to: str = "sinistres@assureur.example",
+    message_id: str | None = "<case-1@example.fr>",
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
+    html: str | None = None,
+) -> bytes:
+    """An RFC 5322 mail as bytes, built with the standard library."""
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail["Date"] = format_datetime(datetime(2025, 3, 17, 9, 30, tzinfo=UTC))
+    if message_id:
+        mail["Message-ID"] = message_id
+    for name, value in (headers or {}).items():
+        mail[name] = value
+    if html is not None and not body:
+        mail.set_content(html, subtype="html")
+    else:
+        mail.set_content(body)
+    for filename, content_type, data in attachments:
+        maintype, subtype = content_type.split("/", 1)
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return bytes(mail)
+
+
+def run_rpa(*args: str, home: Path, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `rpa` console script as a user would."""
+    rpa = shutil.which("rpa", path=str(ROOT / ".venv" / "bin")) or shutil.which("rpa")
+    assert rpa, "the rpa console script is not installed"
+    full_env = {**os.environ, "RPA_HOME": str(home), "RPA_PIPELINE_WORKERS": "1", **(env or {})}
+    return subprocess.run([rpa, *args], capture_output=True, text=True, env=full_env, input=input, timeout=600)

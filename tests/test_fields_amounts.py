@@ -1,0 +1,216 @@
+"""Amounts: the total claimed or invoiced, normalised to "1842.50", and its currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractors.fields import currency_code, extract_fields, find_candidates, parse_amount
+from rpa.config import ParsingSettings
+from rpa.models import Field, TextSource
+
+SETTINGS = ParsingSettings()
+
+
+def total_and_currency(text: str, source: str = "attachment:facture.pdf#p1") -> tuple[str | None, str | None]:
+    fields = extract_fields([TextSource(source, text)], SETTINGS)
+    total, currency = fields.get("total_amount"), fields.get("currency")
+    return (total.value if total else None, currency.value if currency else None)
+
+
+def field(text: str, name: str, source: str = "body") -> Field:
+    return extract_fields([TextSource(source, text)], SETTINGS)[name]
+
+
+@pytest.mark.parametrize(
+    ("written", "amount", "currency"),
+    [
+        ("1 842,50 €", "1842.50", "EUR"),
+        ("1\u00a0842,50\u00a0€", "1842.50", "EUR"),
+        ("1\u202f842,50\u202f€", "1842.50", "EUR"),
+        ("€1,842.50", "1842.50", "EUR"),
+        ("GBP 286.40", "286.40", "GBP"),
+        ("1.234,56 EUR", "1234.56", "EUR"),
+        ("£75", "75.00", "GBP"),
+        ("75 euros", "75.00", "EUR"),
+        ("75 Euros", "75.00", "EUR"),
+        ("USD 1,200", "1200.00", "USD"),
+        ("1842,5 €", "1842.50", "EUR"),
+        ("$1,842.50", "1842.50", "USD"),
+        ("CHF 1'234.50", "1234.50", "CHF"),
+        ("1842.50EUR", "1842.50", "EUR"),
+        ("12 500 €", "12500.00", "EUR"),
+        ("1,234,567.89 USD", "1234567.89", "USD"),
+        ("300 livres sterling", "300.00", "GBP"),
+    ],
+)
+def test_parse_amount_reads_every_written_form(written: str, amount: str, currency: str) -> None:
+    assert parse_amount(written) == (Decimal(amount), currency)
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"), [("1 842,50", "1842.50"), ("1,842.50", "1842.50"), ("75", "75.00")]
+)
+def test_parse_amount_without_currency_gives_none_for_the_currency(written: str, amount: str) -> None:
+    assert parse_amount(written) == (Decimal(amount), None)
+
+
+@pytest.mark.parametrize("text", ["20 %", "TVA 20%", "aucun montant", ""])
+def test_parse_amount_finds_no_amount_in_percentages_or_words(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+def test_parse_amount_does_not_read_currency_codes_in_lower_case_words() -> None:
+    assert parse_amount("leur 12") == (Decimal("12.00"), None)
+
+
+@pytest.mark.parametrize(
+    ("marker", "code"),
+    [
+        ("€", "EUR"), ("£", "GBP"), ("$", "USD"), ("US$", "USD"), ("euros", "EUR"), ("Euro", "EUR"),
+        ("CHF", "CHF"),
+    ],
+)
+def test_currency_code_maps_printed_markers_to_iso_codes(marker: str, code: str) -> None:
+    assert currency_code(marker) == code
+
+
+def test_total_ttc_wins_over_ht_tva_and_line_items() -> None:
+    invoice = (
+        "FACTURE N° FA-2025-0193\n"
+        "Désignation          Qté   PU HT      Total HT\n"
+        "Pare-chocs avant     1     1 200,00   1 200,00\n"
+        "Main d'oeuvre        3     95,00      285,00\n"
+        "Total HT                              1 485,00 €\n"
+        "TVA 20 %                              297,00 €\n"
+        "Total TTC                             1 782,00 €\n"
+    )
+    assert total_and_currency(invoice) == ("1782.00", "EUR")
+
+
+def test_ht_ttc_and_vat_on_one_line_are_told_apart() -> None:
+    line = "Total HT : 1 000,00 €  TVA : 200,00 €  Total TTC : 1 200,00 €"
+    assert total_and_currency(line) == ("1200.00", "EUR")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Total TTC", "Total à payer", "Net à payer", "Montant total", "Montant réclamé", "Montant TTC",
+        "Reste à payer", "Total due", "Amount due", "Grand total", "Balance due", "Total amount",
+        "Total incl. VAT", "TOTAL", "Total",
+    ],
+)
+def test_total_labels_mark_the_total(label: str) -> None:
+    page = f"Sous-total 100,00 €\nRemise 10,00 €\n{label} : 1 842,50 €\n"
+    assert total_and_currency(page) == ("1842.50", "EUR")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Total HT : 1 842,50 €", "Montant HT 1 842,50 €", "TVA (20 %) : 1 842,50 €", "Subtotal £1,842.50",
+        "Sous-total : 1 842,50 €", "Prix unitaire : 1 842,50 €", "Unit price $1,842.50", "VAT £1,842.50",
+        "Franchise : 1 842,50 €", "Remise : 1 842,50 €", "Acompte versé : 1 842,50 €", "1 842,50 € HT",
+    ],
+)
+def test_lines_that_are_not_the_total_are_not_read_as_one(line: str) -> None:
+    assert total_and_currency(line, source="body") == (None, None)
+
+
+def test_value_under_its_label_as_in_pdf_tables_is_read() -> None:
+    page = "Total HT\n1 000,00\nTVA\n200,00\nTotal TTC\n1 200,00\n"
+    assert total_and_currency(page)[0] == "1200.00"
+
+
+def test_ocr_confusion_in_a_total_label_is_tolerated() -> None:
+    receipt = "CAFE DE LA GARE\nCAFE 2,50\nCROISSANT 1,30\nT0TAL 3,80\nESPECES 5,00\nRENDU 1,20"
+    assert total_and_currency(receipt, source="attachment:ticket.jpg#p1")[0] == "3.80"
+
+
+def test_year_of_a_date_on_a_total_line_is_not_an_amount() -> None:
+    line = "TOTAL AMOUNT DUE ON August 3 , 2014 $4.11"
+    assert total_and_currency(line) == ("4.11", "USD")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount", "currency"),
+    [
+        ("Suite au sinistre, je vous réclame 450 € pour la réparation.", "450.00", "EUR"),
+        ("The repair cost £1,200 and I would like to be reimbursed.", "1200.00", "GBP"),
+        ("La facture du plombier, d'un montant de 320,00 €, est jointe.", "320.00", "EUR"),
+        ("Le devis s'élève à 2 350 euros.", "2350.00", "EUR"),
+        ("I paid USD 1,200 for the new windscreen.", "1200.00", "USD"),
+        ("Je demande le remboursement de 89,90 €.", "89.90", "EUR"),
+        ("J'ai dû avancer 320 € de réparations.", "320.00", "EUR"),
+        ("The garage quoted £1,450.00 for the repairs.", "1450.00", "GBP"),
+    ],
+)
+def test_amount_claimed_in_a_mail_is_the_total(sentence: str, amount: str, currency: str) -> None:
+    assert total_and_currency(sentence, source="body") == (amount, currency)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ma franchise est de 150 €.",
+        "I paid the £100 excess.",
+        "Ma cotisation mensuelle de 45,20 € a augmenté.",
+        "Il fait 25 degrés et j'ai 3 enfants.",
+    ],
+)
+def test_amounts_that_are_not_claimed_in_a_mail_are_not_the_total(sentence: str) -> None:
+    assert total_and_currency(sentence, source="body") == (None, None)
+
+
+def test_numbers_inside_references_and_dates_are_not_amounts() -> None:
+    sentence = "Le garage m'a facturé 1 250,00 € TTC (facture FA-2025-0417 du 10/03/2025, réf. CS00012693)."
+    found = find_candidates(TextSource("body", sentence), SETTINGS)
+    assert [f.value for f in found if f.name == "total_amount"] == ["1250.00"]
+
+
+def test_claimed_amount_wins_over_the_deductible_in_the_same_sentence() -> None:
+    sentence = "Les réparations coûtent 1 200 € et la franchise de 150 € reste à ma charge."
+    assert total_and_currency(sentence, source="body") == ("1200.00", "EUR")
+
+
+def test_currency_printed_next_to_the_total_is_as_sure_as_the_total() -> None:
+    total, currency = field("Total TTC : 286,40 £", "total_amount"), field("Total TTC : 286,40 £", "currency")
+    assert currency.value == "GBP"
+    assert currency.confidence == total.confidence
+
+
+def test_currency_printed_elsewhere_on_the_page_is_used_for_a_bare_total() -> None:
+    page = "Montants en USD\nConsulting 100.00 USD\nTotal due 1,842.50"
+    assert total_and_currency(page) == ("1842.50", "USD")
+
+
+def test_default_currency_fills_in_with_low_confidence_when_none_is_printed() -> None:
+    page = "Total TTC : 1 842,50"
+    currency = field(page, "currency", source="attachment:facture.pdf#p1")
+    assert currency.value == "EUR"
+    assert currency.confidence < 0.5
+    other = extract_fields([TextSource("body", page)], ParsingSettings(default_currency="CHF"))
+    assert other["currency"].value == "CHF"
+
+
+def test_bare_integer_is_money_only_under_a_total_label() -> None:
+    assert total_and_currency("Total articles : 3\nMontant 12 €")[0] == "12.00"
+
+
+def test_of_several_equal_totals_the_grand_total_is_preferred() -> None:
+    page = "Total pièces : 300,00 €\nTotal main d'oeuvre : 150,00 €\nTotal : 450,00 €"
+    assert total_and_currency(page)[0] == "450.00"
+
+
+def test_document_without_total_label_offers_its_largest_priced_amount_with_low_confidence() -> None:
+    page = "Pare-brise 420,00 €\nPose 80,00 €"
+    [total] = [f for f in find_candidates(TextSource("attachment:devis.pdf#p1", page), SETTINGS)
+               if f.name == "total_amount"]
+    assert total.value == "420.00"
+    assert total.confidence < 0.5
+
+
+def test_mail_without_claim_words_offers_no_total() -> None:
+    assert total_and_currency("Pare-brise 420,00 €", source="body") == (None, None)

@@ -1,0 +1,226 @@
+"""Contacts: e-mail addresses, phone numbers and the customer's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.fields import (
+    extract_fields,
+    find_candidates,
+    normalise_email,
+    normalise_person_name,
+    normalise_phone,
+)
+from rpa.config import ParsingSettings
+from rpa.models import TextSource
+
+SETTINGS = ParsingSettings()
+
+
+def found(text: str, name: str, source: str = "body") -> list[str]:
+    return [f.value for f in find_candidates(TextSource(source, text), SETTINGS) if f.name == name]
+
+
+# --- phones -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("06.12.34.56.78", "+33612345678"),
+        ("06-12-34-56-78", "+33612345678"),
+        ("0612345678", "+33612345678"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+        ("+33 (0)6 12 34 56 78", "+33612345678"),
+        ("0033 6 12 34 56 78", "+33612345678"),
+        ("(0)1 23 45 67 89", "+33123456789"),
+        ("01 23 45 67 89", "+33123456789"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("+32 2 555 12 12", "+3225551212"),
+    ],
+)
+def test_normalise_phone_gives_e164(written: str, e164: str) -> None:
+    assert normalise_phone(written) == e164
+
+
+@pytest.mark.parametrize(
+    "invalid", ["06 12 34", "00 00 00 00 00", "12345", "06 12 34 56 78 90 12", "bonjour"]
+)
+def test_normalise_phone_rejects_invalid_numbers(invalid: str) -> None:
+    assert normalise_phone(invalid) is None
+
+
+def test_normalise_phone_reads_national_numbers_in_the_configured_region() -> None:
+    assert normalise_phone("020 7946 0958", region="GB") == "+442079460958"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tél : 06 12 34 56 78",
+        "Vous pouvez me joindre au 06.12.34.56.78 après 18h.",
+        "Mobile: +33 6 12 34 56 78",
+        "portable 0612345678",
+        "Call me on +33 (0)6 12 34 56 78 please",
+    ],
+)
+def test_phone_in_text_is_reported_in_e164(text: str) -> None:
+    assert found(text, "phone") == ["+33612345678"]
+
+
+def test_labelled_phone_is_more_confident_than_a_bare_one() -> None:
+    [labelled] = find_candidates(TextSource("body", "Tél : 06 12 34 56 78"), SETTINGS)
+    [bare] = find_candidates(TextSource("body", "06 12 34 56 78"), SETTINGS)
+    assert labelled.confidence > bare.confidence
+
+
+def test_fax_number_is_not_the_phone() -> None:
+    assert found("Fax : 01 23 45 67 89", "phone") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SIRET : 732 829 320 00074",
+        "IBAN : FR76 3000 6000 0112 3456 7890 189",
+        "Contrat AUT-0612345678",
+        "N° de contrat 123456789",
+        "Montant : 1 842,50 €",
+        "Date : 14/03/2025",
+        "Dossier SIN-2025-00412",
+    ],
+)
+def test_digits_of_other_identifiers_are_not_phones(text: str) -> None:
+    assert found(text, "phone") == []
+
+
+def test_region_setting_reaches_the_phone_finder() -> None:
+    british = ParsingSettings(default_region="GB")
+    candidates = find_candidates(TextSource("body", "Tel: 020 7946 0958"), british)
+    assert [f.value for f in candidates if f.name == "phone"] == ["+442079460958"]
+
+
+# --- e-mail addresses ------------------------------------------------------------------------
+
+
+def test_normalise_email_lower_cases_the_address() -> None:
+    assert normalise_email("Écrivez à Jean.Dupont@Example.FR.") == "jean.dupont@example.fr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon adresse : jean.dupont@example.fr",
+        "E-mail : Jean.Dupont@Example.fr",
+        "écrivez-moi à <jean.dupont@example.fr>.",
+        "mailto:jean.dupont@example.fr",
+    ],
+)
+def test_email_written_in_the_text_is_reported_lower_case(text: str) -> None:
+    assert found(text, "email") == ["jean.dupont@example.fr"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De : Service Sinistres <sinistres@assureur.fr>\nObjet : votre dossier",
+        "Le 3 mars 2025 à 10:12, sinistres@assureur.fr a écrit :",
+        "On Mon, 3 Mar 2025, Claims <claims@insurer.co.uk> wrote:",
+        "Ne pas répondre : noreply@assureur.fr",
+        "no-reply@example.com",
+    ],
+)
+def test_addresses_of_mail_headers_and_machines_are_not_reported(text: str) -> None:
+    assert found(text, "email", source="quoted") == []
+
+
+def test_excluded_addresses_are_not_the_customers_email() -> None:
+    sources = [TextSource("body", "Écrivez à sinistres@assureur.fr ou à jean.dupont@example.fr")]
+    fields = extract_fields(sources, SETTINGS, exclude_emails={"Sinistres@Assureur.fr"})
+    assert fields["email"].value == "jean.dupont@example.fr"
+
+
+# --- customer name ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("display", "name"),
+    [
+        ("Jean Dupont", "Jean Dupont"),
+        ("Jean DUPONT", "Jean Dupont"),
+        ("DUPONT Jean", "Jean Dupont"),
+        ("Dupont, Jean", "Jean Dupont"),
+        ("M. Jean Dupont", "Jean Dupont"),
+        ("Monsieur Jean Dupont", "Jean Dupont"),
+        ("Mme Marie-Claire LEBLANC", "Marie-Claire Leblanc"),
+        ("Mlle Sophie Martin", "Sophie Martin"),
+        ("Dr. John Smith", "John Smith"),
+        ("Mrs Jane  Smith", "Jane Smith"),
+        ('"Jean Dupont"', "Jean Dupont"),
+        ("jean dupont", "Jean Dupont"),
+        ("Patrick O'BRIEN", "Patrick O'Brien"),
+        ("JEAN-PIERRE DE LA FONTAINE", "Jean-Pierre de La Fontaine"),
+        ("John Smith (via Google Drive)", "John Smith"),
+    ],
+)
+def test_normalise_person_name(display: str, name: str) -> None:
+    assert normalise_person_name(display) == name
+
+
+@pytest.mark.parametrize(
+    "display",
+    [
+        "Service client", "Garage Martin SARL", "noreply", "Support", "Assurances Dupont SA", "Acme Ltd",
+        "Müller GmbH", "Team 42", "jean.dupont@example.fr", "Jean", "M. Dupont", "Service Sinistres",
+        "La Mutuelle Imaginaire", "Envoyé de mon iPhone", "Customer Care", "Dupont, Jean, Marie", "",
+    ],
+)
+def test_companies_roles_and_single_words_are_not_person_names(display: str) -> None:
+    assert normalise_person_name(display) is None
+
+
+def test_customer_name_comes_from_the_sender_display_name() -> None:
+    assert found("DUPONT Jean", "customer_name", source="sender") == ["Jean Dupont"]
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Cordialement,\nJean Dupont\n06 12 34 56 78",
+        "Bien à vous,\n\nJean DUPONT",
+        "Bien cordialement\nM. Jean Dupont",
+        "Veuillez agréer, Madame, Monsieur, l'expression de mes salutations distinguées.\nJean Dupont",
+        "Best regards,\nJean Dupont",
+        "Kind regards\r\nJean Dupont\r\n",
+        "Bien à vous,\r\n\r\nJean DUPONT\r\n",
+        "Sincerely,\nJean Dupont",
+        "Cordialement, Jean Dupont",
+        "Jean Dupont\n12 rue de la Paix\n75011 Paris",
+    ],
+)
+def test_customer_name_comes_from_the_signature(signature: str) -> None:
+    assert found(signature, "customer_name", source="signature") == ["Jean Dupont"]
+
+
+def test_name_under_a_closing_in_the_body_is_the_customer_name() -> None:
+    body = "Bonjour,\nVoici ma facture.\nCordialement,\nJean Dupont"
+    assert found(body, "customer_name") == ["Jean Dupont"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Bonjour Jean Dupont,\nvotre dossier avance.",
+        "Cordialement,\nLe service client",
+        "Merci de me rappeler.\nJean Dupont",
+        "Cordialement,\nEnvoyé de mon iPhone",
+    ],
+)
+def test_names_not_under_a_closing_in_the_body_are_not_read(body: str) -> None:
+    assert found(body, "customer_name") == []
+
+
+def test_name_in_quoted_text_is_not_the_customer_name() -> None:
+    quoted = "Cordialement,\nMarie Martin\nGestionnaire sinistres"
+    assert found(quoted, "customer_name", source="quoted") == []

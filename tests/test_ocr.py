@@ -1,0 +1,138 @@
+"""OCR with the real Tesseract, and pictures of documents."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import docbuilder
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.images import ImageReader
+from extractors.ocr import OcrEngine, prepare_image, tesseract_status
+from rpa.config import Settings
+from rpa.errors import OcrError
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def with_ocr(settings: Settings, **changes) -> Settings:
+    return dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, **changes))
+
+
+@pytest.fixture
+def engine(settings: Settings, tesseract: str) -> OcrEngine:
+    with OcrEngine(with_ocr(settings, workers=2)) as engine:
+        yield engine
+
+
+@pytest.fixture
+def images(settings: Settings, engine: OcrEngine) -> ImageReader:
+    return ImageReader(settings, engine)
+
+
+def test_a_rotated_noisy_jpeg_scan_at_200_dpi_is_read(images: ImageReader) -> None:
+    scan = docbuilder.scan_image(docbuilder.CLAIM_LINES, dpi=200, angle=-2.5, noise=0.15)
+    (page,) = images.read("scan.jpg", docbuilder.image_bytes(scan, "JPEG", quality=70))
+    text = words(page.text)
+    assert page.ocr
+    assert "Déclaration de sinistre" in text
+    assert "AB-2024-117" in text
+    assert "1 842,50 €" in text
+
+
+def test_a_three_page_tiff_gives_three_pages(images: ImageReader) -> None:
+    frames = [docbuilder.scan_image([f"Télécopie page {n}", "Dossier 88412"], dpi=150) for n in (1, 2, 3)]
+    pages = images.read("fax.tif", docbuilder.multipage_tiff(frames))
+    assert [page.number for page in pages] == [1, 2, 3]
+    assert [f"page {n}" in words(page.text) for n, page in enumerate(pages, start=1)] == [True] * 3
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "BMP", "WEBP"])
+def test_every_common_picture_format_is_read(images: ImageReader, fmt: str) -> None:
+    scan = docbuilder.scan_image(["Avis de sinistre", "Assurance habitation"], dpi=150)
+    (page,) = images.read(f"scan.{fmt.lower()}", docbuilder.image_bytes(scan, fmt))
+    assert "Avis de sinistre" in words(page.text)
+
+
+def test_black_text_on_a_transparent_background_is_read(images: ImageReader) -> None:
+    picture = Image.new("RGBA", (1400, 300), (0, 0, 0, 0))
+    font = ImageFont.truetype(str(docbuilder.FONT_PATH), 48)
+    ImageDraw.Draw(picture).text((60, 100), "Attestation de domicile", font=font, fill=(0, 0, 0, 255))
+    (page,) = images.read("logo.png", docbuilder.image_bytes(picture, "PNG"))
+    assert "Attestation de domicile" in words(page.text)
+
+
+def test_ocr_of_four_pages_on_two_workers_returns_them_in_page_order(engine: OcrEngine) -> None:
+    names = ["premier", "deuxième", "troisième", "quatrième"]
+    pages = [docbuilder.scan_image([f"Le {name} feuillet"], dpi=150) for name in names]
+    texts = engine.ocr_many(pages)
+    assert engine.workers == 2
+    assert [words(text) for text in texts] == [f"Le {name} feuillet" for name in names]
+
+
+def test_a_missing_language_is_an_ocr_error_naming_it(settings: Settings, tesseract: str) -> None:
+    with OcrEngine(with_ocr(settings, languages="fra+xyz")) as engine:
+        with pytest.raises(OcrError, match="xyz") as caught:
+            engine.ocr(docbuilder.scan_image(["Bonjour"], dpi=100))
+    assert "apt-get install tesseract-ocr-xyz" in caught.value.reason
+
+
+def test_a_missing_tesseract_is_an_ocr_error_saying_how_to_install_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    missing = with_ocr(settings, tesseract_cmd=str(tmp_path / "no-tesseract"))
+    with OcrEngine(missing) as engine:
+        assert not engine.is_available()
+        with pytest.raises(OcrError, match="apt-get install tesseract-ocr tesseract-ocr-fra"):
+            engine.ocr(docbuilder.scan_image(["Bonjour"], dpi=100))
+
+
+def test_a_page_that_takes_too_long_is_given_up(settings: Settings, tmp_path: Path) -> None:
+    # A real program in tesseract's place, which answers the checks and then hangs.
+    slow = tmp_path / "tesseract"
+    slow.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        "  --version) echo 'tesseract 5.3.0' ;;\n"
+        "  --list-langs) printf 'List of available languages (2):\\neng\\nfra\\n' ;;\n"
+        "  *) exec sleep 30 ;;\n"
+        "esac\n"
+    )
+    slow.chmod(0o755)
+    with OcrEngine(with_ocr(settings, tesseract_cmd=str(slow), timeout_seconds=1)) as engine:
+        with pytest.raises(OcrError, match="gave up after 1 s"):
+            engine.ocr(docbuilder.scan_image(["Bonjour"], dpi=100))
+
+
+def test_tesseract_status_lists_english_and_french(settings: Settings, tesseract: str) -> None:
+    status = tesseract_status(settings)
+    assert status.available and status.version.startswith("tesseract")
+    assert {"eng", "fra"} <= set(status.languages)
+    assert status.missing_languages == () and status.reason is None
+
+
+def test_tesseract_status_says_which_languages_are_missing(settings: Settings, tesseract: str) -> None:
+    status = tesseract_status(with_ocr(settings, languages="fra+xyz"))
+    assert status.available
+    assert status.missing_languages == ("xyz",)
+    assert "tesseract-ocr-xyz" in status.reason
+
+
+def test_each_tesseract_process_runs_on_one_thread(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    with OcrEngine(settings):
+        assert os.environ["OMP_THREAD_LIMIT"] == "1"
+
+
+def test_a_small_picture_is_enlarged_and_turned_grey_before_ocr() -> None:
+    small = prepare_image(Image.new("RGB", (800, 600), "white"))
+    page = prepare_image(Image.new("RGB", (2480, 3508), "white"))
+    assert (small.mode, small.size) == ("L", (1200, 900))
+    assert (page.mode, page.size) == ("L", (2480, 3508))
