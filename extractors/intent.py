@@ -76,7 +76,7 @@ _CUES: dict[Intent, list[tuple[float, str]]] = {
         (2.5, r"follow(?:ing)?[- ]up"), (2, r"still (?:waiting|not heard|no)"),
         (2, r"haven't heard|have not heard|no news"), (1.5, r"update on"), (1, r"\bchase\w*"),
         (1, r"loss adjuster|assessor"), (2, r"thanks? (?:you )?for (?:the|your) (?:update|reply|answer)"),
-        (1, r"how long"),
+        (1, r"how long"), (2.5, r"avez[- ]vous (?:bien )?recu|(?:did|have) you (?:\w+ )?received?"),
     ],
     Intent.DOCUMENTS_SUBMISSION: [
         (3, r"(?:vous )?(?:trouverez|trouver) ci-joint"), (2, r"ci-joints?\b|en piece jointe"),

@@ -161,6 +161,7 @@ class TextSource:
 
     source: str
     text: str
+    language: str = ""  # the message's language ("fr", "en"), "" when unknown
 
 
 @dataclass(frozen=True)

@@ -66,10 +66,11 @@ class Pipeline:
     def understand(self, message: Message) -> ProcessedMessage:
         self.documents.read_all(_all_attachments(message))
         own = _own_addresses(self.settings)
-        fields = extract_fields(
-            text_sources(message), self.settings.parsing, exclude_emails=_known_addresses(message, own)
-        )
         language, _ = detect_language(classification_text(message))
+        fields = extract_fields(
+            text_sources(message, language), self.settings.parsing,
+            exclude_emails=_known_addresses(message, own),
+        )
         classification = self.classifier.classify(message, fields, language)
         flags = _unique([*classification.flags, *automation_flags(message, own)])
         customer = message.customer
@@ -95,7 +96,7 @@ class Pipeline:
             result.errors.append(f"draft: {exc}")
 
 
-def text_sources(message: Message) -> list[TextSource]:
+def text_sources(message: Message, language: str = "") -> list[TextSource]:
     """Every text of a message to look for fields in, labelled with where it came from.
 
     When a mail was forwarded to us, the customer is the forwarded mail's
@@ -120,7 +121,7 @@ def text_sources(message: Message) -> list[TextSource]:
             TextSource(f"attachment:{attachment.filename}#p{page.number}", page.text)
             for page in attachment.pages
         ]
-    return [source for source in sources if source.text.strip()]
+    return [TextSource(s.source, s.text, language) for s in sources if s.text.strip()]
 
 
 def _all_attachments(message: Message) -> list[Attachment]:

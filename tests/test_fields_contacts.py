@@ -224,3 +224,40 @@ def test_names_not_under_a_closing_in_the_body_are_not_read(body: str) -> None:
 def test_name_in_quoted_text_is_not_the_customer_name() -> None:
     quoted = "Cordialement,\nMarie Martin\nGestionnaire sinistres"
     assert found(quoted, "customer_name", source="quoted") == []
+
+
+def test_a_uk_number_without_country_code_is_read_as_british_in_english_text() -> None:
+    source = TextSource("body", "You can reach me on 020 7946 0958 any morning.", language="en")
+    assert [f.value for f in find_candidates(source, SETTINGS) if f.name == "phone"] == ["+442079460958"]
+
+
+def test_slash_grouped_reference_digits_are_not_a_phone() -> None:
+    assert found("Dossier 2025/0412/7731 en cours", "phone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Assuré\nNom : LACOMBE   Prénom : Pierre\nAdresse : 8 rue Gambetta", "Pierre Lacombe"),
+        ("Nom : LACOMBE Prénom : Pierre", "Pierre Lacombe"),
+        ("Nom : Martin\nPrénom : Paul\n", "Paul Martin"),
+        ("Client : Mme Aurélie Faure\n19 rue Pasteur", "Aurélie Faure"),
+        ("Policyholder: Mr John SMITH\nPolicy: HX-22", "John Smith"),
+        ("Nom et prénom : DUPONT Jean-Marc", "Jean-Marc Dupont"),
+    ],
+)
+def test_name_after_a_holder_label_on_a_form_is_the_customer_name(text: str, name: str) -> None:
+    assert found(text, "customer_name", "attachment:form.pdf#p1") == [name]
+
+
+def test_labels_naming_a_company_or_a_garage_give_no_customer_name() -> None:
+    assert found("Nom du garage : Garage Martin\nClient : Service Comptabilité", "customer_name",
+                 "attachment:facture.pdf#p1") == []
+
+
+def test_a_signed_name_in_the_mail_beats_a_labelled_name_in_an_attachment() -> None:
+    sources = [
+        TextSource("body", "Bonjour, voici le constat.\nCordialement,\nMarie Durand"),
+        TextSource("attachment:constat.pdf#p1", "Nom : BERNARD   Prénom : Luc"),
+    ]
+    assert extract_fields(sources, SETTINGS)["customer_name"].value == "Marie Durand"

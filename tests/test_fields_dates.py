@@ -224,3 +224,8 @@ def test_impossible_date_near_incident_words_is_never_reported() -> None:
 def test_date_field_keeps_the_text_it_was_read_from() -> None:
     [field] = find_candidates(TextSource("body", "Accident survenu le 1er avril 2025."), SETTINGS)
     assert (field.value, field.raw, field.source) == ("2025-04-01", "1er avril 2025", "body")
+
+
+def test_date_a_car_was_sold_is_not_an_incident_date() -> None:
+    dates = dates_in("I sold the car on 3 March 2025, please cancel the policy after the accident file closes.")
+    assert "incident_date" not in dates

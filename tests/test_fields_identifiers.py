@@ -372,3 +372,19 @@ def test_uk_postcode_shape_in_french_text_is_not_reported() -> None:
 )
 def test_normalise_postcode(written: str, postcode: str) -> None:
     assert normalise_postcode(written) == postcode
+
+
+def test_postcode_in_a_form_cell_after_an_address_label_is_reported() -> None:
+    assert values("Code postal / Ville     31400 Toulouse")["postcode"] == "31400"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Devis n° DV-2025-0311 du garage", "DV-2025-0311"),
+        ("Quote no. Q-88412", "Q-88412"),
+        ("Réf. : facture. N° FA-2025-77", "FA-2025-77"),
+    ],
+)
+def test_quotes_and_estimates_are_numbered_like_invoices(text: str, value: str) -> None:
+    assert values(text)["invoice_number"] == value

@@ -88,3 +88,20 @@ def test_every_registered_classifier_satisfies_the_protocol() -> None:
         classifier = factory()
         assert isinstance(classifier, IntentClassifier)
         assert classifier.name == name
+
+
+def test_a_newsletter_from_a_mailing_list_is_other_even_when_it_talks_of_claims() -> None:
+    mail = message("Nos conseils avant l'hiver", "Comment déclarer un sinistre ? Nos conseils pour un remboursement rapide.",
+                   List_Unsubscribe="<mailto:unsubscribe@news.example>", Precedence="bulk")
+    assert RuleClassifier().classify(mail, {}, "fr").intent == Intent.OTHER
+
+
+def test_a_mail_with_only_attachments_and_no_words_is_a_documents_submission() -> None:
+    scan = Attachment("scan.jpg", "image/jpeg", 100, pages=[Page(1, "Attestation")])
+    mail = message("", "", attachments=[scan])
+    assert RuleClassifier().classify(mail, {}, "fr").intent == Intent.DOCUMENTS_SUBMISSION
+
+
+def test_a_reply_subject_does_not_make_claim_words_a_new_claim() -> None:
+    mail = message("RE: Déclaration de sinistre", "Bonjour, avez-vous bien reçu mon courrier ? Merci.")
+    assert RuleClassifier().classify(mail, {}, "fr").intent == Intent.CLAIM_FOLLOWUP

@@ -167,7 +167,8 @@ _CUES = CueMatcher(
             "facture de", "facture d'un montant", "invoice for", "invoice of", "rembours*", "refund*",
             "reimburs*", "indemni*", "j'ai paye", "j'ai regle", "nous avons paye", "i paid", "we paid",
             "repar*", "repair*", "valeur", "value", "estim*", "amount", "sum of", "somme de", "total of",
-            "prix", "price", "frais", "expenses", "claiming", "claim for",
+            "prix", "price", "frais", "expenses", "claiming", "claim for", "factur*", "charged",
+            "billed", "paid", "payer", "calcul*", "comes to", "came to",
         ],
         # A tax line is not the total, unless the tax is said to be included ("incl. VAT").
         "tax": ["tva", "vat", "tax*", "taxe*", "gst", "sst", "mwst", "btw"],

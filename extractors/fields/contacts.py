@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 import phonenumbers
-from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatch, PhoneNumberMatcher
 
 from extractors.fields.base import MAIL_KINDS, make_field, reads_text, source_kind
 from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, header_line_spans, line_span
@@ -101,11 +101,15 @@ class PhoneFinder:
         text, folded = source.text, fold(source.text)
         envelope = Spans(header_line_spans(folded) if kind in MAIL_KINDS else ())
         ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
-        matcher = PhoneNumberMatcher(text, settings.default_region, leniency=Leniency.VALID)
-        for match in matcher:
+        seen = Spans()
+        for match in _matches(text, _regions(source, settings)):
             start, end = match.start, match.end
-            if envelope.overlaps(start, end) or ibans.overlaps(start, end) or _inside_token(text, start, end):
+            if (
+                seen.overlaps(start, end) or envelope.overlaps(start, end) or ibans.overlaps(start, end)
+                or _inside_token(text, start, end) or not _grouped_like_a_phone(match.raw_string)
+            ):
                 continue
+            seen.add(start, end)
             line_start = line_span(text, start, _LABEL_REACH)[0]
             cues = list(_PHONE_CUES.finditer(folded, line_start, start))
             label = cues[-1].kind if cues else None
@@ -114,6 +118,32 @@ class PhoneFinder:
             value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
             confidence = PHONE_LABELLED if label == "phone" else PHONE_WRITTEN
             yield make_field("phone", value, match.raw_string, confidence, source)
+
+
+# The country whose national numbers a customer writing in a language would use.
+_LANGUAGE_REGION = {"fr": "FR", "en": "GB"}
+
+
+def _regions(source: TextSource, settings: ParsingSettings) -> list[str]:
+    """The configured region first, then the one of the message's language."""
+    regions = [settings.default_region]
+    by_language = _LANGUAGE_REGION.get(source.language)
+    if by_language and by_language != settings.default_region:
+        regions.append(by_language)
+    return regions
+
+
+def _matches(text: str, regions: list[str]) -> Iterable[PhoneNumberMatch]:
+    for region in regions:
+        yield from PhoneNumberMatcher(text, region, leniency=Leniency.VALID)
+
+
+def _grouped_like_a_phone(raw: str) -> bool:
+    """"06/12/34/56/78" is a phone; "06/221874/25" is a file reference."""
+    if "/" not in raw:
+        return True
+    groups = re.split(r"[/ .\-]+", raw.strip())
+    return len({len(group) for group in groups[1:]}) <= 1
 
 
 def _inside_token(text: str, start: int, end: int) -> bool:

@@ -163,7 +163,11 @@ _CUES = CueMatcher(
             "bris de glace", "collision", "accroch*", "percut*", "fuite", "ma voiture",
             "mon vehicule", "notre voiture", "my car", "my vehicle", "our car", "theft", "stolen",
             "damage*", "fire", "flood*", "burglary", "burgled", "break-in", "broken into", "crash*",
-            "leak*", "loss",
+            "leak*", "loss", "storm*", "orage*", "burst", "eclat*", "fell", "tombe*", "chute", "ill",
+            "sick", "malade", "injur*", "blesse*", "panne", "breakdown", "broke down", "fissur*",
+            "gravillon", "impact", "effraction", "forcer", "force", "forcee", "fractur*", "detrui*",
+            "destroy*", "casse*", "broken", "smash*", "fui", "rupture", "hail", "lightning", "foudre",
+            "vandal*",
         ],
         "invoice": [
             "factur*", "invoice*", "date d'emission", "emis le", "emise le", "issued", "date of issue",
@@ -176,7 +180,7 @@ _CUES = CueMatcher(
             "sent", "recu le", "received", "rendez-vous", "appointment", "rdv", "expertise",
             "expert*", "date d'effet", "effective", "souscri*", "commande", "order*", "signe*",
             "signed", "votre courrier", "your letter", "date limite", "deadline", "prochain*",
-            "next", "passage",
+            "next", "passage", "sold", "vendu*", "bought", "achete*", "moved", "demenag*",
         ],
         "date": ["date", "dated"],
     }
@@ -186,7 +190,7 @@ _CUES = CueMatcher(
 _BIAS = {"incident_verb": -25, "other": -25, "incident": 0, "invoice": 0, "date": 0}
 _AFTER_PENALTY = 15  # a cue after the date counts less than one before it
 _GOVERNED_WITHIN = 40  # how far back a verb of another event governs an incident noun
-_PAST = re.compile(r"(?:é|ée|és|ées|ed|sent)$", re.IGNORECASE)
+_PAST = re.compile(r"(?:é|ée|és|ées|ed|sent|sold|bought|vendue?s?)$", re.IGNORECASE)
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other"})
 _DIRECT_GAP = re.compile(
     rf"[\s:.,\-(]*(?:(?:du|le|en date du|of|on|the|at|:|{_weekday_pattern()})[\s:.,\-]*)*"

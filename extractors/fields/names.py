@@ -1,4 +1,5 @@
-"""The customer's name: from the From display name, or from under a closing formula.
+"""The customer's name: from the From display name, under a closing formula, or
+after a label on a form ("Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean").
 
 Display names are often not people ("Service client", "Garage Martin SARL",
 "noreply"); names are recognised by their shape (two to five capitalised words
@@ -128,6 +129,44 @@ def _names_after_closings(text: str) -> Iterator[str]:
         yield following.split("\n", 1)[0].strip()
 
 
+# Labels that name the customer on forms, invoices and web-form mails. A bare
+# "Nom"/"Name" may be a third party's (a constat has two), so it is less sure.
+_HOLDER_LABEL = (
+    r"(?:nom (?:et|,|/|&) ?prenoms?|prenoms? (?:et|,|/|&) ?nom|nom complet|full name|customer name"
+    r"|client(?:e)?|assure(?:e)?|souscripteur|souscriptrice|adherent(?:e)?|beneficiaire|policy ?holder"
+    r"|insured|customer|claimant|declarant(?:e)?)"
+)
+_LABELLED = re.compile(rf"^[ \t]*(?P<label>{_HOLDER_LABEL}|nom|name)[ \t]*:[ \t]*(?P<rest>[^\n]+)$", re.MULTILINE)
+_GIVEN = re.compile(r"(?:^|\s)(?:prenoms?|first name|given names?)[ \t]*:[ \t]*(?P<given>[^\n:]+?)(?=\s{2,}|$)",
+                    re.MULTILINE)
+_NEXT_LABEL = re.compile(r"\s{2,}\S[^:\n]{0,30}:|\s(?:prenoms?|first name|given names?)[ \t]*:")
+LABELLED = 0.75  # "Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean"
+LABELLED_BARE = 0.6  # "Nom : Dupont Jean"
+
+
+def _labelled_names(text: str) -> Iterator[tuple[str, float]]:
+    """Names written after a holder label, with the given name joined from a
+    "Prénom :" on the same or the next line."""
+    folded = fold(text)
+    for match in _LABELLED.finditer(folded):
+        rest = text[match.start("rest") : match.end("rest")]
+        rest_folded = folded[match.start("rest") : match.end("rest")]
+        cut = _NEXT_LABEL.search(rest_folded)
+        value = rest[: cut.start()] if cut else rest
+        given = _GIVEN.search(folded, match.start("rest"), _line_end(folded, match.end()))
+        if given is None and match.group("label") in ("nom", "name"):
+            given = _GIVEN.match(folded, match.end() + 1, _line_end(folded, match.end() + 1))
+        if given is not None:
+            value = f"{text[given.start('given') : given.end('given')].strip()} {value.strip()}"
+        sure = match.group("label") not in ("nom", "name") or given is not None
+        yield value.strip(), LABELLED if sure else LABELLED_BARE
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip() not in ("", "--", "-- ", "__")]
     return lines[0] if lines else ""
@@ -142,12 +181,16 @@ class CustomerNameFinder:
         kind = source_kind(source.source)
         if kind == "sender":
             return _fields([source.text], DISPLAY_NAME, source, strict_case=False)
-        if kind not in ("signature", "body"):
-            return []
-        signed = SIGNED if kind == "signature" else SIGNED_IN_BODY
-        fields = _fields(_names_after_closings(source.text), signed, source, strict_case=True)
-        if kind == "signature" and not fields:
-            fields = _fields([_first_line(source.text)], SIGNATURE_TOP, source, strict_case=True)
+        fields = []
+        if kind in ("attachment", "body"):
+            for line, confidence in _labelled_names(source.text):
+                fields += _fields([line], confidence, source, strict_case=False)
+        if kind in ("signature", "body"):
+            signed = SIGNED if kind == "signature" else SIGNED_IN_BODY
+            closing = _fields(_names_after_closings(source.text), signed, source, strict_case=True)
+            if kind == "signature" and not closing:
+                closing = _fields([_first_line(source.text)], SIGNATURE_TOP, source, strict_case=True)
+            fields += closing
         return fields
 
 

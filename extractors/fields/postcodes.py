@@ -32,6 +32,8 @@ _STREET = re.compile(
              "rte", "quai", "cours", "square", "residence", "lieu-dit", "lotissement", "bp", "cs", "faubourg",
              "voie", "hameau", "parc", "za", "zi", "zac"])
 )
+# A form or table cell naming what follows: "Code postal / Ville   31400 Toulouse".
+_ADDRESS_LABEL = re.compile(phrases(["code postal", "cp", "ville", "adresse", "address", "town", "city"]))
 _NOT_TOWN = frozenset(
     """euro euros eur ttc ht km kg habitants personnes points exemplaires pieces unites articles
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre""".split()
@@ -68,7 +70,12 @@ def _french_department(code: str) -> bool:
 def _on_address_line(text: str, folded: str, start: int) -> bool:
     line_start = line_span(text, start, _STREET_REACH)[0]
     before = text[line_start:start].rstrip(" \t")
-    return not before or before[-1] in ",-–" or _STREET.search(folded, line_start, start) is not None
+    return (
+        not before
+        or before[-1] in ",-–"
+        or _STREET.search(folded, line_start, start) is not None
+        or _ADDRESS_LABEL.search(folded, line_start, start) is not None
+    )
 
 
 class PostcodeFinder:
@@ -95,7 +102,7 @@ class PostcodeFinder:
                 and _on_address_line(text, folded, match.start())
             ):
                 fields.append(make_field("postcode", code, match.group(0), ADDRESS_LINE, source))
-        if detect_language(text)[0] == "en":
+        if (source.language or detect_language(text)[0]) == "en":
             for match in _UK_POSTCODE.finditer(text):
                 if " " in match.group("code") and (postcode := normalise_postcode(match.group("code"))):
                     fields.append(make_field("postcode", postcode, match.group(0), UK, source))

@@ -60,7 +60,7 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
     ),
     ReferenceKind(
         "invoice_number",
-        ("facture", "invoice", "receipt", "recu", "bill", "note d'honoraires"),
+        ("facture", "invoice", "receipt", "recu", "bill", "note d'honoraires", "devis", "quote", "estimate"),
         ("FA", "FAC", "FCT", "INV"),
     ),
 )
@@ -87,7 +87,7 @@ def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[st
     between = rf"(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,3}}?"
     label = (
         rf"(?P<numbered>{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{words}(?:\s*{NUMBER_SIGN})?"
-        rf"|{words}\s*{NUMBER_SIGN})"
+        rf"|{words}[\s.:]*{NUMBER_SIGN})"
         rf"|(?P<between>{words}{between}\s*{NUMBER_SIGN})"
         rf"|{words}"
     )
