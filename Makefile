@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME := $(CURDIR)/.rpa-demo
-APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core dovecot-imapd
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 # Tesseract is ~3x faster single-threaded on 2 cores; rpa runs pages side by side instead.
@@ -21,6 +21,7 @@ demo: setup
 	RPA_HOME=$(DEMO_HOME) $(BIN)/rpa queue --status all
 
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 setup: system-packages $(STAMP)
@@ -41,8 +42,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# Every benchmark, each printing its figures against a reference measured in the same run.
 bench: setup
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/documents.py all
+	$(BIN)/python bench/tables.py
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/intent.py
+	$(BIN)/python bench/llm_drafting.py
+	$(BIN)/python bench/imap_latency.py
+	$(BIN)/python bench/imap_backlog.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,21 +1,23 @@
 """Drafting backends: something that turns an understood mail into a reply draft.
 
-A backend has a `name`, says whether it `is_available()`, and `draft()`s one
-reply from a `DraftRequest`. `BACKENDS` maps configuration names to factories.
-The `template` backend renders the Jinja2 letter for the intent; backends built
-on language models will start from its draft.
+A backend has a `name`, says whether it `is_available()`, `draft()`s one reply
+from a `DraftRequest` and `draft_many()`s a batch (`batch_size` at a time is
+what the pipeline hands it). `BACKENDS` maps configuration names to factories.
+The `template` backend renders the Jinja2 letter for the intent; the language
+model backends (`transformers`, `openai`, see `drafting.generative`) start from
+its letter and keep it when their own reply fails a guard.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from drafting.templates import TemplateCatalog, load_catalog, template_name
-from rpa.config import DraftingSettings
+from rpa.config import DraftingSettings, Settings
 from rpa.errors import ConfigError, DraftingError
 from rpa.models import (
     FIELD_NAMES,
@@ -24,6 +26,7 @@ from rpa.models import (
     Draft,
     Field,
     Message,
+    Passage,
 )
 
 __all__ = ["BACKENDS", "DraftBackend", "DraftRequest", "TemplateBackend", "make_backend", "reply_subject"]
@@ -34,15 +37,19 @@ class DraftRequest:
     message: Message
     fields: Mapping[str, Field]
     classification: Classification
+    passages: Sequence[Passage] = ()  # knowledge-base passages retrieved for this mail
 
 
 @runtime_checkable
 class DraftBackend(Protocol):
     name: str
+    batch_size: int  # how many requests it prefers to get in one draft_many call
 
     def is_available(self) -> bool: ...
 
     def draft(self, request: DraftRequest) -> Draft: ...
+
+    def draft_many(self, requests: Sequence[DraftRequest]) -> list[Draft | DraftingError]: ...
 
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|réf|ref|aw|sv)\s*:\s*", re.IGNORECASE)
@@ -60,6 +67,7 @@ class TemplateBackend:
     """The letter for the intent, asking for whatever the intent still needs."""
 
     name = "template"
+    batch_size = 1  # nothing to gain from batching
 
     def __init__(self, settings: DraftingSettings, templates_dir: Path) -> None:
         self.settings = settings
@@ -67,6 +75,15 @@ class TemplateBackend:
 
     def is_available(self) -> bool:
         return True
+
+    def draft_many(self, requests: Sequence[DraftRequest]) -> list[Draft | DraftingError]:
+        drafts: list[Draft | DraftingError] = []
+        for request in requests:
+            try:
+                drafts.append(self.draft(request))
+            except DraftingError as exc:
+                drafts.append(exc)
+        return drafts
 
     def draft(self, request: DraftRequest) -> Draft:
         message, classification = request.message, request.classification
@@ -77,21 +94,26 @@ class TemplateBackend:
         requirements = self.catalog.requirements.get(str(intent))
         if requirements is None:
             raise DraftingError(f"no requirements for intent {intent!r} in {self.catalog.folder}")
-        values = {name: request.fields[name].value if name in request.fields else None
-                  for name in (*FIELD_NAMES, *request.fields)}
+        values = {
+            name: request.fields[name].value if name in request.fields else None
+            for name in (*FIELD_NAMES, *request.fields)
+        }
         missing = requirements.missing(values)
         name = template_name(language, str(intent))
-        body = self.catalog.render(name, {
-            "language": language,
-            "intent": str(intent),
-            "fields": values,
-            "customer_name": values.get("customer_name"),
-            "missing": [self.catalog.label(language, field) for field in missing],
-            "attachments": _attachment_names(message, AttachmentStatus.OK),
-            "unreadable": _attachment_names(message, AttachmentStatus.ERROR),
-            "subject": message.subject,
-            "team_name": self.settings.team_name,
-        })
+        body = self.catalog.render(
+            name,
+            {
+                "language": language,
+                "intent": str(intent),
+                "fields": values,
+                "customer_name": values.get("customer_name"),
+                "missing": [self.catalog.label(language, field) for field in missing],
+                "attachments": _attachment_names(message, AttachmentStatus.OK),
+                "unreadable": _attachment_names(message, AttachmentStatus.ERROR),
+                "subject": message.subject,
+                "team_name": self.settings.team_name,
+            },
+        )
         return Draft(
             subject=reply_subject(message.subject),
             body=_tidy(body),
@@ -101,6 +123,7 @@ class TemplateBackend:
             template=name,
             backend=self.name,
             missing_fields=missing,
+            passages=list(request.passages),
         )
 
 
@@ -117,15 +140,29 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
-BACKENDS: dict[str, Callable[[DraftingSettings, Path], DraftBackend]] = {
-    TemplateBackend.name: TemplateBackend,
+def _model_backend(model_name: str) -> Callable[[Settings, Path], DraftBackend]:
+    def factory(settings: Settings, templates_dir: Path) -> DraftBackend:
+        # Imported here: the generative backend builds on TemplateBackend, defined above.
+        from drafting.generative import ModelBackend
+        from drafting.llm import MODELS
+
+        return ModelBackend(settings, templates_dir, MODELS[model_name](settings))
+
+    return factory
+
+
+BACKENDS: dict[str, Callable[[Settings, Path], DraftBackend]] = {
+    TemplateBackend.name: lambda settings, templates_dir: TemplateBackend(settings.drafting, templates_dir),
+    "transformers": _model_backend("transformers"),
+    "openai": _model_backend("openai"),
 }
 
 
-def make_backend(settings: DraftingSettings, templates_dir: Path) -> DraftBackend:
+def make_backend(settings: Settings, templates_dir: Path) -> DraftBackend:
     try:
-        factory = BACKENDS[settings.backend]
+        factory = BACKENDS[settings.drafting.backend]
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
-        raise ConfigError(f"unknown drafting backend {settings.backend!r} (known: {known})") from None
+        name = settings.drafting.backend
+        raise ConfigError(f"unknown drafting backend {name!r} (known: {known})") from None
     return factory(settings, templates_dir)

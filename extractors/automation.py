@@ -13,8 +13,15 @@ from collections.abc import Collection
 
 from rpa.models import Message
 
-__all__ = ["AUTO_REPLY", "MAILING_LIST", "NO_REPLY_SENDER", "BOUNCE", "OWN_ADDRESS", "BULK",
-           "automation_flags"]
+__all__ = [
+    "AUTO_REPLY",
+    "MAILING_LIST",
+    "NO_REPLY_SENDER",
+    "BOUNCE",
+    "OWN_ADDRESS",
+    "BULK",
+    "automation_flags",
+]
 
 AUTO_REPLY = "auto_reply"
 MAILING_LIST = "mailing_list"

@@ -21,17 +21,17 @@ parser, for instance) are left as they are.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 
+from extractors.charsets import decode_text
 from extractors.ocr import OcrEngine
 from rpa.config import Settings
 from rpa.errors import ExtractionError
-from rpa.models import Attachment, AttachmentStatus, Page
+from rpa.models import Attachment, AttachmentStatus, Page, TableRow
 
 __all__ = [
     "DocumentFormat",
@@ -41,7 +41,6 @@ __all__ = [
     "TextReader",
     "assemble_pages",
     "declared_as",
-    "decode_text",
     "sniff_format",
 ]
 
@@ -54,11 +53,12 @@ _FAILURE_STATUS = {"error": AttachmentStatus.ERROR, "skipped": AttachmentStatus.
 
 class PageList(list[Page]):
     """The pages a reader read, plus `notes` on what it left out or could not
-    read. It is a plain `list[Page]` to anyone who ignores the notes."""
+    read, and the `tables` rows it found. It is a plain `list[Page]` to anyone who ignores the notes."""
 
     def __init__(self, pages: Iterable[Page] = (), notes: Iterable[str] = ()) -> None:
         super().__init__(pages)
         self.notes = list(notes)
+        self.tables: list[TableRow] = []  # claim records found in the document
 
 
 @runtime_checkable
@@ -128,13 +128,6 @@ def declared_as(content_type: str, filename: str, types: Iterable[str], extensio
 
 _TEXT_TYPES = ("text/plain", "text/csv")
 _TEXT_EXTENSIONS = (".txt", ".csv")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class TextReader:
@@ -154,29 +147,11 @@ class TextReader:
         return declared_as(content_type, filename, _TEXT_TYPES, _TEXT_EXTENSIONS)
 
     def read(self, filename: str, data: bytes) -> list[Page]:
-        text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+        text = decode_text(data, None)[0].replace("\r\n", "\n").replace("\r", "\n")
         controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\t\f")
         if controls > 0.05 * max(len(text), 1):
             raise ExtractionError("not readable as text: binary content", filename=filename)
         return PageList([Page(1, text.strip("\n"))])
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (or what the byte-order mark says), else charset_normalizer's guess,
-    else Windows-1252, the usual encoding of French text from Windows."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
 
 
 # --- Registry -----------------------------------------------------------------
@@ -282,6 +257,7 @@ class DocumentReader:
         if not any(page.text.strip() for page in pages):
             notes.insert(0, "no text found")
         attachment.pages = list(pages)
+        attachment.tables = list(getattr(pages, "tables", ()))
         attachment.status = AttachmentStatus.OK
         attachment.error = "; ".join(notes) or None
 

@@ -15,7 +15,6 @@ a `Message` in `forwarded`: its sender is the customer (see `Message.customer`).
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import mimetypes
 import re
@@ -27,8 +26,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from charset_normalizer import from_bytes
-
+from extractors.charsets import decode_text
 from extractors.html import declared_charset, html_to_text, referenced_content_ids
 from extractors.quotes import MAX_FORWARD_DEPTH, fill_reply_parts
 from rpa.config import LimitSettings
@@ -42,16 +40,12 @@ _FORWARD_TYPES = ("message/rfc822", "message/global")
 _BODY_TYPES = ("text/plain", "text/html")
 # What the standard library raises on header syntax it cannot make sense of.
 _HEADER_ERRORS = (email_errors.MessageError, ValueError, LookupError, IndexError, TypeError, AttributeError)
-# Mail clients mean Windows-1252 when they write ISO-8859-1 (as browsers do, per WHATWG).
-_CHARSET_ALIASES = {"ks_c_5601-1987": "cp949", "x-sjis": "shift_jis", "iso-8859-8-i": "iso-8859-8",
-                    "unicode-1-1-utf-7": "utf-7", "x-unicode20utf8": "utf-8", "iso8859-1": "cp1252"}
-_PREFERRED_GUESSES = ("utf_8", "cp1252")  # what French and English mail is really written in
-_CHAOS_MARGIN = 0.1
 _DEFECT_SENTENCES = {
     "StartBoundaryNotFoundDefect": "the multipart boundary never appears; the part was read as one text",
     "CloseBoundaryNotFoundDefect": "the closing multipart boundary is missing",
-    "MultipartInvariantViolationDefect":
-        "the multipart boundary never appears; the part was read as one text",
+    "MultipartInvariantViolationDefect": (
+        "the multipart boundary never appears; the part was read as one text"
+    ),
     "NoBoundaryInMultipartDefect": "a multipart part has no boundary; it was read as one text",
     "FirstHeaderLineIsContinuationDefect": "the first header line is a continuation line",
     "MisplacedEnvelopeHeaderDefect": "a 'From ' envelope line appears among the headers",
@@ -76,8 +70,13 @@ def message_from_document(source: str, filename: str, data: bytes, *, limits: Li
     """A standalone document (PDF, scan) as a message with no sender and one attachment."""
     attachment = _Budget(limits).attachment(filename, _document_type(filename, data), data)
     return Message(
-        source=source, message_id=None, subject=filename, sender=None, attachments=[attachment],
-        content_hash=hashlib.sha256(data).hexdigest(), raw=data,
+        source=source,
+        message_id=None,
+        subject=filename,
+        sender=None,
+        attachments=[attachment],
+        content_hash=hashlib.sha256(data).hexdigest(),
+        raw=data,
     )
 
 
@@ -88,16 +87,19 @@ class _Budget:
         self.limits = limits
         self.used = 0
 
-    def attachment(self, filename: str, content_type: str, data: bytes, *, inline: bool = False
-                   ) -> Attachment:
+    def attachment(
+        self, filename: str, content_type: str, data: bytes, *, inline: bool = False
+    ) -> Attachment:
         size = len(data)
         reason = None
         if size > self.limits.max_attachment_mb * _MB:
             reason = f"attachment is {size / _MB:.1f} MB, over the {self.limits.max_attachment_mb:g} MB limit"
         elif self.used + size > self.limits.max_message_mb * _MB:
-            reason = (f"attachment is {size / _MB:.1f} MB and the mail's attachments already take "
-                      f"{self.used / _MB:.1f} MB, over the {self.limits.max_message_mb:g} MB "
-                      "per-message limit")
+            reason = (
+                f"attachment is {size / _MB:.1f} MB and the mail's attachments already take "
+                f"{self.used / _MB:.1f} MB, over the {self.limits.max_message_mb:g} MB "
+                "per-message limit"
+            )
         if reason:
             return Attachment(filename, content_type, size, AttachmentStatus.SKIPPED, reason, inline=inline)
         self.used += size
@@ -117,10 +119,14 @@ def _parse(
         # raise on hostile input (deep nesting, odd syntax); such a mail is recorded with
         # the reason, never allowed to stop the batch it is in.
         return Message(
-            source=source, message_id=None, subject="", sender=None,
+            source=source,
+            message_id=None,
+            subject="",
+            sender=None,
             body=data.decode("utf-8", errors="replace"),
             errors=[f"the mail could not be parsed ({type(exc).__name__}: {exc}); its raw text is the body"],
-            content_hash=hashlib.sha256(data).hexdigest(), raw=data,
+            content_hash=hashlib.sha256(data).hexdigest(),
+            raw=data,
         )
 
 
@@ -148,15 +154,23 @@ class _MailReader:
         has_plain = any(text.strip() for text in self.plain)
         body = "\n\n".join(self.plain if has_plain else self.html).strip("\n")
         message = Message(
-            source=self.source, message_id=_message_id(headers.get("message-id")),
+            source=self.source,
+            message_id=_message_id(headers.get("message-id")),
             subject=" ".join(headers.get("subject", "").split()),
             sender=next(iter(self._addresses("from") or self._addresses("sender")), None),
-            to=self._addresses("to"), cc=self._addresses("cc"), date=self._date(headers.get("date")),
-            headers=headers, body=body, html_only=bool(self.html) and not has_plain,
+            to=self._addresses("to"),
+            cc=self._addresses("cc"),
+            date=self._date(headers.get("date")),
+            headers=headers,
+            body=body,
+            html_only=bool(self.html) and not has_plain,
             in_reply_to=_message_id(headers.get("in-reply-to")),
             references=_references(headers.get("references", "")),
-            attachments=self.attachments, forwarded=self.forwarded, errors=self.errors,
-            content_hash=hashlib.sha256(data).hexdigest(), raw=data,
+            attachments=self.attachments,
+            forwarded=self.forwarded,
+            errors=self.errors,
+            content_hash=hashlib.sha256(data).hexdigest(),
+            raw=data,
         )
         fill_reply_parts(message, depth=self.depth)
         message.errors = list(dict.fromkeys(message.errors))
@@ -189,8 +203,9 @@ class _MailReader:
             found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
         except _HEADER_ERRORS:
             found = getaddresses([str(header)])
-        return [Address(" ".join((name or "").split()), email) for name, email in found
-                if email and email != "<>"]
+        return [
+            Address(" ".join((name or "").split()), email) for name, email in found if email and email != "<>"
+        ]
 
     def _date(self, text: str | None) -> datetime | None:
         value = getattr(self.parsed.get("date"), "datetime", None)
@@ -245,10 +260,10 @@ class _MailReader:
         if not body:
             return
         if content_type == "text/html":
-            text, problem = _decode(data, _content_charset(part) or declared_charset(data))
+            text, problem = decode_text(data, _content_charset(part) or declared_charset(data))
             self.html.append(html_to_text(text))
         else:
-            text, problem = _decode(data, _content_charset(part))
+            text, problem = decode_text(data, _content_charset(part))
             self.plain.append(text.replace("\r\n", "\n"))
         if problem:
             self.errors.append(f"the {content_type} body: {problem}")
@@ -275,7 +290,8 @@ class _MailReader:
             self.errors.append(f"forwarded mail {number} cannot be written back as bytes; its hash is empty")
         if self.depth >= MAX_FORWARD_DEPTH:
             self.errors.append(
-                f"a forwarded mail nested more than {MAX_FORWARD_DEPTH} deep is kept as an attachment")
+                f"a forwarded mail nested more than {MAX_FORWARD_DEPTH} deep is kept as an attachment"
+            )
             self.attachments.append(self.budget.attachment(f"forwarded-{number}.eml", "message/rfc822", data))
             return
         source = f"{self.source}/forwarded-{number}"
@@ -290,64 +306,11 @@ class _MailReader:
                 self.errors.append(f"{where}: {sentence or kind}")
 
 
-# -- bytes to text ---------------------------------------------------------------------------
-
-
-def _decode(data: bytes, declared: str | None) -> tuple[str, str | None]:
-    """Text from bytes and, when the declared charset did not do, a sentence saying why."""
-    for codec in _codecs(declared):
-        try:
-            return data.decode(codec), None
-        except UnicodeDecodeError:
-            pass
-    if declared is None and data.isascii():
-        return data.decode("ascii"), None
-    what = ("8-bit text without a declared charset" if declared is None
-            else f"unknown charset {declared!r}" if not _codecs(declared)
-            else f"text that is not valid {declared}")
-    try:
-        text, used = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, used = _guess(data)
-    if declared is None and used == "utf-8":
-        return text, None  # undeclared UTF-8 is what nearly every client means
-    return text, f"{what}, read as {used}"
-
-
-def _codecs(declared: str | None) -> list[str]:
-    if not declared:
-        return []
-    name = declared.strip().strip("\"'").lower()
-    try:
-        info = codecs.lookup(_CHARSET_ALIASES.get(name, name))
-    except LookupError:
-        return []
-    if not getattr(info, "_is_text_encoding", True):
-        return []  # "base64", "zlib": codecs, but not charsets
-    name = _CHARSET_ALIASES.get(info.name, info.name)
-    return [name, "latin-1"] if name == "cp1252" and info.name == "iso8859-1" else [name]
-
-
-def _guess(data: bytes) -> tuple[str, str]:
-    """charset_normalizer's reading; on short texts it hesitates between many Latin code
-    pages, and our mail is French or English: Windows-1252 wins when it reads about as well."""
-    matches = list(from_bytes(data))
-    if not matches:
-        return data.decode("utf-8", errors="replace"), "utf-8 with replacement characters"
-    least_chaos = min(match.chaos for match in matches)
-    for preferred in _PREFERRED_GUESSES:
-        for match in matches:
-            if match.encoding == preferred and match.chaos <= least_chaos + _CHAOS_MARGIN:
-                return str(match), match.encoding
-    best = min(matches, key=lambda match: (match.chaos, -match.coherence))
-    return str(best), best.encoding
-
-
 def _rescue_8bit(raw: str, where: str, errors: list[str]) -> str:
     """Header text with raw 8-bit bytes (kept by the parser as surrogates) decoded."""
     if not re.search("[\udc80-\udcff]", raw):
         return raw
-    text, problem = _decode(raw.encode("ascii", errors="surrogateescape"), None)
+    text, problem = decode_text(raw.encode("ascii", errors="surrogateescape"), None)
     if problem:
         errors.append(f"{where}: {problem}")
     return text
@@ -359,8 +322,9 @@ def _decode_words(raw: str) -> str:
         chunks = decode_header(raw)
     except _HEADER_ERRORS:
         return raw
-    return "".join(chunk if isinstance(chunk, str) else _decode(chunk, charset)[0]
-                   for chunk, charset in chunks)
+    return "".join(
+        chunk if isinstance(chunk, str) else decode_text(chunk, charset)[0] for chunk, charset in chunks
+    )
 
 
 def _payload(part: EmailMessage) -> bytes:
@@ -408,8 +372,11 @@ def _chosen_alternative(children: list[EmailMessage]) -> EmailMessage | None:
     for child in children:
         if child.get_content_type() == "text/plain" and (_payload(child) or b"").strip():
             return child
-    rich = [child for child in children
-            if child.get_content_type() == "text/html" or child.get_content_maintype() == "multipart"]
+    rich = [
+        child
+        for child in children
+        if child.get_content_type() == "text/html" or child.get_content_maintype() == "multipart"
+    ]
     return rich[-1] if rich else (children[0] if children else None)
 
 
@@ -421,8 +388,14 @@ def _references(value: str) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value) or value.split()
 
 
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"II*\x00", "image/tiff"),
-          (b"MM\x00*", "image/tiff"), (b"GIF87a", "image/gif"), (b"GIF89a", "image/gif"))
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 
 
 def _document_type(filename: str, data: bytes) -> str:

@@ -15,6 +15,9 @@ rendered one at a time and recognised side by side. Every page, text page,
 bitmap and document is closed as soon as it has served, so memory stays flat
 however long the document.
 
+Claim tables (loss runs) are read by `extractors.tables`, which opens
+pdfplumber only on the pages whose text shows a claim table's header.
+
 Pages beyond `limits.max_pages` are not read; the returned `PageList` says so
 in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts
 in the attachment's `error` field while the status stays ``ok``.
@@ -32,6 +35,7 @@ from PIL import Image
 
 from extractors.documents import PageList, assemble_pages, declared_as, sniff_format
 from extractors.ocr import OcrEngine
+from extractors.tables import claim_rows
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 
@@ -94,7 +98,16 @@ class PdfReader:
         return declared_as(content_type, filename, _PDF_TYPES, (".pdf",))
 
     def read(self, filename: str, data: bytes) -> PageList:
-        """The pages' text; raises `ExtractionError` for an encrypted or broken PDF."""
+        """The pages' text and claim tables (`PageList.tables`); raises
+        `ExtractionError` for an encrypted or broken PDF."""
+        pages = self._read_text(filename, data)
+        try:
+            pages.tables = claim_rows(pages, data, day_first=self.settings.parsing.day_first)
+        except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; the text is still good
+            pages.notes.append(f"tables not read: {_describe(exc)}")
+        return pages
+
+    def _read_text(self, filename: str, data: bytes) -> PageList:
         try:
             document = _open(data)
         except _Broken as pdfium_failure:

@@ -33,7 +33,12 @@ from typing import NamedTuple
 from rpa.models import Address, Message
 
 __all__ = [
-    "MAX_FORWARD_DEPTH", "ReplyParts", "ForwardedText", "split_reply", "find_forwarded", "fill_reply_parts",
+    "MAX_FORWARD_DEPTH",
+    "ReplyParts",
+    "ForwardedText",
+    "split_reply",
+    "find_forwarded",
+    "fill_reply_parts",
     "is_forward_subject",
 ]
 
@@ -82,31 +87,58 @@ _HEADER_LINE = re.compile(
     re.IGNORECASE,
 )
 _LABELS = {
-    "de": "from", "from": "from", "expéditeur": "from", "expediteur": "from", "sender": "from",
-    "envoyé": "date", "envoye": "date", "envoyé le": "date", "envoye le": "date", "sent": "date",
-    "date": "date", "à": "to", "a": "to", "to": "to", "destinataire": "to", "destinataires": "to",
-    "cc": "cc", "copie": "cc", "copie à": "cc", "objet": "subject", "subject": "subject",
+    "de": "from",
+    "from": "from",
+    "expéditeur": "from",
+    "expediteur": "from",
+    "sender": "from",
+    "envoyé": "date",
+    "envoye": "date",
+    "envoyé le": "date",
+    "envoye le": "date",
+    "sent": "date",
+    "date": "date",
+    "à": "to",
+    "a": "to",
+    "to": "to",
+    "destinataire": "to",
+    "destinataires": "to",
+    "cc": "cc",
+    "copie": "cc",
+    "copie à": "cc",
+    "objet": "subject",
+    "subject": "subject",
     "sujet": "subject",
 }
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?(?:tr|trs|fw|fwd|wg|rv|enc)\s*:", re.IGNORECASE)
 
 _STRONG_CLOSINGS = (
     r"(?:(?:bien|tr[èe]s|tr[èe]s bien|tr[èe]s sinc[èe]rement|sinc[èe]rement)\s+)?cordialement",
-    r"cdt|cdlt|bàv|bav", r"bien (?:[àa]|a) (?:vous|toi)", r"(?:bien )?amicalement", r"respectueusement",
+    r"cdt|cdlt|bàv|bav",
+    r"bien (?:[àa]|a) (?:vous|toi)",
+    r"(?:bien )?amicalement",
+    r"respectueusement",
     r"(?:(?:avec )?(?:mes|nos) )?(?:sinc[èe]res|meilleures|cordiales|respectueuses|bien cordiales)"
     r" salutations(?: distingu[ée]es)?",
     r"salutations(?: distingu[ée]es| cordiales| respectueuses)?",
-    r"(?:with )?(?:best|kind|warm|warmest|kindest) (?:regards|wishes)", r"best", r"regards", r"all the best",
-    r"(?:yours )?(?:sincerely|faithfully|truly)(?: yours)?", r"respectfully", r"cheers",
+    r"(?:with )?(?:best|kind|warm|warmest|kindest) (?:regards|wishes)",
+    r"best",
+    r"regards",
+    r"all the best",
+    r"(?:yours )?(?:sincerely|faithfully|truly)(?: yours)?",
+    r"respectfully",
+    r"cheers",
     # the formal French closing sentence: "Veuillez agréer, Madame, ... mes salutations distinguées."
     r"(?:je vous prie d'|veuillez |recevez |nous vous prions d')(?:agr[ée]er|recevoir).{0,150}"
     r"(?:salutations|sentiments|consid[ée]ration)(?: [^.]{0,40})?",
 )
 _WEAK_CLOSINGS = (
     r"merci(?: d'avance| par avance| beaucoup| bien| encore)?(?: et bonne (?:journ[ée]e|soir[ée]e))?",
-    r"en vous remerciant(?: (?:par|d')avance)?", r"bonne (?:journ[ée]e|soir[ée]e)",
+    r"en vous remerciant(?: (?:par|d')avance)?",
+    r"bonne (?:journ[ée]e|soir[ée]e)",
     r"je vous remercie(?: (?:par|d')avance| de votre (?:aide|compr[ée]hension|retour))?",
-    r"(?:many )?thanks(?: in advance| again| a lot)?", r"thank you(?: in advance)?",
+    r"(?:many )?thanks(?: in advance| again| a lot)?",
+    r"thank you(?: in advance)?",
 )
 _STRONG = re.compile(rf"^(?:{'|'.join(_STRONG_CLOSINGS)})(?:[\s,.!]*|\s*[,.]\s*\S.{{0,40}})$")
 _WEAK = re.compile(rf"^(?:{'|'.join(_WEAK_CLOSINGS)})[\s,.!]*$")
@@ -125,7 +157,7 @@ def split_reply(text: str) -> ReplyParts:
     lines = _lines(text)
     cut = _first_cut(lines)
     head = lines if cut is None else lines[: cut[0]]
-    quoted = [] if cut is None or cut[1] == _FORWARD else [_unquote(line) for line in lines[cut[0]:]]
+    quoted = [] if cut is None or cut[1] == _FORWARD else [_unquote(line) for line in lines[cut[0] :]]
     # Quote markers above the cut are interleaved answers: the ">" lines are the old mail.
     interleaved = [_unquote(line) for line in head if _is_quoted(line)]
     new_lines = [line for line in head if not _is_quoted(line)]
@@ -317,10 +349,14 @@ def _tidy(lines: list[str]) -> str:
 def _forwarded_message(found: ForwardedText, outer: Message, depth: int) -> Message:
     headers = found.headers
     inner = Message(
-        source=f"{outer.source}/forwarded-text", message_id=None,
-        subject=headers.get("subject", ""), sender=_text_address(headers.get("from", "")),
-        to=_text_addresses(headers.get("to", "")), cc=_text_addresses(headers.get("cc", "")),
-        body=found.text, content_hash=hashlib.sha256(found.text.encode("utf-8")).hexdigest(),
+        source=f"{outer.source}/forwarded-text",
+        message_id=None,
+        subject=headers.get("subject", ""),
+        sender=_text_address(headers.get("from", "")),
+        to=_text_addresses(headers.get("to", "")),
+        cc=_text_addresses(headers.get("cc", "")),
+        body=found.text,
+        content_hash=hashlib.sha256(found.text.encode("utf-8")).hexdigest(),
     )
     if headers.get("date"):
         inner.date = _text_date(headers["date"], outer.date)

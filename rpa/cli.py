@@ -6,6 +6,7 @@ into a message on stderr and exit code 1.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
@@ -21,15 +22,19 @@ from extractors.sources import iter_inputs
 from rpa import console
 from rpa.batch import process_inputs
 from rpa.config import Settings, default_config_text, load_settings
+from rpa.daemon import failed_text, retry_mail, run_daemon, send_replies, status_text
 from rpa.doctor import run_checks
 from rpa.errors import RpaError
 from rpa.evaluation import evaluate, format_report
+from rpa.knowledge import add_articles, search_knowledge
 from rpa.review import edit_text
+from rpa.stats import draft_stats, format_stats, stats_json
 from rpa.store import Store
 from rpa.views import export_csv, export_json, message_json, show_text
 
 app = typer.Typer(
-    help="rpa reads customer mail and documents, extracts the facts, and drafts replies for agents to approve.",
+    help="rpa reads customer mail and documents, extracts the facts, and drafts replies for agents"
+    " to approve.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -40,7 +45,9 @@ Agent = Annotated[str, typer.Option("--agent", help="Who is acting (default: the
 @app.callback()
 def main(
     ctx: typer.Context,
-    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: $RPA_HOME/config.toml)")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Configuration file (default: $RPA_HOME/config.toml)")
+    ] = None,
 ) -> None:
     with _handled():
         ctx.obj = load_settings(config)
@@ -83,14 +90,19 @@ def init(
 def process(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help=".eml, .mbox, Maildir or folders, .pdf/.png/.jpg/.tif")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per message on stdout (JSON Lines)")] = False,
-    reprocess: Annotated[bool, typer.Option("--reprocess", help="Process again messages already stored")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per message on stdout (JSON Lines)")
+    ] = False,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Process again messages already stored")
+    ] = False,
     agent: Agent = "",
 ) -> None:
     """Read mails and documents, extract their facts and draft replies for review."""
     with _handled(), _store(ctx) as store:
-        items = process_inputs(iter_inputs(paths), _settings(ctx), store,
-                               actor=agent or getpass.getuser(), reprocess=reprocess)
+        items = process_inputs(
+            iter_inputs(paths), _settings(ctx), store, actor=agent or getpass.getuser(), reprocess=reprocess
+        )
         failures = console.report_batch(items, store, as_json=as_json)
     if failures:
         raise typer.Exit(1)
@@ -99,10 +111,20 @@ def process(
 @app.command()
 def queue(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option("--status", help="pending_review, approved, rejected, sent, no_draft, or all")] = "pending_review",
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="pending_review, approved, rejected, sent, no_draft, all; failed: mails that failed",
+        ),
+    ] = "pending_review",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """List messages and the state of their drafts."""
+    """List messages and the state of their drafts (`--status failed`: mails that failed)."""
+    if status == "failed":
+        with _handled():
+            typer.echo(failed_text(_settings(ctx)), nl=False)
+        return
     with _handled(), _store(ctx) as store:
         entries = store.queue(None if status == "all" else [s.strip() for s in status.split(",")])
         console.print_queue(entries, as_json=as_json)
@@ -120,8 +142,13 @@ def show(
         if as_json:
             typer.echo(json.dumps(message_json(record), ensure_ascii=False, indent=2))
         else:
-            typer.echo(show_text(record, store.audit_log("message", message_id)
-                                 + (store.audit_log("draft", record.draft.id) if record.draft else [])))
+            typer.echo(
+                show_text(
+                    record,
+                    store.audit_log("message", message_id)
+                    + (store.audit_log("draft", record.draft.id) if record.draft else []),
+                )
+            )
 
 
 @app.command()
@@ -142,8 +169,10 @@ def approve(
                 typer.echo("no changes saved: the draft was not approved", err=True)
                 raise typer.Exit(1)
         draft = store.approve(message_id, actor=agent or getpass.getuser(), edited_body=edited)
-        typer.echo(f"message {message_id}: draft {draft.id} approved"
-                   + (" with your edit" if draft.final_body is not None else ""))
+        typer.echo(
+            f"message {message_id}: draft {draft.id} approved"
+            + (" with your edit" if draft.final_body is not None else "")
+        )
 
 
 @app.command()
@@ -163,7 +192,9 @@ def reject(
 def export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")
+    ] = None,
 ) -> None:
     """Export the extracted fields of every stored message."""
     if fmt not in ("json", "csv"):
@@ -181,9 +212,15 @@ def export(
 @app.command(name="eval")
 def evaluate_command(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Folders or files with <case>.expected.json beside them")],
-    min_fields: Annotated[float, typer.Option("--min-fields", help="Exit 1 below this share of fields right")] = 0.0,
-    min_intent: Annotated[float, typer.Option("--min-intent", help="Exit 1 below this intent accuracy")] = 0.0,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Folders or files with <case>.expected.json beside them")
+    ],
+    min_fields: Annotated[
+        float, typer.Option("--min-fields", help="Exit 1 below this share of fields right")
+    ] = 0.0,
+    min_intent: Annotated[
+        float, typer.Option("--min-intent", help="Exit 1 below this intent accuracy")
+    ] = 0.0,
 ) -> None:
     """Compare the pipeline's results with expected files: fields, intents, misses."""
     with _handled():
@@ -200,3 +237,105 @@ def doctor(ctx: typer.Context) -> None:
     console.print_checks(checks)
     if any(not check.ok and check.required for check in checks):
         raise typer.Exit(1)
+
+
+@app.command()
+def daemon(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Process what is waiting, send approved replies, exit")
+    ] = False,
+) -> None:
+    """Watch the mailbox (RPA_IMAP_*) and send approved replies (RPA_SMTP_*) until stopped."""
+    with _handled():
+        run_daemon(_settings(ctx), once=once)
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Whether a daemon is running, its last heartbeat, backlog and last error."""
+    with _handled():
+        typer.echo(status_text(_settings(ctx)), nl=False)
+
+
+@app.command()
+def retry(
+    ctx: typer.Context,
+    record_id: Annotated[int, typer.Argument(metavar="ID", help="Mail id from `rpa queue --status failed`")],
+    agent: Agent = "",
+) -> None:
+    """Process a failed mail again now."""
+    with _handled():
+        outcome = retry_mail(_settings(ctx), record_id, actor=agent or getpass.getuser())
+    if outcome.error:
+        typer.echo(f"mail {record_id} failed again ({outcome.status}): {outcome.error}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"mail {record_id}: {outcome.status} as message {outcome.message_pk}")
+
+
+@app.command()
+def send(
+    ctx: typer.Context,
+    message_ids: Annotated[
+        list[int] | None, typer.Argument(metavar="ID", help="Message ids (default: every approved reply)")
+    ] = None,
+    agent: Agent = "",
+) -> None:
+    """Send approved replies by SMTP, or put them in the Drafts folder (RPA_SMTP_MODE=drafts)."""
+    with _handled():
+        reports = send_replies(_settings(ctx), message_ids or None, actor=agent or getpass.getuser())
+    for report in reports:
+        typer.echo(f"message {report.message_pk}: {report.status} {report.detail}".rstrip())
+    if any(report.status in ("failed", "skipped") for report in reports):
+        raise typer.Exit(1)
+
+
+kb_app = typer.Typer(
+    help="The knowledge base: procedures and FAQs that drafts and agents draw on.", no_args_is_help=True
+)
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("add")
+def kb_add(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Markdown, text or PDF articles, or folders of them")],
+) -> None:
+    """Index articles into passages (adding a file again replaces its passages)."""
+    with _handled(), _store(ctx) as store:
+        for article in add_articles(store, _settings(ctx), paths):
+            embedded = f", {article.embedded} embedded" if article.embedded else ""
+            language = article.language or "?"
+            typer.echo(f"{article.source}: {article.passages} passage(s), {language}{embedded}")
+
+
+@kb_app.command("search")
+def kb_search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="What to look for")],
+    lang: Annotated[str | None, typer.Option("--lang", help="fr or en: passages in that language")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many passages")] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Find the best passages for a question, with their source."""
+    with _handled(), _store(ctx) as store:
+        passages = search_knowledge(store, _settings(ctx), query, lang, limit)
+    for passage in passages:
+        if as_json:
+            typer.echo(json.dumps(dataclasses.asdict(passage), ensure_ascii=False))
+        else:
+            typer.echo(f"[{passage.score:.3f}] {passage.title}  ({passage.source})\n{passage.text}\n")
+    if not passages:
+        typer.echo("no passage found", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What agents did with drafts, per intent, template and backend: approved, edited, rejected."""
+    with _handled(), _store(ctx) as store:
+        result = draft_stats(store)
+    typer.echo(json.dumps(stats_json(result), indent=2) if as_json else format_stats(result))

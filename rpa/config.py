@@ -15,7 +15,10 @@ No other module reads the environment: they receive a `Settings`.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import json
 import os
+import re
 import tomllib
 import types
 import typing
@@ -26,6 +29,7 @@ from pathlib import Path
 import platformdirs
 
 from rpa.errors import ConfigError
+from rpa.models import FIELD_NAMES
 
 __all__ = [
     "Settings",
@@ -34,7 +38,15 @@ __all__ = [
     "PipelineSettings",
     "LimitSettings",
     "ParsingSettings",
+    "CustomField",
     "DraftingSettings",
+    "ModelSettings",
+    "OpenAISettings",
+    "KnowledgeSettings",
+    "ImapSettings",
+    "SmtpSettings",
+    "MailRule",
+    "DaemonSettings",
     "load_settings",
     "default_config_text",
 ]
@@ -52,6 +64,13 @@ class StoreSettings:
 @dataclass(frozen=True)
 class PipelineSettings:
     workers: int = _opt(0, "Messages processed side by side; 0 means one per CPU core")
+    classifier: str = _opt("learned", "Intent classifier: learned (TF-IDF + linear model) or rules")
+    intent_threshold: float = _opt(
+        0.5, "Learned classifier: below this probability the intent is 'other', flagged needs_triage"
+    )
+    intent_examples: str = _opt(
+        "", "Learned classifier: a JSON Lines file of your own examples, added to the shipped ones"
+    )
 
 
 @dataclass(frozen=True)
@@ -59,9 +78,7 @@ class OcrSettings:
     languages: str = _opt("fra+eng", "Tesseract languages, joined with '+'")
     dpi: int = _opt(300, "Resolution at which PDF pages without a text layer are rendered")
     tesseract_cmd: str = _opt("tesseract", "The tesseract executable")
-    min_text_chars: int = _opt(
-        25, "A PDF page with fewer letters and digits in its text layer is OCRed"
-    )
+    min_text_chars: int = _opt(25, "A PDF page with fewer letters and digits in its text layer is OCRed")
     timeout_seconds: int = _opt(180, "Give up on one page after this many seconds")
     workers: int = _opt(0, "Pages OCRed side by side; 0 means one per CPU core")
 
@@ -74,18 +91,166 @@ class LimitSettings:
 
 
 @dataclass(frozen=True)
+class CustomField:
+    """One `[[parsing.custom_fields]]` table: a field of your own, found after its labels."""
+
+    name: str = _opt("", "Field name (lower case, not a built-in field's name)")
+    labels: tuple[str, ...] = _opt((), "Label words before the value, French and English")
+    pattern: str = _opt("", "Regular expression of the value; empty means any value of its type")
+    type: str = _opt("id", "text, date, amount or id")
+    validator: str = _opt("", "luhn, mod97, iban, or a python-stdnum module such as fr.siret")
+
+    def __post_init__(self) -> None:
+        _check_custom_field(self)
+
+
+_CUSTOM_TYPES = ("text", "date", "amount", "id")
+_OWN_VALIDATORS = ("luhn", "mod97", "iban")
+
+
+def _check_custom_field(spec: CustomField) -> None:
+    where = f"[[parsing.custom_fields]] {spec.name or '(no name)'}"
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", spec.name):
+        raise ConfigError(f"{where}: name must be lower-case letters, digits and _")
+    if spec.name in FIELD_NAMES:
+        raise ConfigError(f"{where}: {spec.name!r} is a built-in field; choose another name")
+    if spec.type not in _CUSTOM_TYPES:
+        raise ConfigError(f"{where}: type must be one of {', '.join(_CUSTOM_TYPES)}, not {spec.type!r}")
+    if not spec.labels and not spec.pattern:
+        raise ConfigError(f"{where}: give labels, a pattern, or both")
+    try:
+        re.compile(spec.pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: invalid pattern {spec.pattern!r}: {exc}") from exc
+    module = spec.validator
+    if module and module not in _OWN_VALIDATORS and importlib.util.find_spec(f"stdnum.{module}") is None:
+        known = "luhn, mod97, iban or a python-stdnum module"
+        raise ConfigError(f"{where}: unknown validator {module!r} ({known})")
+
+
+@dataclass(frozen=True)
 class ParsingSettings:
     default_region: str = _opt("FR", "Country assumed for phone numbers without a +prefix")
     day_first: bool = _opt(True, "Read 03/04/2025 as 3 April (true) or March 4 (false)")
     default_currency: str = _opt("EUR", "Currency assumed for an amount printed without one")
+    custom_fields: tuple[CustomField, ...] = _opt((), "[[parsing.custom_fields]] tables: fields of your own")
 
 
 @dataclass(frozen=True)
 class DraftingSettings:
-    backend: str = _opt("template", "Drafting backend: template")
+    backend: str = _opt("template", "Drafting backend: template, transformers ([model]) or openai ([openai])")
     templates_dir: str = _opt("", "Folder of reply templates; empty means the bundled ones")
     team_name: str = _opt("Service clients", "Signature under every reply")
     from_address: str = _opt("", "Our own address: replies come from it, mail from it is ignored")
+    batch_size: int = _opt(8, "Messages whose drafts a language model writes in one batch")
+    min_chars: int = _opt(60, "A generated reply shorter than this is flagged")
+    max_length_ratio: float = _opt(4.0, "A generated reply longer than this times the template is flagged")
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    path: str = _opt("", "Folder of a local model (causal LM or seq2seq) for the transformers backend")
+    device: str = _opt("auto", "auto (a GPU when there is one, else the CPU), cpu, cuda, cuda:1, mps")
+    dtype: str = _opt("auto", "auto, float32, bfloat16 or float16")
+    max_new_tokens: int = _opt(320, "Longest reply generated, in tokens (both model backends)")
+    temperature: float = _opt(0.0, "0 means greedy decoding; above 0, sampling (both model backends)")
+    top_p: float = _opt(1.0, "Nucleus sampling threshold (both model backends)")
+    repetition_penalty: float = _opt(1.1, "Above 1 discourages repeating tokens (transformers backend)")
+    seed: int = _opt(0, "Random seed for sampling, so a batch can be drafted again identically")
+
+
+@dataclass(frozen=True)
+class OpenAISettings:
+    base_url: str = _opt(
+        "http://127.0.0.1:8000/v1", "An OpenAI-compatible server: vLLM, Ollama, llama.cpp, TGI"
+    )
+    model: str = _opt("", "Model name the server knows")
+    api_key: str = _opt("", "API key, when the server wants one", secret=True)
+    timeout_seconds: float = _opt(60.0, "Give up on one request after this long")
+    max_retries: int = _opt(2, "Retries (with exponential backoff) after a timeout or a 5xx/429 answer")
+    redact: bool = _opt(
+        True, "Replace IBANs, phones, e-mail addresses and names by placeholders before sending"
+    )
+
+
+@dataclass(frozen=True)
+class KnowledgeSettings:
+    top_k: int = _opt(3, "Knowledge-base passages retrieved for each mail")
+    embeddings: bool = _opt(True, "Rank with sentence embeddings besides BM25 when a model is available")
+    embedding_model_path: str = _opt(
+        "", "Sentence-embedding model folder; empty means the bundled all-MiniLM-L6-v2 (English only)"
+    )
+    embedding_languages: tuple[str, ...] = _opt(
+        ("en",), "Languages the embedding model serves; other languages are ranked by BM25 alone"
+    )
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str = _opt("", "IMAP server that `rpa daemon` watches")
+    port: int = _opt(0, "0 means the usual port: 993 with ssl, 143 otherwise")
+    security: str = _opt("ssl", "ssl, starttls, or none (plain text: local tests only)")
+    user: str = _opt("", "Login name")
+    password: str = _opt("", "Password (auth = password)", secret=True)
+    folder: str = _opt("INBOX", "Folders to watch, comma-separated; the first one with IDLE")
+    auth: str = _opt("password", "password, or xoauth2 (Gmail, Microsoft 365) with a token helper")
+    token_command: str = _opt("", "xoauth2: command that prints a fresh access token")
+    token_file: str = _opt("", "xoauth2: file a token helper keeps up to date")
+    sent_folder: str = _opt("Sent", "Where a copy of each reply sent by SMTP is appended")
+    drafts_folder: str = _opt("Drafts", "Where replies go in drafts mode")
+    timeout_seconds: float = _opt(60.0, "Network timeout of one IMAP command")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = _opt("", "SMTP server for approved replies")
+    port: int = _opt(0, "0 means the usual port: 465 with ssl, 587 with starttls, 25 with none")
+    security: str = _opt("starttls", "starttls, ssl, or none (plain text: local tests only)")
+    user: str = _opt("", "Login name; empty means no authentication")
+    password: str = _opt("", "Password (auth = password)", secret=True)
+    auth: str = _opt("password", "password, or xoauth2 with the [imap] token helper")
+    mode: str = _opt("smtp", "smtp (send, copy to Sent) or drafts (append to Drafts for agents to send)")
+    timeout_seconds: float = _opt(60.0, "Network timeout of one SMTP command")
+
+
+@dataclass(frozen=True)
+class MailRule:
+    """One rule of `[[daemon.rules]]`: every filter set must match (case-insensitive)."""
+
+    name: str = _opt("", "Shown in logs")
+    sender: str = _opt("", "Text the From header contains")
+    recipient: str = _opt("", "Text the To or Cc headers contain")
+    subject: str = _opt("", "Text the subject contains")
+    body: str = _opt("", "Text the body contains")
+    attachment: str = _opt("", "Glob one attachment name matches, e.g. *.pdf")
+    max_age_days: float = _opt(0.0, "Only mail received less than this many days ago; 0 means any")
+    folder: str = _opt("", "Only mail in this folder")
+    action: str = _opt("", "After success: keyword, move, read, none; empty means [daemon] action")
+    move_to: str = _opt("", "Folder for action = move")
+    stop: bool = _opt(False, "Do not look at the rules after this one when it matches")
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    account: str = _opt("", "Name of the mailbox in the store; empty means user@host")
+    action: str = _opt("keyword", "After a mail is stored: keyword, move, read, or none")
+    keyword: str = _opt("$rpa-processed", "IMAP keyword added by action = keyword")
+    move_to: str = _opt("", "Folder for action = move")
+    poll_seconds: float = _opt(60.0, "Interval between checks when the server has no IDLE")
+    idle_seconds: float = _opt(1500.0, "IDLE is re-issued after this long (RFC 2177: under 29 min)")
+    batch_size: int = _opt(50, "Mails fetched per IMAP command")
+    max_attempts: int = _opt(5, "A failing mail is retried this many times, then marked failed")
+    retry_seconds: float = _opt(60.0, "First retry delay; doubled at each attempt")
+    reconnect_max_seconds: float = _opt(300.0, "Longest wait between reconnections")
+    auth_retry_seconds: float = _opt(900.0, "Wait after the server refused our credentials")
+    heartbeat_seconds: float = _opt(10.0, "How often `rpa status` is told the daemon is alive")
+    sender_drafts_per_hour: int = _opt(20, "More mail than this from one sender in an hour gets no draft")
+    send_approved: bool = _opt(True, "Send approved drafts from the daemon (see [smtp])")
+    send_seconds: float = _opt(30.0, "Interval between looks for approved drafts")
+    metrics_port: int = _opt(0, "Prometheus endpoint port (needs prometheus_client); 0 means off")
+    metrics_address: str = _opt("127.0.0.1", "Address the Prometheus endpoint listens on")
+    log_format: str = _opt("text", "text, or json (one JSON object per line)")
+    rules: tuple[MailRule, ...] = _opt((), "[[daemon.rules]] tables, in order; none means every mail")
 
 
 @dataclass(frozen=True)
@@ -98,6 +263,12 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     parsing: ParsingSettings = field(default_factory=ParsingSettings)
     drafting: DraftingSettings = field(default_factory=DraftingSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    openai: OpenAISettings = field(default_factory=OpenAISettings)
+    kb: KnowledgeSettings = field(default_factory=KnowledgeSettings)
+    imap: ImapSettings = field(default_factory=ImapSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
 
     @property
     def database_url(self) -> str:
@@ -126,8 +297,7 @@ def load_settings(
     if unknown:
         raise ConfigError(f"{path}: unknown section(s): {', '.join(sorted(unknown))}")
     sections = {
-        name: _build_section(name, cls, data.get(name, {}), env, path)
-        for name, cls in _SECTIONS.items()
+        name: _build_section(name, cls, data.get(name, {}), env, path) for name, cls in _SECTIONS.items()
     }
     return Settings(home=home, config_path=path if path.is_file() else None, **sections)
 
@@ -151,6 +321,11 @@ def _build_section(name: str, cls: type, table: object, env: Mapping[str, str], 
     unknown = set(table) - allowed
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) in [{name}]: {', '.join(sorted(unknown))}")
+    for key in (k for k, spec in known.items() if spec.metadata.get("secret") and k in table):
+        raise ConfigError(
+            f"{path}: [{name}] {key} is a secret, never read from the file: "
+            f"set RPA_{name.upper()}_{key.upper()} or {key}_file"
+        )
     values = {}
     for key, spec in known.items():
         env_name = f"RPA_{name}_{key}".upper()
@@ -191,6 +366,9 @@ def _coerce(raw: str, kind: object, where: str):
             return int(raw)
         if kind is float:
             return float(raw)
+        if _table_kind(kind) is not None:
+            # An array of tables cannot be written as a plain string: JSON it is.
+            return _build_tables(json.loads(raw), _table_kind(kind), where)
         if _is_str_tuple(kind):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         return raw
@@ -201,6 +379,8 @@ def _coerce(raw: str, kind: object, where: str):
 def _check_type(value: object, kind: object, where: str):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if _table_kind(kind) is not None:
+        return _build_tables(value, _table_kind(kind), where)
     if _is_str_tuple(kind):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
@@ -208,6 +388,34 @@ def _check_type(value: object, kind: object, where: str):
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"{where}: expected {kind.__name__}, got {type(value).__name__}")
     return value
+
+
+def _table_kind(kind: object) -> type | None:
+    """The dataclass of a `tuple[SomeTable, ...]` setting (TOML array of tables), else None."""
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) is tuple and args and dataclasses.is_dataclass(args[0]):
+        return args[0]
+    return None
+
+
+def _build_tables(value: object, cls: type, where: str) -> tuple:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{where}: expected an array of tables")
+    hints = typing.get_type_hints(cls)
+    tables = []
+    for number, table in enumerate(value, 1):
+        unknown = set(table) - set(hints)
+        if unknown:
+            raise ConfigError(f"{where} #{number}: unknown key(s): {', '.join(sorted(unknown))}")
+        tables.append(
+            cls(
+                **{
+                    key: _check_type(item, hints[key], f"{where} #{number} {key}")
+                    for key, item in table.items()
+                }
+            )
+        )
+    return tuple(tables)
 
 
 def _is_str_tuple(kind: object) -> bool:
@@ -226,7 +434,7 @@ def default_config_text() -> str:
         for spec in dataclasses.fields(cls):
             lines.append(f"# {spec.metadata['help']}")
             if spec.metadata.get("secret"):
-                lines.append(f"# {spec.name}_file = \"/run/secrets/{name}_{spec.name}\"")
+                lines.append(f'# {spec.name}_file = "/run/secrets/{name}_{spec.name}"')
             else:
                 lines.append(f"# {spec.name} = {_toml_value(spec.default)}")
         lines.append("")

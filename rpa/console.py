@@ -7,6 +7,7 @@ Data goes to stdout (JSON Lines, tables); progress and logs go to stderr, so
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -22,7 +23,8 @@ from rpa.views import message_json
 
 __all__ = ["print_checks", "print_queue", "report_batch"]
 
-_out = Console(highlight=False, soft_wrap=True)
+# Piped into a file or a pager, tables keep a readable width instead of Rich's 80 columns.
+_out = Console(highlight=False, soft_wrap=True, width=shutil.get_terminal_size((120, 24)).columns)
 _err = Console(stderr=True, highlight=False)
 
 
@@ -45,15 +47,25 @@ def report_batch(items: Iterable[BatchItem], store: Store, *, as_json: bool) -> 
 
 def _progress(enabled: bool) -> Progress:
     return Progress(
-        TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_err, disable=not enabled, transient=True,
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err,
+        disable=not enabled,
+        transient=True,
     )
 
 
 def _item_json(item: BatchItem, store: Store) -> dict:
     if item.error or item.outcome is None:
-        return {"source": item.source, "message_id": None, "draft": None, "flags": ["failed"],
-                "errors": [item.error]}
+        return {
+            "source": item.source,
+            "message_id": None,
+            "draft": None,
+            "flags": ["failed"],
+            "errors": [item.error],
+        }
     record = store.message(item.outcome.message_pk)
     extra = ["already_processed"] if item.duplicate else []
     return {**message_json(record, extra_flags=extra), "source": item.source}
@@ -73,23 +85,40 @@ def _print_summary(items: Sequence[BatchItem]) -> None:
     _out.print(table)
     skipped = sum(1 for item in items if item.duplicate)
     failed = [item for item in items if item.error]
-    _out.print(f"{len(processed)} processed, {skipped} already in the store, {len(failed)} failed. "
-               "Review with `rpa queue` and `rpa show ID`.")
+    _out.print(
+        f"{len(processed)} processed, {skipped} already in the store, {len(failed)} failed. "
+        "Review with `rpa queue` and `rpa show ID`."
+    )
 
 
 def print_queue(entries: Sequence[QueueEntry], *, as_json: bool) -> None:
     if as_json:
         for e in entries:
-            _out.print(json.dumps({"id": e.message_pk, "draft_id": e.draft_id, "status": e.status,
-                                   "language": e.language, "intent": e.intent, "customer": e.customer,
-                                   "subject": e.subject, "received": e.created_at.isoformat()},
-                                  ensure_ascii=False), markup=False)
+            _out.print(
+                json.dumps(
+                    {
+                        "id": e.message_pk,
+                        "draft_id": e.draft_id,
+                        "status": e.status,
+                        "language": e.language,
+                        "intent": e.intent,
+                        "customer": e.customer,
+                        "subject": e.subject,
+                        "received": e.created_at.isoformat(),
+                    },
+                    ensure_ascii=False,
+                ),
+                markup=False,
+            )
         return
     table = Table(title=f"review queue ({len(entries)})")
-    for column in ("id", "status", "lang", "intent", "customer", "subject"):
-        table.add_column(column, overflow="fold" if column == "subject" else "ellipsis")
+    for column in ("id", "status", "lang", "intent"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("customer", overflow="ellipsis", max_width=24)
+    table.add_column("subject", overflow="fold")
     for e in entries:
-        table.add_row(str(e.message_pk), e.status, e.language or "", e.intent or "", e.customer[:40], e.subject[:60])
+        customer = e.customer.split(" <")[0] if " <" in e.customer else e.customer
+        table.add_row(str(e.message_pk), e.status, e.language or "", e.intent or "", customer, e.subject)
     _out.print(table)
 
 

@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from drafting import BACKENDS
+from drafting.embeddings import SentenceEmbedder
 from drafting.templates import load_catalog, template_name
 from extractors.documents import READERS
 from extractors.ocr import tesseract_status
@@ -47,8 +48,12 @@ def _tesseract(settings: Settings) -> Check:
         return Check("tesseract", False, status.reason or "not found")
     if status.missing_languages:
         missing = ", ".join(status.missing_languages)
-        return Check("tesseract", False, f"{status.version}; missing language(s) {missing}: "
-                     f"apt-get install {' '.join('tesseract-ocr-' + m for m in status.missing_languages)}")
+        return Check(
+            "tesseract",
+            False,
+            f"{status.version}; missing language(s) {missing}: "
+            f"apt-get install {' '.join('tesseract-ocr-' + m for m in status.missing_languages)}",
+        )
     return Check("tesseract", True, f"{status.version}; languages {', '.join(status.languages)}")
 
 
@@ -72,32 +77,65 @@ def _templates(settings: Settings) -> Check:
     missing = [name for name in wanted if not (folder / name).is_file()]
     if missing:
         return Check("templates", False, f"{folder}: missing {', '.join(missing)}")
-    return Check("templates", True, f"{folder} ({len(wanted)} templates, {len(catalog.requirements)} intents)")
+    return Check(
+        "templates", True, f"{folder} ({len(wanted)} templates, {len(catalog.requirements)} intents)"
+    )
 
 
 def _document_readers(settings: Settings) -> list[Check]:
     checks = []
     for name, factory in READERS.items():
         reader = factory(settings)
-        checks.append(Check(f"reader:{name}", reader.is_available(), "available" if reader.is_available()
-                            else "not available", required=False))
+        checks.append(
+            Check(
+                f"reader:{name}",
+                reader.is_available(),
+                "available" if reader.is_available() else "not available",
+                required=False,
+            )
+        )
     return checks
 
 
 def _drafting_backends(settings: Settings) -> list[Check]:
     chosen = settings.drafting.backend
-    return [
-        Check(f"drafting:{name}", name in BACKENDS, "selected" if name == chosen else "available",
-              required=name == chosen)
-        for name in BACKENDS
-    ]
+    checks = [_drafting_backend(settings, name, name == chosen) for name in BACKENDS]
+    if chosen not in BACKENDS:
+        checks.append(Check(f"drafting:{chosen}", False, f"unknown backend (known: {', '.join(BACKENDS)})"))
+    embedder = SentenceEmbedder(settings.kb)
+    detail = (
+        f"{embedder.model_path} for {', '.join(embedder.languages)}; BM25 for the rest"
+        if embedder.is_available()
+        else "BM25 only (no embedding model, or [kb] embeddings off)"
+    )
+    checks.append(Check("kb:embeddings", embedder.is_available(), detail, required=False))
+    return checks
+
+
+def _drafting_backend(settings: Settings, name: str, selected: bool) -> Check:
+    try:
+        backend = BACKENDS[name](settings, templates_folder(settings))
+    except RpaError as exc:
+        return Check(f"drafting:{name}", False, f"not configured: {exc}", required=selected)
+    available = backend.is_available()
+    detail = ("selected" if selected else "configured") + (
+        "" if available else " but not usable here (package or model folder missing)"
+    )
+    return Check(f"drafting:{name}", available, detail, required=selected)
 
 
 def _optional_packages() -> list[Check]:
-    optional = {"transformers": "local language models", "imapclient": "mailbox daemon"}
+    optional = {
+        "transformers": "local language models",
+        "imapclient": "mailbox daemon",
+        "prometheus_client": "the daemon's metrics endpoint ([daemon] metrics_port)",
+    }
     return [
-        Check(f"package:{name}", importlib.util.find_spec(name) is not None,
-              f"for {purpose}" + ("" if importlib.util.find_spec(name) else " (not installed)"),
-              required=False)
+        Check(
+            f"package:{name}",
+            importlib.util.find_spec(name) is not None,
+            f"for {purpose}" + ("" if importlib.util.find_spec(name) else " (not installed)"),
+            required=False,
+        )
         for name, purpose in optional.items()
     ]

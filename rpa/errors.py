@@ -10,6 +10,7 @@
     │   ├── NotFound         no row with that id
     │   └── InvalidTransition  e.g. approving a draft that was rejected
     └── MailboxError         the mail server refused us or went away (daemon)
+        └── AuthenticationFailed  the server refused our credentials: not retried at once
 
 Code that catches a broad `Exception` does so only at one boundary: one message in
 a batch, one attachment in a message. There it records the error and goes on.
@@ -28,6 +29,7 @@ __all__ = [
     "NotFound",
     "InvalidTransition",
     "MailboxError",
+    "AuthenticationFailed",
 ]
 
 
@@ -95,3 +97,7 @@ class InvalidTransition(StoreError):
 
 class MailboxError(RpaError):
     """The mail server refused us or the connection was lost."""
+
+
+class AuthenticationFailed(MailboxError):
+    """The server refused the user name, password or token: hammering it would lock the account."""

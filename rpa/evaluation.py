@@ -145,10 +145,14 @@ def _score(report: EvalReport, case: CaseResult) -> None:
     if "intent" in case.expected:
         report.confusion[(case.expected["intent"], case.predicted_intent)] += 1
         if case.expected["intent"] != case.predicted_intent:
-            report.misses.append(f"{name}: intent: expected {case.expected['intent']}, got {case.predicted_intent}")
+            report.misses.append(
+                f"{name}: intent: expected {case.expected['intent']}, got {case.predicted_intent}"
+            )
     for check in ("language", "draft"):
         if check in case.expected and _observed(case, check) != case.expected[check]:
-            report.misses.append(f"{name}: {check}: expected {case.expected[check]!r}, got {_observed(case, check)!r}")
+            report.misses.append(
+                f"{name}: {check}: expected {case.expected[check]!r}, got {_observed(case, check)!r}"
+            )
 
 
 def _observed(case: CaseResult, check: str) -> object:
@@ -184,8 +188,10 @@ def _confusion_lines(report: EvalReport) -> list[str]:
     if not labels:
         return []
     short = {label: label[:8] for label in labels}
-    lines = ["intent confusion (rows: expected, columns: predicted)",
-             " " * 22 + " ".join(f"{short[label]:>8}" for label in labels)]
+    lines = [
+        "intent confusion (rows: expected, columns: predicted)",
+        " " * 22 + " ".join(f"{short[label]:>8}" for label in labels),
+    ]
     for expected in labels:
         counts = " ".join(f"{report.confusion[(expected, p)] or '.':>8}" for p in labels)
         lines.append(f"{expected:<22}{counts}")

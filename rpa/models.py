@@ -18,11 +18,14 @@ __all__ = [
     "DraftStatus",
     "Address",
     "Page",
+    "TableRow",
     "Attachment",
     "Message",
     "TextSource",
     "Field",
     "Classification",
+    "GuardVerdict",
+    "Passage",
     "Draft",
     "ProcessedMessage",
     "FIELD_NAMES",
@@ -75,6 +78,8 @@ FIELD_NAMES: tuple[str, ...] = (
     "vat_number",
     "postcode",
     "customer_name",
+    "company",
+    "address",
 )
 
 
@@ -94,6 +99,16 @@ class Page:
     ocr: bool = False
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """One record of a table in a document (a claim of a loss run): canonical keys
+    (`claim_number`, `policy_number`, `incident_date`, `paid_amount`, ...) to
+    normalised values, and the page it starts on."""
+
+    page: int
+    values: dict[str, str]
+
+
 @dataclass
 class Attachment:
     filename: str
@@ -102,6 +117,7 @@ class Attachment:
     status: AttachmentStatus = AttachmentStatus.OK
     error: str | None = None
     pages: list[Page] = field(default_factory=list)
+    tables: list[TableRow] = field(default_factory=list)
     inline: bool = False
     data: bytes = field(default=b"", repr=False, compare=False)
 
@@ -181,6 +197,28 @@ class Classification:
     flags: tuple[str, ...] = ()  # e.g. "auto_reply", "mailing_list", "no_reply_sender"
 
 
+@dataclass(frozen=True)
+class GuardVerdict:
+    """What one guard said about a generated reply; `spans` are the offending bits."""
+
+    guard: str  # facts, commitments, injection, language, length, placeholders, letter
+    passed: bool
+    flag: str  # raised when not passed, e.g. "unsupported_fact"
+    spans: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a knowledge-base article (a procedure, an FAQ answer, a guarantee table)."""
+
+    source: str  # the article's file
+    title: str  # the heading the passage sits under
+    text: str
+    language: str  # "fr", "en", or "" when unknown
+    score: float = 0.0  # how well it matched a search; 0 outside a search
+
+
 @dataclass
 class Draft:
     subject: str
@@ -193,6 +231,17 @@ class Draft:
     missing_fields: list[str] = field(default_factory=list)
     id: int | None = None
     status: DraftStatus = DraftStatus.PENDING_REVIEW
+    # A language model's reply, when one was written: it is `body` only when every guard
+    # passed; otherwise `body` is the template letter and this is shown second.
+    generated_body: str | None = None
+    guards: list[GuardVerdict] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)  # knowledge-base passages for this mail
+    problems: list[str] = field(default_factory=list)  # why no model reply could be written
+
+    @property
+    def flags(self) -> list[str]:
+        """The flags of the guards that failed, e.g. ``unsupported_fact``."""
+        return [verdict.flag for verdict in self.guards if not verdict.passed]
 
 
 @dataclass

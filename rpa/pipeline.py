@@ -12,13 +12,17 @@ inputs and stores the results.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drafting import DraftRequest, make_backend
+from drafting.kb import KnowledgeBase
+from drafting.guards import injection_spans
+from drafting.prompt import customer_text
 from extractors.automation import automation_flags
 from extractors.documents import DocumentReader
 from extractors.fields import extract_fields
-from extractors.intent import CLASSIFIERS, classification_text
+from extractors.intent import classification_text, make_classifier
 from extractors.language import detect_language
 from extractors.mime import message_from_document, parse_message
 from extractors.sources import RawInput
@@ -28,6 +32,7 @@ from rpa.models import (
     Attachment,
     AttachmentStatus,
     Message,
+    Passage,
     ProcessedMessage,
     TextSource,
 )
@@ -44,13 +49,13 @@ NO_DRAFT_FLAGS = frozenset(
 @dataclass
 class Pipeline:
     settings: Settings
-    classifier_name: str = "rules"
+    knowledge: KnowledgeBase | None = None  # passages for the drafts; None: no knowledge base
 
     def __post_init__(self) -> None:
         self.templates_dir = templates_folder(self.settings)
         self.documents = DocumentReader(self.settings)
-        self.classifier = CLASSIFIERS[self.classifier_name]()
-        self.backend = make_backend(self.settings.drafting, self.templates_dir)
+        self.classifier = make_classifier(self.settings.pipeline)
+        self.backend = make_backend(self.settings, self.templates_dir)
 
     def close(self) -> None:
         self.documents.close()
@@ -61,14 +66,35 @@ class Pipeline:
         return parse_message(raw.data, source=raw.source, limits=self.settings.limits)
 
     def process(self, raw: RawInput) -> ProcessedMessage:
-        return self.understand(self.parse(raw))
+        (result,) = self.process_many([raw])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def process_many(self, raws: Sequence[RawInput]) -> list[ProcessedMessage | Exception]:
+        """Understand each input, then draft every reply in one batch; a failure stays with its input."""
+        results: list[ProcessedMessage | Exception] = []
+        for raw in raws:
+            try:
+                results.append(self.examine(self.parse(raw)))
+            except Exception as exc:  # noqa: BLE001 - one bad input must not lose the others' drafts
+                results.append(exc)
+        self.draft_all([result for result in results if isinstance(result, ProcessedMessage)])
+        return results
 
     def understand(self, message: Message) -> ProcessedMessage:
+        result = self.examine(message)
+        self.draft_all([result])
+        return result
+
+    def examine(self, message: Message) -> ProcessedMessage:
+        """Everything but the draft: read, extract, classify, flag."""
         self.documents.read_all(_all_attachments(message))
         own = _own_addresses(self.settings)
         language, _ = detect_language(classification_text(message))
         fields = extract_fields(
-            text_sources(message, language), self.settings.parsing,
+            text_sources(message, language),
+            self.settings.parsing,
             exclude_emails=_known_addresses(message, own),
         )
         classification = self.classifier.classify(message, fields, language)
@@ -76,6 +102,8 @@ class Pipeline:
         customer = message.customer
         if customer is None or not customer.email:
             flags.append("no_recipient")
+        if injection_spans(customer_text(message)):
+            flags.append("injection_suspected")  # whatever backend drafts, the agent is warned
         result = ProcessedMessage(
             message=message,
             fields=fields,
@@ -84,16 +112,26 @@ class Pipeline:
             flags=flags,
             errors=_errors(message),
         )
-        if not NO_DRAFT_FLAGS.intersection(flags):
-            self._draft(result)
         return result
 
-    def _draft(self, result: ProcessedMessage) -> None:
-        request = DraftRequest(result.message, result.fields, result.classification)
-        try:
-            result.draft = self.backend.draft(request)
-        except DraftingError as exc:
-            result.errors.append(f"draft: {exc}")
+    def draft_all(self, results: Sequence[ProcessedMessage]) -> None:
+        """Draft the replies of the messages that may be answered, together (one model batch)."""
+        wanted = [result for result in results if not NO_DRAFT_FLAGS.intersection(result.flags)]
+        requests = [DraftRequest(r.message, r.fields, r.classification, self._passages(r)) for r in wanted]
+        for result, draft in zip(wanted, self.backend.draft_many(requests), strict=True):
+            if isinstance(draft, DraftingError):
+                result.errors.append(f"draft: {draft}")
+                continue
+            result.draft = draft
+            result.errors += [f"draft: {problem}" for problem in draft.problems]
+            if "injection_suspected" in draft.flags and "injection_suspected" not in result.flags:
+                result.flags.append("injection_suspected")
+
+    def _passages(self, result: ProcessedMessage) -> list[Passage]:
+        if not self.knowledge:
+            return []
+        query = f"{result.message.subject}\n{customer_text(result.message)}"
+        return self.knowledge.search(query, result.classification.language, self.settings.kb.top_k)
 
 
 def text_sources(message: Message, language: str = "") -> list[TextSource]:
@@ -112,8 +150,9 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
     for part in (message, *message.forwarded):
         sources += [
             TextSource("subject", part.subject),
-            TextSource("body", part.new_text if part.new_text or part.quoted_text or part.forwarded
-                       else part.body),
+            TextSource(
+                "body", part.new_text if part.new_text or part.quoted_text or part.forwarded else part.body
+            ),
             TextSource("quoted", part.quoted_text),
         ]
     for attachment in _all_attachments(message):

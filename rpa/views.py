@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Iterable, Sequence
 
 from rpa.models import FIELD_NAMES
-from rpa.store import AuditRecord, MessageRecord
+from rpa.store import AuditRecord, DraftRecord, MessageRecord
 
 __all__ = ["export_csv", "export_json", "message_json", "show_text"]
 
@@ -17,11 +18,7 @@ def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> d
     """The documented output contract of `rpa process --json`, one object per message."""
     draft = record.draft
     return {
-        "id": record.id,
-        "source": record.source,
-        "message_id": record.message_id,
-        "language": record.language,
-        "intent": record.intent,
+        **_identity(record),
         "intent_confidence": record.intent_confidence,
         "customer": {"name": record.customer_name, "email": record.customer_email},
         "fields": {
@@ -32,13 +29,21 @@ def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> d
             {"filename": a.filename, "status": a.status, "error": a.error, "pages": a.pages, "ocr": a.ocr}
             for a in record.attachments
         ],
-        "draft": None if draft is None else {
+        "tables": [
+            {"attachment": a.filename, "page": row["page"], "values": row["values"]}
+            for a in record.attachments
+            for row in a.tables
+        ],
+        "draft": None
+        if draft is None
+        else {
             "id": draft.id,
             "status": draft.status.value,
             "to": draft.to_email,
             "subject": draft.subject,
             "body": draft.text_to_send,
             "missing_fields": draft.missing_fields,
+            **_drafting_json(draft),
         },
         "flags": [*record.flags, *extra_flags],
         "errors": record.errors,
@@ -63,13 +68,19 @@ def export_csv(records: Iterable[MessageRecord]) -> str:
     return buffer.getvalue()
 
 
-def _export_row(record: MessageRecord) -> dict:
+def _identity(record: MessageRecord) -> dict:
     return {
         "id": record.id,
         "source": record.source,
         "message_id": record.message_id,
         "language": record.language,
         "intent": record.intent,
+    }
+
+
+def _export_row(record: MessageRecord) -> dict:
+    return {
+        **_identity(record),
         "draft_status": record.draft.status.value if record.draft else None,
         "fields": {f.name: f.value for f in record.fields},
     }
@@ -96,14 +107,28 @@ def show_text(record: MessageRecord, audit: Sequence[AuditRecord] = ()) -> str:
     width = max((len(f.name) for f in record.fields), default=0)
     for f in record.fields:
         out.append(f"  {f.name:<{width}}  {f.value:<28} {f.confidence:.2f}  {f.source}   ({f.raw!r})")
+    out += _table_lines(record)
     if record.errors:
         out += ["", "Errors:", *(f"  - {error}" for error in record.errors)]
     out += ["", *_draft_lines(record)]
     if audit:
         out += ["", "History:"]
-        out += [f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor:<12} {a.entity} {a.entity_id} {a.action}"
-                for a in audit]
+        out += [
+            f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor:<12} {a.entity} {a.entity_id} {a.action}" for a in audit
+        ]
     return "\n".join(out) + "\n"
+
+
+def _table_lines(record: MessageRecord) -> list[str]:
+    """Claim rows read from tables, one line each: where, then key=value."""
+    rows = [(a.filename, row) for a in record.attachments for row in a.tables]
+    if not rows:
+        return []
+    out = ["", f"Table rows ({len(rows)}):"]
+    for filename, row in rows:
+        values = "  ".join(f"{key}={value}" for key, value in row["values"].items())
+        out.append(f"  {filename}#p{row['page']}  {values}")
+    return out
 
 
 def _draft_lines(record: MessageRecord) -> list[str]:
@@ -122,6 +147,48 @@ def _draft_lines(record: MessageRecord) -> list[str]:
     lines += ["", _indent(draft.body.rstrip())]
     if draft.final_body is not None:
         lines += ["", f"Approved text (edited by {draft.reviewed_by}):", _indent(draft.final_body.rstrip())]
+    return lines + _model_lines(draft) + _passage_lines(draft)
+
+
+def _drafting_json(draft: DraftRecord) -> dict:
+    """Which backend wrote the draft, what the guards said, and the passages it drew on."""
+    guards = draft.guards or []
+    return {
+        "backend": draft.backend,
+        "template": draft.template,
+        "generated_body": draft.generated_body,
+        "guards": guards,
+        "draft_flags": [verdict["flag"] for verdict in guards if not verdict["passed"]],
+        "passages": draft.passages or [],
+    }
+
+
+def _model_lines(draft: DraftRecord) -> list[str]:
+    if draft.generated_body is None:
+        return []
+    guards = draft.guards or []
+    failed = [verdict for verdict in guards if not verdict["passed"]]
+    verdicts = ", ".join(f"{v['guard']} {'ok' if v['passed'] else 'FAILED'}" for v in guards)
+    lines = ["", f"Guards ({draft.backend}): {verdicts}"]
+    for verdict in failed:
+        spans = "; ".join(repr(span) for span in verdict["spans"])
+        lines.append(f"  {verdict['flag']}: {verdict['detail']}" + (f": {spans}" if spans else ""))
+    if failed:
+        lines += [
+            "",
+            f"Model draft ({draft.backend}), shown second because a guard failed:",
+            _indent(draft.generated_body.rstrip()),
+        ]
+    return lines
+
+
+def _passage_lines(draft: DraftRecord) -> list[str]:
+    if not draft.passages:
+        return []
+    lines = ["", "Knowledge base:"]
+    for passage in draft.passages:
+        lines.append(f"  [{passage['score']:.3f}] {passage['title']}  ({passage['source']})")
+        lines.append(_indent(textwrap.shorten(passage["text"], 240, placeholder=" ...")))
     return lines
 
 

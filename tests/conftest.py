@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -80,9 +80,26 @@ def make_mail(
     return bytes(mail)
 
 
-def run_rpa(*args: str, home: Path, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_rpa(
+    *args: str, home: Path, input: str | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the installed `rpa` console script as a user would."""
     rpa = shutil.which("rpa", path=str(ROOT / ".venv" / "bin")) or shutil.which("rpa")
     assert rpa, "the rpa console script is not installed"
     full_env = {**os.environ, "RPA_HOME": str(home), "RPA_PIPELINE_WORKERS": "1", **(env or {})}
-    return subprocess.run([rpa, *args], capture_output=True, text=True, env=full_env, input=input, timeout=600)
+    return subprocess.run(
+        [rpa, *args], capture_output=True, text=True, env=full_env, input=input, timeout=600
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Folders of tiny random-weight models built offline (see tests/tinymodels.py): llama, gpt2, t5."""
+    import tinymodels
+
+    root = tmp_path_factory.mktemp("models")
+    return {
+        "llama": tinymodels.build_llama(root / "llama"),
+        "gpt2": tinymodels.build_gpt2(root / "gpt2"),
+        "t5": tinymodels.build_t5(root / "t5"),
+    }

@@ -10,15 +10,23 @@ from rpa.models import Address, Message
 
 def message(subject: str = "Question", sender: str = "client@example.fr", **headers: str) -> Message:
     return Message(
-        source="test", message_id=None, subject=subject, sender=Address("", sender),
+        source="test",
+        message_id=None,
+        subject=subject,
+        sender=Address("", sender),
         headers={name.replace("_", "-").lower(): value for name, value in headers.items()},
     )
 
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Auto_Submitted": "auto-replied"}, {"Auto_Submitted": "auto-generated"}, {"X_Autoreply": "yes"},
-     {"X_Autorespond": "1"}, {"X_Auto_Response_Suppress": "All"}],
+    [
+        {"Auto_Submitted": "auto-replied"},
+        {"Auto_Submitted": "auto-generated"},
+        {"X_Autoreply": "yes"},
+        {"X_Autorespond": "1"},
+        {"X_Auto_Response_Suppress": "All"},
+    ],
 )
 def test_auto_reply_headers_flag_auto_reply(headers: dict) -> None:
     assert "auto_reply" in automation_flags(message(**headers))
@@ -30,8 +38,14 @@ def test_auto_submitted_no_is_a_human_mail() -> None:
 
 @pytest.mark.parametrize(
     "subject",
-    ["Réponse automatique : Absent du bureau", "Absence du 3 au 14 mars", "Out of Office: back Monday",
-     "Automatic reply: Claim 4481", "RE: Autoreply", "Message d'absence"],
+    [
+        "Réponse automatique : Absent du bureau",
+        "Absence du 3 au 14 mars",
+        "Out of Office: back Monday",
+        "Automatic reply: Claim 4481",
+        "RE: Autoreply",
+        "Message d'absence",
+    ],
 )
 def test_out_of_office_subjects_flag_auto_reply(subject: str) -> None:
     assert "auto_reply" in automation_flags(message(subject))
@@ -49,16 +63,21 @@ def test_mailing_list_and_bulk_are_flagged() -> None:
     assert "bulk" in automation_flags(message(Precedence="bulk"))
 
 
-@pytest.mark.parametrize("sender", ["noreply@bank.example", "no-reply@x.fr", "do-not-reply@y.com",
-                                    "ne-pas-repondre@z.fr"])
+@pytest.mark.parametrize(
+    "sender", ["noreply@bank.example", "no-reply@x.fr", "do-not-reply@y.com", "ne-pas-repondre@z.fr"]
+)
 def test_no_reply_senders_are_flagged(sender: str) -> None:
     assert "no_reply_sender" in automation_flags(message(sender=sender))
 
 
 def test_bounces_are_flagged() -> None:
-    assert "bounce" in automation_flags(message("Undelivered Mail Returned to Sender", sender="MAILER-DAEMON@mx.example"))
+    assert "bounce" in automation_flags(
+        message("Undelivered Mail Returned to Sender", sender="MAILER-DAEMON@mx.example")
+    )
 
 
 def test_our_own_address_is_flagged() -> None:
-    flags = automation_flags(message(sender="Sinistres@Assureur.example"), own_addresses=["sinistres@assureur.example"])
+    flags = automation_flags(
+        message(sender="Sinistres@Assureur.example"), own_addresses=["sinistres@assureur.example"]
+    )
     assert flags == ["own_address"]

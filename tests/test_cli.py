@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_mail, run_rpa
+
 from rpa.cli import app
 
 COMMANDS = sorted(command.name or command.callback.__name__ for command in app.registered_commands)
@@ -22,13 +22,21 @@ COMMANDS = sorted(command.name or command.callback.__name__ for command in app.r
 def inbox(tmp_path: Path) -> Path:
     folder = tmp_path / "inbox"
     folder.mkdir()
-    (folder / "claim.eml").write_bytes(make_mail(
-        "Bonjour,\n\nJe déclare un dégât des eaux survenu le 14 mars 2025 dans ma cuisine.\n"
-        "Mon contrat n° HAB-20931874.\n\nCordialement,\nJean Dupont\n06 12 34 56 78\n",
-        message_id="<claim-1@example.fr>"))
-    (folder / "ooo.eml").write_bytes(make_mail(
-        "Je suis absent jusqu'au 24 mars.", subject="Réponse automatique : absent du bureau",
-        message_id="<ooo-1@example.fr>", headers={"Auto-Submitted": "auto-replied"}))
+    (folder / "claim.eml").write_bytes(
+        make_mail(
+            "Bonjour,\n\nJe déclare un dégât des eaux survenu le 14 mars 2025 dans ma cuisine.\n"
+            "Mon contrat n° HAB-20931874.\n\nCordialement,\nJean Dupont\n06 12 34 56 78\n",
+            message_id="<claim-1@example.fr>",
+        )
+    )
+    (folder / "ooo.eml").write_bytes(
+        make_mail(
+            "Je suis absent jusqu'au 24 mars.",
+            subject="Réponse automatique : absent du bureau",
+            message_id="<ooo-1@example.fr>",
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+    )
     (folder / "notes.md").write_text("not a mail: ignored in a folder walk")
     return folder
 
@@ -54,13 +62,26 @@ def test_process_json_prints_one_contract_object_per_message(inbox: Path, home: 
     result = run_rpa("process", str(inbox), "--json", home=home)
     assert result.returncode == 0, result.stderr
     claim, ooo = json_lines(result.stdout)
-    assert set(claim) >= {"source", "message_id", "language", "intent", "intent_confidence", "fields",
-                          "attachments", "draft", "flags", "errors"}
+    assert set(claim) >= {
+        "source",
+        "message_id",
+        "language",
+        "intent",
+        "intent_confidence",
+        "fields",
+        "attachments",
+        "draft",
+        "flags",
+        "errors",
+    }
     assert claim["source"].endswith("claim.eml") and claim["message_id"] == "<claim-1@example.fr>"
     assert (claim["language"], claim["intent"]) == ("fr", "claim_new")
     assert claim["fields"]["policy_number"]["value"] == "HAB-20931874"
-    assert claim["fields"]["incident_date"] == {**claim["fields"]["incident_date"], "value": "2025-03-14",
-                                                "source": "body"}
+    assert claim["fields"]["incident_date"] == {
+        **claim["fields"]["incident_date"],
+        "value": "2025-03-14",
+        "source": "body",
+    }
     assert claim["draft"]["subject"] == "Re: Déclaration de sinistre"
     assert claim["draft"]["status"] == "pending_review"
     assert (ooo["intent"], ooo["draft"]) == ("auto_reply", None)
@@ -70,9 +91,13 @@ def test_process_json_prints_one_contract_object_per_message(inbox: Path, home: 
 def test_processing_again_creates_no_second_draft_unless_asked(inbox: Path, home: Path) -> None:
     first = json_lines(run_rpa("process", str(inbox), "--json", home=home).stdout)
     again = json_lines(run_rpa("process", str(inbox), "--json", home=home).stdout)
-    assert [m["draft"] and m["draft"]["id"] for m in again] == [m["draft"] and m["draft"]["id"] for m in first]
+    assert [m["draft"] and m["draft"]["id"] for m in again] == [
+        m["draft"] and m["draft"]["id"] for m in first
+    ]
     assert all("already_processed" in m["flags"] for m in again)
-    forced = json_lines(run_rpa("process", str(inbox / "claim.eml"), "--json", "--reprocess", home=home).stdout)
+    forced = json_lines(
+        run_rpa("process", str(inbox / "claim.eml"), "--json", "--reprocess", home=home).stdout
+    )
     assert forced[0]["draft"]["id"] != first[0]["draft"]["id"]
     queue = json_lines(run_rpa("queue", "--status", "all", "--json", home=home).stdout)
     assert len(queue) == 2
@@ -101,11 +126,20 @@ def test_queue_show_approve_with_edit(inbox: Path, home: Path, tmp_path: Path) -
     for expected in ("HAB-20931874", "2025-03-14", "Re: Déclaration de sinistre", "Bonjour Jean Dupont"):
         assert expected in shown
     editor = tmp_path / "editor.py"
-    editor.write_text("import sys\np = sys.argv[1]\ntext = open(p).read()\n"
-                      "open(p, 'w').write(text.replace('Bonjour', 'Bonsoir'))\n")
+    editor.write_text(
+        "import sys\np = sys.argv[1]\ntext = open(p).read()\n"
+        "open(p, 'w').write(text.replace('Bonjour', 'Bonsoir'))\n"
+    )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    approved = run_rpa("approve", message_id, "--edit", "--agent", "alice", home=home,
-                       env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""})
+    approved = run_rpa(
+        "approve",
+        message_id,
+        "--edit",
+        "--agent",
+        "alice",
+        home=home,
+        env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""},
+    )
     assert approved.returncode == 0, approved.stderr
     assert "approved with your edit" in approved.stdout
     detail = json.loads(run_rpa("show", message_id, "--json", home=home).stdout)
@@ -159,10 +193,21 @@ def test_doctor_reports_tesseract_and_the_database(home: Path) -> None:
 
 
 def test_eval_scores_a_labelled_folder(inbox: Path, home: Path) -> None:
-    (inbox / "claim.expected.json").write_text(json.dumps({
-        "intent": "claim_new", "language": "fr", "draft": True,
-        "fields": {"policy_number": "HAB-20931874", "incident_date": "2025-03-14", "phone": "+33612345678",
-                   "customer_name": "Jean Dupont"}}))
+    (inbox / "claim.expected.json").write_text(
+        json.dumps(
+            {
+                "intent": "claim_new",
+                "language": "fr",
+                "draft": True,
+                "fields": {
+                    "policy_number": "HAB-20931874",
+                    "incident_date": "2025-03-14",
+                    "phone": "+33612345678",
+                    "customer_name": "Jean Dupont",
+                },
+            }
+        )
+    )
     result = run_rpa("eval", str(inbox), "--min-fields", "0.95", "--min-intent", "0.95", home=home)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 labelled case(s), 1 unlabelled input(s) skipped" in result.stdout

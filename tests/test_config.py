@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from rpa.config import default_config_text, load_settings
+from rpa.config import Settings, default_config_text, load_settings
 from rpa.errors import ConfigError
 
 
@@ -28,10 +29,15 @@ def test_config_file_in_rpa_home_is_read(tmp_path: Path) -> None:
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
     config = tmp_path / "custom.toml"
-    config.write_text('[limits]\nmax_attachment_mb = 20\n[parsing]\nday_first = true\n')
-    settings = load_settings(config, environ={
-        "RPA_HOME": str(tmp_path), "RPA_LIMITS_MAX_ATTACHMENT_MB": "2.5", "RPA_PARSING_DAY_FIRST": "no",
-    })
+    config.write_text("[limits]\nmax_attachment_mb = 20\n[parsing]\nday_first = true\n")
+    settings = load_settings(
+        config,
+        environ={
+            "RPA_HOME": str(tmp_path),
+            "RPA_LIMITS_MAX_ATTACHMENT_MB": "2.5",
+            "RPA_PARSING_DAY_FIRST": "no",
+        },
+    )
     assert settings.limits.max_attachment_mb == 2.5
     assert settings.parsing.day_first is False
 
@@ -52,7 +58,9 @@ def test_int_in_toml_is_accepted_for_a_float_setting(tmp_path: Path) -> None:
 )
 def test_a_wrong_config_file_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
     (tmp_path / "config.toml").write_text(content)
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        ConfigError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")
+    ):
         load_settings(environ={"RPA_HOME": str(tmp_path)})
 
 
@@ -68,6 +76,10 @@ def test_an_explicit_missing_config_file_is_an_error(tmp_path: Path) -> None:
 
 def test_default_config_text_is_valid_toml_naming_every_setting() -> None:
     text = default_config_text()
-    assert tomllib.loads(text) == {s: {} for s in ("store", "pipeline", "ocr", "limits", "parsing", "drafting")}
+    sections = [f.name for f in dataclasses.fields(Settings) if f.name not in ("home", "config_path")]
+    assert {"store", "pipeline", "ocr", "limits", "parsing", "drafting", "model", "openai", "kb"} <= set(
+        sections
+    )
+    assert tomllib.loads(text) == {s: {} for s in sections}
     for key in ("languages", "max_attachment_mb", "day_first", "team_name", "url", "workers"):
         assert f"# {key} = " in text

@@ -68,7 +68,12 @@ def test_parse_amount_does_not_read_currency_codes_in_lower_case_words() -> None
 @pytest.mark.parametrize(
     ("marker", "code"),
     [
-        ("€", "EUR"), ("£", "GBP"), ("$", "USD"), ("US$", "USD"), ("euros", "EUR"), ("Euro", "EUR"),
+        ("€", "EUR"),
+        ("£", "GBP"),
+        ("$", "USD"),
+        ("US$", "USD"),
+        ("euros", "EUR"),
+        ("Euro", "EUR"),
         ("CHF", "CHF"),
     ],
 )
@@ -97,9 +102,21 @@ def test_ht_ttc_and_vat_on_one_line_are_told_apart() -> None:
 @pytest.mark.parametrize(
     "label",
     [
-        "Total TTC", "Total à payer", "Net à payer", "Montant total", "Montant réclamé", "Montant TTC",
-        "Reste à payer", "Total due", "Amount due", "Grand total", "Balance due", "Total amount",
-        "Total incl. VAT", "TOTAL", "Total",
+        "Total TTC",
+        "Total à payer",
+        "Net à payer",
+        "Montant total",
+        "Montant réclamé",
+        "Montant TTC",
+        "Reste à payer",
+        "Total due",
+        "Amount due",
+        "Grand total",
+        "Balance due",
+        "Total amount",
+        "Total incl. VAT",
+        "TOTAL",
+        "Total",
     ],
 )
 def test_total_labels_mark_the_total(label: str) -> None:
@@ -110,9 +127,18 @@ def test_total_labels_mark_the_total(label: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "Total HT : 1 842,50 €", "Montant HT 1 842,50 €", "TVA (20 %) : 1 842,50 €", "Subtotal £1,842.50",
-        "Sous-total : 1 842,50 €", "Prix unitaire : 1 842,50 €", "Unit price $1,842.50", "VAT £1,842.50",
-        "Franchise : 1 842,50 €", "Remise : 1 842,50 €", "Acompte versé : 1 842,50 €", "1 842,50 € HT",
+        "Total HT : 1 842,50 €",
+        "Montant HT 1 842,50 €",
+        "TVA (20 %) : 1 842,50 €",
+        "Subtotal £1,842.50",
+        "Sous-total : 1 842,50 €",
+        "Prix unitaire : 1 842,50 €",
+        "Unit price $1,842.50",
+        "VAT £1,842.50",
+        "Franchise : 1 842,50 €",
+        "Remise : 1 842,50 €",
+        "Acompte versé : 1 842,50 €",
+        "1 842,50 € HT",
     ],
 )
 def test_lines_that_are_not_the_total_are_not_read_as_one(line: str) -> None:
@@ -206,8 +232,11 @@ def test_of_several_equal_totals_the_grand_total_is_preferred() -> None:
 
 def test_document_without_total_label_offers_its_largest_priced_amount_with_low_confidence() -> None:
     page = "Pare-brise 420,00 €\nPose 80,00 €"
-    [total] = [f for f in find_candidates(TextSource("attachment:devis.pdf#p1", page), SETTINGS)
-               if f.name == "total_amount"]
+    [total] = [
+        f
+        for f in find_candidates(TextSource("attachment:devis.pdf#p1", page), SETTINGS)
+        if f.name == "total_amount"
+    ]
     assert total.value == "420.00"
     assert total.confidence < 0.5
 

@@ -171,9 +171,23 @@ def test_normalise_person_name(display: str, name: str) -> None:
 @pytest.mark.parametrize(
     "display",
     [
-        "Service client", "Garage Martin SARL", "noreply", "Support", "Assurances Dupont SA", "Acme Ltd",
-        "Müller GmbH", "Team 42", "jean.dupont@example.fr", "Jean", "M. Dupont", "Service Sinistres",
-        "La Mutuelle Imaginaire", "Envoyé de mon iPhone", "Customer Care", "Dupont, Jean, Marie", "",
+        "Service client",
+        "Garage Martin SARL",
+        "noreply",
+        "Support",
+        "Assurances Dupont SA",
+        "Acme Ltd",
+        "Müller GmbH",
+        "Team 42",
+        "jean.dupont@example.fr",
+        "Jean",
+        "M. Dupont",
+        "Service Sinistres",
+        "La Mutuelle Imaginaire",
+        "Envoyé de mon iPhone",
+        "Customer Care",
+        "Dupont, Jean, Marie",
+        "",
     ],
 )
 def test_companies_roles_and_single_words_are_not_person_names(display: str) -> None:
@@ -251,8 +265,14 @@ def test_name_after_a_holder_label_on_a_form_is_the_customer_name(text: str, nam
 
 
 def test_labels_naming_a_company_or_a_garage_give_no_customer_name() -> None:
-    assert found("Nom du garage : Garage Martin\nClient : Service Comptabilité", "customer_name",
-                 "attachment:facture.pdf#p1") == []
+    assert (
+        found(
+            "Nom du garage : Garage Martin\nClient : Service Comptabilité",
+            "customer_name",
+            "attachment:facture.pdf#p1",
+        )
+        == []
+    )
 
 
 def test_a_signed_name_in_the_mail_beats_a_labelled_name_in_an_attachment() -> None:

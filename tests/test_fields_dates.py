@@ -146,8 +146,11 @@ def test_bare_date_label_on_an_invoice_is_the_invoice_date() -> None:
 
 def test_unlabelled_date_on_a_receipt_is_its_date_with_low_confidence() -> None:
     receipt = "SUPERMARCHE DU CENTRE\n14/03/2025 10:22\nPAIN 1,20\nTOTAL 1,20"
-    [field] = [f for f in find_candidates(TextSource("attachment:ticket.jpg#p1", receipt), SETTINGS)
-               if f.name == "invoice_date"]
+    [field] = [
+        f
+        for f in find_candidates(TextSource("attachment:ticket.jpg#p1", receipt), SETTINGS)
+        if f.name == "invoice_date"
+    ]
     assert field.value == "2025-03-14"
     assert field.confidence <= 0.5
 
@@ -227,5 +230,7 @@ def test_date_field_keeps_the_text_it_was_read_from() -> None:
 
 
 def test_date_a_car_was_sold_is_not_an_incident_date() -> None:
-    dates = dates_in("I sold the car on 3 March 2025, please cancel the policy after the accident file closes.")
+    dates = dates_in(
+        "I sold the car on 3 March 2025, please cancel the policy after the accident file closes."
+    )
     assert "incident_date" not in dates

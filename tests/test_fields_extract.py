@@ -110,6 +110,8 @@ def test_english_invoice_page_gives_its_invoice_facts() -> None:
         "iban": "GB82WEST12345698765432",
         "bic": "WESTGB2L",
         "postcode": "W1U 3BW",
+        "company": "SMITH & SONS PLUMBING LTD",
+        "address": "14 Baker Street, London W1U 3BW",
     }
 
 
@@ -198,7 +200,10 @@ def test_company_display_name_gives_no_customer_name() -> None:
 def test_fields_keep_where_they_were_found_and_the_text_they_were_read_from() -> None:
     field = extract_fields([TextSource("subject", "Facture n° FA-2025-0193")], SETTINGS)["invoice_number"]
     assert (field.name, field.value, field.raw, field.source) == (
-        "invoice_number", "FA-2025-0193", "FA-2025-0193", "subject"
+        "invoice_number",
+        "FA-2025-0193",
+        "FA-2025-0193",
+        "subject",
     )
 
 

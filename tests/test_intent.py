@@ -9,48 +9,121 @@ from rpa.models import Address, Attachment, Field, Intent, Message, Page
 
 
 def message(subject: str, text: str, *, attachments: list[Attachment] = (), **headers: str) -> Message:
-    return Message(source="t", message_id=None, subject=subject, sender=Address("", "c@example.fr"),
-                   headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
-                   body=text, new_text=text, attachments=list(attachments))
+    return Message(
+        source="t",
+        message_id=None,
+        subject=subject,
+        sender=Address("", "c@example.fr"),
+        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
+        body=text,
+        new_text=text,
+        attachments=list(attachments),
+    )
 
 
 CASES = [
-    ("fr", Intent.CLAIM_NEW, "Déclaration de sinistre",
-     "Bonjour, je souhaite déclarer un dégât des eaux survenu hier dans ma salle de bain. Le plafond est endommagé."),
-    ("en", Intent.CLAIM_NEW, "Car accident",
-     "Hello, I would like to report a claim: my car was hit by another vehicle yesterday at a roundabout."),
-    ("fr", Intent.CLAIM_FOLLOWUP, "Mon dossier",
-     "Bonjour, où en est mon dossier ? Je n'ai toujours pas de nouvelles depuis trois semaines."),
-    ("en", Intent.CLAIM_FOLLOWUP, "Any update?",
-     "Hi, I'm following up on my claim. Could you tell me the status of my claim? Still waiting."),
-    ("fr", Intent.DOCUMENTS_SUBMISSION, "Pièces demandées",
-     "Bonjour, comme convenu, vous trouverez ci-joint les pièces justificatives demandées."),
-    ("en", Intent.DOCUMENTS_SUBMISSION, "Documents",
-     "Hello, please find attached the documents you requested for my file."),
-    ("fr", Intent.REIMBURSEMENT, "Demande de remboursement",
-     "Bonjour, je vous envoie la facture de pharmacie pour remboursement de mes frais."),
-    ("en", Intent.REIMBURSEMENT, "Refund request",
-     "Hello, I paid the vet myself and I would like a refund of the costs I paid."),
-    ("fr", Intent.COMPLAINT, "Réclamation",
-     "C'est inadmissible, trois mois sans réponse. Je suis très mécontent et je vais saisir le médiateur."),
-    ("en", Intent.COMPLAINT, "Formal complaint",
-     "This is unacceptable. I want to make a formal complaint about the way my case was handled."),
-    ("fr", Intent.CONTRACT_CHANGE, "Changement d'adresse",
-     "Bonjour, suite à mon déménagement je vous communique ma nouvelle adresse pour mon contrat."),
-    ("en", Intent.CONTRACT_CHANGE, "New car",
-     "Hello, I have bought a new car and would like to update my policy and add a named driver."),
-    ("fr", Intent.CANCELLATION, "Résiliation",
-     "Madame, Monsieur, je souhaite résilier mon contrat habitation à l'échéance, conformément à la loi Hamon."),
-    ("en", Intent.CANCELLATION, "Cancel my policy",
-     "Dear Sir or Madam, please cancel my home insurance policy from the end of this month."),
-    ("fr", Intent.INFORMATION, "Question",
-     "Bonjour, j'aimerais savoir si mon contrat couvre le bris de lunettes. Pourriez-vous m'indiquer la garantie ?"),
-    ("en", Intent.INFORMATION, "Question about cover",
-     "Hello, I would like to know whether my policy covers a trip abroad. Could you tell me?"),
+    (
+        "fr",
+        Intent.CLAIM_NEW,
+        "Déclaration de sinistre",
+        "Bonjour, je souhaite déclarer un dégât des eaux survenu hier dans ma salle de bain. Le plafond est endommagé.",
+    ),
+    (
+        "en",
+        Intent.CLAIM_NEW,
+        "Car accident",
+        "Hello, I would like to report a claim: my car was hit by another vehicle yesterday at a roundabout.",
+    ),
+    (
+        "fr",
+        Intent.CLAIM_FOLLOWUP,
+        "Mon dossier",
+        "Bonjour, où en est mon dossier ? Je n'ai toujours pas de nouvelles depuis trois semaines.",
+    ),
+    (
+        "en",
+        Intent.CLAIM_FOLLOWUP,
+        "Any update?",
+        "Hi, I'm following up on my claim. Could you tell me the status of my claim? Still waiting.",
+    ),
+    (
+        "fr",
+        Intent.DOCUMENTS_SUBMISSION,
+        "Pièces demandées",
+        "Bonjour, comme convenu, vous trouverez ci-joint les pièces justificatives demandées.",
+    ),
+    (
+        "en",
+        Intent.DOCUMENTS_SUBMISSION,
+        "Documents",
+        "Hello, please find attached the documents you requested for my file.",
+    ),
+    (
+        "fr",
+        Intent.REIMBURSEMENT,
+        "Demande de remboursement",
+        "Bonjour, je vous envoie la facture de pharmacie pour remboursement de mes frais.",
+    ),
+    (
+        "en",
+        Intent.REIMBURSEMENT,
+        "Refund request",
+        "Hello, I paid the vet myself and I would like a refund of the costs I paid.",
+    ),
+    (
+        "fr",
+        Intent.COMPLAINT,
+        "Réclamation",
+        "C'est inadmissible, trois mois sans réponse. Je suis très mécontent et je vais saisir le médiateur.",
+    ),
+    (
+        "en",
+        Intent.COMPLAINT,
+        "Formal complaint",
+        "This is unacceptable. I want to make a formal complaint about the way my case was handled.",
+    ),
+    (
+        "fr",
+        Intent.CONTRACT_CHANGE,
+        "Changement d'adresse",
+        "Bonjour, suite à mon déménagement je vous communique ma nouvelle adresse pour mon contrat.",
+    ),
+    (
+        "en",
+        Intent.CONTRACT_CHANGE,
+        "New car",
+        "Hello, I have bought a new car and would like to update my policy and add a named driver.",
+    ),
+    (
+        "fr",
+        Intent.CANCELLATION,
+        "Résiliation",
+        "Madame, Monsieur, je souhaite résilier mon contrat habitation à l'échéance, conformément à la loi Hamon.",
+    ),
+    (
+        "en",
+        Intent.CANCELLATION,
+        "Cancel my policy",
+        "Dear Sir or Madam, please cancel my home insurance policy from the end of this month.",
+    ),
+    (
+        "fr",
+        Intent.INFORMATION,
+        "Question",
+        "Bonjour, j'aimerais savoir si mon contrat couvre le bris de lunettes. Pourriez-vous m'indiquer la garantie ?",
+    ),
+    (
+        "en",
+        Intent.INFORMATION,
+        "Question about cover",
+        "Hello, I would like to know whether my policy covers a trip abroad. Could you tell me?",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("language", "intent", "subject", "text"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("language", "intent", "subject", "text"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_each_intent_is_recognised(language: str, intent: Intent, subject: str, text: str) -> None:
     result = RuleClassifier().classify(message(subject, text), {}, language)
     assert (result.intent, result.language) == (intent, language)
@@ -58,15 +131,20 @@ def test_each_intent_is_recognised(language: str, intent: Intent, subject: str, 
 
 
 def test_auto_reply_header_wins_over_words() -> None:
-    mail = message("Réclamation", "Je suis absent, je traiterai votre réclamation à mon retour.",
-                   Auto_Submitted="auto-replied")
+    mail = message(
+        "Réclamation",
+        "Je suis absent, je traiterai votre réclamation à mon retour.",
+        Auto_Submitted="auto-replied",
+    )
     result = RuleClassifier().classify(mail, {}, "fr")
     assert result.intent == Intent.AUTO_REPLY
     assert result.confidence > 0.9
 
 
 def test_a_mail_without_any_request_is_other() -> None:
-    result = RuleClassifier().classify(message("Bonne année", "Toute l'équipe vous souhaite une belle année."), {}, "fr")
+    result = RuleClassifier().classify(
+        message("Bonne année", "Toute l'équipe vous souhaite une belle année."), {}, "fr"
+    )
     assert result.intent == Intent.OTHER
 
 
@@ -77,10 +155,20 @@ def test_a_claim_number_in_the_text_points_to_a_follow_up() -> None:
 
 
 def test_a_bare_document_is_read_for_its_intent() -> None:
-    invoice = Attachment("facture.pdf", "application/pdf", 100, pages=[Page(1, "FACTURE\nPharmacie du Centre\nTotal TTC 42,00 €")])
-    mail = Message(source="facture.pdf", message_id=None, subject="facture.pdf", sender=None, attachments=[invoice])
+    invoice = Attachment(
+        "facture.pdf",
+        "application/pdf",
+        100,
+        pages=[Page(1, "FACTURE\nPharmacie du Centre\nTotal TTC 42,00 €")],
+    )
+    mail = Message(
+        source="facture.pdf", message_id=None, subject="facture.pdf", sender=None, attachments=[invoice]
+    )
     fields = {"total_amount": Field("total_amount", "42.00", "42,00 €", 0.9, "attachment:facture.pdf#p1")}
-    assert RuleClassifier().classify(mail, fields, "fr").intent in (Intent.REIMBURSEMENT, Intent.DOCUMENTS_SUBMISSION)
+    assert RuleClassifier().classify(mail, fields, "fr").intent in (
+        Intent.REIMBURSEMENT,
+        Intent.DOCUMENTS_SUBMISSION,
+    )
 
 
 def test_every_registered_classifier_satisfies_the_protocol() -> None:
@@ -91,8 +179,12 @@ def test_every_registered_classifier_satisfies_the_protocol() -> None:
 
 
 def test_a_newsletter_from_a_mailing_list_is_other_even_when_it_talks_of_claims() -> None:
-    mail = message("Nos conseils avant l'hiver", "Comment déclarer un sinistre ? Nos conseils pour un remboursement rapide.",
-                   List_Unsubscribe="<mailto:unsubscribe@news.example>", Precedence="bulk")
+    mail = message(
+        "Nos conseils avant l'hiver",
+        "Comment déclarer un sinistre ? Nos conseils pour un remboursement rapide.",
+        List_Unsubscribe="<mailto:unsubscribe@news.example>",
+        Precedence="bulk",
+    )
     assert RuleClassifier().classify(mail, {}, "fr").intent == Intent.OTHER
 
 

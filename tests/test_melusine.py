@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import UTC, datetime
 
 import pytest
-
 from conftest import SHARED_EVAL, require
+
 from extractors.sources import RawInput
 from rpa.config import Settings
 from rpa.models import Intent

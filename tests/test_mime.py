@@ -60,9 +60,15 @@ def test_reply_headers_give_in_reply_to_and_references() -> None:
 
 
 def test_automation_headers_are_kept_by_lower_case_name() -> None:
-    headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All", "Precedence": "bulk",
-               "List-Id": "<news.example.org>", "Reply-To": "Jean <jean@example.fr>",
-               "Content-Language": "fr-FR", "X-Mailer": "Microsoft Outlook 16.0"}
+    headers = {
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+        "Precedence": "bulk",
+        "List-Id": "<news.example.org>",
+        "Reply-To": "Jean <jean@example.fr>",
+        "Content-Language": "fr-FR",
+        "X-Mailer": "Microsoft Outlook 16.0",
+    }
     raw = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     message = parse(f"From: a@example.fr\r\nSubject: x\r\n{raw}\r\nCorps".encode())
     assert {name: message.headers[name.lower()] for name in headers} == headers
@@ -112,7 +118,8 @@ def test_broken_base64_and_a_missing_closing_boundary_are_noted_not_raised() -> 
 
 
 @pytest.mark.parametrize(
-    "data", [b"", b"\x00\xff\xfe garbage \x80\x81", b"Subject: =?bad?Q?x?=\n\n\xff", b"\n\n\n"])
+    "data", [b"", b"\x00\xff\xfe garbage \x80\x81", b"Subject: =?bad?Q?x?=\n\n\xff", b"\n\n\n"]
+)
 def test_garbage_bytes_still_give_a_message(data: bytes) -> None:
     assert isinstance(parse(data), Message)
 
@@ -124,7 +131,8 @@ def test_html_only_mail_becomes_readable_text() -> None:
     message = parse("html_only.eml")
     assert message.html_only is True
     assert message.body.startswith(
-        "Bonjour,\n\nJe vous informe de mon changement d'adresse :\n12 rue des Lilas")
+        "Bonjour,\n\nJe vous informe de mon changement d'adresse :\n12 rue des Lilas"
+    )
     assert "Mon contrat porte le numéro HAB-2231-778." in message.body
 
 
@@ -145,11 +153,16 @@ def test_multipart_alternative_uses_the_text_plain_part() -> None:
 
 
 def test_reply_parts_are_filled_from_the_body() -> None:
-    body = ("Bonjour,\nOù en est mon dossier ?\n\nCordialement,\nJean Dupont\n\n"
-            "Le 3 mars 2025 à 10:12, X <x@y.fr> a écrit :\n> Vieux")
+    body = (
+        "Bonjour,\nOù en est mon dossier ?\n\nCordialement,\nJean Dupont\n\n"
+        "Le 3 mars 2025 à 10:12, X <x@y.fr> a écrit :\n> Vieux"
+    )
     message = parse(make_mail(body))
     assert (message.new_text, message.signature, message.quoted_text.splitlines()[-1]) == (
-        "Bonjour,\nOù en est mon dossier ?", "Cordialement,\nJean Dupont", "Vieux")
+        "Bonjour,\nOù en est mon dossier ?",
+        "Cordialement,\nJean Dupont",
+        "Vieux",
+    )
 
 
 # -- attachments -------------------------------------------------------------------------------
@@ -201,8 +214,10 @@ def test_unnamed_part_gets_a_generated_name_with_an_extension() -> None:
 
 def test_attachment_over_the_size_limit_is_skipped_with_the_reason() -> None:
     big = b"x" * (3 * 1024 * 1024)
-    message = parse(make_mail("x", attachments=[("scan.pdf", "application/pdf", big)]),
-                    LimitSettings(max_attachment_mb=2, max_message_mb=50))
+    message = parse(
+        make_mail("x", attachments=[("scan.pdf", "application/pdf", big)]),
+        LimitSettings(max_attachment_mb=2, max_message_mb=50),
+    )
     [scan] = message.attachments
     assert (scan.status, scan.size, scan.data) == (AttachmentStatus.SKIPPED, len(big), b"")
     assert scan.error == "attachment is 3.0 MB, over the 2 MB limit"
@@ -282,7 +297,8 @@ def test_standalone_document_is_a_message_with_one_attachment() -> None:
     message = message_from_document("scans/facture.pdf", "facture.pdf", data, limits=LIMITS)
     assert (message.subject, message.sender, message.message_id) == ("facture.pdf", None, None)
     assert [(a.filename, a.content_type, a.data) for a in message.attachments] == [
-        ("facture.pdf", "application/pdf", data)]
+        ("facture.pdf", "application/pdf", data)
+    ]
     assert message.content_hash == hashlib.sha256(data).hexdigest()
 
 
@@ -297,12 +313,17 @@ def test_document_type_comes_from_its_bytes_before_its_name() -> None:
 
 def _corpus_files() -> list[Path]:
     folders = [EVAL / corpus for corpus in CORPORA if (EVAL / corpus).is_dir()]
-    return [path for folder in folders for path in sorted(folder.rglob("*"))
-            if path.is_file() and path.name != "SOURCE.md" and not path.name.startswith("LICENSE")]
+    return [
+        path
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != "SOURCE.md" and not path.name.startswith("LICENSE")
+    ]
 
 
 @pytest.mark.parametrize(
-    "path", _corpus_files() or [None], ids=lambda path: str(path.relative_to(EVAL)) if path else "absent")
+    "path", _corpus_files() or [None], ids=lambda path: str(path.relative_to(EVAL)) if path else "absent"
+)
 def test_real_world_mail_parses_without_raising(path: Path | None) -> None:
     require(path is not None, f"no mail collections under {EVAL} ({', '.join(CORPORA)})")
     message = parse_message(path.read_bytes(), source=str(path), limits=LIMITS)
@@ -335,7 +356,8 @@ def melusine_mail(key: str) -> Message:
 def _is_forward(row: dict) -> bool:
     subject, body = row["header"].lower(), row["body"]
     return subject.startswith(("tr ", "tr:", "fwd", "fw")) or any(
-        marker in body for marker in ("Transféré par", "Forwarded by", "message transféré"))
+        marker in body for marker in ("Transféré par", "Forwarded by", "message transféré")
+    )
 
 
 def _has_sender_line(row: dict) -> bool:
@@ -356,12 +378,14 @@ def test_melusine_mail_parses_and_names_the_forwarded_customer(key: str) -> None
 
 @pytest.mark.parametrize(
     ("key", "customer"),
-    [("json-0", "client@test.com"),  # "Forwarded by ... on ..." then From:/To:/Subject:
-     ("json-1", "dupont@societaire.com"),  # "----- Transféré par ... -----" then De :/A :/Objet :
-     ("json-22", "monsieurdupont@extensionf.net"),  # a forward of a forward
-     ("json-27", "monsieurdupont@extensiona.com"),  # a header block with nothing written above
-     ("json-36", "monsieurduponte@extensionh.fr"),  # Apple Mail "Début du message transféré" + Expéditeur:
-     ("csv-31", "monsieurdupont@extensionj.fr")],  # a Cc: wrapped over two lines
+    [
+        ("json-0", "client@test.com"),  # "Forwarded by ... on ..." then From:/To:/Subject:
+        ("json-1", "dupont@societaire.com"),  # "----- Transféré par ... -----" then De :/A :/Objet :
+        ("json-22", "monsieurdupont@extensionf.net"),  # a forward of a forward
+        ("json-27", "monsieurdupont@extensiona.com"),  # a header block with nothing written above
+        ("json-36", "monsieurduponte@extensionh.fr"),  # Apple Mail "Début du message transféré" + Expéditeur:
+        ("csv-31", "monsieurdupont@extensionj.fr"),
+    ],  # a Cc: wrapped over two lines
 )
 def test_melusine_forwards_name_the_right_customer(key: str, customer: str) -> None:
     require(key in MELUSINE_ROWS, f"the Melusine e-mails are not in {MELUSINE}")

@@ -41,8 +41,10 @@ def test_quote_markers_are_removed_from_the_quoted_text() -> None:
 
 
 def test_attribution_wrapped_over_two_lines_is_recognised() -> None:
-    text = ("Voici le document.\n\nLe lundi 4 juin 2018 à 13:59:14 UTC+2, conseiller@assureur.example\n"
-            "<conseiller@assureur.example> a écrit :\n\nChère cliente, votre dossier DOS-88 est complet.\n")
+    text = (
+        "Voici le document.\n\nLe lundi 4 juin 2018 à 13:59:14 UTC+2, conseiller@assureur.example\n"
+        "<conseiller@assureur.example> a écrit :\n\nChère cliente, votre dossier DOS-88 est complet.\n"
+    )
     parts = split_reply(text)
     assert parts.new_text == "Voici le document."
     assert "DOS-88" in parts.quoted_text
@@ -54,18 +56,22 @@ def test_attribution_split_before_ecrit_is_recognised() -> None:
 
 
 def test_french_outlook_original_message_separator_starts_the_quote() -> None:
-    text = ("Ci-joint mon RIB.\n\n-----Message d'origine-----\nDe : Service <clients@assureur.example>\n"
-            "Envoyé : lundi 3 mars 2025 10:12\nÀ : Jean Dupont <jean.dupont@example.fr>\n"
-            "Objet : RIB manquant\n\nMerci de nous envoyer un RIB.")
+    text = (
+        "Ci-joint mon RIB.\n\n-----Message d'origine-----\nDe : Service <clients@assureur.example>\n"
+        "Envoyé : lundi 3 mars 2025 10:12\nÀ : Jean Dupont <jean.dupont@example.fr>\n"
+        "Objet : RIB manquant\n\nMerci de nous envoyer un RIB."
+    )
     parts = split_reply(text)
     assert parts.new_text == "Ci-joint mon RIB."
     assert "Merci de nous envoyer un RIB." in parts.quoted_text
 
 
 def test_outlook_header_block_without_separator_starts_the_quote() -> None:
-    text = ("Please find the invoice attached.\n\nFrom: Claims <claims@insurer.example>\n"
-            "Sent: Monday, March 3, 2025 10:12 AM\nTo: John Smith <john@example.com>\n"
-            "Subject: Missing invoice\n\nWe still need the garage invoice.")
+    text = (
+        "Please find the invoice attached.\n\nFrom: Claims <claims@insurer.example>\n"
+        "Sent: Monday, March 3, 2025 10:12 AM\nTo: John Smith <john@example.com>\n"
+        "Subject: Missing invoice\n\nWe still need the garage invoice."
+    )
     parts = split_reply(text)
     assert parts.new_text == "Please find the invoice attached."
     assert "garage invoice" in parts.quoted_text
@@ -79,9 +85,11 @@ def test_interleaved_answers_stay_new_text() -> None:
 
 
 def test_forwarded_mail_is_neither_new_text_nor_quoted_text() -> None:
-    text = ("Pour info.\n\n---------- Forwarded message ---------\nFrom: Jean <jean@example.fr>\n"
-            "Date: Mon, 3 Mar 2025 at 10:12\nSubject: Sinistre\nTo: <agent@assureur.example>\n\n"
-            "Mon contrat est AUT-1234.")
+    text = (
+        "Pour info.\n\n---------- Forwarded message ---------\nFrom: Jean <jean@example.fr>\n"
+        "Date: Mon, 3 Mar 2025 at 10:12\nSubject: Sinistre\nTo: <agent@assureur.example>\n\n"
+        "Mon contrat est AUT-1234."
+    )
     parts = split_reply(text)
     assert parts.new_text == "Pour info."
     assert parts.quoted_text == ""
@@ -107,8 +115,10 @@ def test_english_signature_keeps_the_closing_formula_and_the_name() -> None:
 
 
 def test_formal_french_closing_sentence_starts_the_signature() -> None:
-    text = ("Madame, Monsieur,\nJe résilie mon contrat.\n\nVeuillez agréer, Madame, Monsieur, "
-            "l'expression de mes salutations distinguées.\nPierre Martin")
+    text = (
+        "Madame, Monsieur,\nJe résilie mon contrat.\n\nVeuillez agréer, Madame, Monsieur, "
+        "l'expression de mes salutations distinguées.\nPierre Martin"
+    )
     assert split_reply(text).signature.endswith("salutations distinguées.\nPierre Martin")
 
 
@@ -137,8 +147,10 @@ def test_postscript_after_the_signature_is_new_text() -> None:
 
 
 def test_thanks_followed_by_a_long_paragraph_is_not_a_signature() -> None:
-    text = ("Merci\n" + "Je précise que le dégât des eaux vient de la salle de bains du voisin et que "
-            "l'expert est déjà passé le 3 mars pour constater les dommages au plafond.\n")
+    text = (
+        "Merci\n" + "Je précise que le dégât des eaux vient de la salle de bains du voisin et que "
+        "l'expert est déjà passé le 3 mars pour constater les dommages au plafond.\n"
+    )
     parts = split_reply(text)
     assert parts.signature == ""
     assert "l'expert est déjà passé" in parts.new_text
@@ -150,34 +162,42 @@ def test_thanks_is_the_signature_only_without_a_stronger_formula() -> None:
 
 
 def test_forwarded_header_block_is_read_with_a_wrapped_cc_line() -> None:
-    text = (" ----- Transféré par Conseiller le 24/05/2018 11:49 -----\n\n De :\tDupont <dupont@example.fr>\n"
-            " A :\tconseiller@assureur.example\n Cc :\tMonsieur Dupont <a@example.fr>, Madame Dupont\n"
-            "             <b@example.fr>\n Date :\t24/05/2018 11:36\n Objet :\tDevis habitation\n\n\n"
-            " Bonjour, je souhaite un devis.")
+    text = (
+        " ----- Transféré par Conseiller le 24/05/2018 11:49 -----\n\n De :\tDupont <dupont@example.fr>\n"
+        " A :\tconseiller@assureur.example\n Cc :\tMonsieur Dupont <a@example.fr>, Madame Dupont\n"
+        "             <b@example.fr>\n Date :\t24/05/2018 11:36\n Objet :\tDevis habitation\n\n\n"
+        " Bonjour, je souhaite un devis."
+    )
     found = find_forwarded(text, subject="Tr : Devis habitation")
     assert found is not None
     assert found.headers == {
-        "from": "Dupont <dupont@example.fr>", "to": "conseiller@assureur.example",
+        "from": "Dupont <dupont@example.fr>",
+        "to": "conseiller@assureur.example",
         "cc": "Monsieur Dupont <a@example.fr>, Madame Dupont <b@example.fr>",
-        "date": "24/05/2018 11:36", "subject": "Devis habitation",
+        "date": "24/05/2018 11:36",
+        "subject": "Devis habitation",
     }
     assert found.text.strip() == "Bonjour, je souhaite un devis."
     assert found.before == ""
 
 
 def test_apple_mail_forward_marker_is_recognised() -> None:
-    text = ("Envoyé de mon iPhone\n\nDébut du message réexpédié :\n\nExpéditeur: client@example.fr\n"
-            "Date: 7 juin 2018 à 16:34:25 UTC+2\nDestinataire: conseiller@assureur.example\n"
-            "Objet: Demande\n\n"
-            "Voici la preuve de règlement.")
+    text = (
+        "Envoyé de mon iPhone\n\nDébut du message réexpédié :\n\nExpéditeur: client@example.fr\n"
+        "Date: 7 juin 2018 à 16:34:25 UTC+2\nDestinataire: conseiller@assureur.example\n"
+        "Objet: Demande\n\n"
+        "Voici la preuve de règlement."
+    )
     found = find_forwarded(text)
     assert found is not None and found.headers["from"] == "client@example.fr"
     assert found.text == "Voici la preuve de règlement."
 
 
 def test_header_block_after_text_is_a_forward_only_when_the_subject_says_so() -> None:
-    text = ("Please handle.\n\nFrom: Emma <emma@example.co.uk>\nSent: Monday, March 10, 2025 9:41 AM\n"
-            "To: desk@insurer.example\nSubject: Windscreen\n\nA stone cracked my windscreen.")
+    text = (
+        "Please handle.\n\nFrom: Emma <emma@example.co.uk>\nSent: Monday, March 10, 2025 9:41 AM\n"
+        "To: desk@insurer.example\nSubject: Windscreen\n\nA stone cracked my windscreen."
+    )
     assert find_forwarded(text, subject="RE: Windscreen") is None
     found = find_forwarded(text, subject="FW: Windscreen")
     assert found is not None and found.before == "Please handle."

@@ -31,7 +31,8 @@ def test_eml_file_is_one_mail_input(tmp_path: Path) -> None:
 def test_documents_are_document_inputs_whatever_the_case_of_their_suffix(tmp_path: Path) -> None:
     paths = [write(tmp_path / name) for name in ("a.PDF", "b.png", "c.JPG", "d.jpeg", "e.tif", "f.TIFF")]
     assert [(raw.kind, raw.filename) for raw in iter_inputs(paths)] == [
-        ("document", path.name) for path in paths]
+        ("document", path.name) for path in paths
+    ]
 
 
 def test_folder_is_walked_recursively_in_name_order(tmp_path: Path) -> None:
@@ -66,7 +67,9 @@ def test_maildir_messages_in_new_and_cur_are_mail_whatever_their_names(tmp_path:
     write(maildir / "cur" / "1711000000.M2P2.host:2,S")
     write(maildir / "tmp" / "1713000000.M3P3.host")  # still being delivered
     assert sources([maildir]) == [
-        str(maildir / "new" / "1712000000.M1P1.host"), str(maildir / "cur" / "1711000000.M2P2.host:2,S")]
+        str(maildir / "new" / "1712000000.M1P1.host"),
+        str(maildir / "cur" / "1711000000.M2P2.host:2,S"),
+    ]
 
 
 def test_maildir_inside_a_walked_folder_is_read_as_a_maildir(tmp_path: Path) -> None:

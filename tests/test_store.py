@@ -7,12 +7,21 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import require
+
 from rpa.errors import InvalidTransition, NotFound, StoreError
 from rpa.models import (
-    Address, Attachment, AttachmentStatus, Classification, Draft, DraftStatus, Field, Intent, Message,
-    Page, ProcessedMessage,
+    Address,
+    Attachment,
+    AttachmentStatus,
+    Classification,
+    Draft,
+    DraftStatus,
+    Field,
+    Intent,
+    Message,
+    Page,
+    ProcessedMessage,
 )
 from rpa.store import NO_DRAFT, Store
 from rpa.store.migrations import MIGRATIONS, schema_version
@@ -52,19 +61,41 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     store.cleanup()
 
 
-def processed(key: str = "<a@example.fr>", *, draft: bool = True, intent: Intent = Intent.CLAIM_NEW) -> ProcessedMessage:
+def processed(
+    key: str = "<a@example.fr>", *, draft: bool = True, intent: Intent = Intent.CLAIM_NEW
+) -> ProcessedMessage:
     customer = Address("Jean Dupont", "jean@example.fr")
-    attachment = Attachment("constat.pdf", "application/pdf", 1234, pages=[Page(1, "Constat amiable", ocr=True)])
-    broken = Attachment("x.pdf", "application/pdf", 10, status=AttachmentStatus.ERROR, error="not a valid PDF")
-    message = Message(source="mail.eml", message_id=key, subject="Sinistre", sender=customer,
-                      body="Bonjour", new_text="Bonjour", attachments=[attachment, broken],
-                      content_hash="ab" * 32, raw=b"raw bytes")
+    attachment = Attachment(
+        "constat.pdf", "application/pdf", 1234, pages=[Page(1, "Constat amiable", ocr=True)]
+    )
+    broken = Attachment(
+        "x.pdf", "application/pdf", 10, status=AttachmentStatus.ERROR, error="not a valid PDF"
+    )
+    message = Message(
+        source="mail.eml",
+        message_id=key,
+        subject="Sinistre",
+        sender=customer,
+        body="Bonjour",
+        new_text="Bonjour",
+        attachments=[attachment, broken],
+        content_hash="ab" * 32,
+        raw=b"raw bytes",
+    )
     fields = {"policy_number": Field("policy_number", "AUT-1", "AUT-1", 0.95, "body")}
-    result = ProcessedMessage(message, fields, Classification("fr", intent, 0.9), None,
-                              errors=["x.pdf: not a valid PDF"])
+    result = ProcessedMessage(
+        message, fields, Classification("fr", intent, 0.9), None, errors=["x.pdf: not a valid PDF"]
+    )
     if draft:
-        result.draft = Draft("Re: Sinistre", "Bonjour Jean,\n", customer, "fr", intent, "fr/claim_new.txt.j2",
-                             missing_fields=["incident_date"])
+        result.draft = Draft(
+            "Re: Sinistre",
+            "Bonjour Jean,\n",
+            customer,
+            "fr",
+            intent,
+            "fr/claim_new.txt.j2",
+            missing_fields=["incident_date"],
+        )
     return result
 
 
@@ -87,7 +118,9 @@ def test_a_saved_message_comes_back_with_attachments_fields_and_draft(any_store:
     record = any_store.message(outcome.message_pk)
     assert record.customer_email == "jean@example.fr" and record.intent == "claim_new"
     assert [(a.filename, a.status, a.pages, a.ocr) for a in record.attachments] == [
-        ("constat.pdf", "ok", 1, True), ("x.pdf", "error", 0, False)]
+        ("constat.pdf", "ok", 1, True),
+        ("x.pdf", "error", 0, False),
+    ]
     assert [(f.name, f.value, f.source) for f in record.fields] == [("policy_number", "AUT-1", "body")]
     assert record.draft.status == DraftStatus.PENDING_REVIEW
     assert record.draft.missing_fields == ["incident_date"]
@@ -145,7 +178,9 @@ def test_a_rejected_draft_cannot_be_approved(any_store: Store) -> None:
 def test_queue_filters_by_status_and_lists_messages_without_draft(any_store: Store) -> None:
     a = any_store.save_processed(processed("<a@x>"), actor="a").message_pk
     b = any_store.save_processed(processed("<b@x>"), actor="a").message_pk
-    c = any_store.save_processed(processed("<c@x>", draft=False, intent=Intent.AUTO_REPLY), actor="a").message_pk
+    c = any_store.save_processed(
+        processed("<c@x>", draft=False, intent=Intent.AUTO_REPLY), actor="a"
+    ).message_pk
     any_store.approve(b, actor="alice")
     assert [e.message_pk for e in any_store.queue(["pending_review"])] == [a]
     assert [e.message_pk for e in any_store.queue(["approved"])] == [b]
@@ -165,7 +200,11 @@ def test_every_state_change_writes_an_audit_row(any_store: Store) -> None:
     pk = any_store.save_processed(processed(), actor="proc").message_pk
     any_store.approve(pk, actor="alice")
     actions = [(a.entity, a.action, a.actor) for a in any_store.audit_log()]
-    assert actions == [("message", "processed", "proc"), ("draft", "drafted", "proc"), ("draft", "approved", "alice")]
+    assert actions == [
+        ("message", "processed", "proc"),
+        ("draft", "drafted", "proc"),
+        ("draft", "approved", "alice"),
+    ]
 
 
 def test_an_unreachable_database_is_a_store_error(tmp_path: Path) -> None:

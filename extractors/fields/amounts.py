@@ -30,15 +30,50 @@ __all__ = ["AmountFinder", "Money", "currency_code", "find_money", "parse_amount
 # ISO codes recognised when printed in capitals next to a number. Not every ISO 4217
 # code: PEN, GEL, TOP, ALL and BOB are also words printed in capitals on receipts.
 _ISO_CODES = (
-    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "HKD", "SGD", "INR", "ZAR",
-    "SEK", "NOK", "DKK", "ISK", "PLN", "CZK", "HUF", "RON", "BGN", "MAD", "TND", "DZD", "XOF",
-    "XAF", "XPF", "BRL", "MXN", "MYR",
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "CAD",
+    "AUD",
+    "NZD",
+    "JPY",
+    "CNY",
+    "HKD",
+    "SGD",
+    "INR",
+    "ZAR",
+    "SEK",
+    "NOK",
+    "DKK",
+    "ISK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "MAD",
+    "TND",
+    "DZD",
+    "XOF",
+    "XAF",
+    "XPF",
+    "BRL",
+    "MXN",
+    "MYR",
 )
 # First wins: "$" is USD. ms_MY gives "RM", printed on Malaysian receipts of the SROIE set.
-_SYMBOL_LOCALES = ("en_US", "en_GB", "fr_FR", "fr_CH", "de_CH", "en_CA", "en_AU", "ms_MY")
+_SYMBOL_LOCALES = ("en_US", "en_GB", "fr_FR", "fr_CH", "de_CH", "en_CA", "en_AU", "ms_MY", "en_IN")
 _NAME_LOCALES = ("fr", "en")
 # Everyday words for a currency that are not CLDR display names.
-_EVERYDAY_NAMES = {"dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP"}
+_EVERYDAY_NAMES = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "rs": "INR",
+    "rs.": "INR",
+}
 
 
 @cache
@@ -85,7 +120,6 @@ _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNO
 _MARKER_REACH = 30  # longer than any currency name
 
 
-
 @dataclass(frozen=True)
 class Money:
     start: int
@@ -112,8 +146,10 @@ def _glued(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start else " "
     after = text[end : end + 2]
     return (
-        before.isalpha() or before in "-/_"
-        or after[:1].isalpha() or after[:1] == "_"
+        before.isalpha()
+        or before in "-/_"
+        or after[:1].isalpha()
+        or after[:1] == "_"
         or (after[:1] in "-/" and after[1:2].isdigit())
     )
 
@@ -154,33 +190,172 @@ def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
 _CUES = CueMatcher(
     {
         "grand_total": [
-            "total ttc", "total t.t.c", "ttc", "total a payer", "net a payer", "reste a payer",
-            "montant total", "montant ttc", "montant reclame", "montant du", "somme due", "total due",
-            "amount due", "grand total", "balance due", "total amount", "amount payable",
-            "total payable", "total general", "solde du", "total net", "net total",
-            "total to pay", "total a regler", "somme a payer", "somme a regler", "net a regler",
+            "total ttc",
+            "total t.t.c",
+            "ttc",
+            "total a payer",
+            "net a payer",
+            "reste a payer",
+            "montant total",
+            "montant ttc",
+            "montant reclame",
+            "montant du",
+            "somme due",
+            "total due",
+            "amount due",
+            "grand total",
+            "balance due",
+            "total amount",
+            "amount payable",
+            "total payable",
+            "total general",
+            "solde du",
+            "total net",
+            "net total",
+            "total to pay",
+            "total a regler",
+            "somme a payer",
+            "somme a regler",
+            "net a regler",
             "toutes taxes comprises",
+            # German and Dutch invoices
+            "gesamtbetrag",
+            "rechnungsbetrag",
+            "endbetrag",
+            "gesamtsumme",
+            "summe brutto",
+            "bruttobetrag",
+            "zu zahlen",
+            "zahlbetrag",
+            "totaal",
+            "totaalbedrag",
+            "factuur totaal",
+            "te betalen",
+        ],
+        # What is left to pay once a receipt rounds its total to the nearest 5 sen or cent.
+        "final_total": [
+            "nett total",
+            "total nett",
+            "net total",
+            "rounded total",
+            "total rounded",
+            "total after rounding",
+            "nett amount",
+            "net amount due",
         ],
         "total": ["total", "a payer", "net"],
         "claim": [
-            "reclam*", "montant", "s'eleve*", "s'elevant", "cout*", "cost*", "devis", "quote*",
-            "facture de", "facture d'un montant", "invoice for", "invoice of", "rembours*", "refund*",
-            "reimburs*", "indemni*", "j'ai paye", "j'ai regle", "nous avons paye", "i paid", "we paid",
-            "repar*", "repair*", "valeur", "value", "estim*", "amount", "sum of", "somme de", "total of",
-            "prix", "price", "frais", "expenses", "claiming", "claim for", "factur*", "charged",
-            "billed", "paid", "payer", "calcul*", "comes to", "came to",
+            "reclam*",
+            "montant",
+            "s'eleve*",
+            "s'elevant",
+            "cout*",
+            "cost*",
+            "devis",
+            "quote*",
+            "facture de",
+            "facture d'un montant",
+            "invoice for",
+            "invoice of",
+            "rembours*",
+            "refund*",
+            "reimburs*",
+            "indemni*",
+            "j'ai paye",
+            "j'ai regle",
+            "nous avons paye",
+            "i paid",
+            "we paid",
+            "repar*",
+            "repair*",
+            "valeur",
+            "value",
+            "estim*",
+            "amount",
+            "sum of",
+            "somme de",
+            "total of",
+            "prix",
+            "price",
+            "frais",
+            "expenses",
+            "claiming",
+            "claim for",
+            "factur*",
+            "charged",
+            "billed",
+            "paid",
+            "payer",
+            "payment",
+            "calcul*",
+            "comes to",
+            "came to",
         ],
         # A tax line is not the total, unless the tax is said to be included ("incl. VAT").
-        "tax": ["tva", "vat", "tax*", "taxe*", "gst", "sst", "mwst", "btw"],
+        "tax": ["tva", "vat", "tax*", "taxe*", "gst", "sst", "mwst", "btw", "ust"],
         "inclusive": ["incl*", "inclusive of", "including", "compris*", "inclus*", "y compris"],
         "not_total": [
-            "non inclus*", "non compris*", "not included", "ht", "h.t", "hors tax*", "total ht", "montant ht",
-            "sous-total", "subtotal", "sub-total", "remise", "discount", "rabais", "acompte",
-            "deposit", "deja paye", "already paid", "franchise", "deductible", "excess",
-            "prix unitaire", "unit price", "p.u", "pu ht", "qty", "quantite", "frais de port",
-            "shipping", "cotisation", "prime", "premium", "mensualit*", "monthly", "cash",
-            "especes", "rendu", "change", "tendered", "rounding", "arrondi", "plafond", "ceiling",
-            "limit*", "capital", "excl*", "hors",
+            "non inclus*",
+            "non compris*",
+            "not included",
+            "ht",
+            "h.t",
+            "hors tax*",
+            "total ht",
+            "montant ht",
+            "sous-total",
+            "subtotal",
+            "sub-total",
+            "remise",
+            "discount",
+            "rabais",
+            "acompte",
+            "deposit",
+            "deja paye",
+            "already paid",
+            "franchise",
+            "deductible",
+            "excess",
+            "prix unitaire",
+            "unit price",
+            "p.u",
+            "pu ht",
+            "qty",
+            "quantite",
+            "frais de port",
+            "shipping",
+            "cotisation",
+            "prime",
+            "premium",
+            "mensualit*",
+            "monthly",
+            "cash",
+            "especes",
+            "rendu",
+            "change",
+            "tendered",
+            "rounding",
+            "arrondi",
+            "plafond",
+            "ceiling",
+            "limit*",
+            "capital",
+            "excl*",
+            "hors",
+            "total gst",
+            "total tax",
+            "total vat",
+            "total tva",
+            "tax total",
+            "gst total",
+            "vat total",
+            "zwischensumme",
+            "gesamtnetto",
+            "nettobetrag",
+            "netto",
+            "subtotaal",
+            "exclusief btw",
+            "excl. btw",
         ],
     }
 )
@@ -193,11 +368,22 @@ _RIGHT_AFTER = re.compile(r"[\s(]*(?:(?:de|d'|du|des|of|en|as|in|for|pour)\s*)?(
 _AFTER_WORD = re.compile(r"[a-z)][\s:=.\-]*\Z")  # "Net à payer : 75", not "12 75"
 _SENTENCE_REACH = 160  # how far back a label may sit in a sentence
 _AFTER_REACH = 25
-_CONFIDENCE = {"grand_total": 0.95, "total": 0.85, "claim": 0.8, "gross": 0.8, "claim_after": 0.7}
+_CONFIDENCE = {
+    "final_total": 0.97,
+    "grand_total": 0.95,
+    "total": 0.85,
+    "claim": 0.8,
+    "gross": 0.8,
+    "claim_after": 0.7,
+}
 DOCUMENT_LARGEST = 0.45  # the largest sum on a document with no total label at all
 LARGEST_BONUS = 0.02  # of several totals, the grand total is the largest
 PRINTED_ELSEWHERE = 0.8  # currency printed elsewhere on the page, not beside the total
 DEFAULT_CURRENCY = 0.3
+# A document that says in which currency it bills: "Payment currency: USD", "Devise : EUR".
+_DECLARED_CURRENCY = re.compile(
+    rf"(?i:currency|devise|w[aä]hrung|valuta)[ \t]*:?[ \t]*(?P<code>(?:{'|'.join(_ISO_CODES)}))(?![A-Za-z])"
+)
 
 
 @dataclass(frozen=True)
@@ -206,7 +392,7 @@ class _Label:
     adjacent: bool  # no other number between the label and the amount ("Total : 75")
 
 
-def _label(folded: str, lines: LineIndex, money: Money, line_amounts: int, document: bool) -> _Label:
+def _label(folded: str, lines: LineIndex, money: Money, per_line: Counter[int], document: bool) -> _Label:
     """What the words around an amount make of it.
 
     A document is read line by line (a label and its value share a line, or the
@@ -216,8 +402,14 @@ def _label(folded: str, lines: LineIndex, money: Money, line_amounts: int, docum
     window_start = sentence_start(folded, money.start, _SENTENCE_REACH)
     if document:
         window_start = max(line_start, window_start)
-    if document and line_amounts == 1 and not folded[line_start : money.start].strip(" \t:€$£"):
-        window_start = folded.rfind("\n", 0, max(0, line_start - 1)) + 1  # label on the line above
+    above = folded.rfind("\n", 0, max(0, line_start - 1)) + 1
+    if (
+        document
+        and per_line[line_start] == 1
+        and not folded[line_start : money.start].strip(" \t:€$£")
+        and (line_start == 0 or per_line[above] == 0)  # the line above labels its own amount
+    ):
+        window_start = above  # the label on the line above
     cues = list(_CUES.finditer(folded, window_start, money.start))
     kind = _kind_of(cues)
     adjacent = bool(cues) and not any(char.isdigit() for char in folded[cues[-1].end : money.start])
@@ -236,7 +428,9 @@ def _kind_of(cues: list[Cue]) -> str | None:
     """The kind of the nearest cue, reading "TVA incluse" and "incl. VAT" as a grand total."""
     kinds = [cue.kind for cue in cues[-2:]]
     if sorted(kinds) == ["inclusive", "tax"]:
-        return "grand_total"
+        # "Total incl. VAT: 50" is the total; a bare "Incl. 6% GST 0.70" is the tax in it.
+        earlier = [cue.kind for cue in cues[:-2]]
+        return "grand_total" if any(kind in _CONFIDENCE for kind in earlier) else "not_total"
     kinds = [cue.kind for cue in cues if cue.kind != "inclusive"]
     if not kinds:
         return None
@@ -264,6 +458,9 @@ class AmountFinder:
         found = [money for money in find_money(text) if not dates.overlaps(money.start, money.end)]
         totals = _favour_largest(_totals(folded, found, is_attachment(source.source)))
         printed = {money.currency for money in found if money.currency}
+        declared = _DECLARED_CURRENCY.search(text)
+        if declared:
+            printed = {declared.group("code")}  # "Payment currency: USD" settles it
         fields: list[Field] = []
         for money, confidence in totals:
             raw = text[money.start : money.end]
@@ -284,14 +481,17 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
         after_word = _AFTER_WORD.search(folded, max(0, money.start - 9), money.start)
         if not money.amount or (bare and not after_word):
             continue
-        label = _label(folded, lines, money, per_line[lines.span(money.start)[0]], document)
+        label = _label(folded, lines, money, per_line, document)
         if label.kind not in _CONFIDENCE or (bare and (label.kind != "grand_total" or not label.adjacent)):
             continue
         totals.append((money, _CONFIDENCE[label.kind]))
     if not totals and document:
         priced = [
-            money for money in found
-            if money.currency and money.amount and _label(folded, lines, money, 0, document).kind is None
+            money
+            for money in found
+            if money.currency
+            and money.amount
+            and _label(folded, lines, money, Counter(), document).kind is None
         ]
         totals = [(max(priced, key=lambda money: money.amount), DOCUMENT_LARGEST)] if priced else []
     return totals

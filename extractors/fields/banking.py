@@ -26,8 +26,20 @@ _IBAN_RUN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0]?[A-Za-z0-9
 _IBAN_LABEL = re.compile(r"iban\s*(?:\(.*?\))?\s*[:#]?\s*$")
 _BIC_VALUE = r"[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?(?![A-Za-z0-9])"
 _BIC_LABELLED = re.compile(
-    phrases(["bic", "swift", "code bic", "code swift", "bic/swift", "swift/bic", "bic swift", "swift code",
-             "bic code", "bic-swift"])
+    phrases(
+        [
+            "bic",
+            "swift",
+            "code bic",
+            "code swift",
+            "bic/swift",
+            "swift/bic",
+            "bic swift",
+            "swift code",
+            "bic code",
+            "bic-swift",
+        ]
+    )
     + rf"(?:\s*\([a-z ]+\))?{LABEL_GAP}(?P<value>{_BIC_VALUE})",
 )
 # Unlabelled, a BIC must be printed in capitals, as banks print it.

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
+from extractors.fields.text import Spans, header_line_spans
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
 __all__ = [
     "FieldFinder",
+    "envelope_spans",
     "MAIL_KINDS",
     "NAME_KINDS",
     "source_kind",
@@ -47,6 +49,12 @@ def reads_text(label: str) -> bool:
     """Whether a source holds running text to look for values in (any kind but a display
     name; a kind this list does not know yet is read rather than ignored)."""
     return source_kind(label) not in NAME_KINDS
+
+
+def envelope_spans(label: str, folded: str) -> Spans:
+    """Header lines and reply attributions quoted in a mail source: dates and addresses
+    there describe the mail, not the customer's case."""
+    return Spans(header_line_spans(folded) if source_kind(label) in MAIL_KINDS else ())
 
 
 def is_attachment(label: str) -> bool:

@@ -11,10 +11,16 @@ import re
 from collections.abc import Iterable
 
 import phonenumbers
-from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatch, PhoneNumberMatcher
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneNumberFormat,
+    PhoneNumberMatch,
+    PhoneNumberMatcher,
+)
 
-from extractors.fields.base import MAIL_KINDS, make_field, reads_text, source_kind
-from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, header_line_spans, line_span
+from extractors.fields.base import envelope_spans, make_field, reads_text
+from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, line_span
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
@@ -64,11 +70,10 @@ class EmailFinder:
     names = ("email",)
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
-        kind = source_kind(source.source)
         if not reads_text(source.source):
             return
         folded = fold(source.text)
-        envelope = Spans(header_line_spans(folded) if kind in MAIL_KINDS else ())
+        envelope = envelope_spans(source.source, folded)
         for match in _EMAIL.finditer(source.text):
             address = match.group(0).lower()
             if _MACHINE_MAILBOX.match(address) or envelope.overlaps(match.start(), match.end()):
@@ -81,8 +86,22 @@ class EmailFinder:
 _PHONE_CUES = CueMatcher(
     {
         "phone": [
-            "tel", "telephone", "phone", "mobile", "portable", "port", "gsm", "mob", "cell*",
-            "fixe", "joignable", "joindre", "reach me", "call me", "appeler", "rappeler",
+            "tel",
+            "telephone",
+            "phone",
+            "mobile",
+            "portable",
+            "port",
+            "gsm",
+            "mob",
+            "cell*",
+            "fixe",
+            "joignable",
+            "joindre",
+            "reach me",
+            "call me",
+            "appeler",
+            "rappeler",
         ],
         "fax": ["fax", "telecopie"],
     }
@@ -95,18 +114,20 @@ class PhoneFinder:
     names = ("phone",)
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
-        kind = source_kind(source.source)
         if not reads_text(source.source):
             return
         text, folded = source.text, fold(source.text)
-        envelope = Spans(header_line_spans(folded) if kind in MAIL_KINDS else ())
+        envelope = envelope_spans(source.source, folded)
         ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
         seen = Spans()
         for match in _matches(text, _regions(source, settings)):
             start, end = match.start, match.end
             if (
-                seen.overlaps(start, end) or envelope.overlaps(start, end) or ibans.overlaps(start, end)
-                or _inside_token(text, start, end) or not _grouped_like_a_phone(match.raw_string)
+                seen.overlaps(start, end)
+                or envelope.overlaps(start, end)
+                or ibans.overlaps(start, end)
+                or _inside_token(text, start, end)
+                or not _grouped_like_a_phone(match.raw_string)
             ):
                 continue
             seen.add(start, end)
@@ -139,7 +160,7 @@ def _matches(text: str, regions: list[str]) -> Iterable[PhoneNumberMatch]:
 
 
 def _grouped_like_a_phone(raw: str) -> bool:
-    """"06/12/34/56/78" is a phone; "06/221874/25" is a file reference."""
+    """ "06/12/34/56/78" is a phone; "06/221874/25" is a file reference."""
     if "/" not in raw:
         return True
     groups = re.split(r"[/ .\-]+", raw.strip())

@@ -17,13 +17,11 @@ from functools import cache
 
 from babel.dates import get_day_names, get_month_names
 
-from extractors.fields.base import MAIL_KINDS, make_field, reads_text, source_kind
+from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
 from extractors.fields.text import (
     Cue,
     CueMatcher,
-    Spans,
     fold,
-    header_line_spans,
     sentence_end,
     sentence_start,
 )
@@ -32,7 +30,8 @@ from rpa.models import Field, TextSource
 
 __all__ = ["DateFinder", "FoundDate", "find_dates", "normalise_date"]
 
-_LOCALES = ("fr", "en")
+# French and English mail; German and Dutch month names are printed on invoices from abroad.
+_LOCALES = ("fr", "en", "de", "nl")
 _MIN_PREFIX = 3  # "fév", "sept", "dec": month abbreviations people type, beyond CLDR's own
 
 
@@ -80,8 +79,8 @@ _DATE = re.compile(
     rf"|(?P<em>{_MONTH})\s*(?P<ed>\d{{1,2}}){_ORDINAL}(?:\s*,\s*|\s+)(?P<ey>\d{{4}})(?!\d)"
     # 2025-03-14, 2025/03/14
     r"|(?<![\d/.\-])(?P<iy>\d{4})(?P<isep>[\-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?![\d]|[/\-.]\d)"
-    # 14/03/2025, 14.03.2025, 14-03-25
-    r"|(?<![\d/.\-])(?P<na>\d{1,2})(?P<nsep>[/.\-])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4}|\d{2})"
+    # 14/03/2025, 14.03.2025, 14-03-25; receipts glue a label's dash to it ("Date -08/05/18")
+    r"|(?<![\d/.])(?<!\d-)(?P<na>\d{1,2})(?P<nsep>[/.\-])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4}|\d{2})"
     r"(?![\d]|[/\-]\d|\.\d)"
 )
 _CENTURY_PIVOT = 70  # "14/03/25" is 2025, "03/07/85" is 1985
@@ -149,40 +148,180 @@ def normalise_date(text: str, day_first: bool = True) -> date | None:
 _CUES = CueMatcher(
     {
         "incident_verb": [
-            "survenu*", "s'est produit*", "se sont produit*", "a eu lieu", "ont eu lieu",
-            "s'est passe*", "s'est declare*", "occurred", "occured", "happened", "took place",
-            "date du sinistre", "date de survenance", "date de l'accident", "date de l'incident",
+            "survenu*",
+            "s'est produit*",
+            "se sont produit*",
+            "a eu lieu",
+            "ont eu lieu",
+            "s'est passe*",
+            "s'est declare*",
+            "occurred",
+            "occured",
+            "happened",
+            "took place",
+            "date du sinistre",
+            "date de survenance",
+            "date de l'accident",
+            "date de l'incident",
             "date du vol",
-            "date des faits", "date of loss", "date of the loss", "date of incident",
-            "date of the incident", "date of accident", "date of the accident", "loss date",
-            "incident date", "accident date",
+            "date des faits",
+            "date of loss",
+            "date of the loss",
+            "date of incident",
+            "date of the incident",
+            "date of accident",
+            "date of the accident",
+            "loss date",
+            "incident date",
+            "accident date",
         ],
         "incident": [
-            "sinistre", "accident*", "degat*", "vol", "vole", "volee", "voles", "volees",
-            "cambriol*", "incendie", "incident", "inondation", "inonde*", "tempete", "grele",
-            "bris de glace", "collision", "accroch*", "percut*", "fuite", "ma voiture",
-            "mon vehicule", "notre voiture", "my car", "my vehicle", "our car", "theft", "stolen",
-            "damage*", "fire", "flood*", "burglary", "burgled", "break-in", "broken into", "crash*",
-            "leak*", "loss", "storm*", "orage*", "burst", "eclat*", "fell", "tombe*", "chute", "ill",
-            "sick", "malade", "injur*", "blesse*", "panne", "breakdown", "broke down", "fissur*",
-            "gravillon", "impact", "effraction", "forcer", "force", "forcee", "fractur*", "detrui*",
-            "destroy*", "casse*", "broken", "smash*", "fui", "rupture", "hail", "lightning", "foudre",
+            "sinistre",
+            "accident*",
+            "degat*",
+            "vol",
+            "vole",
+            "volee",
+            "voles",
+            "volees",
+            "cambriol*",
+            "incendie",
+            "incident",
+            "inondation",
+            "inonde*",
+            "tempete",
+            "grele",
+            "bris de glace",
+            "collision",
+            "accroch*",
+            "percut*",
+            "fuite",
+            "ma voiture",
+            "mon vehicule",
+            "notre voiture",
+            "my car",
+            "my vehicle",
+            "our car",
+            "theft",
+            "stolen",
+            "damage*",
+            "fire",
+            "flood*",
+            "burglary",
+            "burgled",
+            "break-in",
+            "broken into",
+            "crash*",
+            "leak*",
+            "loss",
+            "storm*",
+            "orage*",
+            "burst",
+            "eclat*",
+            "fell",
+            "tombe*",
+            "chute",
+            "ill",
+            "sick",
+            "malade",
+            "injur*",
+            "blesse*",
+            "panne",
+            "breakdown",
+            "broke down",
+            "fissur*",
+            "gravillon",
+            "impact",
+            "effraction",
+            "forcer",
+            "force",
+            "forcee",
+            "fractur*",
+            "detrui*",
+            "destroy*",
+            "casse*",
+            "broken",
+            "smash*",
+            "fui",
+            "rupture",
+            "hail",
+            "lightning",
+            "foudre",
             "vandal*",
         ],
         "invoice": [
-            "factur*", "invoice*", "date d'emission", "emis le", "emise le", "issued", "date of issue",
-            "issue date", "billing date", "bill date", "receipt", "ticket de caisse", "quittance",
+            "factur*",
+            "invoice*",
+            "date d'emission",
+            "emis le",
+            "emise le",
+            "issued",
+            "date of issue",
+            "issue date",
+            "billing date",
+            "bill date",
+            "receipt",
+            "ticket de caisse",
+            "quittance",
+            "rechnungsdatum",
+            "rechnung*",
+            "factuur*",
+            "faktura",
         ],
         "other": [
-            "echeance", "due", "payable", "avant le", "au plus tard", "paiement", "payment",
-            "livraison", "delivery", "delivered", "naissance", "ne le", "nee le", "born", "birth",
-            "valable", "valid*", "expir*", "periode", "period", "declar*", "reported", "envoy*",
-            "sent", "recu le", "received", "rendez-vous", "appointment", "rdv", "expertise",
-            "expert*", "date d'effet", "effective", "souscri*", "commande", "order*", "signe*",
-            "signed", "votre courrier", "your letter", "date limite", "deadline", "prochain*",
-            "next", "passage", "sold", "vendu*", "bought", "achete*", "moved", "demenag*",
+            "echeance",
+            "due",
+            "payable",
+            "avant le",
+            "au plus tard",
+            "paiement",
+            "payment",
+            "livraison",
+            "delivery",
+            "delivered",
+            "naissance",
+            "ne le",
+            "nee le",
+            "born",
+            "birth",
+            "valable",
+            "valid*",
+            "expir*",
+            "periode",
+            "period",
+            "declar*",
+            "reported",
+            "envoy*",
+            "sent",
+            "recu le",
+            "received",
+            "rendez-vous",
+            "appointment",
+            "rdv",
+            "expertise",
+            "expert*",
+            "date d'effet",
+            "effective",
+            "souscri*",
+            "commande",
+            "order*",
+            "signe*",
+            "signed",
+            "votre courrier",
+            "your letter",
+            "date limite",
+            "deadline",
+            "prochain*",
+            "next",
+            "passage",
+            "sold",
+            "vendu*",
+            "bought",
+            "achete*",
+            "moved",
+            "demenag*",
         ],
-        "date": ["date", "dated"],
+        "date": ["date", "dated", "datum"],
     }
 )
 # A cue for another event ("déclaré le", "due date") or an incident verb ("survenu")
@@ -199,6 +338,7 @@ _FIELD_OF_KIND = {"incident_verb": "incident_date", "incident": "incident_date",
 # A document that bills something; till receipts rarely call themselves receipts, but print a total.
 _INVOICE_DOCUMENT = re.compile(
     r"factur|invoice|receipt|recu n|ticket|quittance|note d'honoraires|\btotal\b"
+    r"|rechnung|faktura|\bcash\b|\bchange\b|\bsubtotal\b|\bgst\b|\bqty\b|\brounding\b"
 )
 _PERIOD_JOIN = re.compile(r"\s*(?:au|to|-|a|until|jusqu'au|through|thru)\s*")
 
@@ -208,12 +348,19 @@ AFTER = 0.7  # "le 14 mars, ma voiture a été volée"
 DOCUMENT = 0.5  # a date on an invoice or receipt, with no cue at all
 
 
-def _classify(
-    text: str, folded: str, found: FoundDate, invoice_document: bool
-) -> tuple[str | None, float]:
+def _classify(text: str, folded: str, found: FoundDate, invoice_document: bool) -> tuple[str | None, float]:
     """Which field a date fills, and how sure we are; (None, 0) for no field."""
     start, end = found.start, found.end
-    before = list(_CUES.finditer(folded, sentence_start(folded, start, 120), start))
+    window = sentence_start(folded, start, 120)
+    if invoice_document:
+        # A bill is read line by line (its "sentences" run across a whole receipt): the
+        # date's own line, or the line above when the date stands alone on its line.
+        line_start = folded.rfind("\n", 0, start) + 1
+        above = folded.rfind("\n", 0, max(0, line_start - 1)) + 1
+        alone = not folded[line_start:start].strip(" \t:.-")
+        labels_it = alone and not any(char.isdigit() for char in folded[above:line_start])
+        window = max(window, above if labels_it else line_start)
+    before = list(_CUES.finditer(folded, window, start))
     if before and _DIRECT_GAP.fullmatch(folded, before[-1].end, start):
         return _direct_field(text, folded, before, invoice_document), DIRECT
     scored = [
@@ -245,7 +392,14 @@ def _direct_field(text: str, folded: str, before: list[Cue], invoice_document: b
     if nearest.kind != "date":
         return _FIELD_OF_KIND.get(nearest.kind)
     line_start = folded.rfind("\n", 0, nearest.start) + 1
-    earlier = [cue for cue in before[:-1] if cue.start >= line_start and cue.kind != "date"]
+    # Only a cue of the same label counts, not one before another value ("Order 12 Date :").
+    earlier = [
+        cue
+        for cue in before[:-1]
+        if cue.start >= line_start
+        and cue.kind != "date"
+        and not any(char.isdigit() for char in folded[cue.end : nearest.start])
+    ]
     if earlier:
         return _FIELD_OF_KIND.get(earlier[-1].kind)
     return "invoice_date" if invoice_document else None
@@ -270,7 +424,7 @@ class DateFinder:
         if not reads_text(source.source):
             return
         folded = fold(source.text)
-        envelope = Spans(header_line_spans(folded) if kind in MAIL_KINDS else ())
+        envelope = envelope_spans(source.source, folded)
         invoice_document = kind == "attachment" and bool(_INVOICE_DOCUMENT.search(folded))
         dates = list(find_dates(folded, settings.day_first))
         periods = _in_periods(folded, dates)

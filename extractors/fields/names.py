@@ -136,9 +136,12 @@ _HOLDER_LABEL = (
     r"|client(?:e)?|assure(?:e)?|souscripteur|souscriptrice|adherent(?:e)?|beneficiaire|policy ?holder"
     r"|insured|customer|claimant|declarant(?:e)?)"
 )
-_LABELLED = re.compile(rf"^[ \t]*(?P<label>{_HOLDER_LABEL}|nom|name)[ \t]*:[ \t]*(?P<rest>[^\n]+)$", re.MULTILINE)
-_GIVEN = re.compile(r"(?:^|\s)(?:prenoms?|first name|given names?)[ \t]*:[ \t]*(?P<given>[^\n:]+?)(?=\s{2,}|$)",
-                    re.MULTILINE)
+_LABELLED = re.compile(
+    rf"^[ \t]*(?P<label>{_HOLDER_LABEL}|nom|name)[ \t]*:[ \t]*(?P<rest>[^\n]+)$", re.MULTILINE
+)
+_GIVEN = re.compile(
+    r"(?:^|\s)(?:prenoms?|first name|given names?)[ \t]*:[ \t]*(?P<given>[^\n:]+?)(?=\s{2,}|$)", re.MULTILINE
+)
 _NEXT_LABEL = re.compile(r"\s{2,}\S[^:\n]{0,30}:|\s(?:prenoms?|first name|given names?)[ \t]*:")
 LABELLED = 0.75  # "Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean"
 LABELLED_BARE = 0.6  # "Nom : Dupont Jean"

@@ -28,9 +28,37 @@ _FR_LABELLED = re.compile(
     + r"[ \t]*[:.]?[ \t]*(?P<code>\d{5})(?!\d)"
 )
 _STREET = re.compile(
-    phrases(["rue", "avenue", "av", "bd", "boulevard", "chemin", "chem", "allee", "place", "impasse", "route",
-             "rte", "quai", "cours", "square", "residence", "lieu-dit", "lotissement", "bp", "cs", "faubourg",
-             "voie", "hameau", "parc", "za", "zi", "zac"])
+    phrases(
+        [
+            "rue",
+            "avenue",
+            "av",
+            "bd",
+            "boulevard",
+            "chemin",
+            "chem",
+            "allee",
+            "place",
+            "impasse",
+            "route",
+            "rte",
+            "quai",
+            "cours",
+            "square",
+            "residence",
+            "lieu-dit",
+            "lotissement",
+            "bp",
+            "cs",
+            "faubourg",
+            "voie",
+            "hameau",
+            "parc",
+            "za",
+            "zi",
+            "zac",
+        ]
+    )
 )
 # A form or table cell naming what follows: "Code postal / Ville   31400 Toulouse".
 _ADDRESS_LABEL = re.compile(phrases(["code postal", "cp", "ville", "adresse", "address", "town", "city"]))

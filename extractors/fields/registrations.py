@@ -56,8 +56,20 @@ _PLATE_DASHED = re.compile(
     rf"(?<![A-Za-z0-9\-]){_SIV_LETTERS}{{2}}-\d{{3}}-{_SIV_LETTERS}{{2}}(?![A-Za-z0-9\-])"
 )
 _PLATE_LABELLED = re.compile(
-    phrases(["immatricul*", "plaque*", "registration", "reg no", "reg", "plate*", "license plate",
-             "licence plate", "vehicle registration", "numberplate"])
+    phrases(
+        [
+            "immatricul*",
+            "plaque*",
+            "registration",
+            "reg no",
+            "reg",
+            "plate*",
+            "license plate",
+            "licence plate",
+            "vehicle registration",
+            "numberplate",
+        ]
+    )
     + rf"(?:\s*{NUMBER_SIGN})?(?:[^\n\d]{{0,30}}?)?{LABEL_GAP}"
     rf"(?P<value>(?<![a-z0-9]){_SIV_LETTERS}{{2}}[\- ]?\d{{3}}[\- ]?{_SIV_LETTERS}{{2}}(?![a-z0-9]))",
     re.IGNORECASE,

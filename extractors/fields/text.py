@@ -33,9 +33,21 @@ __all__ = [
 
 # Characters whose folded form is not what NFKD gives, or would be longer than one.
 _SPECIAL = {
-    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
-    "№": "#", "º": "o", "ß": "s", "æ": "a", "œ": "o",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "`": "'",
+    "´": "'",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "−": "-",
+    "№": "#",
+    "º": "o",
+    "ß": "s",
+    "æ": "a",
+    "œ": "o",
     "\r": " ",  # CRLF mail: a line still ends at "\n", and "$" still matches there
 }
 
@@ -164,10 +176,37 @@ class LineIndex:
 
 
 # Abbreviations whose dot does not end a sentence ("Total incl. VAT", "M. Dupont", "n. 12").
-_ABBREVIATIONS = ("incl", "excl", "n", "no", "nr", "m", "mm", "mme", "mlle", "mr", "mrs", "ms", "dr", "st",
-                  "av", "bd", "ref", "tel", "p", "env", "approx", "cf", "art", "qte", "qty", "ex")
+_ABBREVIATIONS = (
+    "incl",
+    "excl",
+    "n",
+    "no",
+    "nr",
+    "m",
+    "mm",
+    "mme",
+    "mlle",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "av",
+    "bd",
+    "ref",
+    "tel",
+    "p",
+    "env",
+    "approx",
+    "cf",
+    "art",
+    "qte",
+    "qty",
+    "ex",
+)
 _SENTENCE_BREAK = re.compile(
-    r"[.!?]" + "".join(rf"(?<![^a-z]{word}\.)(?<!^{word}\.)" for word in _ABBREVIATIONS)
+    r"[.!?]"
+    + "".join(rf"(?<![^a-z]{word}\.)(?<!^{word}\.)" for word in _ABBREVIATIONS)
     + r"(?=\s)|\n[ \t]*\n",
     re.MULTILINE,
 )

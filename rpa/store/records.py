@@ -36,6 +36,7 @@ class AttachmentRecord:
     pages: int
     ocr: bool
     text: str
+    tables: list[dict] = field(default_factory=list)  # claim rows: {"page": 2, "values": {...}}
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,13 @@ class DraftRecord:
     reviewed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    outgoing_message_id: str | None = None  # the reply's Message-ID, fixed before it is sent
+    send_error: str | None = None  # why the last attempt to send failed
+    sent_at: datetime | None = None
+    copy_saved: bool = False  # the copy in Sent (or the draft in Drafts) is on the server
+    generated_body: str | None = None  # a language model's reply (the body when every guard passed)
+    guards: list[dict] | None = None  # the guards' verdicts: guard, passed, flag, spans, detail
+    passages: list[dict] | None = None  # knowledge-base passages retrieved for the mail
 
     @property
     def text_to_send(self) -> str:

@@ -79,13 +79,9 @@ class Store:
     def find_message(self, key: str) -> int | None:
         messages = self.t["messages"]
         with self.engine.connect() as connection:
-            return connection.execute(
-                sa.select(messages.c.id).where(messages.c.message_key == key)
-            ).scalar()
+            return connection.execute(sa.select(messages.c.id).where(messages.c.message_key == key)).scalar()
 
-    def save_processed(
-        self, result: ProcessedMessage, *, actor: str, replace: bool = False
-    ) -> SaveOutcome:
+    def save_processed(self, result: ProcessedMessage, *, actor: str, replace: bool = False) -> SaveOutcome:
         """Store a processed message and its draft, once.
 
         A message already stored (same key) is left alone unless `replace`,
@@ -103,14 +99,27 @@ class Store:
                 message_pk = writer.write_message(self.t, connection, result, existing)
                 if existing is not None:
                     self._supersede_drafts(connection, existing, actor)
-                writer.audit(self.t, connection, actor, "message", message_pk,
-                             "reprocessed" if existing else "processed",
-                             {"source": result.message.source, "intent": str(result.classification.intent)})
+                writer.audit(
+                    self.t,
+                    connection,
+                    actor,
+                    "message",
+                    message_pk,
+                    "reprocessed" if existing else "processed",
+                    {"source": result.message.source, "intent": str(result.classification.intent)},
+                )
                 draft_id = None
                 if result.draft is not None:
                     draft_id = writer.write_draft(self.t, connection, message_pk, result.draft)
-                    writer.audit(self.t, connection, actor, "draft", draft_id, "drafted",
-                                 {"template": result.draft.template, "backend": result.draft.backend})
+                    writer.audit(
+                        self.t,
+                        connection,
+                        actor,
+                        "draft",
+                        draft_id,
+                        "drafted",
+                        {"template": result.draft.template, "backend": result.draft.backend},
+                    )
                 return SaveOutcome(message_pk, draft_id, True)
         except sa.exc.IntegrityError:
             # Another process stored the same message between our check and insert.
@@ -124,17 +133,21 @@ class Store:
     def message(self, message_pk: int) -> MessageRecord:
         t = self.t
         with self.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(t["messages"]).where(t["messages"].c.id == message_pk)
-            ).mappings().first()
+            row = (
+                connection.execute(sa.select(t["messages"]).where(t["messages"].c.id == message_pk))
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFound(f"no message with id {message_pk}")
             attachments = connection.execute(
-                sa.select(t["attachments"]).where(t["attachments"].c.message_pk == message_pk)
+                sa.select(t["attachments"])
+                .where(t["attachments"].c.message_pk == message_pk)
                 .order_by(t["attachments"].c.position)
             ).mappings()
             fields = connection.execute(
-                sa.select(t["fields"]).where(t["fields"].c.message_pk == message_pk)
+                sa.select(t["fields"])
+                .where(t["fields"].c.message_pk == message_pk)
                 .order_by(t["fields"].c.id)
             ).mappings()
             draft_id = self._current_draft_id(connection, message_pk)
@@ -144,9 +157,7 @@ class Store:
     def raw_message(self, message_pk: int) -> bytes:
         messages = self.t["messages"]
         with self.engine.connect() as connection:
-            raw = connection.execute(
-                sa.select(messages.c.raw).where(messages.c.id == message_pk)
-            ).scalar()
+            raw = connection.execute(sa.select(messages.c.raw).where(messages.c.id == message_pk)).scalar()
         if raw is None:
             raise NotFound(f"no message with id {message_pk}")
         return raw
@@ -206,6 +217,30 @@ class Store:
         values = {"reviewed_by": actor, "reviewed_at": _now(), "reject_reason": reason}
         return self._transition(draft, DraftStatus.REJECTED, actor, "rejected", values, {"reason": reason})
 
+    # -- sending (see rpa/outbox.py): only an approved draft can start ---------------
+
+    def start_sending(self, draft: DraftRecord, outgoing_message_id: str, *, actor: str) -> DraftRecord:
+        """approved -> sending, recording the reply's Message-ID before any SMTP transaction."""
+        return self._transition(
+            draft,
+            DraftStatus.SENDING,
+            actor,
+            "sending",
+            {"outgoing_message_id": outgoing_message_id},
+            {"message_id": outgoing_message_id},
+        )
+
+    def mark_sent(self, draft: DraftRecord, *, actor: str, how: str) -> DraftRecord:
+        return self._transition(
+            draft, DraftStatus.SENT, actor, "sent", {"sent_at": _now(), "send_error": None}, {"how": how}
+        )
+
+    def sending_failed(self, draft: DraftRecord, error: str, *, actor: str) -> DraftRecord:
+        """sending -> approved, keeping the error: the reply is tried again later."""
+        return self._transition(
+            draft, DraftStatus.APPROVED, actor, "send_failed", {"send_error": error}, {"error": error}
+        )
+
     def audit_log(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditRecord]:
         audit = self.t["audit"]
         query = sa.select(audit).order_by(audit.c.id)
@@ -222,8 +257,13 @@ class Store:
     # -- internals --------------------------------------------------------------
 
     def _transition(
-        self, draft: DraftRecord, to: DraftStatus, actor: str, action: str,
-        values: dict[str, object], detail: dict[str, object],
+        self,
+        draft: DraftRecord,
+        to: DraftStatus,
+        actor: str,
+        action: str,
+        values: dict[str, object],
+        detail: dict[str, object],
     ) -> DraftRecord:
         if to not in _ALLOWED[draft.status]:
             raise InvalidTransition(
@@ -238,24 +278,43 @@ class Store:
             ).rowcount
             if changed != 1:
                 raise InvalidTransition(f"draft {draft.id} changed meanwhile; look again")
-            writer.audit(self.t, connection, actor, "draft", draft.id, action,
-                         {"from": draft.status.value, "to": to.value, **detail})
+            writer.audit(
+                self.t,
+                connection,
+                actor,
+                "draft",
+                draft.id,
+                action,
+                {"from": draft.status.value, "to": to.value, **detail},
+            )
             return self._draft(connection, draft.id)
 
     def _supersede_drafts(self, connection: sa.Connection, message_pk: int, actor: str) -> None:
         d = self.t["drafts"]
-        pending = connection.execute(
-            sa.select(d.c.id).where(
-                d.c.message_pk == message_pk, d.c.status == DraftStatus.PENDING_REVIEW.value
+        pending = (
+            connection.execute(
+                sa.select(d.c.id).where(
+                    d.c.message_pk == message_pk, d.c.status == DraftStatus.PENDING_REVIEW.value
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         for draft_id in pending:
             connection.execute(
-                d.update().where(d.c.id == draft_id)
+                d.update()
+                .where(d.c.id == draft_id)
                 .values(status=DraftStatus.SUPERSEDED.value, updated_at=_now())
             )
-            writer.audit(self.t, connection, actor, "draft", draft_id, "superseded",
-                         {"from": DraftStatus.PENDING_REVIEW.value, "to": DraftStatus.SUPERSEDED.value})
+            writer.audit(
+                self.t,
+                connection,
+                actor,
+                "draft",
+                draft_id,
+                "superseded",
+                {"from": DraftStatus.PENDING_REVIEW.value, "to": DraftStatus.SUPERSEDED.value},
+            )
 
     def _current_draft_id(self, connection: sa.Connection, message_pk: int) -> int | None:
         d = self.t["drafts"]
@@ -266,9 +325,11 @@ class Store:
         ).scalar()
 
     def _draft(self, connection: sa.Connection, draft_id: int) -> DraftRecord:
-        row = connection.execute(
-            sa.select(self.t["drafts"]).where(self.t["drafts"].c.id == draft_id)
-        ).mappings().first()
+        row = (
+            connection.execute(sa.select(self.t["drafts"]).where(self.t["drafts"].c.id == draft_id))
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"no draft with id {draft_id}")
         return _draft_record(row)
@@ -312,7 +373,7 @@ def _now() -> datetime:
 def _draft_record(row: sa.RowMapping) -> DraftRecord:
     values = dict(row)
     values["status"] = DraftStatus(values["status"])
-    for key in ("reviewed_at", "created_at", "updated_at"):
+    for key in ("reviewed_at", "created_at", "updated_at", "sent_at"):
         values[key] = aware(values[key])
     return DraftRecord(**values)
 
@@ -324,8 +385,17 @@ def _message_record(row, attachments, fields, draft) -> MessageRecord:  # noqa: 
     return MessageRecord(
         **values,
         attachments=[
-            AttachmentRecord(a["filename"], a["content_type"], a["size"], a["status"], a["error"],
-                             a["pages"], a["ocr"], a["text"])
+            AttachmentRecord(
+                a["filename"],
+                a["content_type"],
+                a["size"],
+                a["status"],
+                a["error"],
+                a["pages"],
+                a["ocr"],
+                a["text"],
+                a["tables"],
+            )
             for a in attachments
         ],
         fields=[FieldRecord(f["name"], f["value"], f["raw"], f["confidence"], f["source"]) for f in fields],

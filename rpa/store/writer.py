@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -78,6 +79,7 @@ def _write_attachments(t: Tables, connection: sa.Connection, message_pk: int, me
             "pages": len(attachment.pages),
             "ocr": attachment.ocr,
             "text": "\n\f".join(page.text for page in attachment.pages),
+            "tables": [{"page": row.page, "values": row.values} for row in attachment.tables],
         }
         for position, attachment in enumerate(_all_attachments(message))
     ]
@@ -104,7 +106,9 @@ def _write_fields(t: Tables, connection: sa.Connection, message_pk: int, result:
 def write_draft(t: Tables, connection: sa.Connection, message_pk: int, draft: Draft) -> int:
     now = datetime.now(UTC)
     return connection.execute(
-        t["drafts"].insert().values(
+        t["drafts"]
+        .insert()
+        .values(
             message_pk=message_pk,
             status=DraftStatus.PENDING_REVIEW.value,
             subject=draft.subject,
@@ -116,6 +120,9 @@ def write_draft(t: Tables, connection: sa.Connection, message_pk: int, draft: Dr
             template=draft.template,
             backend=draft.backend,
             missing_fields=list(draft.missing_fields),
+            generated_body=draft.generated_body,
+            guards=[dataclasses.asdict(verdict) for verdict in draft.guards],
+            passages=[dataclasses.asdict(passage) for passage in draft.passages],
             created_at=now,
             updated_at=now,
         )
@@ -123,12 +130,23 @@ def write_draft(t: Tables, connection: sa.Connection, message_pk: int, draft: Dr
 
 
 def audit(
-    t: Tables, connection: sa.Connection, actor: str, entity: str, entity_id: int,
-    action: str, detail: dict,
+    t: Tables,
+    connection: sa.Connection,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    action: str,
+    detail: dict,
 ) -> None:
     connection.execute(
-        t["audit"].insert().values(
-            at=datetime.now(UTC), actor=actor, entity=entity, entity_id=entity_id,
-            action=action, detail=detail,
+        t["audit"]
+        .insert()
+        .values(
+            at=datetime.now(UTC),
+            actor=actor,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            detail=detail,
         )
     )

@@ -1,0 +1,257 @@
+"""Intent accuracy on mail the classifier was not trained on: learned beside rules.
+
+    python bench/intent.py [--samples DIR] [--folds K] [--melusine DIR] [--write-samples]
+
+1. samples/ by k-fold cross-validation: for each fold, a model is fitted on
+   extractors/intent/data/train.jsonl plus the samples of the other folds, and
+   classifies the held-out fold (folds are stratified by intent, deterministic).
+   Messages go through the whole pipeline (reading, OCR, fields) first.
+2. Melusine (../shared/eval/melusine_fr_insurance_emails, 40 French labelled mails,
+   see its SOURCE.md): its classes are lines of business and topics, not requests,
+   so only those that name a request are mapped (MELUSINE_TO_INTENT); the other
+   rows are not scored. The shipped model (train.jsonl + samples.jsonl) classifies them.
+3. The rule classifier on the same messages (it was tuned on samples/: its
+   samples figure is a training score, not a held-out one).
+4. A confusion table per evaluation (rows: expected, columns: predicted) and the misses,
+   and for the samples the learned classifier's accuracy at several thresholds.
+
+The multilingual support tickets are not used: they are IT help-desk tickets
+(queues such as Technical Support, types Incident/Request/Problem/Change) with no
+class that corresponds to an insurance request.
+
+`--write-samples` rewrites extractors/intent/data/samples.jsonl from samples/
+(run it after samples/generate.py changes a case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractors.intent import LearnedClassifier, RuleClassifier  # noqa: E402
+from extractors.intent.common import NEEDS_TRIAGE, structural_verdict  # noqa: E402
+from extractors.intent.learned import (  # noqa: E402
+    Example,
+    IntentModel,
+    example_from_message,
+    labelled_examples,
+    load_examples,
+    shipped_model,
+)
+from extractors.sources import RawInput, iter_inputs  # noqa: E402
+from rpa.config import Settings, load_settings  # noqa: E402
+from rpa.models import Classification, Field, Intent, Message  # noqa: E402
+from rpa.pipeline import Pipeline  # noqa: E402
+
+TRAIN = ROOT / "extractors" / "intent" / "data" / "train.jsonl"
+SAMPLES_JSONL = ROOT / "extractors" / "intent" / "data" / "samples.jsonl"
+MELUSINE = ROOT.parent / "shared" / "eval" / "melusine_fr_insurance_emails"
+
+# Melusine label -> our intent, only where the label names what the customer asks.
+# Not mapped: vehicule, habitation (lines of business: any request about a car or a
+# home), compte, adhesion, regularisation, succession, bilan, autres (topics that span
+# several of our intents: a payment question, sending documents, a call-back request).
+MELUSINE_TO_INTENT = {
+    "resiliation": Intent.CANCELLATION,
+    "modification": Intent.CONTRACT_CHANGE,
+    "sinistres": Intent.CLAIM_NEW,
+}
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+
+
+@dataclass
+class Case:
+    source: str
+    expected: Intent
+    message: Message
+    fields: dict[str, Field]
+    language: str
+    learned: Classification | None = None
+    rules: Classification | None = None
+    best: tuple[Intent, float] | None = None  # the model's own guess, before the threshold
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--samples", type=Path, default=ROOT / "samples")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--melusine", type=Path, default=MELUSINE)
+    parser.add_argument("--write-samples", action="store_true", help="rewrite samples.jsonl and stop")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as home:
+        settings = load_settings(environ={"RPA_HOME": home, "RPA_PIPELINE_CLASSIFIER": "rules"})
+        if args.write_samples:
+            return _write_samples(args.samples, settings)
+        train = load_examples(TRAIN.read_text(encoding="utf-8").splitlines(), str(TRAIN))
+        pipeline = Pipeline(settings)
+        try:
+            _bench_samples(pipeline, settings, train, args.samples, args.folds)
+            _bench_melusine(pipeline, settings, args.melusine)
+        finally:
+            pipeline.close()
+    return 0
+
+
+def _write_samples(folder: Path, settings: Settings) -> int:
+    examples = labelled_examples(folder, settings.limits)
+    lines = [json.dumps(example.as_json(), ensure_ascii=False) for example in examples]
+    SAMPLES_JSONL.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(examples)} examples to {SAMPLES_JSONL}")
+    return 0
+
+
+def _bench_samples(
+    pipeline: Pipeline, settings: Settings, train: list[Example], folder: Path, folds: int
+) -> None:
+    cases = [_understood(pipeline, raw, Intent(truth["intent"])) for raw, truth in _labelled(folder)]
+    fold_of = _stratified_folds(cases, folds)
+    started = time.perf_counter()
+    for fold in range(folds):
+        held_out = [case for case in cases if fold_of[case.source] == fold]
+        others = [_example(case) for case in cases if fold_of[case.source] != fold]
+        model = IntentModel(train + others)
+        _classify(held_out, LearnedClassifier(settings.pipeline, model=model))
+    fit_seconds = (time.perf_counter() - started) / folds
+    print(
+        f"== samples ({folder}): {len(cases)} labelled inputs, {folds}-fold cross-validation; "
+        f"each fold's model trained on {len(train)} train.jsonl examples + the other folds' mails "
+        f"(fit and classify: {fit_seconds:.1f} s per fold)"
+    )
+    _report(cases, settings.pipeline.intent_threshold)
+
+
+def _bench_melusine(pipeline: Pipeline, settings: Settings, folder: Path) -> None:
+    corpus = folder / "emails_labeled_legacy.csv"
+    if not corpus.is_file():
+        print(f"== melusine: {corpus} is absent, skipped")
+        return
+    with corpus.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    cases = []
+    for number, row in enumerate(rows, 1):
+        if row["label"] in MELUSINE_TO_INTENT:
+            raw = RawInput(f"melusine#{number} ({row['label']})", _as_mail(row), "mail", "mail.eml")
+            cases.append(_understood(pipeline, raw, MELUSINE_TO_INTENT[row["label"]]))
+    started = time.perf_counter()
+    model = shipped_model(settings.pipeline.intent_examples)
+    print(
+        f"== melusine ({folder.name}): {len(cases)} of {len(rows)} labelled mails have a mapped class "
+        f"({', '.join(f'{k} -> {v}' for k, v in MELUSINE_TO_INTENT.items())}); "
+        f"shipped model ({model.size} examples, {time.perf_counter() - started:.1f} s to fit)"
+    )
+    _classify(cases, LearnedClassifier(settings.pipeline, model=model))
+    _report(cases, settings.pipeline.intent_threshold)
+
+
+def _labelled(folder: Path):
+    for raw in iter_inputs([folder]):
+        truth = Path(raw.source).with_name(Path(raw.source).stem + ".expected.json")
+        if truth.is_file():
+            yield raw, json.loads(truth.read_text(encoding="utf-8"))
+
+
+def _understood(pipeline: Pipeline, raw: RawInput, expected: Intent) -> Case:
+    result = pipeline.process(raw)
+    case = Case(raw.source, expected, result.message, result.fields, result.classification.language)
+    case.rules = RuleClassifier().classify(result.message, result.fields, case.language)
+    return case
+
+
+def _example(case: Case) -> Example:
+    return replace(example_from_message(case.message, case.expected, case.source), language=case.language)
+
+
+def _stratified_folds(cases: list[Case], folds: int) -> dict[str, int]:
+    ordered = sorted(cases, key=lambda case: (case.expected, case.source))
+    return {case.source: position % folds for position, case in enumerate(ordered)}
+
+
+def _classify(cases: list[Case], classifier: LearnedClassifier) -> None:
+    for case in cases:
+        case.learned = classifier.classify(case.message, case.fields, case.language)
+        if structural_verdict(case.message, case.language) is None:
+            case.best = classifier.model.best(example_from_message(case.message))
+
+
+def _at_threshold(cases: list[Case], threshold: float) -> tuple[int, int]:
+    right = triaged = 0
+    for case in cases:
+        if case.best is None:  # decided by headers, whatever the threshold
+            right += case.learned.intent == case.expected
+            continue
+        intent, probability = case.best
+        if probability < threshold:
+            triaged += 1
+            intent = Intent.OTHER
+        right += intent == case.expected
+    return right, triaged
+
+
+def _report(cases: list[Case], configured: float) -> None:
+    for name in ("learned", "rules"):
+        predicted = {case.source: getattr(case, name) for case in cases}
+        right = sum(predicted[case.source].intent == case.expected for case in cases)
+        triaged = sum(NEEDS_TRIAGE in predicted[case.source].flags for case in cases)
+        print(
+            f"{name:8s} accuracy {right}/{len(cases)} = {right / len(cases):.1%}"
+            + (f"  (needs_triage: {triaged})" if name == "learned" else "")
+        )
+    for name in ("learned", "rules"):
+        print(f"-- confusion ({name}); rows expected, columns predicted")
+        _print_confusion(Counter((case.expected, getattr(case, name).intent) for case in cases))
+        for case in cases:
+            got = getattr(case, name)
+            if got.intent != case.expected:
+                print(
+                    f"   miss: {case.source}: expected {case.expected}, got {got.intent} "
+                    f"({got.confidence:.2f}{', ' + ', '.join(got.flags) if got.flags else ''})"
+                )
+    print("learned, by threshold (triaged: intent 'other' + needs_triage; right: exact intent):")
+    for threshold in THRESHOLDS:
+        right, triaged = _at_threshold(cases, threshold)
+        marker = "  <- configured" if threshold == configured else ""
+        print(
+            f"  threshold {threshold:.2f}: right {right}/{len(cases)} ({right / len(cases):.1%}), "
+            f"triaged {triaged}{marker}"
+        )
+    print()
+
+
+def _print_confusion(confusion: Counter[tuple[Intent, Intent]]) -> None:
+    labels = [intent for intent in Intent if any(intent in pair for pair in confusion)]
+    short = {intent: str(intent)[:8] for intent in labels}
+    print(" " * 22 + " ".join(f"{short[label]:>8s}" for label in labels))
+    for expected in labels:
+        if not any(pair[0] == expected for pair in confusion):
+            continue
+        cells = " ".join(f"{confusion[(expected, got)] or '.':>8}" for got in labels)
+        print(f"   {str(expected):19s}{cells}")
+
+
+def _as_mail(row: dict[str, str]) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = row["from"]
+    mail["To"] = row["to"]
+    mail["Subject"] = row["header"]
+    mail.set_content(row["body"])
+    # The corpus keeps the attachments' names, not their bytes: the names are part of the mail.
+    for name in json.loads(row.get("attachment") or "[]"):
+        mail.add_attachment(b"", maintype="application", subtype="octet-stream", filename=name)
+    return bytes(mail)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

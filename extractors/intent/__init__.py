@@ -1,0 +1,51 @@
+"""What does the customer want? Intent classifiers behind one small Protocol.
+
+Two are registered: `learned` (the default: TF-IDF and a calibrated linear
+model trained on examples shipped with rpa, see `extractors.intent.learned`) and
+`rules` (weighted cue phrases, see `extractors.intent.rules`). Both let the
+headers decide first: auto-replies, mailing lists and bare documents
+(`extractors.intent.common.structural_verdict`). ``[pipeline] classifier``
+picks one by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from extractors.intent.common import (
+    NEEDS_TRIAGE,
+    IntentClassifier,
+    classification_text,
+    fold,
+    written_text,
+)
+from extractors.intent.learned import LearnedClassifier
+from extractors.intent.rules import RuleClassifier
+from rpa.config import PipelineSettings
+from rpa.errors import ConfigError
+
+__all__ = [
+    "CLASSIFIERS",
+    "NEEDS_TRIAGE",
+    "IntentClassifier",
+    "LearnedClassifier",
+    "RuleClassifier",
+    "classification_text",
+    "fold",
+    "make_classifier",
+    "written_text",
+]
+
+CLASSIFIERS: dict[str, Callable[[PipelineSettings], IntentClassifier]] = {
+    LearnedClassifier.name: LearnedClassifier,
+    RuleClassifier.name: RuleClassifier,
+}
+
+
+def make_classifier(settings: PipelineSettings) -> IntentClassifier:
+    try:
+        factory = CLASSIFIERS[settings.classifier]
+    except KeyError:
+        known = ", ".join(sorted(CLASSIFIERS))
+        raise ConfigError(f"unknown intent classifier {settings.classifier!r} (known: {known})") from None
+    return factory(settings)

@@ -1,0 +1,49 @@
+"""Claim tables in documents (insurance loss runs): one record per claim, with its page.
+
+    claim_rows(pages, data=None, day_first=True) -> [TableRow]
+
+Two layouts are read. A table with a header row ("Incident # | Policy # | Loss
+Date | ...", `grid`) is read from word positions with pdfplumber, opened only
+for the pages whose text shows such a header. Claims written as blocks of
+"Label: value" lines (`blocks`) are read from the page text alone. Header words
+and labels map to canonical keys (`vocabulary.COLUMNS`, French and English);
+values get the normal form of their key's kind: identifiers without a leading
+"#", ISO dates (month or day first as the table's own dates show), dot-decimal
+amounts, negative when printed in parentheses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extractors.tables.blocks import block_rows
+from extractors.tables.grid import grid_rows, header_keys
+from extractors.tables.labels import RawRow
+from extractors.tables.vocabulary import COLUMNS, DETAILS, KINDS, day_first_of, normalise_value
+from rpa.models import Page, TableRow
+
+__all__ = ["COLUMNS", "claim_rows", "table_pages"]
+
+_ORDER = [key for key in COLUMNS if key != DETAILS]  # keys of a row, in this order
+
+
+def table_pages(pages: Sequence[Page]) -> list[int]:
+    """Numbers of the pages whose text has a claim table's header line."""
+    return [page.number for page in pages if not page.ocr and any(map(header_keys, page.text.splitlines()))]
+
+
+def claim_rows(pages: Sequence[Page], data: bytes | None = None, *, day_first: bool = True) -> list[TableRow]:
+    """The claim records of a document: from its PDF layout (`data`) where pages hold a
+    claim table, from its text elsewhere."""
+    gridded = table_pages(pages) if data is not None else []
+    raw: list[RawRow] = grid_rows(data, gridded) if gridded else []
+    done = {page for page, _ in raw}
+    raw += block_rows([(page.number, page.text) for page in pages if page.number not in done])
+    raw.sort(key=lambda row: row[0])
+    dates = [value for _, values in raw for key, value in values.items() if KINDS.get(key) == "date"]
+    order = day_first_of(dates, day_first)
+    rows = []
+    for page, values in raw:
+        normal = {key: normalise_value(key, values[key], order) for key in _ORDER if key in values}
+        rows.append(TableRow(page=page, values={k: v for k, v in normal.items() if v is not None}))
+    return rows

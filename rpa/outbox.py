@@ -1,0 +1,240 @@
+"""Sending the replies agents approved: by SMTP with a copy in Sent, or into Drafts.
+
+Exactly once, through the store: a draft moves approved -> sending with the
+reply's Message-ID committed *before* the SMTP transaction, then sending ->
+sent. A draft found in `sending` (we crashed mid-way) is looked for in the Sent
+(or Drafts) folder by that Message-ID before anything is sent again; a resend
+carries the same Message-ID, so a mail client can tell a duplicate. An SMTP
+refusal moves it back to approved with the error, to be tried later. Only the
+`Store.start_sending` transition leads to SMTP, and it starts from approved only:
+nothing unapproved is ever sent, whatever the configuration.
+
+The one window no client can close: the server accepted the mail and we died
+before committing `sent`. The Sent copy is appended after that commit, so the
+restart sends again, with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address as HeaderAddress
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, default
+from email.utils import format_datetime, make_msgid
+
+from drafting.backends import reply_subject
+from rpa.config import Settings, SmtpSettings
+from rpa.errors import AuthenticationFailed, ConfigError, MailboxError, RpaError
+from rpa.mailbox import Mailbox, TokenSource, xoauth2_string
+from rpa.models import DraftStatus
+from rpa.store import DraftRecord, Store
+from rpa.store.sending import mark_copy_saved, messages_with_drafts, messages_without_copy
+
+__all__ = ["Outbox", "SendReport", "SmtpTransport", "build_reply", "from_address"]
+
+log = logging.getLogger("rpa.outbox")
+_SECURITIES = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+@dataclass(frozen=True)
+class SendReport:
+    message_pk: int
+    draft_id: int | None
+    status: str  # sent, saved (drafts mode), failed, skipped
+    detail: str = ""
+
+
+def from_address(settings: Settings) -> str:
+    for candidate in (settings.drafting.from_address, settings.smtp.user, settings.imap.user):
+        if "@" in candidate:
+            return candidate
+    raise ConfigError("replies need our address: set [drafting] from_address (RPA_DRAFTING_FROM_ADDRESS)")
+
+
+class SmtpTransport:
+    """One SMTP connection per call: STARTTLS or SSL, then password or XOAUTH2."""
+
+    def __init__(self, smtp: SmtpSettings, tokens: TokenSource | None = None) -> None:
+        if not smtp.host:
+            raise ConfigError("no SMTP server configured: set RPA_SMTP_HOST (or [smtp] host)")
+        if smtp.security not in _SECURITIES:
+            raise ConfigError(
+                f"[smtp] security must be one of {', '.join(_SECURITIES)}, not {smtp.security!r}"
+            )
+        self.smtp = smtp
+        self.tokens = tokens
+
+    def send(self, mail: EmailMessage) -> None:
+        smtp = self.smtp
+        port = smtp.port or _SECURITIES[smtp.security]
+        context = ssl.create_default_context()
+        try:
+            if smtp.security == "ssl":
+                client = smtplib.SMTP_SSL(smtp.host, port, timeout=smtp.timeout_seconds, context=context)
+            else:
+                client = smtplib.SMTP(smtp.host, port, timeout=smtp.timeout_seconds)
+            with client:
+                if smtp.security == "starttls":
+                    client.starttls(context=context)
+                self._authenticate(client)
+                client.send_message(mail)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise AuthenticationFailed(f"the SMTP server refused the credentials of {smtp.user}") from exc
+        except smtplib.SMTPException as exc:
+            raise MailboxError(f"the SMTP server refused the reply: {_smtp_reason(exc)}") from exc
+        except OSError as exc:
+            raise MailboxError(f"cannot talk to the SMTP server {smtp.host}:{port}: {exc}") from exc
+
+    def _authenticate(self, client: smtplib.SMTP) -> None:
+        smtp = self.smtp
+        if not smtp.user:
+            return
+        if smtp.auth == "xoauth2":
+            if self.tokens is None:
+                raise ConfigError("[smtp] auth = xoauth2 needs the [imap] token_command or token_file")
+            token = self.tokens.token()
+            client.ehlo_or_helo_if_needed()
+            client.auth(
+                "XOAUTH2", lambda challenge=None: "" if challenge else xoauth2_string(smtp.user, token)
+            )
+            return
+        if not smtp.password:
+            raise ConfigError("no SMTP password: set RPA_SMTP_PASSWORD or [smtp] password_file")
+        client.login(smtp.user, smtp.password)
+
+
+def _smtp_reason(exc: smtplib.SMTPException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{rcpt}: {code} {msg.decode(errors='replace')}" for rcpt, (code, msg) in exc.recipients.items()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+    return str(exc) or type(exc).__name__
+
+
+def build_reply(settings: Settings, draft: DraftRecord, original_raw: bytes | None) -> EmailMessage:
+    """The reply as it leaves: threading headers from the customer's mail, our Message-ID."""
+    mail = EmailMessage(policy=default)
+    sender = from_address(settings)
+    mail["From"] = HeaderAddress(settings.drafting.team_name or "", addr_spec=sender)
+    mail["To"] = HeaderAddress(draft.to_name or "", addr_spec=draft.to_email)
+    mail["Subject"] = reply_subject(draft.subject)
+    mail["Date"] = format_datetime(datetime.now(UTC))
+    mail["Message-ID"] = draft.outgoing_message_id
+    headers = BytesHeaderParser(policy=default).parsebytes(original_raw) if original_raw else None
+    parent = str(headers.get("Message-ID", "")).strip() if headers else ""
+    if parent:
+        references = str(headers.get("References", "")).split()
+        mail["In-Reply-To"] = parent
+        mail["References"] = " ".join([*references[-20:], parent])  # bounded, as RFC 5322 suggests
+    mail.set_content(draft.text_to_send)
+    return mail
+
+
+class Outbox:
+    """Sends approved drafts; the mailbox (when given) holds Sent copies and Drafts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        actor: str = "daemon",
+        transport: Callable[[EmailMessage], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.actor = actor
+        self.mode = settings.smtp.mode
+        if self.mode not in ("smtp", "drafts"):
+            raise ConfigError(f"[smtp] mode must be smtp or drafts, not {self.mode!r}")
+        if transport is None and self.mode == "smtp":
+            tokens = (
+                TokenSource(settings.imap.token_command, settings.imap.token_file)
+                if settings.smtp.auth == "xoauth2"
+                else None
+            )
+            transport = SmtpTransport(settings.smtp, tokens).send
+        self.transport = transport
+        self.folder = settings.imap.drafts_folder if self.mode == "drafts" else settings.imap.sent_folder
+
+    def send(self, mailbox: Mailbox | None, message_ids: list[int] | None = None) -> list[SendReport]:
+        """Send the approved replies of `message_ids` (default: every approved one)."""
+        if self.mode == "drafts" and mailbox is None:
+            raise ConfigError("[smtp] mode = drafts needs the mailbox: set RPA_IMAP_HOST")
+        wanted = (
+            message_ids
+            if message_ids is not None
+            else messages_with_drafts(self.store, DraftStatus.SENDING, DraftStatus.APPROVED)
+        )
+        reports = [self._send_one(mailbox, pk, explicit=message_ids is not None) for pk in wanted]
+        if mailbox is not None and self.mode == "smtp":
+            self.save_copies(mailbox)
+        return reports
+
+    def save_copies(self, mailbox: Mailbox) -> None:
+        """Append to Sent the replies sent while the mailbox was unreachable."""
+        for pk in messages_without_copy(self.store):
+            draft = self.store.draft_for(pk)
+            if not mailbox.contains_message_id(self.folder, draft.outgoing_message_id or ""):
+                mail = build_reply(self.settings, draft, self._original(pk))
+                mailbox.append(self.folder, mail.as_bytes(policy=SMTP), flags=["\\Seen"])
+            mark_copy_saved(self.store, draft.id)
+
+    def _send_one(self, mailbox: Mailbox | None, message_pk: int, *, explicit: bool) -> SendReport:
+        try:
+            draft = self.store.draft_for(message_pk)
+        except RpaError as exc:
+            return SendReport(message_pk, None, "skipped", str(exc))
+        if draft.status == DraftStatus.SENDING:
+            if mailbox is None:
+                return SendReport(
+                    message_pk,
+                    draft.id,
+                    "skipped",
+                    "was being sent when rpa stopped; "
+                    "checking the Sent folder needs the mailbox: set RPA_IMAP_HOST",
+                )
+            if mailbox.contains_message_id(self.folder, draft.outgoing_message_id or ""):
+                self.store.mark_sent(draft, actor=self.actor, how=f"found in {self.folder} after a restart")
+                mark_copy_saved(self.store, draft.id)
+                return SendReport(message_pk, draft.id, "sent", f"already in {self.folder}")
+        elif draft.status == DraftStatus.APPROVED:
+            message_id = draft.outgoing_message_id or make_msgid(
+                domain=from_address(self.settings).split("@")[1]
+            )
+            draft = self.store.start_sending(draft, message_id, actor=self.actor)
+        else:
+            why = f"its draft is {draft.status.value}" + (": approve it first" if explicit else "")
+            return SendReport(message_pk, draft.id, "skipped", why)
+        return self._deliver(mailbox, draft)
+
+    def _deliver(self, mailbox: Mailbox | None, draft: DraftRecord) -> SendReport:
+        mail = build_reply(self.settings, draft, self._original(draft.message_pk))
+        if self.mode == "drafts":
+            mailbox.append(self.folder, mail.as_bytes(policy=SMTP), flags=["\\Draft"])
+            self.store.mark_sent(draft, actor=self.actor, how=f"appended to {self.folder}")
+            mark_copy_saved(self.store, draft.id)
+            return SendReport(draft.message_pk, draft.id, "saved", f"in {self.folder}")
+        try:
+            self.transport(mail)
+        except (MailboxError, ConfigError) as exc:  # refused, unreachable, or not configured
+            self.store.sending_failed(draft, str(exc), actor=self.actor)
+            log.warning("reply to message %s not sent: %s", draft.message_pk, exc)
+            return SendReport(draft.message_pk, draft.id, "failed", str(exc))
+        self.store.mark_sent(draft, actor=self.actor, how="smtp")
+        log.info("reply to message %s sent to %s", draft.message_pk, draft.to_email)
+        return SendReport(draft.message_pk, draft.id, "sent", f"to {draft.to_email}")
+
+    def _original(self, message_pk: int) -> bytes | None:
+        try:
+            return self.store.raw_message(message_pk)
+        except RpaError:
+            return None

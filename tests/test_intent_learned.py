@@ -1,0 +1,355 @@
+"""The learned intent classifier: trained offline from shipped examples, headers first,
+unsure means `other` + `needs_triage`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+from extractors.automation import AUTO_REPLY
+from extractors.intent import (
+    CLASSIFIERS,
+    NEEDS_TRIAGE,
+    IntentClassifier,
+    LearnedClassifier,
+    RuleClassifier,
+    make_classifier,
+)
+from extractors.intent.learned import (
+    IntentModel,
+    example_from_message,
+    labelled_examples,
+    load_examples,
+    shipped_examples,
+    shipped_model,
+)
+from rpa.config import LimitSettings, PipelineSettings
+from rpa.errors import ConfigError
+from rpa.models import Address, Attachment, Intent, Message, Page
+
+
+def message(
+    subject: str,
+    text: str,
+    *,
+    attachments: list[Attachment] = (),
+    in_reply_to: str | None = None,
+    **headers: str,
+) -> Message:
+    return Message(
+        source="t",
+        message_id=None,
+        subject=subject,
+        sender=Address("", "c@example.fr"),
+        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
+        body=text,
+        new_text=text,
+        attachments=list(attachments),
+        in_reply_to=in_reply_to,
+    )
+
+
+@pytest.fixture(scope="module")
+def learned() -> LearnedClassifier:
+    return LearnedClassifier(PipelineSettings())
+
+
+# Written for these tests: none of them is in the training data.
+FRESH = [
+    (
+        "fr",
+        Intent.CLAIM_NEW,
+        "Sinistre : vitre cassée",
+        "Bonjour, des jeunes ont lancé un ballon dans ma baie vitrée qui a éclaté. Je souhaite déclarer "
+        "ce sinistre.",
+    ),
+    (
+        "en",
+        Intent.CLAIM_NEW,
+        "Water coming through the ceiling",
+        "Hello, the water tank in our loft burst this morning and flooded two bedrooms. I need to "
+        "report a claim.",
+    ),
+    (
+        "fr",
+        Intent.CLAIM_FOLLOWUP,
+        "Où en est mon indemnisation ?",
+        "Bonjour, l'expert est venu il y a cinq semaines et je n'ai toujours aucune nouvelle de mon dossier.",
+    ),
+    (
+        "en",
+        Intent.CLAIM_FOLLOWUP,
+        "Claim still open",
+        "Hi, I'm chasing an update on my claim from February. The assessor visited but nobody has been "
+        "in touch since.",
+    ),
+    (
+        "fr",
+        Intent.DOCUMENTS_SUBMISSION,
+        "Justificatifs",
+        "Bonjour, comme demandé je vous transmets la facture d'achat et les photos du vélo.",
+    ),
+    (
+        "en",
+        Intent.DOCUMENTS_SUBMISSION,
+        "Paperwork you asked for",
+        "Hello, please find attached the receipts and the police letter you asked me for.",
+    ),
+    (
+        "fr",
+        Intent.REIMBURSEMENT,
+        "Remboursement de mes frais",
+        "Bonjour, j'ai payé 75 euros de consultation chez le dermatologue, pouvez-vous me rembourser la "
+        "part prévue ?",
+    ),
+    (
+        "en",
+        Intent.REIMBURSEMENT,
+        "Money back please",
+        "Hi, you took my premium twice this month. Please refund the second payment to my account.",
+    ),
+    (
+        "fr",
+        Intent.COMPLAINT,
+        "Je suis furieux",
+        "C'est inacceptable : quatre mois d'attente et personne ne répond. Je vais saisir le médiateur.",
+    ),
+    (
+        "en",
+        Intent.COMPLAINT,
+        "Complaint about my case",
+        "This is appalling. Nobody answers my emails and I want to make a formal complaint.",
+    ),
+    (
+        "fr",
+        Intent.CONTRACT_CHANGE,
+        "Changement de voiture",
+        "Bonjour, je remplace ma voiture par une Renault Captur la semaine prochaine, merci de modifier "
+        "mon contrat.",
+    ),
+    (
+        "en",
+        Intent.CONTRACT_CHANGE,
+        "Moving home",
+        "Hello, we are moving to a new address next month, please update my home policy details.",
+    ),
+    (
+        "fr",
+        Intent.CANCELLATION,
+        "Résiliation de mon assurance",
+        "Bonjour, je souhaite résilier mon contrat auto à la prochaine échéance. Merci de me confirmer.",
+    ),
+    (
+        "en",
+        Intent.CANCELLATION,
+        "Please cancel",
+        "Hello, I no longer need my travel insurance, please cancel the policy and stop the payments.",
+    ),
+    (
+        "fr",
+        Intent.INFORMATION,
+        "Question sur les garanties",
+        "Bonjour, est-ce que mon contrat habitation couvre le vol de mon vélo dans le garage ? Merci de "
+        "m'indiquer.",
+    ),
+    (
+        "en",
+        Intent.INFORMATION,
+        "Am I covered?",
+        "Hi, could you tell me whether my policy covers a hired car when I travel to Italy?",
+    ),
+    (
+        "fr",
+        Intent.OTHER,
+        "Découvrez notre offre",
+        "Bonjour, je me permets de vous contacter pour vous présenter notre solution de signature "
+        "électronique.",
+    ),
+    (
+        "en",
+        Intent.OTHER,
+        "Thanks!",
+        "Just a quick note to say thank you for your help earlier, have a nice day.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "intent", "subject", "text"), FRESH, ids=[f"{case[0]}-{case[1]}" for case in FRESH]
+)
+def test_each_intent_is_recognised_on_mail_it_was_not_trained_on(
+    learned: LearnedClassifier, language: str, intent: Intent, subject: str, text: str
+) -> None:
+    result = learned.classify(message(subject, text), {}, language)
+    assert (result.intent, result.language) == (intent, language)
+    assert NEEDS_TRIAGE not in result.flags
+
+
+def test_the_shipped_examples_cover_every_intent_in_french_and_english() -> None:
+    examples = shipped_examples()
+    covered = {(example.intent, example.language) for example in examples}
+    assert {(intent, language) for intent in Intent for language in ("fr", "en")} <= covered
+    assert len(examples) >= 400
+
+
+def test_the_model_is_trained_from_the_packaged_files_and_knows_every_intent() -> None:
+    model = shipped_model()
+    assert set(model.intents) == set(Intent)
+    assert model.size == len(shipped_examples())
+
+
+QUESTION = "Bonjour, quelle est ma franchise en bris de glace ?"
+
+
+def test_below_the_threshold_the_intent_is_other_and_needs_triage() -> None:
+    unsure = LearnedClassifier(PipelineSettings(intent_threshold=0.99))
+    result = unsure.classify(message("Question", QUESTION), {}, "fr")
+    assert result.intent == Intent.OTHER
+    assert result.flags == (NEEDS_TRIAGE,)
+    assert result.confidence < 0.99
+
+
+def test_at_a_zero_threshold_the_best_guess_always_stands() -> None:
+    sure = LearnedClassifier(PipelineSettings(intent_threshold=0.0))
+    result = sure.classify(message("Question", QUESTION), {}, "fr")
+    assert result.intent == Intent.INFORMATION
+    assert NEEDS_TRIAGE not in result.flags
+
+
+def test_a_threshold_outside_zero_to_one_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="intent_threshold"):
+        LearnedClassifier(PipelineSettings(intent_threshold=1.5))
+
+
+def test_the_auto_reply_header_wins_over_the_words(learned: LearnedClassifier) -> None:
+    mail = message(
+        "Déclaration de sinistre", "Je déclare un dégât des eaux survenu hier.", Auto_Submitted="auto-replied"
+    )
+    result = learned.classify(mail, {}, "fr")
+    assert (result.intent, result.flags) == (Intent.AUTO_REPLY, (AUTO_REPLY,))
+
+
+def test_a_mailing_list_is_other_even_when_it_talks_of_claims(learned: LearnedClassifier) -> None:
+    mail = message(
+        "Nos conseils",
+        "Comment déclarer un sinistre et obtenir un remboursement rapide ?",
+        List_Id="<news.assureur.example>",
+        Precedence="bulk",
+    )
+    assert learned.classify(mail, {}, "fr").intent == Intent.OTHER
+
+
+def test_documents_without_a_word_are_a_documents_submission(learned: LearnedClassifier) -> None:
+    scan = Attachment("scan.jpg", "image/jpeg", 100, pages=[Page(1, "Résiliation de mon contrat")])
+    result = learned.classify(message("", "", attachments=[scan]), {}, "fr")
+    assert result.intent == Intent.DOCUMENTS_SUBMISSION
+
+
+def test_an_out_of_office_without_headers_is_flagged_so_nobody_answers_it(learned: LearnedClassifier) -> None:
+    mail = message(
+        "Re: votre dossier",
+        "Je suis absent du bureau jusqu'au 2 septembre sans accès à mes "
+        "mails. Votre message ne sera pas transféré.",
+        in_reply_to="<a@b>",
+    )
+    result = learned.classify(mail, {}, "fr")
+    assert (result.intent, result.flags) == (Intent.AUTO_REPLY, (AUTO_REPLY,))
+
+
+def test_learned_is_the_default_and_rules_stay_selectable() -> None:
+    assert isinstance(make_classifier(PipelineSettings()), LearnedClassifier)
+    assert isinstance(make_classifier(PipelineSettings(classifier="rules")), RuleClassifier)
+
+
+def test_an_unknown_classifier_name_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="unknown intent classifier 'bayes'.*learned, rules"):
+        make_classifier(PipelineSettings(classifier="bayes"))
+
+
+def test_every_registered_classifier_is_built_from_settings_and_satisfies_the_protocol() -> None:
+    for name, factory in CLASSIFIERS.items():
+        classifier = factory(PipelineSettings())
+        assert isinstance(classifier, IntentClassifier)
+        assert classifier.name == name
+
+
+def test_fitting_again_on_the_same_examples_gives_the_same_probabilities() -> None:
+    probe = [example_from_message(message(subject, text)) for _, _, subject, text in FRESH[:6]]
+    again = IntentModel(shipped_examples())
+    assert again.probabilities(probe) == shipped_model().probabilities(probe)
+
+
+def test_an_operators_examples_file_is_learned_too(tmp_path: Path) -> None:
+    phrase = "Objet : formulaire Cerfa 14732 pour le contrat flotte, merci de rectifier la ligne 3."
+    extra = tmp_path / "ours.jsonl"
+    extra.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "intent": "contract_change",
+                    "lang": "fr",
+                    "subject": f"Cerfa 14732 flotte {n}",
+                    "text": phrase,
+                }
+            )
+            + "\n"
+            for n in range(6)
+        ),
+        encoding="utf-8",
+    )
+    classifier = LearnedClassifier(PipelineSettings(intent_examples=str(extra)))
+    assert classifier.model.size == len(shipped_examples()) + 6
+    result = classifier.classify(message("Cerfa 14732 flotte", phrase), {}, "fr")
+    assert result.intent == Intent.CONTRACT_CHANGE
+
+
+def test_a_bad_training_line_is_reported_with_its_file_and_line() -> None:
+    lines = [
+        '{"intent": "claim_new", "subject": "Vol", "text": "On m\'a volé mon vélo."}',
+        '{"intent": "claim_nouveau", "subject": "Vol", "text": "x"}',
+    ]
+    with pytest.raises(ConfigError, match=r"mine\.jsonl:2"):
+        load_examples(lines, "mine.jsonl")
+
+
+def test_a_missing_examples_file_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="intent_examples"):
+        LearnedClassifier(PipelineSettings(intent_examples=str(tmp_path / "absent.jsonl")))
+
+
+def test_the_shipped_samples_file_matches_the_samples_folder() -> None:
+    shipped = (ROOT / "extractors" / "intent" / "data" / "samples.jsonl").read_text(encoding="utf-8")
+    current = [example.as_json() for example in labelled_examples(SAMPLES, LimitSettings())]
+    assert [json.loads(line) for line in shipped.splitlines()] == current, (
+        "samples changed: run `python bench/intent.py --write-samples`"
+    )
+
+
+def test_the_intent_benchmark_runs_on_a_small_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for case in (
+        "en_cancellation_renewal",
+        "fr_resiliation_loi_hamon",
+        "en_complaint_ombudsman",
+        "fr_reclamation_colere",
+    ):
+        for suffix in (".eml", ".expected.json"):
+            shutil.copy(SAMPLES / f"{case}{suffix}", tmp_path)
+    # In this process: the script's imports and scikit-learn's are already paid for.
+    spec = importlib.util.spec_from_file_location("bench_intent", ROOT / "bench" / "intent.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up there
+    spec.loader.exec_module(bench)
+    status = bench.main(["--samples", str(tmp_path), "--folds", "2", "--melusine", str(tmp_path / "absent")])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "4 labelled inputs, 2-fold cross-validation" in out
+    assert "learned  accuracy" in out and "rules    accuracy" in out
+    assert "melusine" in out and "absent, skipped" in out
