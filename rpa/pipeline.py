@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drafting import DraftRequest, make_backend
-from drafting.kb import KnowledgeBase
 from drafting.guards import injection_spans
+from drafting.kb import KnowledgeBase
 from drafting.prompt import customer_text
 from extractors.automation import automation_flags
 from extractors.documents import DocumentReader
