@@ -69,3 +69,49 @@ def test_receipt_date_is_read_on_its_own_line_not_after_an_order_number() -> Non
 def test_german_and_dutch_month_names() -> None:
     assert fields_of("Rechnung\nRechnungsdatum: 7. März 2014\n")["invoice_date"] == "2014-03-07"
     assert fields_of("Factuur\nFactuurdatum: 29 maart 2014\n")["invoice_date"] == "2014-03-29"
+
+
+def test_amount_split_around_its_decimal_point_by_ocr() -> None:
+    assert fields_of("Subtotal: 42,00\nTotal: 47 , 50\nThank you\n")["total_amount"] == "47.50"
+    assert fields_of("TOTAL INCL. GST RM 18. 35\n")["total_amount"] == "18.35"
+
+
+def test_cash_minus_change_confirms_one_of_two_totals() -> None:
+    receipt = "Total 12.00\nTotal After Rounding 17.00\nCash 20.00\nChange 8.00\n"
+    assert fields_of(receipt)["total_amount"] == "12.00"
+
+
+def test_cash_minus_change_corrects_one_misread_digit_of_the_total() -> None:
+    receipt = "TOTAL RM 86.30\nCASH RM 100.00\nCHANGE RM 23.70\n"
+    assert fields_of(receipt)["total_amount"] == "76.30"
+
+
+def test_cash_and_change_that_do_not_read_cleanly_are_not_trusted() -> None:
+    receipt = "Grand Total : 6.40\nPayment 10.00\nChange Due : 03.40\n"
+    assert fields_of(receipt)["total_amount"] == "6.40"
+
+
+def test_cash_minus_change_when_no_total_line_was_read() -> None:
+    assert (
+        fields_of("Receipt\nTot Incl. GST RM 12,80\nCASH RM 20.00\nCHANGE RM 7.20\n")["total_amount"]
+        == "12.80"
+    )
+
+
+def test_tax_included_in_total_is_not_the_total() -> None:
+    receipt = "Total 21.20\nGST @6% included in total RM 1.20\n"
+    assert fields_of(receipt)["total_amount"] == "21.20"
+
+
+def test_subtotal_when_no_total_line_was_read() -> None:
+    assert fields_of("Receipt\nSUB-TOTAL (GST) 31.00\nROUNDING 0.00\n")["total_amount"] == "31.00"
+
+
+def test_labelled_receipt_date_with_separators_scattered_by_ocr() -> None:
+    assert fields_of("Cashier: Ann\nDate : 14- -07- 2019 11:02\nTOTAL 3.00\n")["invoice_date"] == "2019-07-14"
+    assert fields_of("Date + 03 11 2019 09: 15\nTOTAL 3.00\n")["invoice_date"] == "2019-11-03"
+
+
+def test_receipt_name_above_its_bracketed_company_number_under_ocr_specks() -> None:
+    receipt = "4.2 ,;' |\nGOLDEN LEAF TRADING\n(123456-X)\nNO. 5, JALAN MAWAR 2,\n43000 KAJANG\nTOTAL 5.00\n"
+    assert fields_of(receipt)["company"] == "GOLDEN LEAF TRADING"

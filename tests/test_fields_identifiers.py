@@ -68,6 +68,11 @@ def candidates(text: str, name: str, source: str = "body") -> list[str]:
         ("Invoice No : # BLR_WFLD20151000982590", "invoice_number", "BLR_WFLD20151000982590"),
         ("Receipt No. 00871", "invoice_number", "00871"),
         ("Reçu n° 5543", "invoice_number", "5543"),
+        ("Rechnungsnummer: 2019-4411", "invoice_number", "2019-4411"),
+        ("Factuurnummer: 771200334", "invoice_number", "771200334"),
+        ("Faktura nr 55/2020", "invoice_number", "55/2020"),
+        ("Order ID\nQX7731", "invoice_number", "QX7731"),
+        ("Booking ID: HTL55021", "invoice_number", "HTL55021"),
     ],
 )
 def test_labelled_reference_numbers_are_read_upper_case_and_trimmed(text: str, name: str, value: str) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.fields import extract_fields
 from extractors.fields.issuer import find_issuer
+from extractors.fields.text import fold
 from rpa.config import ParsingSettings
 from rpa.models import TextSource
 
@@ -68,3 +71,18 @@ def test_mail_text_has_no_letterhead() -> None:
 
 def test_only_the_first_page_is_read() -> None:
     assert found("Acme Widgets Ltd\n10 Main Street\nLondon", source="attachment:doc.pdf#p2") == {}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "CONSTAT AMIABLE D'ACCIDENT AUTOMOBILE",
+        "DÉCLARATION DE SINISTRE",
+        "Report of loss",
+        "ATTESTATION D'ASSURANCE",
+    ],
+)
+def test_a_document_title_at_the_top_is_not_the_issuer(title: str) -> None:
+    page = f"{title}\n\nNom : Martin\nAdresse : 3 rue des Lilas, 69003 Lyon\n"
+    issuer = find_issuer(page)
+    assert issuer is None or fold(issuer.name) != fold(title)

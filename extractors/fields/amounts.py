@@ -10,6 +10,7 @@ subtotal, unit price, deductible).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -380,6 +381,14 @@ DOCUMENT_LARGEST = 0.45  # the largest sum on a document with no total label at 
 LARGEST_BONUS = 0.02  # of several totals, the grand total is the largest
 PRINTED_ELSEWHERE = 0.8  # currency printed elsewhere on the page, not beside the total
 DEFAULT_CURRENCY = 0.3
+SUBTOTAL_ONLY = 0.4  # a receipt whose total line is unreadable: its subtotal is the best guess
+CONSISTENT = 1.0  # the total that the cash handed over minus the change given back confirms
+# OCR of till receipts breaks an amount around its decimal point: "71. 90", "105 , 00", "20 .40".
+_SPLIT_CENTS = re.compile(r"(?<=\d)(?P<before>[ \t]?)(?P<sep>[.,])(?P<after>[ \t]?)(?P<cents>\d{2})(?!\d)")
+# Receipt lines of the money handed over and given back ("CASH RM 100.00", "CHANGE DUE 0.70").
+_PAID_LINE = re.compile(r"[ \t]*(?:cash|tendered|amount tendered|amount paid|paid|payment)(?![a-z])")
+_CHANGE_LINE = re.compile(r"[ \t]*(?:change|change due|balance returned)(?![a-z])")
+_SUBTOTAL = re.compile(r"(?<![a-z])(?:sub[ \-]?total|sous[ \-]total)(?![a-z])")
 # A document that says in which currency it bills: "Payment currency: USD", "Devise : EUR".
 _DECLARED_CURRENCY = re.compile(
     rf"(?i:currency|devise|w[aä]hrung|valuta)[ \t]*:?[ \t]*(?P<code>(?:{'|'.join(_ISO_CODES)}))(?![A-Za-z])"
@@ -431,6 +440,8 @@ def _kind_of(cues: list[Cue]) -> str | None:
         # "Total incl. VAT: 50" is the total; a bare "Incl. 6% GST 0.70" is the tax in it.
         earlier = [cue.kind for cue in cues[:-2]]
         return "grand_total" if any(kind in _CONFIDENCE for kind in earlier) else "not_total"
+    if [cue.kind for cue in cues[-3:]] == ["tax", "inclusive", "total"]:
+        return "not_total"  # "GST included in total: 3.01" is the tax
     kinds = [cue.kind for cue in cues if cue.kind != "inclusive"]
     if not kinds:
         return None
@@ -453,17 +464,21 @@ class AmountFinder:
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
         if not reads_text(source.source):
             return []
-        text, folded = source.text, fold(source.text)
-        dates = Spans((found.start, found.end) for found in find_dates(folded, settings.day_first))
+        original, document = source.text, is_attachment(source.source)
+        dates = Spans((found.start, found.end) for found in find_dates(fold(original), settings.day_first))
+        text, moved = _join_split_cents(original) if document else (original, {})
+        folded = fold(text)
         found = [money for money in find_money(text) if not dates.overlaps(money.start, money.end)]
-        totals = _favour_largest(_totals(folded, found, is_attachment(source.source)))
+        totals = _favour_largest(_totals(folded, found, document))
+        if document:
+            totals = _check_with_change(folded, found, totals)
         printed = {money.currency for money in found if money.currency}
         declared = _DECLARED_CURRENCY.search(text)
         if declared:
             printed = {declared.group("code")}  # "Payment currency: USD" settles it
         fields: list[Field] = []
         for money, confidence in totals:
-            raw = text[money.start : money.end]
+            raw = original[money.start : moved.get(money.end, money.end)]
             fields.append(make_field("total_amount", f"{money.amount}", raw, confidence, source))
             code, currency_confidence = _currency_of(money, confidence, printed, settings)
             fields.append(make_field("currency", code, raw, currency_confidence, source))
@@ -494,6 +509,71 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
             and _label(folded, lines, money, Counter(), document).kind is None
         ]
         totals = [(max(priced, key=lambda money: money.amount), DOCUMENT_LARGEST)] if priced else []
+    if not totals and document:
+        subtotals = [
+            money
+            for money in found
+            if money.amount and _SUBTOTAL.search(folded, lines.span(money.start)[0], money.start)
+        ]
+        totals = [(subtotals[-1], SUBTOTAL_ONLY)] if subtotals else []
+    return totals
+
+
+def _join_split_cents(text: str) -> tuple[str, dict[int, int]]:
+    """`text` with amounts split around their decimal point joined again ("71. 90" ->
+    "71.90 "), same length; and, for each joined amount, where it ends in `text`."""
+    moved: dict[int, int] = {}
+
+    def join(match: re.Match[str]) -> str:
+        spaces = match.group("before") + match.group("after")
+        if spaces:
+            moved[match.end() - len(spaces)] = match.end()
+        return match.group("sep") + match.group("cents") + spaces
+
+    return _SPLIT_CENTS.sub(join, text), moved
+
+
+def _line_amount(folded: str, found: list[Money], pattern: re.Pattern[str]) -> Money | None:
+    """The last amount on the first line that `pattern` starts, if it reads cleanly
+    (with its cents, no leading zero as in the misread "02.60")."""
+    lines = LineIndex(folded)
+    for money in found:
+        if not money.has_cents or re.match(r"0\d", folded[money.start : money.end].lstrip("rm$ ")):
+            continue
+        line_start, _ = lines.span(money.start)
+        if pattern.match(folded, line_start) and not any(
+            other.start > money.start and lines.span(other.start)[0] == line_start for other in found
+        ):
+            return money
+    return None
+
+
+def _one_digit_apart(first: Decimal, second: Decimal) -> bool:
+    a, b = f"{first}", f"{second}"
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _check_with_change(
+    folded: str, found: list[Money], totals: list[tuple[Money, float]]
+) -> list[tuple[Money, float]]:
+    """Receipts print the cash handed over and the change given back: their difference
+    is the total. It confirms the candidate that equals it, corrects the best candidate
+    where OCR misread one digit of it ("37.40" for 57.40), or stands in, unsure, when
+    no total line was read."""
+    paid = _line_amount(folded, found, _PAID_LINE)
+    change = _line_amount(folded, found, _CHANGE_LINE)
+    if paid is None or change is None or change.start < paid.start:
+        return totals
+    due = paid.amount - change.amount
+    if due <= 0:
+        return totals
+    if not totals or all(confidence <= SUBTOTAL_ONLY for _, confidence in totals):
+        return [(dataclasses.replace(paid, amount=due), SUBTOTAL_ONLY)]  # no total line read
+    if any(money.amount == due for money, _ in totals):
+        return [(money, CONSISTENT if money.amount == due else confidence) for money, confidence in totals]
+    best, _ = max(totals, key=lambda total: total[1])
+    if _one_digit_apart(best.amount, due):
+        return [*totals, (dataclasses.replace(best, amount=due), CONSISTENT)]
     return totals
 
 

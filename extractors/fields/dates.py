@@ -21,6 +21,7 @@ from extractors.fields.base import envelope_spans, make_field, reads_text, sourc
 from extractors.fields.text import (
     Cue,
     CueMatcher,
+    Spans,
     fold,
     sentence_end,
     sentence_start,
@@ -342,10 +343,18 @@ _INVOICE_DOCUMENT = re.compile(
 )
 _PERIOD_JOIN = re.compile(r"\s*(?:au|to|-|a|until|jusqu'au|through|thru)\s*")
 
+# OCR of till receipts scatters the separators of a labelled date: "Date : 20- -06- 2018",
+# "Date 09 06 2018". Read only right after a "date" label, where no regular date was found.
+_SCATTERED = re.compile(
+    r"(?<![a-z])date[ \t]*[:.+\-]?[ \t]*(?P<d>\d{1,2})[ \t/.\-]{1,4}(?P<m>\d{1,2})[ \t/.\-]{1,4}"
+    r"(?P<y>\d{4})(?!\d)"
+)
+
 DIRECT = 0.9  # "Date du sinistre : 14/03/2025", "survenu le 14 mars 2025"
 IN_SENTENCE = 0.75  # a cue earlier in the sentence
 AFTER = 0.7  # "le 14 mars, ma voiture a été volée"
 DOCUMENT = 0.5  # a date on an invoice or receipt, with no cue at all
+SCATTERED = 0.6  # "Date : 20- -06- 2018" on a receipt
 
 
 def _classify(text: str, folded: str, found: FoundDate, invoice_document: bool) -> tuple[str | None, float]:
@@ -435,3 +444,16 @@ class DateFinder:
             if name is not None:
                 raw = source.text[found.start : found.end]
                 yield make_field(name, found.value.isoformat(), raw, confidence, source)
+        if invoice_document:
+            yield from _scattered_dates(source, folded, dates, settings.day_first)
+
+
+def _scattered_dates(
+    source: TextSource, folded: str, dates: list[FoundDate], day_first: bool
+) -> Iterator[Field]:
+    regular = Spans((found.start, found.end) for found in dates)
+    for match in _SCATTERED.finditer(folded):
+        start, end = match.start("d"), match.end()
+        value = _numeric(int(match.group("d")), int(match.group("m")), int(match.group("y")), day_first)
+        if value is not None and not regular.overlaps(start, end):
+            yield make_field("invoice_date", value.isoformat(), source.text[start:end], SCATTERED, source)

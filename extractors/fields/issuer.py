@@ -52,6 +52,7 @@ _REGISTRATION = re.compile(
     r"|^\W*\(?\s*[0-9][0-9 ]{4,}[\-\s]*[a-z]\s*\)?\W*$",  # "(742016-W)", "002043319-W"
     re.IGNORECASE,
 )
+_BRACKETED_NUMBER = re.compile(r"\W*\(\s*[0-9][0-9 ]{4,}[\-\s]*[a-z]\s*\)\W*$", re.IGNORECASE)
 _REGISTRATION_TAIL = re.compile(
     r"\s*[\(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*(?:no)?\.?\s*:?\s*)?[0-9][0-9 ]{4,}"
     r"[\-\s]*[a-z]?\s*[\)\]]?\s*$",
@@ -108,6 +109,12 @@ _TITLE = re.compile(
             "electronic document"
         )
     )
+)
+# A line opening with the kind of document is its title ("Constat amiable d'accident",
+# "Déclaration de sinistre", "Récépissé de plainte"), whatever words follow.
+_DOCUMENT_KIND = re.compile(
+    r"^\W*(?:constat|declaration|recepisse|attestation|formulaire|avis|bulletin|releve|certificat"
+    r"|proces[- ]verbal|rapport|compte[- ]rendu|claim form|report|certificate|notice|form)\b"
 )
 _RECIPIENT_REACH = 4  # lines under a recipient label that belong to the recipient
 _TOP_LINES = 12  # the letterhead zone of the first page, in non-empty lines
@@ -199,7 +206,11 @@ def _is_title(name: str) -> bool:
     number ("N° de contrat"), not a name."""
     folded = fold(name)
     rest = _TITLE.sub(" ", folded)
-    return sum(char.isalpha() for char in rest) < 3 or _NUMBER_LABEL.search(folded) is not None
+    return (
+        sum(char.isalpha() for char in rest) < 3
+        or _NUMBER_LABEL.search(folded) is not None
+        or _DOCUMENT_KIND.match(folded) is not None
+    )
 
 
 def _starts_address(text: str) -> bool:
@@ -230,10 +241,15 @@ def _score(lines: Sequence[_Line], position: int, recipients: set[int], names: C
     if not has_form and (len(name.split()) > _MAX_NAME_WORDS or name == name.lower()):
         return 0.0  # a sentence, or OCR specks in lower case
     previous = lines[position - 1].text if position else ""
-    if _REGISTRATION.search(name) or (not has_form and (_starts_address(name) or _in_address(previous))):
-        return 0.0  # a line of an address
     following = [item.text for item in lines[position + 1 : position + 3]]
     registered = any(_REGISTRATION.search(item) for item in following) or _REGISTRATION_TAIL.search(text)
+    # A line right above a company number in brackets ("(742016-W)") is a name, whatever
+    # OCR specks stand above it.
+    registered_below = bool(following) and _BRACKETED_NUMBER.match(following[0]) is not None
+    if _REGISTRATION.search(name) or (
+        not has_form and (_starts_address(name) or (_in_address(previous) and not registered_below))
+    ):
+        return 0.0  # a line of an address
     addressed = bool(_rest_of_line(text, name)) or any(_starts_address(item) for item in following)
     seller = bool(_SELLER_CUE.match(folded)) or bool(_SELLER_CUE.search(fold(previous)))
     top = line.index < min(_TOP_LINES, max(4, len(lines) // 4))

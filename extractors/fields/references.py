@@ -60,7 +60,27 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
     ),
     ReferenceKind(
         "invoice_number",
-        ("facture", "invoice", "receipt", "recu", "bill", "note d'honoraires", "devis", "quote", "estimate"),
+        (
+            "facture",
+            "invoice",
+            "receipt",
+            "recu",
+            "bill",
+            "note d'honoraires",
+            "devis",
+            "quote",
+            "estimate",
+            # German, Dutch and Polish invoices write the number sign into the word
+            "rechnungsnummer",
+            "rechnungsnr",
+            "rechnungs-nr",
+            "factuurnummer",
+            "factuurnr",
+            "faktura",
+            # Shops and booking sites bill under their order or booking id
+            "order id",
+            "booking id",
+        ),
         ("FA", "FAC", "FCT", "INV"),
     ),
 )
