@@ -10,183 +10,20 @@ subtotal, unit price, deductible).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from functools import cache
-
-from babel.numbers import get_currency_name, get_currency_symbol
 
 from extractors.fields.base import is_attachment, make_field, reads_text
 from extractors.fields.dates import find_dates
+from extractors.fields.money import ISO_CODES, Money, currency_code, find_money, parse_amount
+from extractors.fields.receipts import UNSURE, check_with_change, join_split_cents
 from extractors.fields.text import Cue, CueMatcher, LineIndex, Spans, fold, sentence_start
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
 __all__ = ["AmountFinder", "Money", "currency_code", "find_money", "parse_amount"]
-
-# ISO codes recognised when printed in capitals next to a number. Not every ISO 4217
-# code: PEN, GEL, TOP, ALL and BOB are also words printed in capitals on receipts.
-_ISO_CODES = (
-    "EUR",
-    "USD",
-    "GBP",
-    "CHF",
-    "CAD",
-    "AUD",
-    "NZD",
-    "JPY",
-    "CNY",
-    "HKD",
-    "SGD",
-    "INR",
-    "ZAR",
-    "SEK",
-    "NOK",
-    "DKK",
-    "ISK",
-    "PLN",
-    "CZK",
-    "HUF",
-    "RON",
-    "BGN",
-    "MAD",
-    "TND",
-    "DZD",
-    "XOF",
-    "XAF",
-    "XPF",
-    "BRL",
-    "MXN",
-    "MYR",
-)
-# First wins: "$" is USD. ms_MY gives "RM", printed on Malaysian receipts of the SROIE set.
-_SYMBOL_LOCALES = ("en_US", "en_GB", "fr_FR", "fr_CH", "de_CH", "en_CA", "en_AU", "ms_MY", "en_IN")
-_NAME_LOCALES = ("fr", "en")
-# Everyday words for a currency that are not CLDR display names.
-_EVERYDAY_NAMES = {
-    "dollar": "USD",
-    "dollars": "USD",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "rs": "INR",
-    "rs.": "INR",
-}
-
-
-@cache
-def _markers() -> dict[str, str]:
-    """Printed currency marker (symbol, code, or lower-case name) -> ISO code."""
-    markers = {code: code for code in _ISO_CODES}
-    for locale in _SYMBOL_LOCALES:
-        for code in _ISO_CODES:
-            symbol = get_currency_symbol(code, locale=locale)
-            if symbol != code and not any(char.isspace() for char in symbol):
-                markers.setdefault(symbol, code)
-    for locale in _NAME_LOCALES:
-        for code in _ISO_CODES:
-            for count in (1, 2):
-                markers.setdefault(get_currency_name(code, count=count, locale=locale).lower(), code)
-    for name, code in _EVERYDAY_NAMES.items():
-        markers.setdefault(name, code)
-    return markers
-
-
-def _marker_pattern() -> str:
-    symbols, codes, names = [], [], []
-    for marker in sorted(_markers(), key=len, reverse=True):
-        if marker in _ISO_CODES:
-            codes.append(marker)
-        elif marker[0].isalpha() and marker.lower() == marker:
-            names.append(re.escape(marker).replace(r"\ ", r"\s+"))
-        else:
-            symbols.append(re.escape(marker))
-    # Codes must be capitals ("EUR", not the "eur" in "leur"); names may be any case.
-    return rf"(?:{'|'.join(symbols)}|(?-i:(?:{'|'.join(codes)})(?![A-Za-z]))|(?:{'|'.join(names)})(?![a-z]))"
-
-
-_SPACE = "[ \u00a0\u202f]"
-_NUMBER = (
-    r"(?<![\d.,])(?P<number>(?:\d{1,3}(?P<sep>[ \u00a0\u202f.,'’])\d{3}(?:(?P=sep)\d{3}){0,4}|\d{1,12})"
-    r"(?P<cents>[.,]\d{1,2})?)(?![\d]|[.,]\d|\s?%)"
-)
-_NUMBER_RE = re.compile(_NUMBER)
-# Found around a number rather than in one pattern with it: scanning a text for
-# numbers first is several times faster than trying every currency everywhere.
-_MARKER_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?\Z", re.IGNORECASE)
-_MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
-_MARKER_REACH = 30  # longer than any currency name
-
-
-@dataclass(frozen=True)
-class Money:
-    start: int
-    end: int
-    amount: Decimal
-    currency: str | None  # ISO code, when printed next to the number
-    has_cents: bool
-
-
-def currency_code(marker: str) -> str | None:
-    """ISO code of a printed currency marker: "€" -> "EUR", "euros" -> "EUR", "£" -> "GBP"."""
-    markers = _markers()
-    return markers.get(marker.strip()) or markers.get(" ".join(marker.lower().split()))
-
-
-def _decimal(number: str, thousands: str | None) -> Decimal:
-    if thousands:
-        number = number.replace(thousands, "")
-    return Decimal(number.replace(",", ".")).quantize(Decimal("0.01"))
-
-
-def _glued(text: str, start: int, end: int) -> bool:
-    """Whether a number is a piece of something else: "FA-2025-0193", "CS00012693", "10h30"."""
-    before = text[start - 1] if start else " "
-    after = text[end : end + 2]
-    return (
-        before.isalpha()
-        or before in "-/_"
-        or after[:1].isalpha()
-        or after[:1] == "_"
-        or (after[:1] in "-/" and after[1:2].isdigit())
-    )
-
-
-def _marker_before(text: str, start: int) -> re.Match[str] | None:
-    # Markers end with a letter or a symbol ("EUR", "€", "US$"); most numbers follow neither.
-    previous = text[max(0, start - 2) : start].rstrip(" \u00a0\u202f")[-1:]
-    if not previous or (previous.isascii() and not previous.isalpha() and previous != "$"):
-        return None
-    return _MARKER_BEFORE.search(text[max(0, start - _MARKER_REACH) : start])
-
-
-def find_money(text: str) -> Iterable[Money]:
-    """Every number in `text` that could be money, with the currency printed beside it."""
-    for match in _NUMBER_RE.finditer(text):
-        start, end = match.span()
-        before = _marker_before(text, start)
-        after = None if before else _MARKER_AFTER.match(text, end)
-        if not (before or after) and _glued(text, start, end):
-            continue
-        marker = before or after
-        yield Money(
-            start=start - len(before.group(0)) if before else start,
-            end=after.end() if after else end,
-            amount=_decimal(match.group("number"), match.group("sep")),
-            currency=currency_code(marker.group("marker")) if marker else None,
-            has_cents=match.group("cents") is not None,
-        )
-
-
-def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
-    """The first amount written in `text` and its ISO currency if printed:
-    "1 842,50 €" -> (Decimal("1842.50"), "EUR"); "1842,5" -> (Decimal("1842.50"), None)."""
-    money = next(iter(find_money(text)), None)
-    return None if money is None else (money.amount, money.currency)
-
 
 _CUES = CueMatcher(
     {
@@ -381,17 +218,12 @@ DOCUMENT_LARGEST = 0.45  # the largest sum on a document with no total label at 
 LARGEST_BONUS = 0.02  # of several totals, the grand total is the largest
 PRINTED_ELSEWHERE = 0.8  # currency printed elsewhere on the page, not beside the total
 DEFAULT_CURRENCY = 0.3
-SUBTOTAL_ONLY = 0.4  # a receipt whose total line is unreadable: its subtotal is the best guess
-CONSISTENT = 1.0  # the total that the cash handed over minus the change given back confirms
 # OCR of till receipts breaks an amount around its decimal point: "71. 90", "105 , 00", "20 .40".
-_SPLIT_CENTS = re.compile(r"(?<=\d)(?P<before>[ \t]?)(?P<sep>[.,])(?P<after>[ \t]?)(?P<cents>\d{2})(?!\d)")
 # Receipt lines of the money handed over and given back ("CASH RM 100.00", "CHANGE DUE 0.70").
-_PAID_LINE = re.compile(r"[ \t]*(?:cash|tendered|amount tendered|amount paid|paid|payment)(?![a-z])")
-_CHANGE_LINE = re.compile(r"[ \t]*(?:change|change due|balance returned)(?![a-z])")
 _SUBTOTAL = re.compile(r"(?<![a-z])(?:sub[ \-]?total|sous[ \-]total)(?![a-z])")
 # A document that says in which currency it bills: "Payment currency: USD", "Devise : EUR".
 _DECLARED_CURRENCY = re.compile(
-    rf"(?i:currency|devise|w[aä]hrung|valuta)[ \t]*:?[ \t]*(?P<code>(?:{'|'.join(_ISO_CODES)}))(?![A-Za-z])"
+    rf"(?i:currency|devise|w[aä]hrung|valuta)[ \t]*:?[ \t]*(?P<code>(?:{'|'.join(ISO_CODES)}))(?![A-Za-z])"
 )
 
 
@@ -466,12 +298,12 @@ class AmountFinder:
             return []
         original, document = source.text, is_attachment(source.source)
         dates = Spans((found.start, found.end) for found in find_dates(fold(original), settings.day_first))
-        text, moved = _join_split_cents(original) if document else (original, {})
+        text, moved = join_split_cents(original) if document else (original, {})
         folded = fold(text)
         found = [money for money in find_money(text) if not dates.overlaps(money.start, money.end)]
         totals = _favour_largest(_totals(folded, found, document))
         if document:
-            totals = _check_with_change(folded, found, totals)
+            totals = check_with_change(folded, found, totals)
         printed = {money.currency for money in found if money.currency}
         declared = _DECLARED_CURRENCY.search(text)
         if declared:
@@ -515,65 +347,7 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
             for money in found
             if money.amount and _SUBTOTAL.search(folded, lines.span(money.start)[0], money.start)
         ]
-        totals = [(subtotals[-1], SUBTOTAL_ONLY)] if subtotals else []
-    return totals
-
-
-def _join_split_cents(text: str) -> tuple[str, dict[int, int]]:
-    """`text` with amounts split around their decimal point joined again ("71. 90" ->
-    "71.90 "), same length; and, for each joined amount, where it ends in `text`."""
-    moved: dict[int, int] = {}
-
-    def join(match: re.Match[str]) -> str:
-        spaces = match.group("before") + match.group("after")
-        if spaces:
-            moved[match.end() - len(spaces)] = match.end()
-        return match.group("sep") + match.group("cents") + spaces
-
-    return _SPLIT_CENTS.sub(join, text), moved
-
-
-def _line_amount(folded: str, found: list[Money], pattern: re.Pattern[str]) -> Money | None:
-    """The last amount on the first line that `pattern` starts, if it reads cleanly
-    (with its cents, no leading zero as in the misread "02.60")."""
-    lines = LineIndex(folded)
-    for money in found:
-        if not money.has_cents or re.match(r"0\d", folded[money.start : money.end].lstrip("rm$ ")):
-            continue
-        line_start, _ = lines.span(money.start)
-        if pattern.match(folded, line_start) and not any(
-            other.start > money.start and lines.span(other.start)[0] == line_start for other in found
-        ):
-            return money
-    return None
-
-
-def _one_digit_apart(first: Decimal, second: Decimal) -> bool:
-    a, b = f"{first}", f"{second}"
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
-
-
-def _check_with_change(
-    folded: str, found: list[Money], totals: list[tuple[Money, float]]
-) -> list[tuple[Money, float]]:
-    """Receipts print the cash handed over and the change given back: their difference
-    is the total. It confirms the candidate that equals it, corrects the best candidate
-    where OCR misread one digit of it ("37.40" for 57.40), or stands in, unsure, when
-    no total line was read."""
-    paid = _line_amount(folded, found, _PAID_LINE)
-    change = _line_amount(folded, found, _CHANGE_LINE)
-    if paid is None or change is None or change.start < paid.start:
-        return totals
-    due = paid.amount - change.amount
-    if due <= 0:
-        return totals
-    if not totals or all(confidence <= SUBTOTAL_ONLY for _, confidence in totals):
-        return [(dataclasses.replace(paid, amount=due), SUBTOTAL_ONLY)]  # no total line read
-    if any(money.amount == due for money, _ in totals):
-        return [(money, CONSISTENT if money.amount == due else confidence) for money, confidence in totals]
-    best, _ = max(totals, key=lambda total: total[1])
-    if _one_digit_apart(best.amount, due):
-        return [*totals, (dataclasses.replace(best, amount=due), CONSISTENT)]
+        totals = [(subtotals[-1], UNSURE)] if subtotals else []
     return totals
 
 

@@ -1,0 +1,176 @@
+"""Money as printed: a number with its currency, in the forms French, English and
+German documents use ("1 842,50 €", "€1,842.50", "GBP 286.40", "1.234,56 EUR").
+
+Currency symbols and names come from babel's locale data, not a hand-written table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from babel.numbers import get_currency_name, get_currency_symbol
+
+__all__ = ["ISO_CODES", "Money", "currency_code", "find_money", "parse_amount"]
+
+# ISO codes recognised when printed in capitals next to a number. Not every ISO 4217
+# code: PEN, GEL, TOP, ALL and BOB are also words printed in capitals on receipts.
+ISO_CODES = (
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "CAD",
+    "AUD",
+    "NZD",
+    "JPY",
+    "CNY",
+    "HKD",
+    "SGD",
+    "INR",
+    "ZAR",
+    "SEK",
+    "NOK",
+    "DKK",
+    "ISK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "MAD",
+    "TND",
+    "DZD",
+    "XOF",
+    "XAF",
+    "XPF",
+    "BRL",
+    "MXN",
+    "MYR",
+)
+# First wins: "$" is USD. ms_MY gives "RM", printed on Malaysian receipts of the SROIE set.
+_SYMBOL_LOCALES = ("en_US", "en_GB", "fr_FR", "fr_CH", "de_CH", "en_CA", "en_AU", "ms_MY", "en_IN")
+_NAME_LOCALES = ("fr", "en")
+# Everyday words for a currency that are not CLDR display names.
+_EVERYDAY_NAMES = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "rs": "INR",
+    "rs.": "INR",
+}
+
+
+@cache
+def _markers() -> dict[str, str]:
+    """Printed currency marker (symbol, code, or lower-case name) -> ISO code."""
+    markers = {code: code for code in ISO_CODES}
+    for locale in _SYMBOL_LOCALES:
+        for code in ISO_CODES:
+            symbol = get_currency_symbol(code, locale=locale)
+            if symbol != code and not any(char.isspace() for char in symbol):
+                markers.setdefault(symbol, code)
+    for locale in _NAME_LOCALES:
+        for code in ISO_CODES:
+            for count in (1, 2):
+                markers.setdefault(get_currency_name(code, count=count, locale=locale).lower(), code)
+    for name, code in _EVERYDAY_NAMES.items():
+        markers.setdefault(name, code)
+    return markers
+
+
+def _marker_pattern() -> str:
+    symbols, codes, names = [], [], []
+    for marker in sorted(_markers(), key=len, reverse=True):
+        if marker in ISO_CODES:
+            codes.append(marker)
+        elif marker[0].isalpha() and marker.lower() == marker:
+            names.append(re.escape(marker).replace(r"\ ", r"\s+"))
+        else:
+            symbols.append(re.escape(marker))
+    # Codes must be capitals ("EUR", not the "eur" in "leur"); names may be any case.
+    return rf"(?:{'|'.join(symbols)}|(?-i:(?:{'|'.join(codes)})(?![A-Za-z]))|(?:{'|'.join(names)})(?![a-z]))"
+
+
+_SPACE = "[ \u00a0\u202f]"
+_NUMBER = (
+    r"(?<![\d.,])(?P<number>(?:\d{1,3}(?P<sep>[ \u00a0\u202f.,'’])\d{3}(?:(?P=sep)\d{3}){0,4}|\d{1,12})"
+    r"(?P<cents>[.,]\d{1,2})?)(?![\d]|[.,]\d|\s?%)"
+)
+_NUMBER_RE = re.compile(_NUMBER)
+# Found around a number rather than in one pattern with it: scanning a text for
+# numbers first is several times faster than trying every currency everywhere.
+_MARKER_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?\Z", re.IGNORECASE)
+_MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
+_MARKER_REACH = 30  # longer than any currency name
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    amount: Decimal
+    currency: str | None  # ISO code, when printed next to the number
+    has_cents: bool
+
+
+def currency_code(marker: str) -> str | None:
+    """ISO code of a printed currency marker: "€" -> "EUR", "euros" -> "EUR", "£" -> "GBP"."""
+    markers = _markers()
+    return markers.get(marker.strip()) or markers.get(" ".join(marker.lower().split()))
+
+
+def _decimal(number: str, thousands: str | None) -> Decimal:
+    if thousands:
+        number = number.replace(thousands, "")
+    return Decimal(number.replace(",", ".")).quantize(Decimal("0.01"))
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether a number is a piece of something else: "FA-2025-0193", "CS00012693", "10h30"."""
+    before = text[start - 1] if start else " "
+    after = text[end : end + 2]
+    return (
+        before.isalpha()
+        or before in "-/_"
+        or after[:1].isalpha()
+        or after[:1] == "_"
+        or (after[:1] in "-/" and after[1:2].isdigit())
+    )
+
+
+def _marker_before(text: str, start: int) -> re.Match[str] | None:
+    # Markers end with a letter or a symbol ("EUR", "€", "US$"); most numbers follow neither.
+    previous = text[max(0, start - 2) : start].rstrip(" \u00a0\u202f")[-1:]
+    if not previous or (previous.isascii() and not previous.isalpha() and previous != "$"):
+        return None
+    return _MARKER_BEFORE.search(text[max(0, start - _MARKER_REACH) : start])
+
+
+def find_money(text: str) -> Iterable[Money]:
+    """Every number in `text` that could be money, with the currency printed beside it."""
+    for match in _NUMBER_RE.finditer(text):
+        start, end = match.span()
+        before = _marker_before(text, start)
+        after = None if before else _MARKER_AFTER.match(text, end)
+        if not (before or after) and _glued(text, start, end):
+            continue
+        marker = before or after
+        yield Money(
+            start=start - len(before.group(0)) if before else start,
+            end=after.end() if after else end,
+            amount=_decimal(match.group("number"), match.group("sep")),
+            currency=currency_code(marker.group("marker")) if marker else None,
+            has_cents=match.group("cents") is not None,
+        )
+
+
+def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
+    """The first amount written in `text` and its ISO currency if printed:
+    "1 842,50 €" -> (Decimal("1842.50"), "EUR"); "1842,5" -> (Decimal("1842.50"), None)."""
+    money = next(iter(find_money(text)), None)
+    return None if money is None else (money.amount, money.currency)
