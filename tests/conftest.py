@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rpa.config import Settings, load_settings
+from rpa.models import Address, Attachment, Message
 from rpa.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,3 +104,25 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "gpt2": tinymodels.build_gpt2(root / "gpt2"),
         "t5": tinymodels.build_t5(root / "t5"),
     }
+
+
+def parsed_message(
+    subject: str,
+    text: str,
+    *,
+    attachments: list[Attachment] = (),
+    in_reply_to: str | None = None,
+    **headers: str,
+) -> Message:
+    """A mail as the parser leaves it, for classifier tests; headers as keyword arguments."""
+    return Message(
+        source="t",
+        message_id=None,
+        subject=subject,
+        sender=Address("", "c@example.fr"),
+        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
+        body=text,
+        new_text=text,
+        attachments=list(attachments),
+        in_reply_to=in_reply_to,
+    )

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import parsed_message as message
 
 from extractors.intent import CLASSIFIERS, IntentClassifier, RuleClassifier
-from rpa.models import Address, Attachment, Field, Intent, Message, Page
-
-
-def message(subject: str, text: str, *, attachments: list[Attachment] = (), **headers: str) -> Message:
-    return Message(
-        source="t",
-        message_id=None,
-        subject=subject,
-        sender=Address("", "c@example.fr"),
-        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
-        body=text,
-        new_text=text,
-        attachments=list(attachments),
-    )
-
+from rpa.models import Attachment, Field, Intent, Message, Page
 
 CASES = [
     (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
+from conftest import parsed_message as message
 
 from extractors.automation import AUTO_REPLY
 from extractors.intent import (
@@ -31,28 +32,7 @@ from extractors.intent.learned import (
 )
 from rpa.config import LimitSettings, PipelineSettings
 from rpa.errors import ConfigError
-from rpa.models import Address, Attachment, Intent, Message, Page
-
-
-def message(
-    subject: str,
-    text: str,
-    *,
-    attachments: list[Attachment] = (),
-    in_reply_to: str | None = None,
-    **headers: str,
-) -> Message:
-    return Message(
-        source="t",
-        message_id=None,
-        subject=subject,
-        sender=Address("", "c@example.fr"),
-        headers={k.replace("_", "-").lower(): v for k, v in headers.items()},
-        body=text,
-        new_text=text,
-        attachments=list(attachments),
-        in_reply_to=in_reply_to,
-    )
+from rpa.models import Attachment, Intent, Page
 
 
 @pytest.fixture(scope="module")
