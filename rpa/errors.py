@@ -10,7 +10,8 @@
     │   ├── NotFound         no row with that id
     │   └── InvalidTransition  e.g. approving a draft that was rejected
     └── MailboxError         the mail server refused us or went away (daemon)
-        └── AuthenticationFailed  the server refused our credentials: not retried at once
+        ├── AuthenticationFailed  the server refused our credentials: not retried at once
+        └── CertificateRefused    the server's TLS certificate did not verify (see ca_file)
 
 Code that catches a broad `Exception` does so only at one boundary: one message in
 a batch, one attachment in a message. There it records the error and goes on.
@@ -30,6 +31,7 @@ __all__ = [
     "InvalidTransition",
     "MailboxError",
     "AuthenticationFailed",
+    "CertificateRefused",
 ]
 
 
@@ -101,3 +103,7 @@ class MailboxError(RpaError):
 
 class AuthenticationFailed(MailboxError):
     """The server refused the user name, password or token: hammering it would lock the account."""
+
+
+class CertificateRefused(MailboxError):
+    """The server's TLS certificate did not verify: untrusted CA, wrong host name, expired."""

@@ -31,7 +31,7 @@ from email.utils import format_datetime, make_msgid
 from drafting.backends import reply_subject
 from rpa.config import Settings, SmtpSettings
 from rpa.errors import AuthenticationFailed, ConfigError, MailboxError, RpaError
-from rpa.mailbox import Mailbox, TokenSource, xoauth2_string
+from rpa.mailbox import Mailbox, TokenSource, certificate_refused, tls_context, xoauth2_string
 from rpa.models import DraftStatus
 from rpa.store import DraftRecord, Store
 from rpa.store.sending import mark_copy_saved, messages_with_drafts, messages_without_copy
@@ -73,7 +73,7 @@ class SmtpTransport:
     def send(self, mail: EmailMessage) -> None:
         smtp = self.smtp
         port = smtp.port or _SECURITIES[smtp.security]
-        context = ssl.create_default_context()
+        context = tls_context(smtp.ca_file, "smtp") if smtp.security != "none" else None
         try:
             if smtp.security == "ssl":
                 client = smtplib.SMTP_SSL(smtp.host, port, timeout=smtp.timeout_seconds, context=context)
@@ -88,6 +88,8 @@ class SmtpTransport:
             raise AuthenticationFailed(f"the SMTP server refused the credentials of {smtp.user}") from exc
         except smtplib.SMTPException as exc:
             raise MailboxError(f"the SMTP server refused the reply: {_smtp_reason(exc)}") from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise certificate_refused(exc, smtp.host, port, "smtp", smtp.ca_file) from exc
         except OSError as exc:
             raise MailboxError(f"cannot talk to the SMTP server {smtp.host}:{port}: {exc}") from exc
 
@@ -98,15 +100,19 @@ class SmtpTransport:
         if smtp.auth == "xoauth2":
             if self.tokens is None:
                 raise ConfigError("[smtp] auth = xoauth2 needs the [imap] token_command or token_file")
-            token = self.tokens.token()
             client.ehlo_or_helo_if_needed()
-            client.auth(
-                "XOAUTH2", lambda challenge=None: "" if challenge else xoauth2_string(smtp.user, token)
+            self.tokens.log_in(
+                lambda token: _xoauth2_auth(client, smtp.user, token), refused=smtplib.SMTPAuthenticationError
             )
             return
         if not smtp.password:
             raise ConfigError("no SMTP password: set RPA_SMTP_PASSWORD or [smtp] password_file")
         client.login(smtp.user, smtp.password)
+
+
+def _xoauth2_auth(client: smtplib.SMTP, user: str, token: str) -> None:
+    # A refused token gets a challenge (an error in JSON, as Gmail does): answered empty, then 535.
+    client.auth("XOAUTH2", lambda challenge=None: "" if challenge else xoauth2_string(user, token))
 
 
 def _smtp_reason(exc: smtplib.SMTPException) -> str:

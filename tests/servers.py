@@ -1,19 +1,26 @@
-"""Real mail servers for the daemon and outbox tests: Dovecot (IMAP) and aiosmtpd (SMTP).
+"""Real mail servers for the daemon and outbox tests: Dovecot (IMAP) and aiosmtpd (SMTP, smtpsink.py).
 
-Dovecot runs with its own configuration in a temporary folder on a free port of
-127.0.0.1; the system's /etc/dovecot is never read. Facts about running it as
+Dovecot runs with its own configuration (dovecotconf.py) in a temporary folder
+on a free port of 127.0.0.1; the system's /etc/dovecot is never read. Facts about running it as
 root here: it refuses uid 0 for mail storage (mail is stored as the `mail`
 user), every parent folder of its directory must be traversable by `dovecot`
 and `mail` (so the folder is made under /tmp and opened with chmod 0755), and
 the login and anvil services need `chroot =` when not started by the packaged
 init. Any user name logs in with `PASSWORD`: each test takes a fresh user, so
 each test has a fresh, empty mailbox.
+
+`Dovecot(certificates, oauth_url)` is the same server with `ssl = required`
+(implicit TLS on `ssl_port`, STARTTLS on `port`) and an oauth2 passdb asking a
+token introspection endpoint (tests/oauth.py) for XOAUTH2 and OAUTHBEARER.
+Dovecot delays every login from an address that just failed one (2 s, doubling
+up to 15 s, kept in its anvil process): all tests come from 127.0.0.1, so the
+server is started without that penalty (see `_without_login_penalty`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import email.policy
+import importlib.util
 import itertools
 import os
 import shutil
@@ -21,99 +28,40 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import weakref
-from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, require
+from dovecotconf import dovecot_config, oauth2_settings
+from oauth import TokenIntrospection
+from smtpsink import SmtpSink, free_port
+from tls import Certificates, make_certificates
 
 __all__ = [
     "PASSWORD",
+    "Certificates",
     "Dovecot",
     "SmtpSink",
+    "certificates",
     "daemon_env",
     "dovecot",
     "dovecot_available",
     "free_port",
     "mailbox_user",
     "run_once",
+    "secure_dovecot",
     "smtp_sink",
     "start_daemon",
+    "token_introspection",
     "wait_until",
 ]
 
 PASSWORD = "s3cret-pw"
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-
-_CONFIG = """\
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-info_log_path = {root}/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:{root}/mail/%u
-mail_uid = mail
-mail_gid = mail
-first_valid_uid = 1
-mail_privileged_group =
-default_login_user = dovenull
-default_internal_user = dovecot
-# Push new mail to IDLE clients at once (inotify), and check at least every second.
-mailbox_idle_check_interval = 1 secs
-passdb {{
-  driver = static
-  args = password={password}
-}}
-userdb {{
-  driver = static
-  args = uid=mail gid=mail home={root}/mail/%u
-}}
-namespace inbox {{
-  inbox = yes
-  separator = /
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = create
-  }}
-  mailbox Drafts {{
-    special_use = \\Drafts
-    auto = create
-  }}
-  mailbox Archive {{
-    auto = create
-  }}
-}}
-service imap-login {{
-  chroot =
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service anvil {{
-  chroot =
-}}
-service stats {{
-  unix_listener stats-reader {{
-    mode = 0666
-  }}
-  unix_listener stats-writer {{
-    mode = 0666
-  }}
-}}
-"""
 
 
 def _remove_server(owner_pid: int, root: Path) -> None:
@@ -131,19 +79,29 @@ def dovecot_available() -> bool:
     return Path(DOVECOT).is_file() and os.geteuid() == 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _without_login_penalty(root: Path) -> bool:
+    """Unlink the socket by which the auth process finds anvil's login penalties (it then
+    goes without them, as it would with no anvil); False while the master has not made it yet."""
+    try:
+        (root / "run" / "anvil-auth-penalty").unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 class Dovecot:
-    """A Dovecot IMAP server of our own; `stop()` and `start()` again keep its mail."""
+    """A Dovecot IMAP server of our own; `stop()` and `start()` again keep its mail.
 
-    def __init__(self) -> None:
+    With `certificates`, TLS is required: implicit on `ssl_port`, STARTTLS on
+    `port`. With `oauth_url`, XOAUTH2 tokens are checked at that introspection URL.
+    """
+
+    def __init__(self, certificates: Certificates | None = None, oauth_url: str = "") -> None:
         self.root = Path(tempfile.mkdtemp(prefix="rpa-dovecot-", dir="/tmp"))
         self.root.chmod(0o755)
         self.port = free_port()
+        self.ssl_port = free_port() if certificates else 0
+        self.certificates = certificates
         self.host = "127.0.0.1"
         self.process: subprocess.Popen | None = None
         self._finalizer: weakref.finalize | None = None
@@ -151,9 +109,10 @@ class Dovecot:
         mail = self.root / "mail"
         mail.mkdir()
         shutil.chown(mail, "mail", "mail")
-        (self.root / "dovecot.conf").write_text(
-            _CONFIG.format(root=self.root, port=self.port, password=PASSWORD), encoding="utf-8"
-        )
+        if oauth_url:
+            (self.root / "dovecot-oauth2.conf.ext").write_text(oauth2_settings(oauth_url), encoding="utf-8")
+        config = dovecot_config(self.root, self.port, self.ssl_port, PASSWORD, certificates, bool(oauth_url))
+        (self.root / "dovecot.conf").write_text(config, encoding="utf-8")
 
     def start(self) -> None:
         if self._finalizer is None:
@@ -165,10 +124,19 @@ class Dovecot:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 15
+        started = time.monotonic()
+        deadline = started + 15
+        penalty_removed = False
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"dovecot exited: {self.process.stderr.read().decode()}\n{self.log()}")
+            # Before the first connection: the auth process starts with it and looks for anvil then.
+            # (The master makes every socket before it listens; after 2 s, go on with penalties.)
+            if not penalty_removed and time.monotonic() - started < 2:
+                penalty_removed = _without_login_penalty(self.root)
+                if not penalty_removed:
+                    time.sleep(0.01)
+                    continue
             try:
                 with socket.create_connection((self.host, self.port), timeout=1) as sock:
                     if sock.recv(100).startswith(b"* OK"):
@@ -202,11 +170,13 @@ class Dovecot:
         return f"user{next(self._users)}@example.test"
 
     def env(self, user: str, folder: str = "INBOX") -> dict[str, str]:
-        """The RPA_IMAP_* variables a deployment would set for this server."""
+        """The RPA_IMAP_* variables a deployment would set for this server (implicit TLS if it has it)."""
+        tls = self.certificates is not None
         return {
             "RPA_IMAP_HOST": self.host,
-            "RPA_IMAP_PORT": str(self.port),
-            "RPA_IMAP_SECURITY": "none",
+            "RPA_IMAP_PORT": str(self.ssl_port if tls else self.port),
+            "RPA_IMAP_SECURITY": "ssl" if tls else "none",
+            "RPA_IMAP_CA_FILE": str(self.certificates.ca_file) if tls else "",
             "RPA_IMAP_USER": user,
             "RPA_IMAP_PASSWORD": PASSWORD,
             "RPA_IMAP_FOLDER": folder,
@@ -215,7 +185,11 @@ class Dovecot:
     def client(self, user: str):  # noqa: ANN201 - an IMAPClient, imported lazily
         from imapclient import IMAPClient
 
-        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=30)
+        if self.certificates is None:
+            client = IMAPClient(self.host, port=self.port, ssl=False, timeout=30)
+        else:
+            context = self.certificates.client_context()
+            client = IMAPClient(self.host, port=self.ssl_port, ssl=True, ssl_context=context, timeout=30)
         client.login(user, PASSWORD)
         return client
 
@@ -252,73 +226,6 @@ class Dovecot:
             client.logout()
 
 
-@dataclass
-class SmtpSink:
-    """aiosmtpd on a free port, keeping every mail it accepts; `hold` delays MAIL FROM."""
-
-    user: str = "smtp-user"
-    password: str = "smtp-pw"
-    received: list[Message] = field(default_factory=list)
-    hold: threading.Event | None = None  # while set, MAIL FROM waits (a slow server)
-    mail_from_seen: threading.Event = field(default_factory=threading.Event)
-    refuse_recipients: bool = False
-
-    def start(self) -> None:
-        from aiosmtpd.controller import Controller
-        from aiosmtpd.smtp import AuthResult
-
-        sink = self
-
-        class Handler:
-            async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: ANN001
-                sink.mail_from_seen.set()
-                while sink.hold is not None and sink.hold.is_set():
-                    await asyncio.sleep(0.05)
-                envelope.mail_from = address
-                return "250 OK"
-
-            async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001
-                if sink.refuse_recipients:
-                    return "550 5.1.1 mailbox unavailable"
-                envelope.rcpt_tos.append(address)
-                return "250 OK"
-
-            async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
-                mail = message_from_bytes(
-                    envelope.original_content or envelope.content, policy=email.policy.default
-                )
-                mail["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-                sink.received.append(mail)
-                return "250 Message accepted for delivery"
-
-        def authenticate(server, session, envelope, mechanism, auth_data):  # noqa: ANN001
-            ok = auth_data.login == sink.user.encode() and auth_data.password == sink.password.encode()
-            return AuthResult(success=ok, handled=False)
-
-        self.port = free_port()
-        self.controller = Controller(
-            Handler(),
-            hostname="127.0.0.1",
-            port=self.port,
-            authenticator=authenticate,
-            auth_require_tls=False,
-            auth_required=True,
-        )
-        self.controller.start()
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-    def env(self) -> dict[str, str]:
-        return {
-            "RPA_SMTP_HOST": "127.0.0.1",
-            "RPA_SMTP_PORT": str(self.port),
-            "RPA_SMTP_SECURITY": "none",
-            "RPA_SMTP_USER": self.user,
-            "RPA_SMTP_PASSWORD": self.password,
-        }
-
-
 # The rules classifier: these tests are about mail flow, and it starts in milliseconds.
 FAST_PIPELINE = {"RPA_PIPELINE_CLASSIFIER": "rules", "RPA_PIPELINE_WORKERS": "1"}
 
@@ -335,6 +242,31 @@ def dovecot() -> Dovecot:
 @pytest.fixture
 def mailbox_user(dovecot: Dovecot) -> str:
     return dovecot.new_user()
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    """A throwaway CA and a server certificate for 127.0.0.1, made now (tests/tls.py)."""
+    require(importlib.util.find_spec("cryptography") is not None, "the cryptography package is missing")
+    return make_certificates(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture(scope="session")
+def token_introspection() -> TokenIntrospection:
+    endpoint = TokenIntrospection()
+    endpoint.start()
+    yield endpoint
+    endpoint.stop()
+
+
+@pytest.fixture(scope="session")
+def secure_dovecot(certificates: Certificates, token_introspection: TokenIntrospection) -> Dovecot:
+    """Dovecot with `ssl = required` (imaps and STARTTLS) and XOAUTH2 against `token_introspection`."""
+    require(dovecot_available(), "Dovecot is not installed (apt-get install dovecot-imapd) or not root")
+    server = Dovecot(certificates, oauth_url=token_introspection.url)
+    server.start()
+    yield server
+    server.close()
 
 
 @pytest.fixture

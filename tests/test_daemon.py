@@ -6,6 +6,8 @@ import random
 import signal
 import time
 from collections import Counter
+from collections.abc import Sequence
+from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,9 @@ from conftest import make_mail, run_rpa
 from servers import FAST_PIPELINE, Dovecot, daemon_env, run_once, start_daemon, wait_until
 
 from rpa.config import load_settings
+from rpa.daemon import Daemon
 from rpa.errors import ExtractionError
-from rpa.mailbox import ImapMailbox
+from rpa.mailbox import FetchedMail, ImapMailbox
 from rpa.models import Message, ProcessedMessage
 from rpa.pipeline import Pipeline
 from rpa.store import Store
@@ -259,27 +262,79 @@ def test_rules_move_what_they_match_and_leave_the_rest_alone(
     assert sorted(rows(tmp_path, "SELECT status FROM mail_records")) == [("done",), ("ignored",)]
 
 
+def fill_new_folder(dovecot: Dovecot, user: str, folder: str, mails: list[bytes]) -> None:
+    """Make `folder` afresh, as a rebuilt index or a migration would: a new UIDVALIDITY."""
+    client = dovecot.client(user)
+    if client.folder_exists(folder):
+        client.delete_folder(folder)
+    client.create_folder(folder)
+    client.logout()
+    dovecot.append(user, mails, folder=folder)
+
+
 def test_a_uidvalidity_change_resyncs_by_message_id_without_duplicates(
     dovecot: Dovecot, mailbox_user: str, tmp_path: Path
 ) -> None:
     env = daemon_env(dovecot, mailbox_user, RPA_IMAP_FOLDER="Claims")
-    client = dovecot.client(mailbox_user)
-    client.create_folder("Claims")
-    client.logout()
-    dovecot.append(mailbox_user, [claim(0), claim(1)], folder="Claims")
+    fill_new_folder(dovecot, mailbox_user, "Claims", [claim(0), claim(1)])
     assert run_rpa("daemon", "--once", home=tmp_path, env=env).returncode == 0
 
-    client = dovecot.client(mailbox_user)  # the folder is rebuilt: same mails, new UIDVALIDITY
-    client.delete_folder("Claims")
-    client.create_folder("Claims")
-    client.logout()
-    dovecot.append(mailbox_user, [claim(0), claim(1), claim(2)], folder="Claims")
+    fill_new_folder(dovecot, mailbox_user, "Claims", [claim(0), claim(1), claim(2)])
     again = run_rpa("daemon", "--once", home=tmp_path, env=env)
 
     assert again.returncode == 0, again.stderr
     assert len(rows(tmp_path, "SELECT DISTINCT uidvalidity FROM mail_records")) == 2
     assert rows(tmp_path, "SELECT count(*) FROM messages") == [(3,)]
     assert rows(tmp_path, "SELECT count(*) FROM drafts") == [(3,)]
+
+
+class RecordingMailbox(ImapMailbox):
+    """The real IMAP mailbox, noting the mails it downloads whole and those whose Message-ID it asks."""
+
+    def __init__(self, client, account: str) -> None:  # noqa: ANN001 - an IMAPClient
+        super().__init__(client, account)
+        self.downloaded: list[FetchedMail] = []
+        self.asked_message_id: list[int] = []
+
+    def fetch(self, uids: Sequence[int]) -> list[FetchedMail]:
+        mails = super().fetch(uids)
+        self.downloaded += mails
+        return mails
+
+    def message_ids(self, uids: Sequence[int]) -> dict[int, str | None]:
+        self.asked_message_id += uids
+        return super().message_ids(uids)
+
+
+def test_after_a_uidvalidity_change_known_mails_are_matched_on_their_message_id_header_only(
+    dovecot: Dovecot, mailbox_user: str, tmp_path: Path
+) -> None:
+    env = daemon_env(dovecot, mailbox_user, RPA_IMAP_FOLDER="Claims", RPA_HOME=str(tmp_path))
+    fill_new_folder(dovecot, mailbox_user, "Claims", [claim(n) for n in range(20)])
+    run_once(env)
+    ((old_uidvalidity,),) = rows(tmp_path, "SELECT DISTINCT uidvalidity FROM mail_records")
+    taken = dict(rows(tmp_path, "SELECT message_key, message_pk FROM mail_records"))
+
+    no_message_id = make_mail("Bonjour,\n\nUn sinistre de plus. Contrat HAB-20931099.\n", message_id=None)
+    fill_new_folder(dovecot, mailbox_user, "Claims", [*(claim(n) for n in range(21)), no_message_id])
+    settings = load_settings(environ=env)
+    mailbox = RecordingMailbox.connect(settings.imap)
+    with Store.open(settings) as store:
+        Daemon(settings, store, processor=Pipeline(settings), connect=lambda: mailbox).run(once=True)
+
+    downloaded = [message_from_bytes(mail.raw)["Message-ID"] for mail in mailbox.downloaded]
+    assert downloaded == ["<claim-20@example.fr>", None]  # the 2 new ones: unknown, or without a Message-ID
+    assert sorted(mailbox.asked_message_id) == sorted(dovecot.flags(mailbox_user, "Claims"))
+    renumbered = dict(
+        rows(
+            tmp_path,
+            "SELECT message_key, message_pk FROM mail_records "
+            f"WHERE uidvalidity != {old_uidvalidity} AND status = 'done'",
+        )
+    )
+    assert len(renumbered) == 22 and {key: renumbered[key] for key in taken} == taken
+    assert rows(tmp_path, "SELECT count(*) FROM drafts") == [(22,)]
+    assert all(KEYWORD in f for f in dovecot.flags(mailbox_user, "Claims").values())  # actions run again
 
 
 def test_bad_credentials_are_reported_as_such_and_the_password_is_never_shown(
@@ -343,6 +398,27 @@ def test_tls_is_the_default_and_a_plain_server_is_refused_clearly(
     assert done.returncode == 1 and "error:" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_mail_arriving_in_a_second_folder_is_taken_while_idle_watches_the_first(
+    dovecot: Dovecot, mailbox_user: str, tmp_path: Path
+) -> None:
+    client = dovecot.client(mailbox_user)
+    client.create_folder("Claims")
+    client.logout()
+    # IDLE is on INBOX; the other folders are looked at each cycle, here every second.
+    env = daemon_env(dovecot, mailbox_user, RPA_IMAP_FOLDER="INBOX,Claims", RPA_DAEMON_IDLE_SECONDS="1")
+    daemon = start_daemon(tmp_path, env)
+    try:
+        log = tmp_path / "daemon.log"
+        assert wait_until(lambda: _state(tmp_path) == "idle"), log.read_text()
+        dovecot.append(mailbox_user, [claim(0)], folder="Claims")
+        assert wait_until(lambda: _stored(tmp_path) == 1, timeout=15), log.read_text()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=20) == 0
+    assert rows(tmp_path, "SELECT folder, message_key FROM mail_records") == [("Claims", "<claim-0@example.fr>")]
+    assert KEYWORD in dovecot.flags(mailbox_user, "Claims")[1]
+
+
 def _stored(home: Path) -> int:
     if not (home / "rpa.db").exists():
         return 0
@@ -350,3 +426,12 @@ def _stored(home: Path) -> int:
         return rows(home, "SELECT count(*) FROM messages")[0][0]
     except Exception:  # noqa: BLE001 - the daemon may be creating the schema right now
         return 0
+
+
+def _state(home: Path) -> str | None:
+    if not (home / "rpa.db").exists():
+        return None
+    try:
+        return rows(home, "SELECT state FROM daemon_heartbeats")[0][0]
+    except Exception:  # noqa: BLE001 - no database or no heartbeat yet
+        return None

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from tls import Certificates
 
 from rpa.config import load_settings
 from rpa.errors import ConfigError, MailboxError
-from rpa.mailbox import TokenSource, xoauth2_string
+from rpa.mailbox import TokenSource, tls_context, xoauth2_string
+
+pytest_plugins = ["servers"]  # the certificates fixture: a CA made for the test
 
 
 def test_the_documented_environment_variables_configure_imap_and_smtp(tmp_path: Path) -> None:
@@ -109,3 +112,28 @@ def test_a_failing_token_helper_is_a_mailbox_error_and_no_helper_a_config_error(
 
 def test_the_xoauth2_string_is_the_one_google_and_microsoft_document() -> None:
     assert xoauth2_string("a@b.c", "ya29.x") == "user=a@b.c\x01auth=Bearer ya29.x\x01\x01"
+
+
+def test_an_internal_ca_is_named_by_ca_file_in_the_file_or_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[imap]\nca_file = "/etc/rpa/internal-ca.pem"\n')
+    environ = {"RPA_HOME": str(tmp_path), "RPA_SMTP_CA_FILE": "/etc/rpa/smtp-ca.pem"}
+    settings = load_settings(environ=environ)
+    assert (settings.imap.ca_file, settings.smtp.ca_file) == ("/etc/rpa/internal-ca.pem", "/etc/rpa/smtp-ca.pem")
+    overridden = load_settings(environ={**environ, "RPA_IMAP_CA_FILE": "/other.pem"})
+    assert overridden.imap.ca_file == "/other.pem"
+
+
+def test_with_a_ca_file_that_ca_is_trusted_instead_of_the_system_store(certificates: Certificates) -> None:
+    default = tls_context("", "imap")
+    internal = tls_context(str(certificates.ca_file), "imap")
+    assert internal.verify_mode == default.verify_mode and internal.check_hostname and default.check_hostname
+    (ca,) = internal.get_ca_certs()
+    assert ca["subject"] == ((("commonName", "rpa test CA"),),)
+
+
+def test_a_ca_file_that_is_missing_or_not_pem_is_a_config_error_naming_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\[smtp\] ca_file /nowhere/ca.pem: not a readable PEM file"):
+        tls_context("/nowhere/ca.pem", "smtp")
+    (tmp_path / "ca.pem").write_text("not a certificate\n")
+    with pytest.raises(ConfigError, match=r"\[imap\] ca_file .*ca.pem: not a readable PEM file"):
+        tls_context(str(tmp_path / "ca.pem"), "imap")

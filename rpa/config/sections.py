@@ -58,6 +58,11 @@ class OcrSettings:
     min_text_chars: int = _opt(25, "A PDF page with fewer letters and digits in its text layer is OCRed")
     timeout_seconds: int = _opt(180, "Give up on one page after this many seconds")
     workers: int = _opt(0, "Pages OCRed side by side; 0 means one per CPU core")
+    page_segmentation: int = _opt(
+        0,
+        "Tesseract's --psm; 0 picks one: 6 (one block of lines) for till receipts, "
+        "at least 1.6 times as tall as wide, 3 (find columns and blocks) for other pages",
+    )
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,7 @@ class ImapSettings:
     host: str = _opt("", "IMAP server that `rpa daemon` watches")
     port: int = _opt(0, "0 means the usual port: 993 with ssl, 143 otherwise")
     security: str = _opt("ssl", "ssl, starttls, or none (plain text: local tests only)")
+    ca_file: str = _opt("", "PEM file of the CA(s) to trust instead of the system's (an internal CA)")
     user: str = _opt("", "Login name")
     password: str = _opt("", "Password (auth = password)", secret=True)
     folder: str = _opt("INBOX", "Folders to watch, comma-separated; the first one with IDLE")
@@ -183,6 +189,7 @@ class SmtpSettings:
     host: str = _opt("", "SMTP server for approved replies")
     port: int = _opt(0, "0 means the usual port: 465 with ssl, 587 with starttls, 25 with none")
     security: str = _opt("starttls", "starttls, ssl, or none (plain text: local tests only)")
+    ca_file: str = _opt("", "PEM file of the CA(s) to trust instead of the system's (an internal CA)")
     user: str = _opt("", "Login name; empty means no authentication")
     password: str = _opt("", "Password (auth = password)", secret=True)
     auth: str = _opt("password", "password, or xoauth2 with the [imap] token helper")

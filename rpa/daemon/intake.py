@@ -5,8 +5,10 @@ For each folder: search first, subtract what the store has recorded for this
 commit the result and its record before any server-side action runs. A mail
 already stored under another UID (the server renumbered the folder, or the
 same mail sits in two folders) is recognised by its key and not processed
-again. A mail that fails is recorded with its error and retried later with
-backoff; the others go on. Only the store and the network may stop a pass.
+again; in a renumbered folder, the mails taken before are known by their
+Message-ID header alone, without downloading them, and get their actions again.
+A mail that fails is recorded with its error and retried later with backoff;
+the others go on. Only the store and the network may stop a pass.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from rpa.errors import InvalidTransition, StoreError
 from rpa.mailbox import FetchedMail, Mailbox
 from rpa.models import Message, ProcessedMessage
 from rpa.store import Store
-from rpa.store.mailrecords import FAILED, RETRY, MailRecord, MailRecords
+from rpa.store.mailrecords import FAILED, IGNORED, RETRY, MailRecord, MailRecords
 
 __all__ = ["Intake", "MailProcessor", "Outcome", "mail_source"]
 
@@ -90,11 +92,16 @@ class Intake:
         known = self.records.known_uids(folder, state.uidvalidity)
         new = [uid for uid in mailbox.uids(without_keyword=self.settings.daemon.keyword) if uid not in known]
         due = self.records.due(folder, state.uidvalidity, _now())
+        renumbered = bool(new) and self.records.renumbered(folder, state.uidvalidity)
         self._set_backlog(len(new) + len(due))
         outcomes: list[Outcome] = []
         size = max(1, self.settings.daemon.batch_size)
         for start in range(0, len(new), size):
-            for mail in mailbox.fetch(new[start : start + size]):
+            batch = new[start : start + size]
+            if renumbered:
+                recognised, batch = self._recognise(mailbox, folder, state.uidvalidity, batch)
+                outcomes += recognised
+            for mail in mailbox.fetch(batch):
                 if should_stop():
                     break
                 outcomes.append(self.take(folder, state.uidvalidity, mail))
@@ -157,6 +164,46 @@ class Intake:
         if raw is None:
             raise StoreError(f"mail record {record.id} has no copy of the mail to retry")
         return self.take(record.folder, record.uidvalidity, FetchedMail(record.uid, raw, None))
+
+    def _recognise(
+        self, mailbox: Mailbox, folder: str, uidvalidity: int, uids: list[int]
+    ) -> tuple[list[Outcome], list[int]]:
+        """In a renumbered folder: the mails taken under the old UIDVALIDITY, known by their
+        Message-ID alone, recorded under their new UIDs; and the UIDs left to fetch whole."""
+        message_ids = mailbox.message_ids(uids)
+        taken = self.records.taken_before(folder, uidvalidity, filter(None, message_ids.values()))
+        outcomes, unknown = [], []
+        for uid in uids:
+            record = taken.get(message_ids.get(uid) or "")
+            if record is None:
+                unknown.append(uid)
+            else:
+                outcomes.append(self._take_again(folder, uidvalidity, uid, record))
+        if outcomes:
+            log.info(
+                "%s mail(s) of %s known by their Message-ID after a UIDVALIDITY change", len(outcomes), folder
+            )
+        return outcomes, unknown
+
+    def _take_again(self, folder: str, uidvalidity: int, uid: int, taken: MailRecord) -> Outcome:
+        """Record a mail taken before under its new UID: same message, same actions (the
+        renumbered copy may have lost its keyword)."""
+        started = time.monotonic()
+        ignored = taken.status == IGNORED
+        self.records.record_done(
+            folder,
+            uidvalidity,
+            uid,
+            message_key=taken.message_key,
+            message_pk=taken.message_pk,
+            actions=taken.actions,
+            ignored=ignored,
+        )
+        outcome = Outcome(uid, "ignored" if ignored else "duplicate", taken.message_pk)
+        if self.observer is not None:
+            self.observer.mail_done(outcome.status, time.monotonic() - started)
+        self._set_backlog(self.backlog - 1)
+        return outcome
 
     def run_actions(self, mailbox: Mailbox, folder: str, uidvalidity: int) -> None:
         """Run the server-side actions of stored mails; only ever after their commit."""

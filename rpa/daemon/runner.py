@@ -27,7 +27,7 @@ from rpa.config import Settings
 from rpa.daemon.health import STOPPED, Metrics, configure_logging
 from rpa.daemon.intake import Intake, MailProcessor
 from rpa.daemon.rules import check_rules
-from rpa.errors import AuthenticationFailed, MailboxError
+from rpa.errors import AuthenticationFailed, CertificateRefused, MailboxError
 from rpa.mailbox import ImapMailbox, Mailbox, account_name
 from rpa.outbox import Outbox
 from rpa.pipeline import Pipeline
@@ -118,7 +118,10 @@ class Daemon:
         except MailboxError as exc:
             if once:
                 raise
-            self._pause(str(exc), self._backoff.next())
+            # A refused certificate needs a person, so it is an error; but it is retried at the
+            # usual pace: no account gets locked, and the server's certificate may be fixed.
+            level = logging.ERROR if isinstance(exc, CertificateRefused) else logging.WARNING
+            self._pause(str(exc), self._backoff.next(), level=level)
             return None
         self._backoff.reset()
         log.info("connected to the mailbox of %s", self.account)

@@ -44,6 +44,10 @@ class Mailbox(Protocol):
     def fetch(self, uids: Sequence[int]) -> list[FetchedMail]:
         """The whole mails, without marking them read."""
 
+    def message_ids(self, uids: Sequence[int]) -> dict[int, str | None]:
+        """The Message-ID of each mail (None when it has none), fetching that header only;
+        a UID expunged meanwhile is absent."""
+
     def add_keyword(self, uids: Sequence[int], keyword: str) -> None: ...
 
     def mark_read(self, uids: Sequence[int]) -> None: ...

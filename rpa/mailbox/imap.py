@@ -1,9 +1,10 @@
 """`Mailbox` over IMAP, with imapclient: login (password or XOAUTH2), IDLE, fetch, flags.
 
 imapclient's and the socket's exceptions stop here: a refused login becomes
-`AuthenticationFailed`, everything else the server or the network does to us
-becomes `MailboxError` with what we were doing. Passwords and tokens are never
-put in a message or a log line.
+`AuthenticationFailed`, a server certificate that does not verify becomes
+`CertificateRefused` (see `[imap] ca_file`), everything else the server or the
+network does to us becomes `MailboxError` with what we were doing. Passwords
+and tokens are never put in a message or a log line.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from email import policy
+from email.parser import BytesHeaderParser
 
 from rpa.config import ImapSettings
 from rpa.errors import AuthenticationFailed, ConfigError, MailboxError
 from rpa.mailbox.base import FetchedMail, FolderState
+from rpa.mailbox.tls import certificate_refused, tls_context
 from rpa.mailbox.tokens import TokenSource
 
 __all__ = ["SECURITIES", "ImapMailbox", "account_name", "default_port"]
@@ -28,6 +32,8 @@ SECURITIES = ("ssl", "starttls", "none")
 # Responses by which a server tells an IDLE client that the folder changed.
 _CHANGES = {b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH"}
 _IDLE_SLICE = 0.5  # seconds: how often a waiting daemon looks at its stop flag
+_MESSAGE_ID_ITEM = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"  # the answer says BODY[...]
+_MESSAGE_ID_ANSWER = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
 
 
 def default_port(security: str, ssl_port: int, plain_port: int) -> int:
@@ -50,6 +56,14 @@ def _server_errors(doing: str) -> Iterator[None]:
         raise MailboxError(f"the server refused {doing}: {exc}") from exc
 
 
+@contextmanager
+def _certificate_errors(imap: ImapSettings, port: int) -> Iterator[None]:
+    try:
+        yield
+    except ssl.SSLCertVerificationError as exc:  # a configuration matter, not a lost connection
+        raise certificate_refused(exc, imap.host, port, "imap", imap.ca_file) from exc
+
+
 class ImapMailbox:
     """One logged-in IMAP connection. Build it with `ImapMailbox.connect(settings)`."""
 
@@ -70,17 +84,18 @@ class ImapMailbox:
                 f"[imap] security must be one of {', '.join(SECURITIES)}, not {imap.security!r}"
             )
         port = imap.port or default_port(imap.security, 993, 143)
-        with _server_errors(f"connecting to {imap.host}:{port}"):
+        context = tls_context(imap.ca_file, "imap") if imap.security != "none" else None
+        with _server_errors(f"connecting to {imap.host}:{port}"), _certificate_errors(imap, port):
             client = IMAPClient(
                 imap.host,
                 port=port,
                 ssl=imap.security == "ssl",
-                ssl_context=ssl.create_default_context(),
+                ssl_context=context,
                 timeout=imap.timeout_seconds,
             )
             client.normalise_times = False  # keep INTERNALDATE's time zone
             if imap.security == "starttls":
-                client.starttls(ssl.create_default_context())
+                client.starttls(context)
         try:
             _login(client, imap, tokens)
         except BaseException:
@@ -109,6 +124,17 @@ class ImapMailbox:
             for uid in sorted(data)
             if b"BODY[]" in data[uid]
         ]
+
+    def message_ids(self, uids: Sequence[int]) -> dict[int, str | None]:
+        if not uids:
+            return {}
+        with _server_errors(f"fetching the Message-ID of {len(uids)} mail(s)"):
+            data = self.client.fetch(list(uids), [_MESSAGE_ID_ITEM])
+        return {
+            uid: _message_id(data[uid][_MESSAGE_ID_ANSWER])
+            for uid in sorted(data)
+            if _MESSAGE_ID_ANSWER in data[uid]
+        }
 
     def add_keyword(self, uids: Sequence[int], keyword: str) -> None:
         with _server_errors(f"adding keyword {keyword}"):
@@ -193,21 +219,18 @@ def _login(client, imap: ImapSettings, tokens: TokenSource | None) -> None:  # n
                 client.login(imap.user, imap.password)
             else:
                 tokens = tokens or TokenSource(imap.token_command, imap.token_file)
-                _xoauth2_login(client, imap.user, tokens)
+                tokens.log_in(lambda token: client.oauth2_login(imap.user, token), refused=LoginError)
     except MailboxError as exc:
         if isinstance(exc.__cause__, LoginError):
             raise AuthenticationFailed(f"the server refused the credentials of {who}") from None
         raise
 
 
-def _xoauth2_login(client, user: str, tokens: TokenSource) -> None:  # noqa: ANN001
-    from imapclient.exceptions import LoginError
-
-    try:
-        client.oauth2_login(user, tokens.token())
-    except LoginError:
-        # The cached token may have been revoked early: ask the helper once more.
-        client.oauth2_login(user, tokens.token(fresh=True))
+def _message_id(header: bytes) -> str | None:
+    # Read as extractors.mime reads it, so that it equals the key of the parsed mail; where the
+    # two might differ (8-bit bytes), the mail is merely fetched whole and matched after parsing.
+    value = BytesHeaderParser(policy=policy.default).parsebytes(header).get("Message-ID")
+    return (" ".join(str(value).split()) or None) if value is not None else None
 
 
 def _quietly(action: Callable[[], object]) -> None:

@@ -9,6 +9,9 @@ endpoint with a refresh token), and rpa asks it for a token at each login.
   reused until a minute before it expires.
 - `token_file`: a file a helper (a systemd timer, a sidecar) keeps fresh; re-read
   at each login.
+
+IMAP and SMTP log in through `TokenSource.log_in`: a refused token is asked for
+again once, skipping the cache.
 """
 
 from __future__ import annotations
@@ -46,6 +49,14 @@ class TokenSource:
             raise MailboxError("the OAuth2 token helper gave an empty token")
         self._cached = (token, self.clock() + lifetime - 60) if lifetime else None
         return token
+
+    def log_in(self, login: Callable[[str], object], *, refused: type[Exception]) -> None:
+        """`login(token)` with the cached token and, when the server refuses it (`login`
+        raises `refused`), once more with a fresh one: a provider may revoke a token early."""
+        try:
+            login(self.token())
+        except refused:
+            login(self.token(fresh=True))
 
     def _run_command(self) -> str:
         try:

@@ -6,7 +6,7 @@ the server renumbers its folder. Statuses:
 
     stored    committed in `messages` (message_pk); `actions` lists the server-side
               actions (keyword, move, read) still to run
-    done      stored, and its actions ran
+    done      stored, and its actions ran (still listed: a renumbered folder gets them again)
     ignored   no rule matched: left alone on the server
     retry     processing failed; tried again at `next_attempt_at`
     failed    failed `max_attempts` times; `rpa retry ID` runs it again
@@ -16,7 +16,7 @@ The raw mail is kept while a record is retry/failed, so a retry needs no server.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +29,7 @@ from rpa.store.store import Store
 __all__ = ["DONE", "FAILED", "IGNORED", "RETRY", "STORED", "Heartbeat", "MailRecord", "MailRecords"]
 
 STORED, DONE, IGNORED, RETRY, FAILED = "stored", "done", "ignored", "retry", "failed"
+_TAKEN = (STORED, DONE, IGNORED)  # what a renumbered folder need not process again
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,32 @@ class MailRecords:
         query = sa.select(r.c.uid).where(self._mine(), r.c.folder == folder, r.c.uidvalidity == uidvalidity)
         with self.store.engine.connect() as connection:
             return set(connection.execute(query).scalars())
+
+    def renumbered(self, folder: str, uidvalidity: int) -> bool:
+        """Whether mails of `folder` were taken under another UIDVALIDITY (the server renumbered it)."""
+        r = self.table
+        query = sa.select(r.c.id).where(
+            self._mine(), r.c.folder == folder, r.c.uidvalidity != uidvalidity, r.c.status.in_(_TAKEN)
+        )
+        with self.store.engine.connect() as connection:
+            return connection.execute(query.limit(1)).first() is not None
+
+    def taken_before(
+        self, folder: str, uidvalidity: int, message_keys: Iterable[str]
+    ) -> dict[str, MailRecord]:
+        """The records of mails of `folder` taken under another UIDVALIDITY, by message key
+        (the latest record when a key has several)."""
+        keys = sorted(set(message_keys))
+        if not keys:
+            return {}
+        r = self.table
+        found = self._select(
+            r.c.folder == folder,
+            r.c.uidvalidity != uidvalidity,
+            r.c.status.in_(_TAKEN),
+            r.c.message_key.in_(keys),
+        )
+        return {record.message_key: record for record in found}  # ordered by id: the latest wins
 
     def get(self, record_id: int) -> MailRecord:
         records = self._select(self.table.c.id == record_id)
@@ -192,7 +219,7 @@ class MailRecords:
             connection.execute(
                 self.table.update()
                 .where(self.table.c.id.in_(list(record_ids)))
-                .values(status=DONE, actions=[], updated_at=_now())
+                .values(status=DONE, updated_at=_now())
             )
 
     def beat(
