@@ -16,18 +16,29 @@ a `Message` in `forwarded`: its sender is the customer (see `Message.customer`).
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import re
 from datetime import UTC, datetime
-from email import errors as email_errors
 from email import policy
-from email.header import decode_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from extractors.charsets import decode_text
 from extractors.html import declared_charset, html_to_text, referenced_content_ids
+from extractors.mimeparts import (
+    FORWARD_TYPES,
+    HEADER_ERRORS,
+    chosen_alternative,
+    content_charset,
+    decode_words,
+    document_type,
+    extension_for,
+    filename_of,
+    message_id,
+    part_bytes,
+    references,
+    rescue_8bit,
+)
 from extractors.quotes import MAX_FORWARD_DEPTH, fill_reply_parts
 from rpa.config import LimitSettings
 from rpa.models import Address, Attachment, AttachmentStatus, Message
@@ -36,10 +47,7 @@ __all__ = ["MAX_PARTS", "parse_message", "message_from_document"]
 
 MAX_PARTS = 1000  # per mail; more is a broken or hostile mail, not a customer's
 _MB = 1024 * 1024
-_FORWARD_TYPES = ("message/rfc822", "message/global")
 _BODY_TYPES = ("text/plain", "text/html")
-# What the standard library raises on header syntax it cannot make sense of.
-_HEADER_ERRORS = (email_errors.MessageError, ValueError, LookupError, IndexError, TypeError, AttributeError)
 _DEFECT_SENTENCES = {
     "StartBoundaryNotFoundDefect": "the multipart boundary never appears; the part was read as one text",
     "CloseBoundaryNotFoundDefect": "the closing multipart boundary is missing",
@@ -68,7 +76,7 @@ def parse_message(data: bytes, *, source: str, limits: LimitSettings) -> Message
 
 def message_from_document(source: str, filename: str, data: bytes, *, limits: LimitSettings) -> Message:
     """A standalone document (PDF, scan) as a message with no sender and one attachment."""
-    attachment = _Budget(limits).attachment(filename, _document_type(filename, data), data)
+    attachment = _Budget(limits).attachment(filename, document_type(filename, data), data)
     return Message(
         source=source,
         message_id=None,
@@ -155,7 +163,7 @@ class _MailReader:
         body = "\n\n".join(self.plain if has_plain else self.html).strip("\n")
         message = Message(
             source=self.source,
-            message_id=_message_id(headers.get("message-id")),
+            message_id=message_id(headers.get("message-id")),
             subject=" ".join(headers.get("subject", "").split()),
             sender=next(iter(self._addresses("from") or self._addresses("sender")), None),
             to=self._addresses("to"),
@@ -164,8 +172,8 @@ class _MailReader:
             headers=headers,
             body=body,
             html_only=bool(self.html) and not has_plain,
-            in_reply_to=_message_id(headers.get("in-reply-to")),
-            references=_references(headers.get("references", "")),
+            in_reply_to=message_id(headers.get("in-reply-to")),
+            references=references(headers.get("references", "")),
             attachments=self.attachments,
             forwarded=self.forwarded,
             errors=self.errors,
@@ -184,13 +192,13 @@ class _MailReader:
             key = name.lower()
             if key in headers:
                 continue
-            raw = re.sub(r"\r?\n", "", _rescue_8bit(raw, f"the {name} header", self.errors))
+            raw = re.sub(r"\r?\n", "", rescue_8bit(raw, f"the {name} header", self.errors))
             try:
                 header = self.mail.policy.header_factory(name, raw)
                 text = str(header)
-            except _HEADER_ERRORS:
+            except HEADER_ERRORS:
                 self.errors.append(f"the {name} header could not be parsed; its words were read one by one")
-                headers[key] = " ".join(_decode_words(raw).split())
+                headers[key] = " ".join(decode_words(raw).split())
                 continue
             self.parsed[key] = header
             self._note_defects(getattr(header, "defects", ()), f"the {name} header")
@@ -201,7 +209,7 @@ class _MailReader:
         header = self.parsed.get(key)
         try:
             found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
-        except _HEADER_ERRORS:
+        except HEADER_ERRORS:
             found = getaddresses([str(header)])
         return [
             Address(" ".join((name or "").split()), email) for name, email in found if email and email != "<>"
@@ -229,13 +237,13 @@ class _MailReader:
             self.errors.append(f"the mail has more than {MAX_PARTS} MIME parts; the rest were not read")
             return
         content_type = part.get_content_type()  # parsed anew on each call: asked once
-        if content_type in _FORWARD_TYPES:
+        if content_type in FORWARD_TYPES:
             self._add_forwarded(part)
         elif part.is_multipart() and content_type.startswith("message/"):
             self._add_attachment(part, content_type)  # delivery-status, disposition-notification
         elif part.is_multipart():
             children = part.get_payload()
-            chosen = _chosen_alternative(children) if content_type == "multipart/alternative" else None
+            chosen = chosen_alternative(children) if content_type == "multipart/alternative" else None
             for child in children:
                 self._walk(child, body=body and (chosen is None or child is chosen))
         elif self._is_body(part, content_type):
@@ -250,30 +258,30 @@ class _MailReader:
         if content_type not in _BODY_TYPES or part.get_content_disposition() == "attachment":
             return False
         # A single-part mail is its own body even when its sender gave it a file name.
-        return part is self.mail or not _filename(part, self.errors)
+        return part is self.mail or not filename_of(part, self.errors)
 
     def _add_body(self, part: EmailMessage, content_type: str, *, body: bool) -> None:
         """Body text; an alternative we did not choose is only searched for inline images."""
-        data = _payload(part)
+        data = part_bytes(part)
         if content_type == "text/html":
             self.shown_ids |= referenced_content_ids(data.decode("latin-1"))
         if not body:
             return
         if content_type == "text/html":
-            text, problem = decode_text(data, _content_charset(part) or declared_charset(data))
+            text, problem = decode_text(data, content_charset(part) or declared_charset(data))
             self.html.append(html_to_text(text))
         else:
-            text, problem = decode_text(data, _content_charset(part))
+            text, problem = decode_text(data, content_charset(part))
             self.plain.append(text.replace("\r\n", "\n"))
         if problem:
             self.errors.append(f"the {content_type} body: {problem}")
 
     def _add_attachment(self, part: EmailMessage, content_type: str) -> None:
-        data = _payload(part)
-        name = _filename(part, self.errors)
+        data = part_bytes(part)
+        name = filename_of(part, self.errors)
         if not name:
             self.unnamed += 1
-            name = f"attachment-{self.unnamed}{_extension(content_type)}"
+            name = f"attachment-{self.unnamed}{extension_for(content_type)}"
         inline = part.get_content_disposition() == "inline" and content_type.startswith("image/")
         attachment = self.budget.attachment(name, content_type, data, inline=inline)
         self.attachments.append(attachment)
@@ -284,7 +292,7 @@ class _MailReader:
     def _add_forwarded(self, part: EmailMessage) -> None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
-        data = _payload(part)
+        data = part_bytes(part)
         number = len(self.forwarded) + 1
         if inner is not None and not data:
             self.errors.append(f"forwarded mail {number} cannot be written back as bytes; its hash is empty")
@@ -306,103 +314,3 @@ class _MailReader:
                 self.errors.append(f"{where}: {sentence or kind}")
 
 
-def _rescue_8bit(raw: str, where: str, errors: list[str]) -> str:
-    """Header text with raw 8-bit bytes (kept by the parser as surrogates) decoded."""
-    if not re.search("[\udc80-\udcff]", raw):
-        return raw
-    text, problem = decode_text(raw.encode("ascii", errors="surrogateescape"), None)
-    if problem:
-        errors.append(f"{where}: {problem}")
-    return text
-
-
-def _decode_words(raw: str) -> str:
-    """RFC 2047 encoded words decoded one by one, each with its own fallback."""
-    try:
-        chunks = decode_header(raw)
-    except _HEADER_ERRORS:
-        return raw
-    return "".join(
-        chunk if isinstance(chunk, str) else decode_text(chunk, charset)[0] for chunk, charset in chunks
-    )
-
-
-def _payload(part: EmailMessage) -> bytes:
-    """A leaf's decoded bytes; for a message/* part, the mail or header blocks it holds,
-    written back by compat32, which keeps headers as they came."""
-    if not part.is_multipart():
-        payload = part.get_payload(decode=True)
-        return payload if isinstance(payload, bytes) else b""
-    try:
-        return b"\n".join(child.as_bytes(policy=policy.compat32) for child in part.get_payload())
-    except (*_HEADER_ERRORS, UnicodeError):
-        return b""  # the caller says what is missing
-
-
-def _content_charset(part: EmailMessage) -> str | None:
-    charset = part.get_param("charset")
-    if isinstance(charset, tuple):  # RFC 2231 form: (charset, language, value)
-        charset = charset[2]
-    return (str(charset).strip() or None) if charset else None
-
-
-def _filename(part: EmailMessage, errors: list[str]) -> str | None:
-    """The part's file name (RFC 2231 or RFC 2047 encoded), without any folder in it."""
-    try:
-        name = part.get_filename()
-    except _HEADER_ERRORS:
-        return None
-    if not name:
-        return None
-    name = _rescue_8bit(name, "an attachment name", errors)
-    if "=?" in name:
-        name = _decode_words(name)
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    return name or None
-
-
-def _extension(content_type: str) -> str:
-    if content_type in _FORWARD_TYPES:
-        return ".eml"
-    return mimetypes.guess_extension(content_type, strict=False) or ".bin"
-
-
-def _chosen_alternative(children: list[EmailMessage]) -> EmailMessage | None:
-    """text/plain when it has text, else the richest alternative (they come poorest first)."""
-    for child in children:
-        if child.get_content_type() == "text/plain" and (_payload(child) or b"").strip():
-            return child
-    rich = [
-        child
-        for child in children
-        if child.get_content_type() == "text/html" or child.get_content_maintype() == "multipart"
-    ]
-    return rich[-1] if rich else (children[0] if children else None)
-
-
-def _message_id(value: str | None) -> str | None:
-    return (" ".join(value.split()) or None) if value else None
-
-
-def _references(value: str) -> list[str]:
-    return re.findall(r"<[^<>\s]+>", value) or value.split()
-
-
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
-def _document_type(filename: str, data: bytes) -> str:
-    """What the bytes are (their magic number wins over the file name), or what the name says."""
-    if b"%PDF-" in data[:1024]:
-        return "application/pdf"
-    for magic, content_type in _MAGIC:
-        if data.startswith(magic):
-            return content_type
-    return mimetypes.guess_type(filename, strict=False)[0] or "application/octet-stream"

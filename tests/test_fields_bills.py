@@ -20,6 +20,13 @@ def test_nett_total_after_rounding_beats_the_unrounded_total() -> None:
     assert (found["total_amount"], found["currency"]) == ("12.35", "MYR")
 
 
+def test_a_total_printed_below_the_rounding_line_is_the_amount_after_rounding() -> None:
+    receipt = "Total Sales Inclusive GST 28.31\nRounding Adjustment -0.01\n------\nTOTAL : 28.30\nCASH 50.00\n"
+    assert fields_of(receipt)["total_amount"] == "28.30"
+    far = "Rounding Adj 0.00\nTotal Amount 9.00\nItems: 1\nQty: 1\nThank you\nTotal 12.50\n"
+    assert fields_of(far)["total_amount"] == "9.00"  # only a line close below the rounding
+
+
 def test_tax_total_and_tax_included_lines_are_not_the_total() -> None:
     receipt = "SUB-TOTAL 30.00\nTOTAL 31.80\nTAX TOTAL: 1.80\nIncl. 6% GST 1.80\nCASH 50.00\n"
     assert fields_of(receipt)["total_amount"] == "31.80"
@@ -96,6 +103,11 @@ def test_cash_minus_change_when_no_total_line_was_read() -> None:
         fields_of("Receipt\nTot Incl. GST RM 12,80\nCASH RM 20.00\nCHANGE RM 7.20\n")["total_amount"]
         == "12.80"
     )
+
+
+def test_cash_and_change_lines_behind_ocr_specks_and_ruled_borders() -> None:
+    receipt = "Sub Total : RM 4.89 |\n| Rounding Adj : RM 0.01\n( Cash}: RM 5.00. :\n| Change : RM 0.30 |\n"
+    assert fields_of(receipt)["total_amount"] == "4.70"
 
 
 def test_tax_included_in_total_is_not_the_total() -> None:

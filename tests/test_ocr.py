@@ -8,12 +8,12 @@ from pathlib import Path
 
 import docbuilder
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from extractors.images import ImageReader
 from extractors.ocr import OcrEngine, prepare_image, tesseract_status
 from rpa.config import Settings
-from rpa.errors import OcrError
+from rpa.errors import ConfigError, OcrError
 
 
 def words(text: str) -> str:
@@ -143,3 +143,60 @@ def test_a_fax_in_group_4_compressed_tiff_is_read(images: ImageReader) -> None:
     scan = docbuilder.scan_image(["Télécopie", "Dossier 88412"], dpi=200).convert("1")
     (page,) = images.read("fax.tif", docbuilder.image_bytes(scan, "TIFF", compression="group4"))
     assert "Dossier 88412" in words(page.text)
+
+
+def faint_receipt_on_a_dark_table(width: int = 760, height: int = 1400) -> Image.Image:
+    """A till receipt in pale grey print, photographed on a dark table: the dark
+    surround pulls Tesseract's global threshold below the print, which then reads
+    as nothing at all unless the surround is painted over."""
+    picture = Image.new("L", (width, height), 12)
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((70, 50, width - 70, height - 50), fill=238)
+    font = ImageFont.truetype(str(docbuilder.FONT_PATH), 26)
+    lines = ["KEDAI RUNCIT MAJU SDN BHD", "DATE: 09/05/2018", "2 X MILO 12.40", "TOTAL RM 24.80"]
+    for number, line in enumerate(lines):
+        draw.text((110, 120 + 120 * number), line, font=font, fill=185)
+    return picture
+
+
+def test_a_faint_receipt_photographed_on_a_dark_table_is_read(images: ImageReader) -> None:
+    (page,) = images.read("receipt.png", docbuilder.image_bytes(faint_receipt_on_a_dark_table(), "PNG"))
+    text = words(page.text)
+    assert "KEDAI RUNCIT MAJU SDN BHD" in text
+    assert "TOTAL RM 24.80" in text
+
+
+def test_the_dark_surround_is_painted_the_papers_shade_and_the_print_kept() -> None:
+    prepared = prepare_image(faint_receipt_on_a_dark_table())
+    assert prepared.getpixel((5, 5)) == prepared.getpixel((5, 1300)) == 238  # was 12
+    assert prepared.crop((100, 110, 660, 600)).getextrema()[0] < 200  # the print is still there
+    scan = docbuilder.scan_image(["Avis de sinistre"], dpi=150)
+    assert ImageChops.difference(prepare_image(scan), scan.convert("L")).getbbox() is None
+
+
+class RecordingEngine(OcrEngine):
+    """The real engine, remembering the Tesseract options of each page."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.options: list[str] = []
+
+    def _tesseract(self, path: str, options: str) -> str:
+        self.options.append(options)
+        return super()._tesseract(path, options)
+
+
+def test_a_receipt_is_read_as_one_block_and_a_page_by_its_layout(settings: Settings, tesseract: str) -> None:
+    receipt, page = faint_receipt_on_a_dark_table(), docbuilder.scan_image(["Avis de sinistre"], dpi=150)
+    with RecordingEngine(settings) as engine:
+        engine.ocr(receipt)
+        engine.ocr(page)
+    assert [options.split()[:2] for options in engine.options] == [["--psm", "6"], ["--psm", "3"]]
+    with RecordingEngine(with_ocr(settings, page_segmentation=4)) as engine:
+        assert "TOTAL RM 24.80" in words(engine.ocr(receipt))
+    assert engine.options[0].startswith("--psm 4")
+
+
+def test_a_page_segmentation_tesseract_does_not_have_is_a_config_error(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="page_segmentation"):
+        OcrEngine(with_ocr(settings, page_segmentation=14))

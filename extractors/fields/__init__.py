@@ -25,7 +25,7 @@ from extractors.fields.banking import BankDetailsFinder, normalise_bic, normalis
 from extractors.fields.base import FieldFinder, is_attachment
 from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email, normalise_phone
 from extractors.fields.custom import CustomFieldFinder, custom_finders
-from extractors.fields.dates import DateFinder, normalise_date
+from extractors.fields.dates import DateFinder
 from extractors.fields.issuer import IssuerFinder
 from extractors.fields.names import CustomerNameFinder, normalise_person_name
 from extractors.fields.postcodes import PostcodeFinder, normalise_postcode
@@ -37,6 +37,7 @@ from extractors.fields.registrations import (
     normalise_vat,
 )
 from extractors.fields.select import choose_best, source_rank
+from extractors.fields.written_dates import normalise_date
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractors.fields.base import is_attachment, make_field, reads_text
-from extractors.fields.dates import find_dates
 from extractors.fields.money import ISO_CODES, Money, currency_code, find_money, parse_amount
 from extractors.fields.receipts import UNSURE, check_with_change, join_split_cents
 from extractors.fields.text import Cue, CueMatcher, LineIndex, Spans, fold, sentence_start
+from extractors.fields.written_dates import find_dates
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
@@ -220,6 +220,9 @@ PRINTED_ELSEWHERE = 0.8  # currency printed elsewhere on the page, not beside th
 DEFAULT_CURRENCY = 0.3
 # OCR of till receipts breaks an amount around its decimal point: "71. 90", "105 , 00", "20 .40".
 # Receipt lines of the money handed over and given back ("CASH RM 100.00", "CHANGE DUE 0.70").
+# "Rounding Adj -0.01": a total printed below it is the amount after rounding.
+_ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ing)?[ \t]*adj\w*|arrondi\w*)(?![a-z])")
+_ROUNDING_REACH = 3  # lines between the rounding line and the total below it
 _SUBTOTAL = re.compile(r"(?<![a-z])(?:sub[ \-]?total|sous[ \-]total)(?![a-z])")
 # A document that says in which currency it bills: "Payment currency: USD", "Devise : EUR".
 _DECLARED_CURRENCY = re.compile(
@@ -331,7 +334,10 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
         label = _label(folded, lines, money, per_line, document)
         if label.kind not in _CONFIDENCE or (bare and (label.kind != "grand_total" or not label.adjacent)):
             continue
-        totals.append((money, _CONFIDENCE[label.kind]))
+        kind = label.kind
+        if document and kind in ("total", "grand_total") and _below_rounding(folded, lines, money.start):
+            kind = "final_total"
+        totals.append((money, _CONFIDENCE[kind]))
     if not totals and document:
         priced = [
             money
@@ -349,6 +355,15 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
         ]
         totals = [(subtotals[-1], UNSURE)] if subtotals else []
     return totals
+
+
+def _below_rounding(folded: str, lines: LineIndex, position: int) -> bool:
+    """Whether a rounding line ends at most `_ROUNDING_REACH` lines above `position`'s line."""
+    line_start, _ = lines.span(position)
+    reach = line_start
+    for _ in range(_ROUNDING_REACH):
+        reach = folded.rfind("\n", 0, max(0, reach - 1)) + 1
+    return _ROUNDING.search(folded, reach, line_start) is not None
 
 
 def _favour_largest(totals: list[tuple[Money, float]]) -> list[tuple[Money, float]]:

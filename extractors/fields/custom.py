@@ -21,8 +21,8 @@ from functools import cache
 
 from extractors.fields.amounts import find_money
 from extractors.fields.base import make_field, reads_text
-from extractors.fields.dates import find_dates
 from extractors.fields.text import LABEL_GAP, NUMBER_SIGN, Spans, fold, phrases
+from extractors.fields.written_dates import find_dates
 from rpa.config import CustomField, ParsingSettings
 from rpa.models import Field, TextSource
 

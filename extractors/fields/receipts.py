@@ -13,8 +13,10 @@ from extractors.fields.text import LineIndex
 __all__ = ["CONFIRMED", "UNSURE", "check_with_change", "join_split_cents"]
 
 _SPLIT_CENTS = re.compile(r"(?<=\d)(?P<before>[ \t]?)(?P<sep>[.,])(?P<after>[ \t]?)(?P<cents>\d{2})(?!\d)")
-_PAID_LINE = re.compile(r"[ \t]*(?:cash|tendered|amount tendered|amount paid|paid|payment)(?![a-z])")
-_CHANGE_LINE = re.compile(r"[ \t]*(?:change|change due|balance returned)(?![a-z])")
+# OCR puts the till's ruled borders and specks at the start of a line: "| Change : RM 0.30 |".
+_LINE_NOISE = r"[ \t|(\[{:;.,'`~_*-]*"
+_PAID_LINE = re.compile(_LINE_NOISE + r"(?:cash|tendered|amount tendered|amount paid|paid|payment)(?![a-z])")
+_CHANGE_LINE = re.compile(_LINE_NOISE + r"(?:change|change due|balance returned)(?![a-z])")
 
 CONFIRMED = 1.0  # the total that the cash handed over minus the change given back confirms
 UNSURE = 0.4  # a receipt whose total line is unreadable: its subtotal or cash minus change

@@ -22,9 +22,9 @@ from extractors.fields.amounts import find_money
 from extractors.fields.banking import normalise_iban
 from extractors.fields.base import make_field, reads_text
 from extractors.fields.contacts import normalise_phone
-from extractors.fields.dates import find_dates
 from extractors.fields.registrations import normalise_plate
 from extractors.fields.text import LABEL_GAP, NUMBER_SIGN, Spans, fold, phrases
+from extractors.fields.written_dates import find_dates
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from extractors.fields.amounts import find_money
-from extractors.fields.dates import find_dates
 from extractors.fields.text import CueMatcher, fold
+from extractors.fields.written_dates import find_dates
 
 __all__ = [
     "AMOUNT_KEYS",
