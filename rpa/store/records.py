@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from rpa.models import DraftStatus
 
 __all__ = [
+    "NO_DRAFT",
     "AttachmentRecord",
     "AuditRecord",
     "DraftRecord",
@@ -16,7 +19,12 @@ __all__ = [
     "QueueEntry",
     "SaveOutcome",
     "aware",
+    "draft_from_row",
+    "message_from_rows",
+    "queue_entry_from_row",
 ]
+
+NO_DRAFT = "no_draft"  # the queue status of a message that got no draft
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -136,3 +144,60 @@ class SaveOutcome:
     message_pk: int
     draft_id: int | None
     created: bool  # False when the message was already stored and nothing changed
+
+
+# Database rows (SQLAlchemy row mappings) to records.
+
+
+def draft_from_row(row: Mapping[str, Any]) -> DraftRecord:
+    values = dict(row)
+    values["status"] = DraftStatus(values["status"])
+    for key in ("reviewed_at", "created_at", "updated_at", "sent_at"):
+        values[key] = aware(values[key])
+    return DraftRecord(**values)
+
+
+def message_from_rows(
+    row: Mapping[str, Any],
+    attachments: Iterable[Mapping[str, Any]],
+    fields: Iterable[Mapping[str, Any]],
+    draft: DraftRecord | None,
+) -> MessageRecord:
+    values = {key: row[key] for key in MessageRecord.__dataclass_fields__ if key in row}
+    values["sent_at"] = aware(values["sent_at"])
+    values["created_at"] = aware(values["created_at"])
+    return MessageRecord(
+        **values,
+        attachments=[
+            AttachmentRecord(
+                a["filename"],
+                a["content_type"],
+                a["size"],
+                a["status"],
+                a["error"],
+                a["pages"],
+                a["ocr"],
+                a["text"],
+                a["tables"],
+            )
+            for a in attachments
+        ],
+        fields=[FieldRecord(f["name"], f["value"], f["raw"], f["confidence"], f["source"]) for f in fields],
+        draft=draft,
+    )
+
+
+def queue_entry_from_row(row: Mapping[str, Any]) -> QueueEntry:
+    customer = row["customer_name"] or row["customer_email"] or row["sender_email"] or ""
+    if row["customer_name"] and row["customer_email"]:
+        customer = f"{row['customer_name']} <{row['customer_email']}>"
+    return QueueEntry(
+        message_pk=row["id"],
+        draft_id=row["draft_id"],
+        status=row["draft_status"] or NO_DRAFT,
+        language=row["language"],
+        intent=row["intent"],
+        customer=customer,
+        subject=row["subject"],
+        created_at=aware(row["created_at"]),
+    )

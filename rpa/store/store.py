@@ -19,19 +19,20 @@ from rpa.models import DraftStatus, ProcessedMessage
 from rpa.store import writer
 from rpa.store.migrations import apply_migrations
 from rpa.store.records import (
-    AttachmentRecord,
+    NO_DRAFT,
     AuditRecord,
     DraftRecord,
-    FieldRecord,
     MessageRecord,
     QueueEntry,
     SaveOutcome,
     aware,
+    draft_from_row,
+    message_from_rows,
+    queue_entry_from_row,
 )
 
 __all__ = ["NO_DRAFT", "Store"]
 
-NO_DRAFT = "no_draft"
 
 # Which review states a draft may move to, from each state.
 _ALLOWED: dict[DraftStatus, frozenset[DraftStatus]] = {
@@ -152,7 +153,7 @@ class Store:
             ).mappings()
             draft_id = self._current_draft_id(connection, message_pk)
             draft = self._draft(connection, draft_id) if draft_id else None
-            return _message_record(row, list(attachments), list(fields), draft)
+            return message_from_rows(row, list(attachments), list(fields), draft)
 
     def raw_message(self, message_pk: int) -> bytes:
         messages = self.t["messages"]
@@ -190,7 +191,7 @@ class Store:
             query = query.where(status.in_(list(statuses)))
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
-        return [_queue_entry(row) for row in rows]
+        return [queue_entry_from_row(row) for row in rows]
 
     def draft_for(self, message_pk: int) -> DraftRecord:
         with self.engine.connect() as connection:
@@ -332,7 +333,7 @@ class Store:
         )
         if row is None:
             raise NotFound(f"no draft with id {draft_id}")
-        return _draft_record(row)
+        return draft_from_row(row)
 
     def _require_message(self, connection: sa.Connection, message_pk: int) -> None:
         m = self.t["messages"]
@@ -368,52 +369,3 @@ def _safe(url: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _draft_record(row: sa.RowMapping) -> DraftRecord:
-    values = dict(row)
-    values["status"] = DraftStatus(values["status"])
-    for key in ("reviewed_at", "created_at", "updated_at", "sent_at"):
-        values[key] = aware(values[key])
-    return DraftRecord(**values)
-
-
-def _message_record(row, attachments, fields, draft) -> MessageRecord:  # noqa: ANN001
-    values = {key: row[key] for key in MessageRecord.__dataclass_fields__ if key in row}
-    values["sent_at"] = aware(values["sent_at"])
-    values["created_at"] = aware(values["created_at"])
-    return MessageRecord(
-        **values,
-        attachments=[
-            AttachmentRecord(
-                a["filename"],
-                a["content_type"],
-                a["size"],
-                a["status"],
-                a["error"],
-                a["pages"],
-                a["ocr"],
-                a["text"],
-                a["tables"],
-            )
-            for a in attachments
-        ],
-        fields=[FieldRecord(f["name"], f["value"], f["raw"], f["confidence"], f["source"]) for f in fields],
-        draft=draft,
-    )
-
-
-def _queue_entry(row: sa.RowMapping) -> QueueEntry:
-    customer = row["customer_name"] or row["customer_email"] or row["sender_email"] or ""
-    if row["customer_name"] and row["customer_email"]:
-        customer = f"{row['customer_name']} <{row['customer_email']}>"
-    return QueueEntry(
-        message_pk=row["id"],
-        draft_id=row["draft_id"],
-        status=row["draft_status"] or NO_DRAFT,
-        language=row["language"],
-        intent=row["intent"],
-        customer=customer,
-        subject=row["subject"],
-        created_at=aware(row["created_at"]),
-    )
