@@ -18,6 +18,11 @@ however long the document.
 Claim tables (loss runs) are read by `extractors.tables`, which opens
 pdfplumber only on the pages whose text shows a claim table's header.
 
+The first page, where a letterhead and an invoice's header stand, is also laid
+out as printed (`Page.layout`, see `extractors.layout`) from PDFium's character
+boxes (a few milliseconds): labels and their values in columns beside or under
+them are read from there.
+
 Pages beyond `limits.max_pages` are not read; the returned `PageList` says so
 in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts
 in the attachment's `error` field while the status stays ``ok``.
@@ -29,11 +34,13 @@ import io
 import re
 import threading
 import unicodedata
+from collections import Counter
 from functools import partial
 
 from PIL import Image
 
 from extractors.documents import PageList, assemble_pages, declared_as, sniff_format
+from extractors.layout import Word, lay_out
 from extractors.ocr import OcrEngine
 from extractors.tables import claim_rows
 from rpa.config import Settings
@@ -56,6 +63,10 @@ _MAX_RENDER_PIXELS = 40_000_000
 _BAD_CATEGORIES = frozenset({"Co", "Cn", "Cs", "Cc"})
 _CID = re.compile(r"\(cid:\d+\)")  # pdfminer's way of printing an unmapped glyph
 _LATIN = re.compile(r"[a-z]")
+_SPACE = re.compile(r"\s")
+_ALNUM = re.compile(r"[^\W_]")  # \w is str.isalnum plus "_"
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # not the ones str.isspace accepts
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _VOWELS = re.compile(r"[aeiouy]")
 
 
@@ -65,13 +76,18 @@ def is_plausible_text(text: str, min_chars: int) -> bool:
     Latin script, vowels in it (a font with a broken mapping gives "Dsh7bkx")."""
     unmapped = len(_CID.findall(text))
     text = _CID.sub("", text)
-    visible = [char for char in text if not char.isspace()]
-    if sum(char.isalnum() for char in visible) < min_chars:
+    visible = len(text) - len(_SPACE.findall(text))
+    if len(_ALNUM.findall(text)) < min_chars:
         return False
-    bad = unmapped + sum(
-        1 for char in visible if char == "\ufffd" or unicodedata.category(char) in _BAD_CATEGORIES
+    # Control characters below 128 by a regex; the few distinct others one by one.
+    bad = unmapped + len(_ASCII_CONTROL.findall(text))
+    others = Counter(_NON_ASCII.findall(text))
+    bad += sum(
+        count
+        for char, count in others.items()
+        if char == "\ufffd" or (unicodedata.category(char) in _BAD_CATEGORIES and not char.isspace())
     )
-    if bad > 0.1 * (len(visible) + unmapped):
+    if bad > 0.1 * (visible + unmapped):
         return False
     latin = _LATIN.findall(text.lower())
     if len(latin) >= min_chars and len(_VOWELS.findall("".join(latin))) < 0.1 * len(latin):
@@ -124,7 +140,8 @@ class PdfReader:
         with PDFIUM_LOCK:
             total = len(document)
         count = min(total, self.settings.limits.max_pages)
-        layers = [_text_layer(document, index) for index in range(count)]
+        read = [_text_layer(document, index, laid_out=index == 0) for index in range(count)]
+        layers = [text for text, _ in read]
         needs_ocr = {
             index + 1: partial(self._render, document, index)
             for index, layer in enumerate(layers)
@@ -132,7 +149,10 @@ class PdfReader:
         }
         # Waits for every job, so the document outlives its renderings.
         results = self.ocr.ocr_pages(needs_ocr)
-        return assemble_pages(layers, results, _limit_notes(count, total))
+        pages = assemble_pages(layers, results, _limit_notes(count, total))
+        if pages and not pages[0].ocr:
+            pages[0].layout = read[0][1]
+        return pages
 
     def _render(self, document, index: int) -> Image.Image:
         """Page `index` as a grey picture at `ocr.dpi` (runs on an OCR worker)."""
@@ -194,7 +214,8 @@ def _open(data: bytes):
         raise _Broken(_pdfium_reason(exc)) from exc
 
 
-def _text_layer(document, index: int) -> str:
+def _text_layer(document, index: int, *, laid_out: bool = False) -> tuple[str, str]:
+    """The page's text layer, and when asked the same text as printed (`extractors.layout`)."""
     try:
         with PDFIUM_LOCK:
             page = document[index]
@@ -202,13 +223,30 @@ def _text_layer(document, index: int) -> str:
                 textpage = page.get_textpage()
                 try:
                     text = textpage.get_text_range()
+                    layout = lay_out(_words(textpage, text, page.get_height())) if laid_out else ""
                 finally:
                     textpage.close()
             finally:
                 page.close()
     except pdfium.PdfiumError as exc:
         raise _Broken(f"page {index + 1}: {_pdfium_reason(exc)}") from exc
-    return _normalise_layer(text)
+    return _normalise_layer(text), _normalise_layer(layout)
+
+
+def _words(textpage, text: str, height: float) -> list[Word]:
+    """Each word of `text` (PDFium's text, one place per character index) and its box,
+    from the loose boxes of its first and last characters. Empty when characters
+    outside the BMP make the text longer than the character count: no layout then."""
+    if len(text) != textpage.count_chars():
+        return []
+    first, last = pdfium_c.FS_RECTF(), pdfium_c.FS_RECTF()
+    words = []
+    for match in re.finditer(r"\S+", text):
+        pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, match.start(), first)
+        pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, match.end() - 1, last)
+        top, bottom = height - max(first.top, last.top), height - min(first.bottom, last.bottom)
+        words.append(Word(match.group(0), first.left, top, max(first.right, last.right), bottom))
+    return words
 
 
 def _normalise_layer(text: str) -> str:

@@ -97,6 +97,9 @@ class Page:
     number: int  # 1-based
     text: str
     ocr: bool = False
+    # The first page of a text PDF as printed, rows and columns in place (extractors.layout);
+    # "" for other pages and for OCRed ones.
+    layout: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class TextSource:
     source: str
     text: str
     language: str = ""  # the message's language ("fr", "en"), "" when unknown
+    layout: str = ""  # the same page as printed, when its reader knows (Page.layout)
 
 
 @dataclass(frozen=True)

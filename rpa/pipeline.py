@@ -12,6 +12,7 @@ inputs and stores the results.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -157,10 +158,10 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
         ]
     for attachment in _all_attachments(message):
         sources += [
-            TextSource(f"attachment:{attachment.filename}#p{page.number}", page.text)
+            TextSource(f"attachment:{attachment.filename}#p{page.number}", page.text, layout=page.layout)
             for page in attachment.pages
         ]
-    return [TextSource(s.source, s.text, language) for s in sources if s.text.strip()]
+    return [dataclasses.replace(s, language=language) for s in sources if s.text.strip()]
 
 
 def _all_attachments(message: Message) -> list[Attachment]:

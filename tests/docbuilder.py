@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 __all__ = [
     "FONT_PATH",
     "text_pdf",
+    "placed_pdf",
     "scan_image",
     "image_pdf",
     "mixed_pdf",
@@ -66,6 +67,17 @@ def text_pdf(pages: Sequence[str]) -> bytes:
     pdf = _pdf()
     for text in pages:
         _add_text_page(pdf, text)
+    return bytes(pdf.output())
+
+
+def placed_pdf(pages: Sequence[Sequence[tuple[float, float, str]]]) -> bytes:
+    """A PDF whose texts stand at (x, y) millimetres from the top left, written in the
+    order given: the text layer's order, which need not be the order a reader sees."""
+    pdf = _pdf()
+    for texts in pages:
+        pdf.add_page()
+        for x, y, text in texts:
+            pdf.text(x, y, text)
     return bytes(pdf.output())
 
 

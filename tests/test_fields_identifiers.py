@@ -71,6 +71,10 @@ def candidates(text: str, name: str, source: str = "body") -> list[str]:
         ("Rechnungsnummer: 2019-4411", "invoice_number", "2019-4411"),
         ("Factuurnummer: 771200334", "invoice_number", "771200334"),
         ("Faktura nr 55/2020", "invoice_number", "55/2020"),
+        ("Rechnung Nr. 2025-0871", "invoice_number", "2025-0871"),
+        ("Factuur nr. 2025/118", "invoice_number", "2025/118"),
+        ("Factura n.º A-2025-0042", "invoice_number", "A-2025-0042"),
+        ("Número de factura: 000318", "invoice_number", "000318"),
         ("Order ID\nQX7731", "invoice_number", "QX7731"),
         ("Booking ID: HTL55021", "invoice_number", "HTL55021"),
     ],
@@ -86,6 +90,82 @@ def test_reference_value_may_sit_on_the_next_line_or_far_right_in_a_table(gap: s
     assert values(f"N° de contrat{gap}AUT-4587-2291\n", source="attachment:avenant.pdf#p1") == {
         "policy_number": "AUT-4587-2291"
     }
+
+
+def page(text: str, layout: str) -> dict[str, str]:
+    """Fields of a PDF's first page: its text layer and the same page as printed."""
+    source = TextSource("attachment:facture.pdf#p1", text, layout=layout)
+    return {name: field.value for name, field in extract_fields([source], SETTINGS).items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "layout", "value"),
+    [
+        (
+            "Facture n°\nDate\nGarage du Centre\n2025-0118\n12/03/2025",
+            "Garage du Centre\nFacture n°    2025-0118\nDate          12/03/2025",
+            "2025-0118",
+        ),
+        (
+            "Invoice number\nInvoice date\nHarbour Tools Ltd\nHT-55120\n12 March 2025",
+            "Harbour Tools Ltd\nInvoice number    HT-55120\nInvoice date      12 March 2025",
+            "HT-55120",
+        ),
+    ],
+)
+def test_invoice_number_printed_beside_its_label_is_read_from_the_page_layout(
+    text: str, layout: str, value: str
+) -> None:
+    assert "invoice_number" not in values(text, source="attachment:facture.pdf#p1")
+    assert page(text, layout)["invoice_number"] == value
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "value"),
+    [
+        (
+            "Client        Facture n°       Date          Échéance",
+            "C-0042        2025-0118        12/03/2025    12/04/2025",
+            "2025-0118",
+        ),
+        (
+            "Customer      Invoice No.      Date          Due date",
+            "C-0042        HT-55120         12/03/2025    12/04/2025",
+            "HT-55120",
+        ),
+    ],
+)
+def test_invoice_number_under_a_header_cell_is_read_from_its_column(
+    header: str, row: str, value: str
+) -> None:
+    # The text layer gives the header's last cells and then the row: "Date Échéance\nC-0042 ..."
+    text = f"{header.split()[0]}\n{' '.join(header.split()[1:])}\n{' '.join(row.split())}"
+    assert "invoice_number" not in values(text, source="attachment:facture.pdf#p1")
+    assert page(text, f"{header}\n{row}")["invoice_number"] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "layout", "misread", "value"),
+    [
+        (
+            "Client Facture\nCL-7781 2025-0118",
+            "Client       Facture\nCL-7781      2025-0118",
+            "CL-7781",
+            "2025-0118",
+        ),
+        (
+            "Customer Invoice\nCU-7781 HT-55120",
+            "Customer     Invoice\nCU-7781      HT-55120",
+            "CU-7781",
+            "HT-55120",
+        ),
+    ],
+)
+def test_the_column_under_a_label_beats_the_next_line_of_the_text_layer(
+    text: str, layout: str, misread: str, value: str
+) -> None:
+    assert values(text, source="attachment:facture.pdf#p1")["invoice_number"] == misread
+    assert page(text, layout)["invoice_number"] == value
 
 
 @pytest.mark.parametrize(
@@ -201,6 +281,9 @@ def test_invalid_iban_is_not_reported(invalid: str) -> None:
         "Mon IBAN est FR76 3000 6000 0112 3456 7890 189, merci.",
         "IBAN\nFR7630006000011234567890189\n",
         "Virement sur FR76 3000 6000 0112 3456 7890 189 BIC BNPAFRPP",
+        "IBAN : FR76 3000 6000 0112\n3456 7890 189\nBIC : BNPAFRPP",  # wrapped onto the next line
+        "IBAN:  FR76  3000  6000  0112  3456  7890  189",  # wide spacing
+        "IBAN FR76 3000 6000 0112 3456 7890 189\n12 rue des Lilas",  # the checksum ends it
     ],
 )
 def test_iban_in_text_is_reported_compact(text: str) -> None:
@@ -215,6 +298,7 @@ def test_iban_in_text_is_reported_compact(text: str) -> None:
         ("BIC/SWIFT deutdeff500", "DEUTDEFF500"),
         ("IBAN FR76 3000 6000 0112 3456 7890 189 BNPAFRPP", "BNPAFRPP"),
         ("IBAN : GB82 WEST 1234 5698 7654 32, WESTGB2L", "WESTGB2L"),
+        ("Bank details: IBAN GB82 WEST 1234\n5698 7654 32\nSWIFT: WESTGB2L", "WESTGB2L"),
     ],
 )
 def test_bic_is_read_after_its_label_or_right_after_an_iban(text: str, bic: str) -> None:

@@ -12,6 +12,7 @@ import docbuilder
 import pytest
 from PIL import Image
 
+from extractors.layout import Word, lay_out
 from extractors.ocr import OcrEngine
 from extractors.pdf import PdfReader, is_plausible_text
 from rpa.config import Settings
@@ -147,6 +148,48 @@ def test_a_pdf_that_only_pdfminer_can_open_is_read_with_pdfplumber(reader: PdfRe
 )
 def test_a_text_layer_is_plausible_only_with_enough_real_characters(text: str, plausible: bool) -> None:
     assert is_plausible_text(text, min_chars=25) is plausible
+
+
+def test_the_first_page_is_also_laid_out_as_printed_with_labels_beside_their_values(
+    reader: PdfReader,
+) -> None:
+    # The producer wrote the values first: the text layer puts them above their labels.
+    first = [
+        (60, 40, "FA-2025-0118"),
+        (20, 20, "Plomberie Martin"),
+        (20, 40, "Facture n°"),
+        (20, 50, "Total"),
+    ]
+    pages = reader.read("facture.pdf", docbuilder.placed_pdf([first, [(20, 20, "Conditions")]]))
+    assert pages[0].text.splitlines()[0] == "FA-2025-0118"
+    assert pages[0].layout.splitlines() == ["Plomberie Martin", "Facture n°       FA-2025-0118", "Total"]
+    assert pages[1].layout == ""
+
+
+def test_a_scanned_first_page_has_no_layout(reader: PdfReader, tesseract: str) -> None:
+    data = docbuilder.image_pdf([docbuilder.scan_image(["Invoice INV-2291", "Total 120.00"])])
+    assert reader.read("scan.pdf", data)[0].layout == ""
+
+
+def test_layout_keeps_a_header_row_above_its_values_column_by_column() -> None:
+    def word(text: str, left: float, top: float) -> Word:
+        return Word(text, left, top, left + 6 * len(text), top + 10)
+
+    # Values a little lower than their labels, and written before them in the text layer.
+    words = [
+        word("INV-77", 200, 52),
+        word("C-12", 20, 52),
+        word("Customer", 20, 40),
+        word("Invoice", 200, 40),
+    ]
+    rows = lay_out(words).splitlines()
+    assert [row.split() for row in rows] == [["Customer", "Invoice"], ["C-12", "INV-77"]]
+    assert rows[0].index("Invoice") == rows[1].index("INV-77")
+
+
+def test_layout_joins_the_words_of_a_phrase_with_one_space() -> None:
+    words = [Word("Garage", 10, 10, 46, 20), Word("du", 52, 10, 64, 20), Word("Centre", 70, 10, 106, 20)]
+    assert lay_out(words) == "Garage du Centre"
 
 
 # Peak memory of this process image only: ru_maxrss would also count the test

@@ -22,7 +22,10 @@ __all__ = ["BankDetailsFinder", "normalise_bic", "normalise_iban"]
 
 _MIN_IBAN = 15  # Norway's, the shortest
 # Greedy on purpose: where the IBAN ends is decided by its checksum (see longest_valid_prefix).
-_IBAN_RUN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0]?[A-Za-z0-9]){11,32}")
+# Its groups may be set apart by one or two spaces, or wrapped onto the next line.
+_IBAN_RUN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:(?:[ \u00a0]{1,2}|[ \t]*\n[ \t]*)?[A-Za-z0-9]){11,32}"
+)
 _IBAN_LABEL = re.compile(r"iban\s*(?:\(.*?\))?\s*[:#]?\s*$")
 _BIC_VALUE = r"[A-Za-z]{6}[A-Za-z0-9]{2}(?:[A-Za-z0-9]{3})?(?![A-Za-z0-9])"
 _BIC_LABELLED = re.compile(

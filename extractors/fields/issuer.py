@@ -4,10 +4,15 @@ Letterheads, receipts and invoices print the issuer at the top of the first
 page, or in a footer beside its registration numbers, in the same few shapes:
 a name with a legal form (SARL, GmbH, Ltd, SDN BHD, B.V.), a name right above
 its registration number ("(742016-W)", "Company no", "SIRET", "HRB") or above
-its street address, or after a seller label ("Seller:", "Sold by", "Émetteur").
-Names under a recipient label ("Bill to", "Rechnung an", "Client") are the
-customer's and never the issuer's, wherever else they appear. No list of known
-companies is used: only these shapes and the words of the trade around them.
+its street address, after a seller label ("Seller:", "Sold by", "Émetteur"), or
+in a footer above the trade-register mentions only the seller prints ("Siège
+social", "au capital de", "Registered office"); a name its web site or e-mail
+domain spells counts for more. Names under a recipient label ("Bill to",
+"Rechnung an", "Client") or above an attention line ("Attn", "T.a.v.") are the
+customer's and never the issuer's, wherever else they appear. With the page's
+layout, the top of the page is where a line is printed, not where the text
+layer writes it. No list of known companies is used: only these shapes and the
+words of the trade around them.
 
 Only the first page of an attachment is read; mail text has no letterhead.
 """
@@ -36,7 +41,7 @@ def _listed(words: str) -> list[str]:
 # receipts ("SON BHD", "SDN BND", "5/B"): the letters, not the companies, are listed.
 _LEGAL_FORM = re.compile(
     r"(?<![\w&])(?:"
-    r"s[dou0]n\.?\s*b[hnr]d\.?|(?-i:B[HR]D)\.?|[s5]/b"
+    r"s[dou0]n\.?\s*b[hnra]d\.?|(?-i:B[HR]D)\.?|[s5]/[b5]"
     r"|gmbh(?:\s*&\s*co\.?\s*kg)?|(?-i:AG|KG|SE|UG)|e\.?\s?k\."
     r"|pty\.?\s*(?:ltd|limited)\.?|ltd\.?|limited|inc\.?|incorporated|l\.?l\.?c\.?|llp|plc|corp\.?|corporation"
     r"|b\.\s?v\.?|(?-i:BV|NV)|n\.\s?v\.?"
@@ -55,7 +60,7 @@ _REGISTRATION = re.compile(
 _BRACKETED_NUMBER = re.compile(r"\W*\(\s*[0-9][0-9 ]{4,}[\-\s]*[a-z]\s*\)\W*$", re.IGNORECASE)
 _REGISTRATION_TAIL = re.compile(
     r"\s*[\(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*(?:no)?\.?\s*:?\s*)?[0-9][0-9 ]{4,}"
-    r"[\-\s]*[a-z]?\s*[\)\]]?\s*$",
+    r"[\-\s:]*[a-z]?\s*[\)\]}]?\s*$",
     re.IGNORECASE,
 )
 _STREET = re.compile(
@@ -73,12 +78,23 @@ _POSTCODE = re.compile(r"(?<![\d\-/])(?:[A-Z]{1,2}-)?\d{4,6}(?![\d\-/])")
 _NOT_ADDRESS = re.compile(
     phrases(
         _listed(
-            "tel|tel.|telephone|phone|fax|hp|mobile|t :|f :|e-mail|email|mail|www|http|gst|vat|tva|ust|"
+            "tel|tel.|telephone|phone|fax|hp|mobile|t :|f :|t:|f:|e-mail|email|mail|www|http|gst|vat|tva|ust|"
             "tax|reg|registration|company no|co. no|siret|rcs|hrb|invoice|receipt|facture|rechnung|bill|"
             "cashier|date|time|table|order|doc|member|counter|terminal|kvk|btw|iban|bic|bank"
         )
     )
 )
+# Lines no address holds: a bare phone number ("+603-9130 2672"), a date or a time
+# ("05 Mar 2018 18:24"), a priced item ("3 X 2.90 8.70"), a "Label:" of its own ("Pay By: CASH").
+# ("Jel: 09-2163 2786", as OCR reads "Tel:")
+_PHONE_ONLY = re.compile(r"^\W*(?:[A-Za-z]{1,6}\.?\s*[:.]\s*)?\+?\d[\d\s\-().+/]{6,}\W*$")
+_DATE_OR_TIME = re.compile(
+    r"(?<!\d)(?:\d{1,2}:\d{2}(?!\d)|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?!\d)|\d{1,2}\s+[a-z]{3,9}\.?\s+\d{4})",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(r"(?<![\d.])\d+\.\d{2}(?![\d%])")
+_SECTION = re.compile(r"^\s*\d{1,2}[.)]\s+\D")
+_OWN_LABEL = re.compile(r"[A-Za-z]{2,}\s*:(?!\s*\d)")
 _RECIPIENT_CUE = re.compile(
     phrases(
         _listed(
@@ -88,6 +104,13 @@ _RECIPIENT_CUE = re.compile(
             "adresse de livraison|destinataire|nabywca|factuuradres|afleveradres|billing contact|"
             "technical contact|to"
         )
+    )
+)
+# "For the attention of" under a customer's company name: the line above is the recipient's too.
+_ATTENTION = re.compile(
+    r"^\W*"
+    + phrases(
+        _listed("attn|attention of|for the attention of|a l'attention de|a l'att|t.a.v.|z. hd.|zu handen|c/o")
     )
 )
 _SELLER_CUE = re.compile(
@@ -106,7 +129,14 @@ _TITLE = re.compile(
             "invoice|tax invoice|receipt|official receipt|cash bill|cash sale|bill|facture|rechnung|"
             "factuur|faktura|quittance|devis|quote|quotation|page|original|copy|duplicate|summary|welcome|"
             "thank you|statement|credit note|avoir|order|payment|paid|total|date|simplified|"
-            "electronic document"
+            "electronic document|kopie|copie|factura|"
+            # the headings of an invoice's columns ("Description Qty Price Amount")
+            "description|designation|libelle|article|artikel|item|product|produit|omschrijving|"
+            "beschreibung|bezeichnung|descripcion|concepto|quantity|qty|quantite|qte|menge|aantal|"
+            "hoeveelheid|cantidad|unit price|unit|price|prix unitaire|prix|preis|einzelpreis|prijs|precio|"
+            "amount|montant|betrag|bedrag|importe|tax|taxes|vat|tva|mwst|btw|iva|rate|discount|remise|"
+            "rabatt|korting|descuento|subtotal|sous-total|zwischensumme|gesamt|totaal|ht|ttc|customer|"
+            "client|cliente|klant|kunde|datum|fecha|due date|vervaldatum|echeance|reference|pos"
         )
     )
 )
@@ -116,6 +146,22 @@ _DOCUMENT_KIND = re.compile(
     r"^\W*(?:constat|declaration|recepisse|attestation|formulaire|avis|bulletin|releve|certificat"
     r"|proces[- ]verbal|rapport|compte[- ]rendu|claim form|report|certificate|notice|form)\b"
 )
+# The company's entry in a trade register, printed in the issuer's footer under its name
+# ("Siège social : ...", "SARL au capital de 10 000 €", "Registered office", "HRB 1234"); not
+# tax numbers (SIREN, VAT, CIF), which invoices also print for the customer.
+_LEGAL_MENTION = re.compile(
+    r"^\W*(?:"
+    + phrases(
+        _listed(
+            "siege social|rcs|registered office|registered in|company number|company no|"
+            "company registration|hrb|hra|registergericht|amtsgericht|handelsregister|kvk|"
+            "registro mercantil"
+        )
+    )
+    + r"|.{0,30}(?<![a-z])(?:au capital de|share capital|stammkapital|capital social)(?![a-z]))"
+)
+# The issuer's own web site and e-mail domain spell its name ("www.acme-tools.com").
+_DOMAIN = re.compile(r"(?:www\.|https?://(?:www\.)?|@)([a-z0-9\-]+)\.[a-z]{2,}")
 _RECIPIENT_REACH = 4  # lines under a recipient label that belong to the recipient
 _TOP_LINES = 12  # the letterhead zone of the first page, in non-empty lines
 _ADDRESS_LINES = 5
@@ -127,6 +173,18 @@ _SEPARATORS = re.compile(r"\s+(?:[•|–—·]|-(?=\s))\s+|\t|\s{3,}")
 class _Line:
     index: int  # among non-empty lines
     text: str
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A first page's lines and what is known of them before any is scored."""
+
+    lines: Sequence[_Line]
+    recipients: set[int]  # indexes of lines in a recipient's block
+    names: Counter[str]  # how often each folded name is printed
+    rows: Sequence[int]  # per line: how high on the page it is printed, in rows from the top
+    row_count: int
+    domains: frozenset[str]  # web site and e-mail domains on the page, letters only
 
 
 @dataclass(frozen=True)
@@ -149,6 +207,7 @@ def _name_like(text: str, has_form: bool) -> bool:
         and letters >= (0.4 if has_form else 0.6) * visible
         and letters / len(words) >= (2.5 if has_form else 3)
         and not re.search(r"[:@$€£%]|www\.|\d[.,]\d\d(?!\d)", text)
+        and not re.search(r"([\-=*_~])\1", text)  # a ruled section heading ("--- Food ---")
     )
 
 
@@ -166,7 +225,11 @@ def _name_part(text: str) -> str:
         return ""
     text = text[: forms[-1].end()] if forms else _REGISTRATION_TAIL.sub("", text)
     text = re.sub(r"\s+[\d\W]$", "", text)  # an OCR speck after the name ("RIANG RIA 4")
-    return " ".join(text.strip(" :,;|").split())
+    words = text.strip(" :,;|").split()
+    speck = len(words[0]) <= 2 and words[0].isalpha() and not words[0].isupper() if words else False
+    if len(words) > 2 and speck and " ".join(words[1:]).isupper():
+        words = words[1:]  # an OCR speck before a name in capitals ("oT MEGAH RETAIL SDN BHD")
+    return " ".join(words)
 
 
 def _rest_of_line(text: str, name: str) -> str:
@@ -180,14 +243,17 @@ def _rest_of_line(text: str, name: str) -> str:
 def _canonical_forms(name: str) -> str:
     """OCR readings of Malaysian legal forms spelt as printed: "SON BHD" -> "SDN BHD"."""
     name = re.sub(r"(?i)\bs[ou0]n(\.?\s*b)", lambda m: "SDN" + m.group(1), name)
-    name = re.sub(r"(?i)(\bsdn\.?\s*)b[nr]d\b", lambda m: m.group(1) + "BHD", name)
-    return re.sub(r"(?<![\w/])5/B\b", "S/B", name)
+    name = re.sub(r"(?i)((?:\bsdn\.?|\(m\))\s*)b(?:[nra]d|h[o0])\b", lambda m: m.group(1) + "BHD", name)
+    return re.sub(r"(?<![\w/])5/[B5]\b", "S/B", name)
 
 
 def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
     """Indexes of lines that belong to the recipient's block."""
     taken: set[int] = set()
     for line in lines:
+        if _ATTENTION.match(fold(line.text)):
+            # the company the document is for stands above its contact person, its address below
+            taken.update(range(max(0, line.index - 1), line.index + 1 + _RECIPIENT_REACH))
         cue = _RECIPIENT_CUE.search(fold(line.text))
         if cue is None or cue.start() > 3:
             continue
@@ -218,9 +284,17 @@ def _starts_address(text: str) -> bool:
     street = _STREET.search(folded)
     if (_NOT_ADDRESS.search(folded) or _REGISTRATION.search(text)) and not street:
         return False
+    if _not_an_address_line(text) or sum(char.isalpha() for char in text) < 3:
+        return False
+    if _SECTION.match(text) and not street and not _POSTCODE.search(text):
+        return False  # "1. L'assuré": a numbered heading
     return len(re.sub(r"\W", "", text)) >= 4 and bool(
         re.match(r"^\W*\d", text) or street or _POSTCODE.search(text)
     )
+
+
+def _not_an_address_line(text: str) -> bool:
+    return bool(_PHONE_ONLY.match(text) or _DATE_OR_TIME.search(text) or _PRICE.search(text))
 
 
 def _in_address(text: str) -> bool:
@@ -228,13 +302,14 @@ def _in_address(text: str) -> bool:
     return _starts_address(text) and (sum(char.isalpha() for char in text) >= 3 or "," in text)
 
 
-def _score(lines: Sequence[_Line], position: int, recipients: set[int], names: Counter[str]) -> float:
+def _score(page: _Page, position: int) -> float:
     """How much a line looks like the issuer's name line, 0 when it cannot be."""
+    lines = page.lines
     line = lines[position]
     text, folded = line.text, fold(line.text)
     name = _name_part(text)
     has_form = _LEGAL_FORM.search(name) is not None
-    if line.index in recipients or not name or not _name_like(name, has_form) or len(name) > 80:
+    if line.index in page.recipients or not name or not _name_like(name, has_form) or len(name) > 80:
         return 0.0
     if _is_title(name) or (_NOT_ADDRESS.match(folded) and not has_form):
         return 0.0
@@ -252,12 +327,21 @@ def _score(lines: Sequence[_Line], position: int, recipients: set[int], names: C
         return 0.0  # a line of an address
     addressed = bool(_rest_of_line(text, name)) or any(_starts_address(item) for item in following)
     seller = bool(_SELLER_CUE.match(folded)) or bool(_SELLER_CUE.search(fold(previous)))
-    top = line.index < min(_TOP_LINES, max(4, len(lines) // 4))
-    if not (top or has_form or seller):
+    # In a footer, the name above the company's trade-register mentions is the issuer's.
+    mentioned = bool(following) and _LEGAL_MENTION.match(fold(following[0])) is not None
+    row = page.rows[position]
+    top = row < min(_TOP_LINES, max(4, page.row_count // 4))
+    if not (top or has_form or seller or mentioned):
         return 0.0
     score = 0.3 + 0.25 * has_form + 0.15 * bool(registered) + 0.1 * addressed + 0.2 * seller
-    score += 0.1 * (names[fold(name)] > 1)  # letterhead and footer, sender line and letterhead
-    return score + (0.15 - 0.01 * line.index if top else 0.0)
+    score += 0.2 * mentioned + 0.1 * (_letters(name) in page.domains)
+    score += 0.1 * (page.names[fold(name)] > 1)  # letterhead and footer, sender line and letterhead
+    return score + (0.15 - 0.01 * row if top else 0.0)
+
+
+def _letters(name: str) -> str:
+    """A name's letters and digits without its legal form, as a domain would spell it."""
+    return re.sub(r"[\W_]", "", fold(_LEGAL_FORM.sub(" ", name)))
 
 
 def _address_after(lines: Sequence[_Line], position: int) -> str | None:
@@ -274,23 +358,35 @@ def _address_after(lines: Sequence[_Line], position: int) -> str | None:
             elif line.index - lines[position].index > 2:
                 break
             continue
-        if (_NOT_ADDRESS.search(folded) or _REGISTRATION.search(line.text)) and not street:
+        if _REGISTRATION.search(line.text) or _not_an_address_line(line.text):
+            break
+        if (_NOT_ADDRESS.search(folded) or _OWN_LABEL.search(line.text)) and not street:
             break
         parts.append(line.text)
     address = ", ".join(part.strip(" ,|") for part in parts if part.strip(" ,|"))
     return address or None
 
 
-def find_issuer(text: str) -> Issuer | None:
-    """The issuer's name and address on a first page, or None when nothing looks like one."""
+def find_issuer(text: str, layout: str = "") -> Issuer | None:
+    """The issuer's name and address on a first page, or None when nothing looks like one.
+    `layout` is the same page as printed (`Page.layout`), when known: it tells how high
+    on the page each line stands, which the text layer's order may not."""
     raw_lines = [line.strip() for line in text.splitlines()]
     lines = [_Line(index, line) for index, line in enumerate(item for item in raw_lines if item)]
     recipients = _recipient_lines(lines)
     recipient_names = {fold(_name_part(lines[i].text)) for i in recipients if i < len(lines)}
-    names = Counter(fold(_name_part(line.text)) for line in lines)
+    rows, row_count = _printed_rows(lines, layout)
+    page = _Page(
+        lines,
+        recipients,
+        Counter(fold(_name_part(line.text)) for line in lines),
+        rows,
+        row_count,
+        frozenset(re.sub(r"[\W_]", "", found) for found in _DOMAIN.findall(fold(text))),
+    )
     best: tuple[float, int] | None = None
     for position, line in enumerate(lines):
-        score = _score(lines, position, recipients, names)
+        score = _score(page, position)
         if score and fold(_name_part(line.text)) in recipient_names:
             score = 0.0
         if score and (best is None or score > best[0]):
@@ -302,6 +398,28 @@ def find_issuer(text: str) -> Issuer | None:
     return Issuer(name, _address_after(lines, position), min(0.95, score))
 
 
+def _printed_rows(lines: Sequence[_Line], layout: str) -> tuple[list[int], int]:
+    """Per line, the row of the page it is printed on (its place in the text without a
+    layout), and how many rows the page has."""
+    if not layout.strip():
+        return [line.index for line in lines], len(lines)
+    laid_out = [fold(row) for row in layout.splitlines() if row.strip()]
+    rows = [f" {' '.join(row.split())} " for row in laid_out]
+    cells = [{" ".join(cell.split()) for cell in re.split(r"\s{3,}", row.strip())} for row in laid_out]
+    printed = []
+    for line in lines:
+        name = " ".join(fold(_name_part(line.text)).split())
+        # A row where the name stands as a cell of its own, else one holding it; of
+        # several, the nearest to the line's place in the text ("Sinistre", a heading,
+        # is not the "sinistre" of the title row).
+        found = [index for index, row in enumerate(cells) if name in row] or [
+            index for index, row in enumerate(rows) if name and f" {name} " in row
+        ]
+        row = min(found, key=lambda index: abs(index - line.index), default=None)
+        printed.append(line.index if row is None else row)
+    return printed, len(rows)
+
+
 class IssuerFinder:
     """`company` (the issuer, as printed) and `address` (its postal address, lines joined by ", ")."""
 
@@ -310,7 +428,7 @@ class IssuerFinder:
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
         if not (is_attachment(source.source) and source.source.endswith("#p1")):
             return []
-        issuer = find_issuer(source.text)
+        issuer = find_issuer(source.text, source.layout)
         if issuer is None:
             return []
         fields = [make_field("company", issuer.name, issuer.name, issuer.confidence, source)]

@@ -8,6 +8,12 @@ a date, an amount, a phone number, a number plate or an IBAN. Without a label,
 a capitalised prefix that names its kind (AUT-4587-2291, SIN-2025-00412,
 FA-2025-0193) is enough, with less confidence.
 
+Where a PDF page comes with its layout (`TextSource.layout`), labels are also
+paired with the value printed beside them on the same row, or under them when
+the label heads a column ("Customer  Invoice No.  Date" over its row of values);
+a value the text layer merely puts on the line after a label gives way to what
+the layout shows.
+
 `ReferenceKind` is the seam for user-defined fields: a name, label words and,
 if need be, a value pattern.
 """
@@ -77,6 +83,10 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "factuurnummer",
             "factuurnr",
             "faktura",
+            # "Rechnung Nr.", "Factuur nr.", "Factura n.º", or alone atop the number's column
+            "rechnung",
+            "factuur",
+            "factura",
             # Shops and booking sites bill under their order or booking id
             "order id",
             "booking id",
@@ -96,24 +106,36 @@ _TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
 DIRECT = 0.95  # "N° de contrat : AUT-4587-2291"
 BARE_WORD = 0.9  # "Contrat AUT-4587-2291"
 WORDS_BETWEEN = 0.85  # "contrat d'assurance auto n° 4587"
+COLUMN = 0.85  # "Invoice No." atop a column, the number under it (page layout)
 GENERIC = 0.8  # "Référence : SIN-2025-00412"
 SHAPE = 0.6  # "AUT-4587-2291" with no label
 
+_CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a laid-out row: words one space apart
 
-def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
+
+def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     words = phrases(kind.words)
     # Words between a kind's word and its number sign must not be another kind's word,
     # or "dossier de la facture n° FA-1" would give the claim an invoice number.
     between = rf"(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,3}}?"
-    label = (
+    return (
         rf"(?P<numbered>{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{words}(?:\s*{NUMBER_SIGN})?"
         rf"|{words}[\s.:]*{NUMBER_SIGN})"
         rf"|(?P<between>{words}{between}\s*{NUMBER_SIGN})"
         rf"|{words}"
     )
+
+
+def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(
-        rf"(?:{label}){_VERB}{LABEL_GAP}(?:{NUMBER_SIGN}{LABEL_GAP})?(?P<value>{kind.value_pattern})"
+        rf"(?:{_label(kind, all_words)}){_VERB}{LABEL_GAP}(?:{NUMBER_SIGN}{LABEL_GAP})?"
+        rf"(?P<value>{kind.value_pattern})"
     )
+
+
+def _column_label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
+    """A cell of a header row that is only a kind's label ("Invoice No.", "Factuur")."""
+    return re.compile(rf"(?:{_label(kind, all_words)})[\s.:#]*")
 
 
 def is_identifier(text: str, value: str, start: int, end: int, settings: ParsingSettings) -> bool:
@@ -145,6 +167,7 @@ class _Labelled:
     kind: str  # the field the label names
     confidence: float
     prefix_decides: bool  # a loose label: a prefix naming another kind wins ("Référence : FA-12")
+    next_line: bool = False  # the value is the first thing on the line after its label
 
 
 class ReferenceFinder:
@@ -155,6 +178,7 @@ class ReferenceFinder:
         self.names = tuple(kind.name for kind in self.kinds)
         all_words = [word for kind in self.kinds for word in kind.words]
         self._labelled = [(kind.name, _label_regex(kind, all_words)) for kind in self.kinds]
+        self._column_labels = [(kind.name, _column_label_regex(kind, all_words)) for kind in self.kinds]
         # Only the built-in kinds read a bare "Référence :"; a user-defined kind has its own labels.
         generic = rf"{_GENERIC_LABEL}{LABEL_GAP}(?P<value>{IDENTIFIER_VALUE})"
         self._generic = re.compile(generic if _GENERIC_KIND in self.names else "(?!)")
@@ -168,17 +192,11 @@ class ReferenceFinder:
         if not reads_text(source.source):
             return []
         text = source.text
-        fields: list[Field] = []
         taken = Spans()
-        for found in self._labelled_values(fold(text)):
-            value = text[found.start : found.end].upper()
-            if taken.overlaps(found.start, found.end) or not is_identifier(
-                text, value, found.start, found.end, settings
-            ):
-                continue
-            name = (self._kind_of_prefix(value) if found.prefix_decides else None) or found.kind
-            taken.add(found.start, found.end)
-            fields.append(make_field(name, value, text[found.start : found.end], found.confidence, source))
+        read = self._read_labelled(text, self._labelled_values(fold(text)), source, settings, taken)
+        if source.layout:
+            read = self._with_layout(read, source, settings)
+        fields = [field for field, _ in read]
         for match in self._shape.finditer(text):
             value, name = match.group(0), self._kind_of_prefix(match.group(0))
             if (
@@ -190,19 +208,93 @@ class ReferenceFinder:
                 fields.append(make_field(name, value, value, SHAPE, source))
         return fields
 
+    def _read_labelled(
+        self,
+        text: str,
+        found: Iterable[_Labelled],
+        source: TextSource,
+        settings: ParsingSettings,
+        taken: Spans,
+    ) -> list[tuple[Field, bool]]:
+        """Fields of the labelled values in `text` that are identifiers, each with whether
+        it was read on the line after its label; `taken` gets their spans."""
+        read: list[tuple[Field, bool]] = []
+        for item in found:
+            value = text[item.start : item.end].upper()
+            if taken.overlaps(item.start, item.end) or not is_identifier(
+                text, value, item.start, item.end, settings
+            ):
+                continue
+            name = (self._kind_of_prefix(value) if item.prefix_decides else None) or item.kind
+            taken.add(item.start, item.end)
+            field = make_field(name, value, text[item.start : item.end], item.confidence, source)
+            read.append((field, item.next_line))
+        return read
+
+    def _with_layout(
+        self, read: list[tuple[Field, bool]], source: TextSource, settings: ParsingSettings
+    ) -> list[tuple[Field, bool]]:
+        """Adds what the page's layout shows: values beside their label on the printed row,
+        and values under a label heading their column. Where the layout finds a kind's
+        value, a value of that kind read on the line after its label in the text layer is
+        dropped: that line is the next thing the producer wrote, not what is printed under
+        the label (a header row's last label and the first value of the row below)."""
+        layout = source.layout
+        found = [*self._column_values(layout), *self._labelled_values(fold(layout))]
+        from_layout = [
+            (field, False)
+            for field, next_line in self._read_labelled(layout, found, source, settings, Spans())
+            if not next_line
+        ]
+        laid_out = {field.name for field, _ in from_layout}
+        kept = [(field, next_line) for field, next_line in read if not (next_line and field.name in laid_out)]
+        return kept + from_layout
+
+    def _column_values(self, layout: str) -> Iterator[_Labelled]:
+        """Values printed under a header cell that is a kind's label."""
+        rows = list(_rows_with_offsets(layout))
+        for (row, _), (below, offset) in zip(rows, rows[1:], strict=False):
+            for cell in _CELL.finditer(fold(row)):
+                for kind, regex in self._column_labels:
+                    if not regex.fullmatch(cell.group(0)):
+                        continue
+                    value = _cell_under(below, *cell.span())
+                    if value is not None and re.fullmatch(IDENTIFIER_VALUE, fold(below[value[0] : value[1]])):
+                        start, end = value
+                        yield _Labelled(offset + start, offset + end, kind, COLUMN, False)
+
     def _labelled_values(self, folded: str) -> Iterator[_Labelled]:
         for kind, regex in self._labelled:
             for match in regex.finditer(folded):
                 start, end = match.span("value")
+                next_line = "\n" in folded[match.start() : start]
                 if match.group("numbered"):
-                    yield _Labelled(start, end, kind, DIRECT, prefix_decides=False)
+                    yield _Labelled(start, end, kind, DIRECT, False, next_line)
                 elif match.group("between"):
-                    yield _Labelled(start, end, kind, WORDS_BETWEEN, prefix_decides=True)
+                    yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line)
                 else:
-                    yield _Labelled(start, end, kind, BARE_WORD, prefix_decides=False)
+                    yield _Labelled(start, end, kind, BARE_WORD, False, next_line)
         for match in self._generic.finditer(folded):
-            yield _Labelled(*match.span("value"), _GENERIC_KIND, GENERIC, prefix_decides=True)
+            start, end = match.span("value")
+            yield _Labelled(start, end, _GENERIC_KIND, GENERIC, True, "\n" in folded[match.start() : start])
 
     def _kind_of_prefix(self, value: str) -> str | None:
         letters = re.match(r"[A-Z]+", value)
         return self._prefix_kind.get(letters.group(0)) if letters else None
+
+
+def _rows_with_offsets(layout: str) -> Iterator[tuple[str, int]]:
+    offset = 0
+    for row in layout.split("\n"):
+        yield row, offset
+        offset += len(row) + 1
+
+
+def _cell_under(row: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the cell of `row` that shares most columns with start..end, if any."""
+    best: tuple[int, tuple[int, int]] | None = None
+    for cell in _CELL.finditer(row):
+        shared = min(end, cell.end()) - max(start, cell.start())
+        if shared > 0 and (best is None or shared > best[0]):
+            best = (shared, cell.span())
+    return best[1] if best else None

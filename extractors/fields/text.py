@@ -74,10 +74,10 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# "n°", "nº", "no", "no.", "n o" (OCR), "num", "numéro", "number", "nr", "#", "ref", "référence".
+# "n°", "nº", "n.º", "no", "no.", "n o" (OCR), "num", "numéro", "number", "nr", "#", "ref", "référence".
 # Word-like signs must end a word ("no" is not the start of "nouveau"); "n°" may touch its value.
 NUMBER_SIGN = (
-    r"(?:n\s?°|n\s?o\.?(?![a-z])|num(?:ero|ber)?\.?(?![a-z])|nr\.?(?![a-z])|#"
+    r"(?:n\s?°|n\.?\s?o\.?(?![a-z])|num(?:ero|ber)?\.?(?![a-z])|nr\.?(?![a-z])|#"
     r"|ref(?:erence)?\.?(?![a-z]))"
 )
 # Between a label and its value: spaces, a colon or the like, and at most one line
@@ -136,13 +136,17 @@ class CueMatcher:
     where two start at the same place ("total ht" over "total")."""
 
     def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
+        # Grouped by first letter, longest first within a group: a lookahead on the letter
+        # skips every other group at once (Python's re tries alternatives one by one).
         entries = sorted(
             ((phrase, kind) for kind, words in table.items() for phrase in words),
-            key=lambda entry: len(entry[0]),
-            reverse=True,
+            key=lambda entry: (entry[0][0], -len(entry[0])),
         )
         self._kinds = [kind for _, kind in entries]
-        body = "|".join(f"({_phrase_pattern(phrase)})" for phrase, _ in entries)
+        groups: dict[str, list[str]] = {}
+        for phrase, _ in entries:
+            groups.setdefault(phrase[0], []).append(f"({_phrase_pattern(phrase)})")
+        body = "|".join(f"(?={re.escape(first)})(?:{'|'.join(group)})" for first, group in groups.items())
         # The lookahead turns away, cheaply, the many places no cue can start (digits, spaces).
         self._regex = re.compile(rf"(?=[a-z])(?<![a-z0-9])(?:{body})(?![a-z])")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractors.tables.blocks import block_rows
-from extractors.tables.grid import grid_rows, header_keys
+from extractors.tables.grid import grid_rows, has_header_line
 from extractors.tables.labels import RawRow
 from extractors.tables.vocabulary import COLUMNS, DETAILS, KINDS, day_first_of, normalise_value
 from rpa.models import Page, TableRow
@@ -29,7 +29,7 @@ _ORDER = [key for key in COLUMNS if key != DETAILS]  # keys of a row, in this or
 
 def table_pages(pages: Sequence[Page]) -> list[int]:
     """Numbers of the pages whose text has a claim table's header line."""
-    return [page.number for page in pages if not page.ocr and any(map(header_keys, page.text.splitlines()))]
+    return [page.number for page in pages if not page.ocr and has_header_line(page.text)]
 
 
 def claim_rows(pages: Sequence[Page], data: bytes | None = None, *, day_first: bool = True) -> list[TableRow]:

@@ -22,11 +22,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractors.fields.text import fold
+from extractors.fields.text import LineIndex, fold
 from extractors.tables.labels import RawRow, inline_total, labelled_values
 from extractors.tables.vocabulary import DETAILS, ID_KEYS, column_cues, is_identifier_value
 
-__all__ = ["grid_rows", "header_keys"]
+__all__ = ["grid_rows", "has_header_line", "header_keys"]
 
 _LINE_TOLERANCE = 2.0  # points: words this close vertically share a line
 _CELL_GAP = 0.6  # lines of one cell are closer than this many line heights
@@ -58,9 +58,23 @@ def header_keys(line: str) -> list[str]:
     """The canonical keys a header line names, in order, when it names a claim table
     (at least three columns, one of them a claim or policy number); else []."""
     keys = [cue.kind for cue in column_cues().finditer(fold(line))]
-    if len(set(keys)) < _MIN_HEADER_KEYS or not ID_KEYS.intersection(keys):
-        return []
-    return keys
+    return keys if _names_a_table(keys) else []
+
+
+def has_header_line(text: str) -> bool:
+    """Whether one line of `text` is a claim table's header (`header_keys`), found with
+    one scan of the whole page rather than one per line."""
+    folded = fold(text)
+    lines = LineIndex(folded)
+    per_line: dict[int, list[str]] = {}
+    for cue in column_cues().finditer(folded):
+        if "\n" not in folded[cue.start : cue.end]:
+            per_line.setdefault(lines.span(cue.start)[0], []).append(cue.kind)
+    return any(_names_a_table(keys) for keys in per_line.values())
+
+
+def _names_a_table(keys: list[str]) -> bool:
+    return len(set(keys)) >= _MIN_HEADER_KEYS and bool(ID_KEYS.intersection(keys))
 
 
 def grid_rows(data: bytes, page_numbers: Sequence[int]) -> list[RawRow]:
