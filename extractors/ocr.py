@@ -75,6 +75,8 @@ _AUTOMATIC_LAYOUT, _ONE_BLOCK = 3, 6
 _RECEIPT_SHAPE = 1.6  # height / width from which a picture is a till receipt
 _PAGE_SEGMENTATIONS = range(1, 14)
 _SURROUND_WORK_SIZE = 1200
+_PRINT_ISLANDS = 5  # light islands (letters) in a dark region that make it a banner, kept
+_ISLAND_SHARE = 0.001  # of the picture: an island smaller than this is a letter
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def _paint_over_surround(image: Image.Image) -> Image.Image:
     import numpy as np
     from scipy import ndimage
 
-    factor = max(1, max(image.size) // _SURROUND_WORK_SIZE)
+    factor = max(1, -(-max(image.size) // _SURROUND_WORK_SIZE))  # rounded up
     small = np.asarray(image.reduce(factor) if factor > 1 else image)
     if small.size == 0:
         return image
@@ -162,8 +164,9 @@ def _paint_over_surround(image: Image.Image) -> Image.Image:
     edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     touching = np.unique(edges[edges > 0])
     sizes = ndimage.sum_labels(dark, labels, touching)
-    surround = touching[sizes >= _SURROUND_SHARE * small.size]
-    if not surround.size:
+    large = touching[sizes >= _SURROUND_SHARE * small.size]
+    surround = [label for label in large if not _holds_print(labels == label)]
+    if not surround:
         return image
     # One pixel more on the small copy covers the blur at the region's edge.
     mask = ndimage.binary_dilation(np.isin(labels, surround))
@@ -171,6 +174,20 @@ def _paint_over_surround(image: Image.Image) -> Image.Image:
     stencil = Image.fromarray(mask.astype(np.uint8) * 255).resize(image.size, Image.Resampling.NEAREST)
     painted.paste(paper, mask=stencil)
     return painted
+
+
+def _holds_print(region) -> bool:  # noqa: ANN001 - a numpy mask
+    """Whether a dark region has light print in it, as a letterhead's banner has its name
+    in white: many small light islands. A table or lid around the page has none (the
+    page itself, when the region rings it, is one large island)."""
+    import numpy as np
+    from scipy import ndimage
+
+    islands, count = ndimage.label(ndimage.binary_fill_holes(region) & ~region)
+    if count < _PRINT_ISLANDS:
+        return False
+    sizes = np.bincount(islands.ravel())[1:]
+    return int((sizes < _ISLAND_SHARE * region.size).sum()) >= _PRINT_ISLANDS
 
 
 class OcrEngine:

@@ -200,3 +200,16 @@ def test_a_receipt_is_read_as_one_block_and_a_page_by_its_layout(settings: Setti
 def test_a_page_segmentation_tesseract_does_not_have_is_a_config_error(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="page_segmentation"):
         OcrEngine(with_ocr(settings, page_segmentation=14))
+
+
+def test_a_dark_banner_at_the_top_edge_keeps_the_name_printed_in_white_on_it(images: ImageReader) -> None:
+    page = Image.new("L", (1400, 1000), 250)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, 1399, 180), fill=20)
+    font = ImageFont.truetype(str(docbuilder.FONT_PATH), 56)
+    draw.text((80, 55), "GARAGE DU CENTRE", font=font, fill=255)
+    draw.text((80, 400), "Facture 2025-118", font=font, fill=0)
+    prepared = prepare_image(page)
+    assert prepared.getpixel((10, 10)) == 20  # the banner is not painted over
+    (read,) = images.read("letterhead.png", docbuilder.image_bytes(page, "PNG"))
+    assert "GARAGE DU CENTRE" in words(read.text)
