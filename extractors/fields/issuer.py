@@ -25,143 +25,34 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors.fields.base import is_attachment, make_field
-from extractors.fields.text import NUMBER_SIGN, fold, phrases
+from extractors.fields.letterhead import (
+    ATTENTION,
+    BRACKETED_NUMBER,
+    DATE_OR_TIME,
+    DOCUMENT_KIND,
+    DOMAIN,
+    LEGAL_FORM,
+    LEGAL_MENTION,
+    NOT_ADDRESS,
+    OWN_LABEL,
+    PHONE_ONLY,
+    POSTCODE,
+    PRICE,
+    RECIPIENT_CUE,
+    REGISTRATION,
+    REGISTRATION_TAIL,
+    SECTION,
+    SELLER_CUE,
+    STREET,
+    TITLE,
+)
+from extractors.fields.text import NUMBER_SIGN, fold
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
 __all__ = ["IssuerFinder", "find_issuer"]
 
 
-def _listed(words: str) -> list[str]:
-    """Cue phrases written "a|b|c", to keep long vocabularies compact."""
-    return words.split("|")
-
-
-# Legal forms, as printed (case-insensitive unless noted), with the OCR confusions of
-# receipts ("SON BHD", "SDN BND", "5/B"): the letters, not the companies, are listed.
-_LEGAL_FORM = re.compile(
-    r"(?<![\w&])(?:"
-    r"s[dou0]n\.?\s*b[hnra]d\.?|(?-i:B[HR]D)\.?|[s5]/[b5]"
-    r"|gmbh(?:\s*&\s*co\.?\s*kg)?|(?-i:AG|KG|SE|UG)|e\.?\s?k\."
-    r"|pty\.?\s*(?:ltd|limited)\.?|ltd\.?|limited|inc\.?|incorporated|l\.?l\.?c\.?|llp|plc|corp\.?|corporation"
-    r"|b\.\s?v\.?|(?-i:BV|NV)|n\.\s?v\.?"
-    r"|s\.?a\.?r\.?l\.?|sasu?|eurl|(?-i:SA|SNC|SCI)|s\.a\.|s\.p\.a\.?|s\.r\.l\.?|spółka\s+akcyjna"
-    r"|pvt\.?\s*ltd\.?|private\s+limited|(?-i:CO)\.?"
-    r")(?![\w&])",
-    re.IGNORECASE,
-)
-# Registration numbers printed under or beside an issuer's name.
-_REGISTRATION = re.compile(
-    r"^\W*\(?\s*(?:co\w*\.?[\s\-]*(?:re[cg]\w*|no)|reg(?:istration)?\.?\s*no|roc|siret|siren|rcs|hrb|hra"
-    r"|kvk|abn|acn|cin|gst|vat|tva|ust|btw|uid|nip|tax\s*id|company\s+number|registered|si[eè]ge\s+social)\b"
-    r"|^\W*\(?\s*[0-9][0-9 ]{4,}[\-\s]*[a-z]\s*\)?\W*$",  # "(742016-W)", "002043319-W"
-    re.IGNORECASE,
-)
-_BRACKETED_NUMBER = re.compile(r"\W*\(\s*[0-9][0-9 ]{4,}[\-\s]*[a-z]\s*\)\W*$", re.IGNORECASE)
-_REGISTRATION_TAIL = re.compile(
-    r"\s*[\(\[]?\s*(?:co\.?\s*(?:reg\.?)?\s*(?:no)?\.?\s*:?\s*)?[0-9][0-9 ]{4,}"
-    r"[\-\s:]*[a-z]?\s*[\)\]}]?\s*$",
-    re.IGNORECASE,
-)
-_STREET = re.compile(
-    phrases(
-        _listed(
-            "street|st.|road|rd.|avenue|ave|lane|drive|boulevard|suite|floor|level|unit|lot|block|"
-            "building|jalan|jln|taman|tmn|lorong|persiaran|rue|bd|chemin|place|allee|impasse|route|cedex|"
-            "bp|strasse|str.|platz|weg|gasse|ring|postfach|straat|laan|plein|ul.|aleja"
-        )
-    )
-    + r"|(?<![a-z])no\.?\s*\d"  # "No.53", "NO 37": a house number, not "Company no"
-)
-_POSTCODE = re.compile(r"(?<![\d\-/])(?:[A-Z]{1,2}-)?\d{4,6}(?![\d\-/])")
-# Lines that end an address: how to reach the issuer, tax lines, the document's own title.
-_NOT_ADDRESS = re.compile(
-    phrases(
-        _listed(
-            "tel|tel.|telephone|phone|fax|hp|mobile|t :|f :|t:|f:|e-mail|email|mail|www|http|gst|vat|tva|ust|"
-            "tax|reg|registration|company no|co. no|siret|rcs|hrb|invoice|receipt|facture|rechnung|bill|"
-            "cashier|date|time|table|order|doc|member|counter|terminal|kvk|btw|iban|bic|bank"
-        )
-    )
-)
-# Lines no address holds: a bare phone number ("+603-9130 2672"), a date or a time
-# ("05 Mar 2018 18:24"), a priced item ("3 X 2.90 8.70"), a "Label:" of its own ("Pay By: CASH").
-# ("Jel: 09-2163 2786", as OCR reads "Tel:")
-_PHONE_ONLY = re.compile(r"^\W*(?:[A-Za-z]{1,6}\.?\s*[:.]\s*)?\+?\d[\d\s\-().+/]{6,}\W*$")
-_DATE_OR_TIME = re.compile(
-    r"(?<!\d)(?:\d{1,2}:\d{2}(?!\d)|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?!\d)|\d{1,2}\s+[a-z]{3,9}\.?\s+\d{4})",
-    re.IGNORECASE,
-)
-_PRICE = re.compile(r"(?<![\d.])\d+\.\d{2}(?![\d%])")
-_SECTION = re.compile(r"^\s*\d{1,2}[.)]\s+\D")
-_OWN_LABEL = re.compile(r"[A-Za-z]{2,}\s*:(?!\s*\d)")
-_RECIPIENT_CUE = re.compile(
-    phrases(
-        _listed(
-            "bill to|billed to|billing address|invoice to|invoiced to|ship to|shipping address|sold to|"
-            "deliver to|delivery address|customer|client|buyer|attn|recipient|rechnung an|"
-            "rechnungsadresse|lieferadresse|kunde|empfanger|facture a|facturer a|adresse de facturation|"
-            "adresse de livraison|destinataire|nabywca|factuuradres|afleveradres|billing contact|"
-            "technical contact|to"
-        )
-    )
-)
-# "For the attention of" under a customer's company name: the line above is the recipient's too.
-_ATTENTION = re.compile(
-    r"^\W*"
-    + phrases(
-        _listed("attn|attention of|for the attention of|a l'attention de|a l'att|t.a.v.|z. hd.|zu handen|c/o")
-    )
-)
-_SELLER_CUE = re.compile(
-    phrases(
-        _listed(
-            "seller|sold by|vendor|supplier|issued by|provided by|service provider|from|payable to|"
-            "in favour of|in favor of|remit to|verkaufer|lieferant|vendeur|fournisseur|emetteur|emis par|"
-            "sprzedawca|leverancier"
-        )
-    )
-)
-# Titles and boilerplate printed where a letterhead would be.
-_TITLE = re.compile(
-    phrases(
-        _listed(
-            "invoice|tax invoice|receipt|official receipt|cash bill|cash sale|bill|facture|rechnung|"
-            "factuur|faktura|quittance|devis|quote|quotation|page|original|copy|duplicate|summary|welcome|"
-            "thank you|statement|credit note|avoir|order|payment|paid|total|date|simplified|"
-            "electronic document|kopie|copie|factura|"
-            # the headings of an invoice's columns ("Description Qty Price Amount")
-            "description|designation|libelle|article|artikel|item|product|produit|omschrijving|"
-            "beschreibung|bezeichnung|descripcion|concepto|quantity|qty|quantite|qte|menge|aantal|"
-            "hoeveelheid|cantidad|unit price|unit|price|prix unitaire|prix|preis|einzelpreis|prijs|precio|"
-            "amount|montant|betrag|bedrag|importe|tax|taxes|vat|tva|mwst|btw|iva|rate|discount|remise|"
-            "rabatt|korting|descuento|subtotal|sous-total|zwischensumme|gesamt|totaal|ht|ttc|customer|"
-            "client|cliente|klant|kunde|datum|fecha|due date|vervaldatum|echeance|reference|pos"
-        )
-    )
-)
-# A line opening with the kind of document is its title ("Constat amiable d'accident",
-# "Déclaration de sinistre", "Récépissé de plainte"), whatever words follow.
-_DOCUMENT_KIND = re.compile(
-    r"^\W*(?:constat|declaration|recepisse|attestation|formulaire|avis|bulletin|releve|certificat"
-    r"|proces[- ]verbal|rapport|compte[- ]rendu|claim form|report|certificate|notice|form)\b"
-)
-# The company's entry in a trade register, printed in the issuer's footer under its name
-# ("Siège social : ...", "SARL au capital de 10 000 €", "Registered office", "HRB 1234"); not
-# tax numbers (SIREN, VAT, CIF), which invoices also print for the customer.
-_LEGAL_MENTION = re.compile(
-    r"^\W*(?:"
-    + phrases(
-        _listed(
-            "siege social|rcs|registered office|registered in|company number|company no|"
-            "company registration|hrb|hra|registergericht|amtsgericht|handelsregister|kvk|"
-            "registro mercantil"
-        )
-    )
-    + r"|.{0,30}(?<![a-z])(?:au capital de|share capital|stammkapital|capital social)(?![a-z]))"
-)
-# The issuer's own web site and e-mail domain spell its name ("www.acme-tools.com").
-_DOMAIN = re.compile(r"(?:www\.|https?://(?:www\.)?|@)([a-z0-9\-]+)\.[a-z]{2,}")
 _RECIPIENT_REACH = 4  # lines under a recipient label that belong to the recipient
 _TOP_LINES = 12  # the letterhead zone of the first page, in non-empty lines
 _ADDRESS_LINES = 5
@@ -216,14 +107,14 @@ def _name_part(text: str) -> str:
     registration number ("TRI SHAAS SDN BHD (728515-M)", "X GmbH • Am Markt 2 • Bonn").
     Empty for a parenthesis or a line that starts with a legal form ("SARL au capital de")."""
     text = text.strip(" |,;\t")
-    cue = _SELLER_CUE.match(fold(text))
+    cue = SELLER_CUE.match(fold(text))
     if cue:
         text = text[cue.end() :].strip(" :|,;\t")
     text = _SEPARATORS.split(text)[0]
-    forms = list(_LEGAL_FORM.finditer(text))
+    forms = list(LEGAL_FORM.finditer(text))
     if text.startswith("(") or (forms and forms[0].start() == 0):
         return ""
-    text = text[: forms[-1].end()] if forms else _REGISTRATION_TAIL.sub("", text)
+    text = text[: forms[-1].end()] if forms else REGISTRATION_TAIL.sub("", text)
     text = re.sub(r"\s+[\d\W]$", "", text)  # an OCR speck after the name ("RIANG RIA 4")
     words = text.strip(" :,;|").split()
     speck = len(words[0]) <= 2 and words[0].isalpha() and not words[0].isupper() if words else False
@@ -237,7 +128,7 @@ def _rest_of_line(text: str, name: str) -> str:
     at = text.find(name.split()[-1]) if name else -1
     rest = text[at + len(name.split()[-1]) :] if at >= 0 else ""
     rest = rest.strip(" ,;:-•|–\t")
-    return "" if not rest or _REGISTRATION.search(rest) else rest
+    return "" if not rest or REGISTRATION.search(rest) else rest
 
 
 def _canonical_forms(name: str) -> str:
@@ -251,10 +142,10 @@ def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
     """Indexes of lines that belong to the recipient's block."""
     taken: set[int] = set()
     for line in lines:
-        if _ATTENTION.match(fold(line.text)):
+        if ATTENTION.match(fold(line.text)):
             # the company the document is for stands above its contact person, its address below
             taken.update(range(max(0, line.index - 1), line.index + 1 + _RECIPIENT_REACH))
-        cue = _RECIPIENT_CUE.search(fold(line.text))
+        cue = RECIPIENT_CUE.search(fold(line.text))
         if cue is None or cue.start() > 3:
             continue
         rest = line.text[cue.end() :].strip(" :-—#\t")
@@ -271,30 +162,30 @@ def _is_title(name: str) -> bool:
     """A document title or boilerplate ("TAX INVOICE", "-Receipt-") or the label of a
     number ("N° de contrat"), not a name."""
     folded = fold(name)
-    rest = _TITLE.sub(" ", folded)
+    rest = TITLE.sub(" ", folded)
     return (
         sum(char.isalpha() for char in rest) < 3
         or _NUMBER_LABEL.search(folded) is not None
-        or _DOCUMENT_KIND.match(folded) is not None
+        or DOCUMENT_KIND.match(folded) is not None
     )
 
 
 def _starts_address(text: str) -> bool:
     folded = fold(text)
-    street = _STREET.search(folded)
-    if (_NOT_ADDRESS.search(folded) or _REGISTRATION.search(text)) and not street:
+    street = STREET.search(folded)
+    if (NOT_ADDRESS.search(folded) or REGISTRATION.search(text)) and not street:
         return False
     if _not_an_address_line(text) or sum(char.isalpha() for char in text) < 3:
         return False
-    if _SECTION.match(text) and not street and not _POSTCODE.search(text):
+    if SECTION.match(text) and not street and not POSTCODE.search(text):
         return False  # "1. L'assuré": a numbered heading
     return len(re.sub(r"\W", "", text)) >= 4 and bool(
-        re.match(r"^\W*\d", text) or street or _POSTCODE.search(text)
+        re.match(r"^\W*\d", text) or street or POSTCODE.search(text)
     )
 
 
 def _not_an_address_line(text: str) -> bool:
-    return bool(_PHONE_ONLY.match(text) or _DATE_OR_TIME.search(text) or _PRICE.search(text))
+    return bool(PHONE_ONLY.match(text) or DATE_OR_TIME.search(text) or PRICE.search(text))
 
 
 def _in_address(text: str) -> bool:
@@ -308,27 +199,27 @@ def _score(page: _Page, position: int) -> float:
     line = lines[position]
     text, folded = line.text, fold(line.text)
     name = _name_part(text)
-    has_form = _LEGAL_FORM.search(name) is not None
+    has_form = LEGAL_FORM.search(name) is not None
     if line.index in page.recipients or not name or not _name_like(name, has_form) or len(name) > 80:
         return 0.0
-    if _is_title(name) or (_NOT_ADDRESS.match(folded) and not has_form):
+    if _is_title(name) or (NOT_ADDRESS.match(folded) and not has_form):
         return 0.0
     if not has_form and (len(name.split()) > _MAX_NAME_WORDS or name == name.lower()):
         return 0.0  # a sentence, or OCR specks in lower case
     previous = lines[position - 1].text if position else ""
     following = [item.text for item in lines[position + 1 : position + 3]]
-    registered = any(_REGISTRATION.search(item) for item in following) or _REGISTRATION_TAIL.search(text)
+    registered = any(REGISTRATION.search(item) for item in following) or REGISTRATION_TAIL.search(text)
     # A line right above a company number in brackets ("(742016-W)") is a name, whatever
     # OCR specks stand above it.
-    registered_below = bool(following) and _BRACKETED_NUMBER.match(following[0]) is not None
-    if _REGISTRATION.search(name) or (
+    registered_below = bool(following) and BRACKETED_NUMBER.match(following[0]) is not None
+    if REGISTRATION.search(name) or (
         not has_form and (_starts_address(name) or (_in_address(previous) and not registered_below))
     ):
         return 0.0  # a line of an address
     addressed = bool(_rest_of_line(text, name)) or any(_starts_address(item) for item in following)
-    seller = bool(_SELLER_CUE.match(folded)) or bool(_SELLER_CUE.search(fold(previous)))
+    seller = bool(SELLER_CUE.match(folded)) or bool(SELLER_CUE.search(fold(previous)))
     # In a footer, the name above the company's trade-register mentions is the issuer's.
-    mentioned = bool(following) and _LEGAL_MENTION.match(fold(following[0])) is not None
+    mentioned = bool(following) and LEGAL_MENTION.match(fold(following[0])) is not None
     row = page.rows[position]
     top = row < min(_TOP_LINES, max(4, page.row_count // 4))
     if not (top or has_form or seller or mentioned):
@@ -341,7 +232,7 @@ def _score(page: _Page, position: int) -> float:
 
 def _letters(name: str) -> str:
     """A name's letters and digits without its legal form, as a domain would spell it."""
-    return re.sub(r"[\W_]", "", fold(_LEGAL_FORM.sub(" ", name)))
+    return re.sub(r"[\W_]", "", fold(LEGAL_FORM.sub(" ", name)))
 
 
 def _address_after(lines: Sequence[_Line], position: int) -> str | None:
@@ -351,16 +242,16 @@ def _address_after(lines: Sequence[_Line], position: int) -> str | None:
     parts = [rest] if rest and _starts_address(rest) else []
     for line in lines[position + 1 : position + 1 + _ADDRESS_LINES]:
         folded = fold(line.text)
-        street = _STREET.search(folded)
+        street = STREET.search(folded)
         if not parts:
             if _starts_address(line.text):
                 parts.append(line.text)
             elif line.index - lines[position].index > 2:
                 break
             continue
-        if _REGISTRATION.search(line.text) or _not_an_address_line(line.text):
+        if REGISTRATION.search(line.text) or _not_an_address_line(line.text):
             break
-        if (_NOT_ADDRESS.search(folded) or _OWN_LABEL.search(line.text)) and not street:
+        if (NOT_ADDRESS.search(folded) or OWN_LABEL.search(line.text)) and not street:
             break
         parts.append(line.text)
     address = ", ".join(part.strip(" ,|") for part in parts if part.strip(" ,|"))
@@ -382,7 +273,7 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
         Counter(fold(_name_part(line.text)) for line in lines),
         rows,
         row_count,
-        frozenset(re.sub(r"[\W_]", "", found) for found in _DOMAIN.findall(fold(text))),
+        frozenset(re.sub(r"[\W_]", "", found) for found in DOMAIN.findall(fold(text))),
     )
     best: tuple[float, int] | None = None
     for position, line in enumerate(lines):
