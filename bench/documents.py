@@ -2,6 +2,7 @@
 
     python bench/documents.py pdf      [--limit N] [--check]   text PDFs vs `pdftotext -layout`
     python bench/documents.py ocr      [--limit N] [--check]   OCR vs the `tesseract` command; 2 workers vs 1
+    python bench/documents.py photos   [--limit N] [--check]   receipt photos (RapidOCR); 2 workers vs 1
     python bench/documents.py textlayer [--check]              pages with a good text layer are never OCRed
     python bench/documents.py memory   [--pages N] [--check]   peak RSS of a long text PDF
     python bench/documents.py all      [--check]
@@ -15,6 +16,8 @@ same run. `--check` exits 1 when a target is missed. Targets:
   process start included on both sides: our reader is timed in-process);
 - OCR: per picture <= 1.1x the `tesseract` command at the same resolution and
   languages; 20 pages on 2 workers >= 1.8x faster than on 1;
+- photos (SROIE receipts, read by RapidOCR): 2 workers >= 1.8x faster than 1; the
+  time per photo against rpa's Tesseract on the same photos is printed, no target;
 - text layer: no OCR call for a page whose text layer is plausible;
 - memory: a generated 500-page loss run read whole with peak RSS <= 300 MB.
 """
@@ -61,15 +64,15 @@ class CountingOcr(OcrEngine):
         super().__init__(settings)
         self.calls = 0
 
-    def ocr(self, image):  # noqa: ANN001, ANN201 - same signature as OcrEngine.ocr
+    def ocr(self, image, photo=False):  # noqa: ANN001, ANN201 - same signature as OcrEngine.ocr
         self.calls += 1
-        return super().ocr(image)
+        return super().ocr(image, photo)
 
 
 class RefusingOcr(CountingOcr):
     """Counts OCR calls and reads nothing: sorts text PDFs from scans without spending minutes."""
 
-    def ocr(self, image):  # noqa: ANN001, ANN201
+    def ocr(self, image, photo=False):  # noqa: ANN001, ANN201
         self.calls += 1
         raise OcrError("not OCRed in this benchmark")
 
@@ -211,6 +214,49 @@ def bench_ocr(args: argparse.Namespace) -> bool:
     return ratio <= OCR_RATIO and (speedup >= OCR_SPEEDUP or (os.cpu_count() or 1) < 2)
 
 
+def bench_photos(args: argparse.Namespace) -> bool:
+    """Receipt photos as the pipeline reads them (RapidOCR), against Tesseract on them."""
+    from PIL import Image
+
+    count = args.limit or 10
+    photos = sorted((EVAL / "sroie" / "img").glob("*.jpg"))[:count]
+    rapid, tesseract = [], []
+    with OcrEngine(bench_settings(ocr={"workers": 1})) as engine:
+        engine.ocr(Image.open(photos[0]), photo=True)  # loads the models once, like a long run
+        engine.ocr(Image.open(photos[0]))
+        for index, path in enumerate(photos):
+            sides = [
+                (rapid, lambda path=path: engine.ocr(Image.open(path), photo=True)),
+                (tesseract, lambda path=path: engine.ocr(Image.open(path))),
+            ]
+            for times, action in sides if index % 2 == 0 else sides[::-1]:
+                times.append(_timed(action))
+    speeds: dict[int, float] = {1: 0.0, 2: 0.0}
+    for workers in (1, 2, 2, 1):
+        with OcrEngine(bench_settings(ocr={"workers": workers}).ocr) as engine:
+            engine.ocr_many([Image.open(photos[0]) for _ in range(workers)], photo=True)  # each worker's models
+            speeds[workers] += (
+                _timed(
+                    lambda engine=engine: engine.ocr_many(
+                        [lambda p=p: Image.open(p) for p in photos], photo=True
+                    )
+                )
+                / 2
+            )
+    speedup = speeds[1] / speeds[2]
+    print(f"Photos: {len(photos)} SROIE receipt photos, RapidOCR (PP-OCRv6 small, ONNX Runtime, 1 thread)")
+    ratio = statistics.median(rapid) / statistics.median(tesseract)
+    print(
+        f"  median per photo: RapidOCR {statistics.median(rapid):.2f} s, rpa's Tesseract "
+        f"{statistics.median(tesseract):.2f} s, ratio {ratio:.2f}x"
+    )
+    print(
+        f"  {len(photos)} photos: 1 worker {speeds[1]:.1f} s, 2 workers {speeds[2]:.1f} s, "
+        f"speed-up {speedup:.2f}x (target >= {OCR_SPEEDUP}x on {os.cpu_count()} CPUs)"
+    )
+    return speedup >= OCR_SPEEDUP or (os.cpu_count() or 1) < 2
+
+
 def bench_textlayer(args: argparse.Namespace) -> bool:
     """No OCR call on text PDFs; exactly one on a PDF with one scanned page among text pages."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -313,7 +359,13 @@ def _peak_rss_of_this_process_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-BENCHES = {"pdf": bench_pdf, "ocr": bench_ocr, "textlayer": bench_textlayer, "memory": bench_memory}
+BENCHES = {
+    "pdf": bench_pdf,
+    "ocr": bench_ocr,
+    "photos": bench_photos,
+    "textlayer": bench_textlayer,
+    "memory": bench_memory,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,8 @@ _IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".jpe", ".tif", ".tiff", ".gif", "
 
 
 class ImageReader:
-    """Images: OCR of each page (TIFF frame)."""
+    """Images: OCR of each page (TIFF frame); pictures other than TIFF are read as
+    photographs (see `extractors.ocr`)."""
 
     name = "image"
 
@@ -70,7 +71,8 @@ class ImageReader:
             sources = {
                 number: partial(_frame, image, number, lock, filename) for number in range(1, count + 1)
             }
-            results = self.ocr.ocr_pages(sources)
+            # A TIFF comes from a scanner or a fax; other pictures are mostly photographs.
+            results = self.ocr.ocr_pages(sources, photo=image.format != "TIFF")
         finally:
             image.close()
         notes = []

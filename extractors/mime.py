@@ -312,5 +312,3 @@ class _MailReader:
                 # The library's own messages can end in a dump of its parse tree: cut it.
                 sentence = _DEFECT_SENTENCES.get(kind) or re.sub(r"\s*\w+\(\[.*", "", str(defect))[:120]
                 self.errors.append(f"{where}: {sentence or kind}")
-
-

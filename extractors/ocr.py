@@ -1,279 +1,106 @@
-"""Optical character recognition with Tesseract, several pages side by side.
+"""Optical character recognition, several pages side by side.
 
-An `OcrEngine` owns a thread pool; each job runs one `tesseract` process on one
-page, so N workers keep N cores busy. Tesseract itself is told to stay on one
-thread (see `OcrEngine.__init__`). Jobs may be given a picture or a function
-that makes one (`ImageSource`): a 300-page scan is then rendered page by page
-as workers free up, instead of holding 300 bitmaps in memory.
+Two engines read text in pictures, each behind the small `Recogniser` protocol:
 
-Preprocessing is deliberately plain and the same for every document: grey
-scale, transparency flattened onto white, EXIF rotation applied, the dark
-table or scanner lid around a photographed page painted over with the paper's
-shade, and small pictures enlarged 1.5x.
+- Tesseract (`extractors.tesseract`) for scanned pages: A4 letters, forms and
+  invoices rendered from PDFs without a text layer, which it reads exactly and
+  fast;
+- RapidOCR (`extractors.rapid`) for photographs: pictures attached to a mail
+  or sent alone, often a phone's shot of a till receipt, which Tesseract reads
+  poorly (on the 63 SROIE receipt photos it got 49 totals right, RapidOCR 59).
 
-The dark surround matters because Tesseract binarises a page with one global
-(Otsu) threshold: a black band around a receipt printed in pale grey pulls
-that threshold below the print, and the page reads as noise. Painting it over
-costs about 50 ms a picture; on the 63 SROIE receipt photos it turned one
-unreadable receipt into a clean one and raised the dates read right from 49
-to 52 (measured on the same OCR otherwise).
+`[ocr] engine = "auto"` makes that choice by where the picture comes from;
+"tesseract" or "rapidocr" sends every page to one engine.
 
-Measured with Tesseract 5.3 (fra+eng): A4 scans read perfectly from 100 dpi
-up without help, a 72 dpi page with 9 pt text went from 78% to 100% of words;
-on 16 SROIE receipt photos under 800 px wide, 1.5x raised word recall from 52%
-to 55% (2x: no better, slower); enlarging wider pictures (to ~2400 px) made
-receipts slightly worse and OCR 2.4x slower. Slightly skewed scans (±3°) are
-left to Tesseract: on our test scans at 150-300 dpi it found 96-100% of the
-words at ±1.5° and ±3°, as many as on straight ones, so a deskew step had
-nothing to win (at 5° it drops to ~90%). Heavy grain is not filtered either:
-a median filter or Sauvola thresholding rescued our noisiest synthetic scans
-but cost up to 1 s a page or wrecked some real receipts.
-
-`pytesseract` is imported where it is used, so that this module loads without it.
+An `OcrEngine` owns a thread pool; each job reads one page with one engine on
+one core, so N workers keep N cores busy. Jobs may be given a picture or a
+function that makes one (`ImageSource`): a 300-page scan is then rendered page
+by page as workers free up, instead of holding 300 bitmaps in memory.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import tempfile
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from typing import Protocol
 
-from PIL import Image, ImageOps
+from PIL import Image
 
+from extractors.rapid import RapidRecogniser
+from extractors.tesseract import TesseractRecogniser
 from rpa.config import OcrSettings, Settings
-from rpa.errors import ConfigError, ExtractionError, OcrError
+from rpa.errors import ConfigError, ExtractionError
 
-__all__ = [
-    "OcrEngine",
-    "ImageSource",
-    "TesseractStatus",
-    "tesseract_status",
-    "prepare_image",
-    "INSTALL_HINT",
-]
+__all__ = ["OcrEngine", "ImageSource", "Recogniser", "RECOGNISERS", "ENGINE_CHOICES"]
 
 ImageSource = Image.Image | Callable[[], Image.Image]
 
-INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-fra"
 
-# Pictures narrower than this are enlarged by _UPSCALE (see the module docstring):
-# an A4 page under ~120 dpi, a receipt photographed from afar.
-_SMALL_WIDTH = 1000
-_UPSCALE = 1.5
-# The dark surround: pixels darker than half the paper's shade, in one region that
-# touches the picture's edge and covers at least this share of it (a letter that
-# touches the edge is far smaller). Found on a copy about this many pixels across.
-_SURROUND_SHARE = 0.002
-# Tesseract page segmentation modes (--psm): automatic layout, and one uniform block.
-_AUTOMATIC_LAYOUT, _ONE_BLOCK = 3, 6
-_RECEIPT_SHAPE = 1.6  # height / width from which a picture is a till receipt
-_PAGE_SEGMENTATIONS = range(1, 14)
-_SURROUND_WORK_SIZE = 1200
-_PRINT_ISLANDS = 5  # light islands (letters) in a dark region that make it a banner, kept
-_ISLAND_SHARE = 0.001  # of the picture: an island smaller than this is a letter
+class Recogniser(Protocol):
+    """Reads the text of one picture on the calling thread."""
+
+    name: str
+
+    def is_available(self) -> bool: ...
+
+    def read(self, image: Image.Image) -> str:
+        """The picture's text, line by line; raises `OcrError`."""
+        ...
 
 
-@dataclass(frozen=True)
-class TesseractStatus:
-    """What `rpa doctor` prints about Tesseract."""
-
-    available: bool
-    version: str | None = None
-    languages: tuple[str, ...] = ()
-    missing_languages: tuple[str, ...] = ()
-    reason: str | None = None  # why OCR cannot run as configured, with how to fix it
-
-    @property
-    def ready(self) -> bool:
-        return self.available and not self.missing_languages
-
-
-def tesseract_status(settings: Settings | OcrSettings) -> TesseractStatus:
-    """Whether the configured tesseract runs and has the configured languages."""
-    ocr = settings.ocr if isinstance(settings, Settings) else settings
-    wanted = tuple(lang for lang in ocr.languages.split("+") if lang)
-    command = shutil.which(ocr.tesseract_cmd)
-    if command is None:
-        return TesseractStatus(
-            available=False,
-            missing_languages=wanted,
-            reason=f"tesseract not found (looked for {ocr.tesseract_cmd!r}); install it: {INSTALL_HINT}",
-        )
-    try:
-        version = _run(command, "--version").splitlines()[0].strip()
-        languages = tuple(_run(command, "--list-langs").splitlines()[1:])
-    except (OSError, subprocess.SubprocessError, IndexError) as exc:
-        return TesseractStatus(available=False, reason=f"{command} does not run: {exc}")
-    languages = tuple(sorted(lang.strip() for lang in languages if lang.strip()))
-    missing = tuple(lang for lang in wanted if lang not in languages)
-    reason = None
-    if missing:
-        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
-        reason = (
-            f"tesseract language(s) not installed: {', '.join(missing)} "
-            f"(have {', '.join(languages) or 'none'}); install: apt-get install {packages}"
-        )
-    return TesseractStatus(True, version, languages, missing, reason)
-
-
-def _run(command: str, flag: str) -> str:
-    done = subprocess.run([command, flag], capture_output=True, text=True, timeout=30, check=True)
-    # Older versions print --version on stderr.
-    return done.stdout or done.stderr
-
-
-def prepare_image(image: Image.Image) -> Image.Image:
-    """Grey scale, upright, on white, and large enough for Tesseract."""
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        image = image.convert("RGBA")
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, image)
-    if image.mode != "L":
-        image = image.convert("L")
-    image = _paint_over_surround(image)
-    if 0 < image.width < _SMALL_WIDTH:
-        size = (round(image.width * _UPSCALE), round(image.height * _UPSCALE))
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    return image
-
-
-def _paint_over_surround(image: Image.Image) -> Image.Image:
-    """`image` (grey) with the dark background around the page painted the paper's shade."""
-    import numpy as np
-    from scipy import ndimage
-
-    factor = max(1, -(-max(image.size) // _SURROUND_WORK_SIZE))  # rounded up
-    small = np.asarray(image.reduce(factor) if factor > 1 else image)
-    if small.size == 0:
-        return image
-    counts = np.cumsum(np.bincount(small.ravel(), minlength=256))
-    paper = int(np.searchsorted(counts, 0.8 * counts[-1]))  # most of a page is paper
-    dark = small < paper // 2
-    if not (dark[0].any() or dark[-1].any() or dark[:, 0].any() or dark[:, -1].any()):
-        return image  # nothing dark reaches the edge: the usual scan
-    labels, found = ndimage.label(dark)
-    if not found:
-        return image
-    edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    touching = np.unique(edges[edges > 0])
-    sizes = ndimage.sum_labels(dark, labels, touching)
-    large = touching[sizes >= _SURROUND_SHARE * small.size]
-    surround = [label for label in large if not _holds_print(labels == label)]
-    if not surround:
-        return image
-    # One pixel more on the small copy covers the blur at the region's edge.
-    mask = ndimage.binary_dilation(np.isin(labels, surround))
-    painted = image.copy()
-    stencil = Image.fromarray(mask.astype(np.uint8) * 255).resize(image.size, Image.Resampling.NEAREST)
-    painted.paste(paper, mask=stencil)
-    return painted
-
-
-def _holds_print(region) -> bool:  # noqa: ANN001 - a numpy mask
-    """Whether a dark region has light print in it, as a letterhead's banner has its name
-    in white: many small light islands. A table or lid around the page has none (the
-    page itself, when the region rings it, is one large island)."""
-    import numpy as np
-    from scipy import ndimage
-
-    islands, count = ndimage.label(ndimage.binary_fill_holes(region) & ~region)
-    if count < _PRINT_ISLANDS:
-        return False
-    sizes = np.bincount(islands.ravel())[1:]
-    return int((sizes < _ISLAND_SHARE * region.size).sum()) >= _PRINT_ISLANDS
+RECOGNISERS: dict[str, Callable[[OcrSettings], Recogniser]] = {
+    TesseractRecogniser.name: TesseractRecogniser,
+    RapidRecogniser.name: RapidRecogniser,
+}
+_AUTO = "auto"
+ENGINE_CHOICES = (_AUTO, *RECOGNISERS)
 
 
 class OcrEngine:
-    """Tesseract on a pool of `settings.ocr.workers` threads (0 = one per core).
+    """The OCR engines on a pool of `settings.ocr.workers` threads (0 = one per core).
 
     `ocr(image)` reads one picture in the calling thread; `submit(source)` and
-    `ocr_many(sources)` run on the pool. Subclasses that override `ocr` (for
-    instance to count calls) see every page, whichever entry point is used.
-    Use as a context manager, or call `close()`.
+    `ocr_many(sources)` run on the pool. `photo=True` says the picture is a
+    photograph rather than a scanned page (see the module docstring). Subclasses
+    that override `ocr` (for instance to count calls) see every page, whichever
+    entry point is used. Use as a context manager, or call `close()`.
     """
 
     def __init__(self, settings: Settings | OcrSettings) -> None:
         self.settings = settings.ocr if isinstance(settings, Settings) else settings
-        # Tesseract uses OpenMP and by default spreads each page over every core;
-        # with several pages side by side the threads fight and each process
-        # gets ~3x slower on 2 cores. One thread per process, one process per
-        # worker, is fastest. pytesseract passes os.environ to the subprocess
-        # and has no other way to set it; setdefault keeps a user's own choice.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        if self.settings.page_segmentation and self.settings.page_segmentation not in _PAGE_SEGMENTATIONS:
+        if self.settings.engine not in ENGINE_CHOICES:
             raise ConfigError(
-                f"[ocr] page_segmentation must be 0 (chosen per page) or a Tesseract --psm "
-                f"from 1 to 13, not {self.settings.page_segmentation}"
+                f"[ocr] engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.settings.engine!r}"
             )
+        self.recognisers = {name: make(self.settings) for name, make in RECOGNISERS.items()}
         self.workers = self.settings.workers or os.cpu_count() or 1
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr")
-        self._ready_lock = threading.Lock()
-        self._ready: TesseractStatus | None = None
 
     def is_available(self) -> bool:
-        """Whether the tesseract binary is there (languages are checked on first use)."""
-        return shutil.which(self.settings.tesseract_cmd) is not None
+        """Whether the engines this configuration uses are installed (Tesseract's
+        languages are checked on first use)."""
+        return all(self.recognisers[name].is_available() for name in self._engines_used())
 
-    def ocr(self, image: Image.Image) -> str:
-        """The text of one picture. Raises `OcrError` (missing tesseract or language,
-        timeout, tesseract failure)."""
-        self._ensure_ready()
-        prepared = prepare_image(image)
-        with tempfile.TemporaryDirectory(prefix="rpa-ocr-") as folder:
-            # Uncompressed TIFF: pytesseract would write a PNG, and compressing a
-            # 300 dpi page costs 0.1-0.7 s, up to half the time Tesseract takes.
-            path = os.path.join(folder, "page.tif")
-            try:
-                prepared.save(path, format="TIFF", compression="raw")
-            except OSError as exc:
-                raise OcrError(f"cannot write the page for tesseract: {exc}") from exc
-            options = f"--psm {self._segmentation(image)} {_dpi_option(image)}"
-            return _clean(self._tesseract(path, options.strip()))
+    def recogniser(self, photo: bool = False) -> Recogniser:
+        """The engine that reads a photograph (`photo`) or a scanned page."""
+        if self.settings.engine != _AUTO:
+            return self.recognisers[self.settings.engine]
+        return self.recognisers[RapidRecogniser.name if photo else TesseractRecogniser.name]
 
-    def _segmentation(self, image: Image.Image) -> int:
-        """The configured --psm, or by the page's shape: a till receipt is one column of
-        lines, which Tesseract reads best as one block; on the 63 SROIE receipts that
-        read 57 dates right instead of 52 (totals 51 against 53)."""
-        if self.settings.page_segmentation:
-            return self.settings.page_segmentation
-        return _ONE_BLOCK if image.height >= _RECEIPT_SHAPE * image.width else _AUTOMATIC_LAYOUT
+    def ocr(self, image: Image.Image, photo: bool = False) -> str:
+        """The text of one picture. Raises `OcrError` (missing engine or language,
+        timeout, engine failure)."""
+        return self.recogniser(photo).read(image)
 
-    def _tesseract(self, path: str, options: str) -> str:
-        import pytesseract
-
-        # pytesseract only knows a module-wide command; every engine sets the same one.
-        pytesseract.pytesseract.tesseract_cmd = self.settings.tesseract_cmd
-        try:
-            return pytesseract.image_to_string(
-                path,
-                lang=self.settings.languages,
-                config=options,
-                timeout=self.settings.timeout_seconds,
-            )
-        except pytesseract.TesseractNotFoundError as exc:
-            raise OcrError(f"tesseract not found; install it: {INSTALL_HINT}") from exc
-        except pytesseract.TesseractError as exc:
-            raise OcrError(f"tesseract failed: {_tesseract_message(exc)}") from exc
-        except RuntimeError as exc:  # pytesseract's way to say the process was killed
-            if "timeout" not in str(exc).lower():
-                raise
-            raise OcrError(f"OCR gave up after {self.settings.timeout_seconds} s on one page") from exc
-
-    def submit(self, source: ImageSource) -> Future[str]:
+    def submit(self, source: ImageSource, photo: bool = False) -> Future[str]:
         """OCR one picture (or the picture `source()` returns) on the pool."""
-        return self._pool.submit(self._read_source, source)
+        return self._pool.submit(self._read_source, source, photo)
 
-    def ocr_many(self, sources: Iterable[ImageSource]) -> list[str]:
+    def ocr_many(self, sources: Iterable[ImageSource], photo: bool = False) -> list[str]:
         """The texts of several pictures, read side by side, in the order given.
         The first failure is raised once the other pages are cancelled or done."""
-        futures = [self.submit(source) for source in sources]
+        futures = [self.submit(source, photo) for source in sources]
         try:
             return [future.result() for future in futures]
         finally:
@@ -281,12 +108,14 @@ class OcrEngine:
                 future.cancel()
             wait(futures)
 
-    def ocr_pages(self, sources: Mapping[int, ImageSource]) -> dict[int, str | ExtractionError]:
+    def ocr_pages(
+        self, sources: Mapping[int, ImageSource], photo: bool = False
+    ) -> dict[int, str | ExtractionError]:
         """Page number -> text, or the `ExtractionError` (an `OcrError`, or a
         rendering failure) that page ended with. Pages are read side by side;
         this returns only when every job has finished or been cancelled, so
         the caller may close what the sources read from."""
-        futures = {number: self.submit(source) for number, source in sources.items()}
+        futures = {number: self.submit(source, photo) for number, source in sources.items()}
         results: dict[int, str | ExtractionError] = {}
         try:
             for number, future in futures.items():
@@ -309,41 +138,13 @@ class OcrEngine:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _read_source(self, source: ImageSource) -> str:
+    def _engines_used(self) -> tuple[str, ...]:
+        return tuple(RECOGNISERS) if self.settings.engine == _AUTO else (self.settings.engine,)
+
+    def _read_source(self, source: ImageSource, photo: bool) -> str:
         image = source() if callable(source) else source
         try:
-            return self.ocr(image)
+            return self.ocr(image, photo)
         finally:
             if callable(source):
                 image.close()  # we made it; free the bitmap now, not at the next GC
-
-    def _ensure_ready(self) -> None:
-        """Check once that tesseract and every language are there, so a missing
-        language gives one clear error instead of a cryptic one per page."""
-        with self._ready_lock:
-            if self._ready is None:
-                self._ready = tesseract_status(self.settings)
-        if not self._ready.ready:
-            raise OcrError(self._ready.reason or "tesseract cannot run")
-
-
-def _dpi_option(image: Image.Image) -> str:
-    """Tell Tesseract the resolution when we know it (rendered PDF pages), which
-    spares it a guess; pictures of unknown resolution are left to its estimate."""
-    dpi = image.info.get("dpi")
-    try:
-        value = round(float(dpi[0])) if dpi else 0
-    except (TypeError, ValueError, IndexError):
-        value = 0
-    return f"--dpi {value}" if 70 <= value <= 2400 and image.width >= _SMALL_WIDTH else ""
-
-
-def _tesseract_message(exc: Exception) -> str:
-    message = getattr(exc, "message", "") or str(exc)
-    return re.sub(r"\s+", " ", str(message)).strip()[:300]
-
-
-def _clean(text: str) -> str:
-    """Tesseract ends pages with a form feed and pads lines with spaces."""
-    lines = [line.rstrip() for line in text.replace("\x0c", "").splitlines()]
-    return "\n".join(lines).strip("\n")

@@ -10,7 +10,8 @@ from drafting import BACKENDS
 from drafting.embeddings import SentenceEmbedder
 from drafting.templates import load_catalog, template_name
 from extractors.documents import READERS
-from extractors.ocr import tesseract_status
+from extractors.rapid import rapidocr_status
+from extractors.tesseract import tesseract_status
 from rpa.config import Settings
 from rpa.errors import RpaError
 from rpa.models import Intent
@@ -34,6 +35,7 @@ def run_checks(settings: Settings) -> list[Check]:
         Check("python", sys.version_info >= (3, 11), sys.version.split()[0]),
         Check("configuration", True, str(settings.config_path or "defaults (no config file)")),
         _tesseract(settings),
+        _rapidocr(settings),
         _store(settings),
         _templates(settings),
         *_document_readers(settings),
@@ -55,6 +57,14 @@ def _tesseract(settings: Settings) -> Check:
             f"apt-get install {' '.join('tesseract-ocr-' + m for m in status.missing_languages)}",
         )
     return Check("tesseract", True, f"{status.version}; languages {', '.join(status.languages)}")
+
+
+def _rapidocr(settings: Settings) -> Check:
+    status = rapidocr_status()
+    needed = settings.ocr.engine in ("auto", "rapidocr")  # photographs are read with it
+    return Check(
+        "rapidocr", status.available, status.version or status.reason or "not found", required=needed
+    )
 
 
 def _store(settings: Settings) -> Check:

@@ -40,6 +40,11 @@ def test_ocr_benchmark_prints_the_ratio_to_tesseract_and_the_two_worker_speed_up
     assert "tesseract command" in out and "speed-up" in out
 
 
+def test_photos_benchmark_times_rapidocr_against_tesseract_on_receipt_photos() -> None:
+    out = run_bench("photos", "--limit", "2")
+    assert "RapidOCR" in out and "rpa's Tesseract" in out and "speed-up" in out
+
+
 def test_text_layer_benchmark_counts_no_ocr_on_text_pdfs_and_one_on_a_scanned_page() -> None:
     out = run_bench("textlayer", "--limit", "2", "--check")
     assert "2 text PDFs -> 0 OCR calls" in out and "-> 1 OCR call(s)" in out

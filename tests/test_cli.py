@@ -185,10 +185,11 @@ def test_a_broken_config_file_is_reported_not_a_traceback(home: Path) -> None:
     assert result.returncode == 1 and "expected int" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_doctor_reports_tesseract_and_the_database(home: Path) -> None:
+def test_doctor_reports_both_ocr_engines_and_the_database(home: Path) -> None:
     result = run_rpa("doctor", home=home)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"ok\s+tesseract .*fra", result.stdout)
+    assert re.search(r"ok\s+rapidocr\s+rapidocr 3\.\d+.*onnxruntime", result.stdout)
     assert re.search(r"ok\s+database", result.stdout)
 
 

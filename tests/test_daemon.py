@@ -415,7 +415,9 @@ def test_mail_arriving_in_a_second_folder_is_taken_while_idle_watches_the_first(
     finally:
         daemon.send_signal(signal.SIGTERM)
         assert daemon.wait(timeout=20) == 0
-    assert rows(tmp_path, "SELECT folder, message_key FROM mail_records") == [("Claims", "<claim-0@example.fr>")]
+    assert rows(tmp_path, "SELECT folder, message_key FROM mail_records") == [
+        ("Claims", "<claim-0@example.fr>")
+    ]
     assert KEYWORD in dovecot.flags(mailbox_user, "Claims")[1]
 
 

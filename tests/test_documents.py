@@ -176,12 +176,12 @@ class OverlapRecordingOcrEngine(OcrEngine):
         self.running = self.most_at_once = 0
         self._overlap_lock = threading.Lock()
 
-    def ocr(self, image: Image.Image) -> str:
+    def ocr(self, image: Image.Image, photo: bool = False) -> str:
         with self._overlap_lock:
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
         try:
-            return super().ocr(image)
+            return super().ocr(image, photo)
         finally:
             with self._overlap_lock:
                 self.running -= 1
@@ -245,7 +245,7 @@ class BlankOcrEngine(OcrEngine):
     """Renders every page that would be OCRed, but does not run Tesseract:
     the damaged-file run is about PDF parsing, not recognition."""
 
-    def ocr(self, image: Image.Image) -> str:
+    def ocr(self, image: Image.Image, photo: bool = False) -> str:
         return ""
 
 

@@ -21,7 +21,9 @@ def test_nett_total_after_rounding_beats_the_unrounded_total() -> None:
 
 
 def test_a_total_printed_below_the_rounding_line_is_the_amount_after_rounding() -> None:
-    receipt = "Total Sales Inclusive GST 28.31\nRounding Adjustment -0.01\n------\nTOTAL : 28.30\nCASH 50.00\n"
+    receipt = (
+        "Total Sales Inclusive GST 28.31\nRounding Adjustment -0.01\n------\nTOTAL : 28.30\nCASH 50.00\n"
+    )
     assert fields_of(receipt)["total_amount"] == "28.30"
     far = "Rounding Adj 0.00\nTotal Amount 9.00\nItems: 1\nQty: 1\nThank you\nTotal 12.50\n"
     assert fields_of(far)["total_amount"] == "9.00"  # only a line close below the rounding

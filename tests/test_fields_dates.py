@@ -156,6 +156,24 @@ def test_unlabelled_date_on_a_receipt_is_its_date_with_low_confidence() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Date   29/12/201711:41", "2017-12-29"),
+        ("Date :16-03-201812:07:10", "2018-03-16"),
+        ("Promoter:00   09/05/20181:12:43 PM", "2018-05-09"),
+    ],
+)
+def test_a_receipt_date_with_its_time_glued_on_by_ocr_is_read(line: str, expected: str) -> None:
+    receipt = f"KEDAI RUNCIT MAJU SDN BHD\n{line}\nROTI 2.50\nTOTAL 2.50"
+    assert dates_in(receipt, source="attachment:receipt.jpg#p1") == {"invoice_date": [expected]}
+
+
+@pytest.mark.parametrize("text", ["Ref 12/03/20251234", "Code 12/03/2025123:45"])
+def test_digits_glued_to_a_year_that_are_no_time_make_no_date(text: str) -> None:
+    assert dates_in(text, source="attachment:receipt.jpg#p1") == {}
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Je serai absent jusqu'au 14/03/2025.",

@@ -213,7 +213,9 @@ def test_a_date_an_item_a_bare_number_or_a_numbered_heading_does_not_start_an_ad
 
 
 def test_a_heading_is_placed_on_its_own_row_not_on_a_title_row_that_holds_the_same_word() -> None:
-    text = "Déclaration de sinistre\nMAV Assurances\nAssuré\nNom : X\nVéhicule\nDacia\nSinistre\nLieu : RD 941\n"
+    text = (
+        "Déclaration de sinistre\nMAV Assurances\nAssuré\nNom : X\nVéhicule\nDacia\nSinistre\nLieu : RD 941\n"
+    )
     layout = text.replace("Nom : X", "Nom : X      Prénom : Y")
     assert find_issuer(text, layout).name == "MAV Assurances"
 
@@ -225,8 +227,26 @@ def test_a_heading_is_placed_on_its_own_row_not_on_a_title_row_that_holds_the_sa
         ("99 SPEED MART 5/5 (519537: X)", "99 SPEED MART S/B"),
         ("AEON CO. (M) BRD", "AEON CO. (M) BHD"),
         ("Anzel Advertising (M) Sdn bad (788785-H}", "Anzel Advertising (M) Sdn BHD"),
+        ("KEDAI_RUNCIT MAJU SDN BHD", "KEDAI RUNCIT MAJU SDN BHD"),  # a space read as "_"
     ],
 )
 def test_receipt_names_as_ocr_misreads_their_legal_form_and_registration(printed: str, name: str) -> None:
     page = f"{printed}\nLOT 5, JALAN MELATI 3,\n43000 KAJANG\nTEL: 03-1234 5678\n"
     assert found(page)["company"] == name
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("SYARIKAT MAJU\nHARDWARE (BANDAR\nBARU)SDN BHD", "SYARIKAT MAJU HARDWARE (BANDAR BARU) SDN BHD"),
+        ("PERNIAGAAN JAYA (KLANG\nUTARA) SDN BHD", "PERNIAGAAN JAYA (KLANG UTARA) SDN BHD"),
+    ],
+)
+def test_a_name_a_narrow_receipt_wraps_inside_its_brackets_is_read_whole(printed: str, name: str) -> None:
+    page = f"{printed}\n822737-X\nNO. 17-G, JALAN SETIA INDAH\n40170 SHAH ALAM\nTEL: 03-1234 5678\n"
+    assert found(page)["company"] == name
+
+
+def test_a_brand_line_above_a_name_with_its_own_brackets_is_not_joined_to_it() -> None:
+    page = "TEALIVE\nOTTOGO ENTERPRISE (KEPONG) SDN BHD\nNO. 1, JALAN KEPONG\n52100 KUALA LUMPUR\n"
+    assert found(page)["company"] == "OTTOGO ENTERPRISE (KEPONG) SDN BHD"

@@ -118,7 +118,10 @@ def test_an_internal_ca_is_named_by_ca_file_in_the_file_or_the_environment(tmp_p
     (tmp_path / "config.toml").write_text('[imap]\nca_file = "/etc/rpa/internal-ca.pem"\n')
     environ = {"RPA_HOME": str(tmp_path), "RPA_SMTP_CA_FILE": "/etc/rpa/smtp-ca.pem"}
     settings = load_settings(environ=environ)
-    assert (settings.imap.ca_file, settings.smtp.ca_file) == ("/etc/rpa/internal-ca.pem", "/etc/rpa/smtp-ca.pem")
+    assert (settings.imap.ca_file, settings.smtp.ca_file) == (
+        "/etc/rpa/internal-ca.pem",
+        "/etc/rpa/smtp-ca.pem",
+    )
     overridden = load_settings(environ={**environ, "RPA_IMAP_CA_FILE": "/other.pem"})
     assert overridden.imap.ca_file == "/other.pem"
 

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from extractors.images import ImageReader
-from extractors.ocr import OcrEngine, prepare_image, tesseract_status
-from rpa.config import Settings
+from extractors.ocr import OcrEngine
+from extractors.tesseract import TesseractRecogniser, prepare_image, tesseract_status
+from rpa.config import OcrSettings, Settings
 from rpa.errors import ConfigError, OcrError
 
 
@@ -174,10 +175,10 @@ def test_the_dark_surround_is_painted_the_papers_shade_and_the_print_kept() -> N
     assert ImageChops.difference(prepare_image(scan), scan.convert("L")).getbbox() is None
 
 
-class RecordingEngine(OcrEngine):
-    """The real engine, remembering the Tesseract options of each page."""
+class RecordingTesseract(TesseractRecogniser):
+    """The real Tesseract, remembering the options of each page."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: OcrSettings) -> None:
         super().__init__(settings)
         self.options: list[str] = []
 
@@ -188,12 +189,12 @@ class RecordingEngine(OcrEngine):
 
 def test_a_receipt_is_read_as_one_block_and_a_page_by_its_layout(settings: Settings, tesseract: str) -> None:
     receipt, page = faint_receipt_on_a_dark_table(), docbuilder.scan_image(["Avis de sinistre"], dpi=150)
-    with RecordingEngine(settings) as engine:
-        engine.ocr(receipt)
-        engine.ocr(page)
+    engine = RecordingTesseract(settings.ocr)
+    assert "TOTAL RM 24.80" in words(engine.read(receipt))  # with its dark surround painted over
+    engine.read(page)
     assert [options.split()[:2] for options in engine.options] == [["--psm", "6"], ["--psm", "3"]]
-    with RecordingEngine(with_ocr(settings, page_segmentation=4)) as engine:
-        assert "TOTAL RM 24.80" in words(engine.ocr(receipt))
+    engine = RecordingTesseract(with_ocr(settings, page_segmentation=4).ocr)
+    assert "TOTAL RM 24.80" in words(engine.read(receipt))
     assert engine.options[0].startswith("--psm 4")
 
 

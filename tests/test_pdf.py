@@ -30,10 +30,10 @@ class CountingOcrEngine(OcrEngine):
         self.calls = 0
         self._count_lock = threading.Lock()
 
-    def ocr(self, image: Image.Image) -> str:
+    def ocr(self, image: Image.Image, photo: bool = False) -> str:
         with self._count_lock:
             self.calls += 1
-        return super().ocr(image)
+        return super().ocr(image, photo)
 
 
 @pytest.fixture

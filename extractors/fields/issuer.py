@@ -56,6 +56,8 @@ __all__ = ["IssuerFinder", "find_issuer"]
 _RECIPIENT_REACH = 4  # lines under a recipient label that belong to the recipient
 _TOP_LINES = 12  # the letterhead zone of the first page, in non-empty lines
 _ADDRESS_LINES = 5
+_BRANCH_REACH = 4  # lines under a brand where its branch's full name may stand
+_WRAP_LINES = 2  # lines above a name line that a wrapped name may start on
 _MAX_NAME_WORDS = 6  # without a legal form; longer lines are sentences
 _SEPARATORS = re.compile(r"\s+(?:[•|–—·]|-(?=\s))\s+|\t|\s{3,}")
 
@@ -132,10 +134,48 @@ def _rest_of_line(text: str, name: str) -> str:
 
 
 def _canonical_forms(name: str) -> str:
-    """OCR readings of Malaysian legal forms spelt as printed: "SON BHD" -> "SDN BHD"."""
+    """OCR readings of Malaysian legal forms spelt as printed: "SON BHD" -> "SDN BHD"; and
+    a space that OCR read as an underscore ("AIK HUAT_HARDWARE")."""
+    name = re.sub(r"(?<=[^\W_])_(?=[^\W_])", " ", name)
     name = re.sub(r"(?i)\bs[ou0]n(\.?\s*b)", lambda m: "SDN" + m.group(1), name)
     name = re.sub(r"(?i)((?:\bsdn\.?|\(m\))\s*)b(?:[nra]d|h[o0])\b", lambda m: m.group(1) + "BHD", name)
     return re.sub(r"(?<![\w/])5/[B5]\b", "S/B", name)
+
+
+def _wrapped_name(lines: Sequence[_Line], position: int, name: str) -> str:
+    """A long name that a narrow receipt wraps over lines, whole: when the name line
+    closes a bracket it did not open ("ALAM)SDN BHD" under "ENTERPRISE (SETIA"), the
+    name starts on the line in capitals that opens it, or on one or two such lines above."""
+    if name.count(")") <= name.count("("):
+        return name
+    parts = [name]
+    for line in reversed(lines[max(0, position - _WRAP_LINES) : position]):
+        text = line.text.strip(" |")
+        if not text.isupper() or re.search(r"\d", text) or line.index != lines[position].index - len(parts):
+            break
+        parts.insert(0, text)
+    if not any("(" in part for part in parts[:-1]):
+        return name
+    return re.sub(r"\)(?=\w)", ") ", " ".join(parts))
+
+
+def _branch_line(lines: Sequence[_Line], position: int) -> int:
+    """The line that names the branch, when the name at `position` is a brand printed
+    again with more words right above the street ("DOMINO'S PIZZA" at the top, then
+    "DOMINO'S PIZZA TAMAN UNIVERSITI" over "30, Jln Kebudayaan 7"); else `position`."""
+    brand = fold(_name_part(lines[position].text))
+    if not brand or LEGAL_FORM.search(lines[position].text):
+        return position
+    for later in range(position + 1, min(len(lines) - 1, position + _BRANCH_REACH + 1)):
+        text = lines[later].text
+        longer = fold(_name_part(text))
+        if (
+            longer.startswith(brand + " ")
+            and _name_like(text, False)
+            and _starts_address(lines[later + 1].text)
+        ):
+            return later
+    return position
 
 
 def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
@@ -285,7 +325,8 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
     if best is None:
         return None
     score, position = best
-    name = _canonical_forms(_name_part(lines[position].text))
+    position = _branch_line(lines, position)
+    name = _canonical_forms(_wrapped_name(lines, position, _name_part(lines[position].text)))
     return Issuer(name, _address_after(lines, position), min(0.95, score))
 
 

@@ -68,9 +68,10 @@ _DATE = re.compile(
     rf"|(?P<em>{_MONTH})\s*(?P<ed>\d{{1,2}}){_ORDINAL}(?:\s*,\s*|\s+)(?P<ey>\d{{4}})(?!\d)"
     # 2025-03-14, 2025/03/14
     r"|(?<![\d/.\-])(?P<iy>\d{4})(?P<isep>[\-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?![\d]|[/\-.]\d)"
-    # 14/03/2025, 14.03.2025, 14-03-25; receipts glue a label's dash to it ("Date -08/05/18")
-    r"|(?<![\d/.])(?<!\d-)(?P<na>\d{1,2})(?P<nsep>[/.\-])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4}|\d{2})"
-    r"(?![\d]|[/\-]\d|\.\d)"
+    # 14/03/2025, 14.03.2025, 14-03-25; receipts glue a label's dash to it ("Date -08/05/18"),
+    # and OCR may glue the time to a four-digit year ("29/12/201711:41")
+    r"|(?<![\d/.])(?<!\d-)(?P<na>\d{1,2})(?P<nsep>[/.\-])(?P<nb>\d{1,2})(?P=nsep)"
+    r"(?:(?P<ny>\d{4}|\d{2})(?![\d]|[/\-]\d|\.\d)|(?P<gy>(?:19|20)\d\d)(?=\d{1,2}:\d\d(?!\d)))"
 )
 _CENTURY_PIVOT = 70  # "14/03/25" is 2025, "03/07/85" is 1985
 
@@ -111,7 +112,8 @@ def _to_date(match: re.Match[str], day_first: bool) -> date | None:
         return _make_date(_full_year(int(group("sy"))), months[group("sm").rstrip(".")], int(group("sd")))
     if group("iy"):
         return _make_date(int(group("iy")), int(group("im")), int(group("id")))
-    return numeric_date(int(group("na")), int(group("nb")), _full_year(int(group("ny"))), day_first)
+    year = _full_year(int(group("ny") or group("gy")))
+    return numeric_date(int(group("na")), int(group("nb")), year, day_first)
 
 
 def _full_year(year: int) -> int:

@@ -52,6 +52,11 @@ class PipelineSettings:
 
 @dataclass(frozen=True)
 class OcrSettings:
+    engine: str = _opt(
+        "auto",
+        "auto: photographs (pictures sent as images) by RapidOCR, scanned PDF pages by "
+        "Tesseract; tesseract or rapidocr: every page by that engine",
+    )
     languages: str = _opt("fra+eng", "Tesseract languages, joined with '+'")
     dpi: int = _opt(300, "Resolution at which PDF pages without a text layer are rendered")
     tesseract_cmd: str = _opt("tesseract", "The tesseract executable")

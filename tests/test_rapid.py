@@ -1,0 +1,127 @@
+"""RapidOCR reads photographs; Tesseract reads scanned pages (real engines, no fakes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+
+import docbuilder
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.images import ImageReader
+from extractors.ocr import OcrEngine, Recogniser
+from extractors.pdf import PdfReader
+from extractors.rapid import RapidRecogniser, rapidocr_status
+from rpa.config import Settings
+from rpa.errors import ConfigError, OcrError
+
+RECEIPT = [
+    ("KEDAI RUNCIT MAJU SDN BHD", ""),
+    ("Date: 09/05/2018 10:22", ""),
+    ("MILO 2 X 6.20", "12.40"),
+    ("ROTI CANAI", "12.40"),
+    ("TOTAL", "RM 24.80"),
+    ("CASH", "RM 50.00"),
+]
+
+
+def with_ocr(settings: Settings, **changes) -> Settings:
+    return dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, **changes))
+
+
+def receipt_photo(angle: float = 2.5) -> Image.Image:
+    """A till receipt on a grey table, photographed askew: amounts at the right edge."""
+    paper = Image.new("RGB", (640, 900), (246, 244, 238))
+    draw = ImageDraw.Draw(paper)
+    font = ImageFont.truetype(str(docbuilder.FONT_PATH), 26)
+    for number, (label, amount) in enumerate(RECEIPT):
+        y = 60 + 70 * number
+        draw.text((40, y), label, font=font, fill=(40, 40, 40))
+        if amount:
+            draw.text((600 - draw.textlength(amount, font=font), y), amount, font=font, fill=(40, 40, 40))
+    photo = Image.new("RGB", (900, 1200), (90, 90, 95))
+    photo.paste(paper.rotate(angle, expand=True, fillcolor=(90, 90, 95)), (120, 120))
+    return photo
+
+
+class RecordingEngine(OcrEngine):
+    """The real engines, remembering which one read each page."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.used: list[str] = []
+        self._lock = threading.Lock()
+
+    def recogniser(self, photo: bool = False) -> Recogniser:
+        chosen = super().recogniser(photo)
+        with self._lock:
+            self.used.append(chosen.name)
+        return chosen
+
+
+def test_a_tilted_receipt_photo_is_read_with_each_amount_on_its_labels_line(
+    settings: Settings, tesseract: str
+) -> None:
+    with OcrEngine(settings) as engine:
+        (page,) = ImageReader(settings, engine).read(
+            "receipt.jpg", docbuilder.image_bytes(receipt_photo(), "JPEG")
+        )
+    lines = [" ".join(line.split()) for line in page.text.splitlines()]
+    assert "KEDAI RUNCIT MAJU SDN BHD" in lines
+    assert "TOTAL RM 24.80" in lines
+    assert "CASH RM 50.00" in lines
+    assert any(line.startswith("Date: 09/05/2018") for line in lines)
+
+
+def test_photos_go_to_rapidocr_and_scanned_pages_to_tesseract(settings: Settings, tesseract: str) -> None:
+    scan = docbuilder.scan_image(["Avis de sinistre", "Dossier 88412"], dpi=150)
+    with RecordingEngine(settings) as engine:
+        ImageReader(settings, engine).read("receipt.jpg", docbuilder.image_bytes(receipt_photo(), "JPEG"))
+        ImageReader(settings, engine).read("fax.tif", docbuilder.multipage_tiff([scan]))
+        (page,) = PdfReader(settings, engine).read("scan.pdf", docbuilder.image_pdf([scan]))
+    assert engine.used == ["rapidocr", "tesseract", "tesseract"]
+    assert "Dossier 88412" in page.text
+
+
+@pytest.mark.parametrize("name", ["tesseract", "rapidocr"])
+def test_the_engine_setting_sends_every_page_to_that_engine(
+    settings: Settings, tesseract: str, name: str
+) -> None:
+    chosen = with_ocr(settings, engine=name)
+    scan = docbuilder.scan_image(["Avis de sinistre", "Dossier 88412"], dpi=300)
+    with RecordingEngine(chosen) as engine:
+        (photo,) = ImageReader(chosen, engine).read(
+            "receipt.png", docbuilder.image_bytes(receipt_photo(0), "PNG")
+        )
+        (page,) = PdfReader(chosen, engine).read("scan.pdf", docbuilder.image_pdf([scan]))
+    assert engine.used == [name, name]
+    assert "RM 24.80" in photo.text  # Tesseract reads the amounts' column after the labels
+    assert "Dossier 88412" in page.text
+
+
+def test_an_unknown_engine_is_a_config_error_listing_the_choices(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="auto, tesseract, rapidocr.*'easyocr'"):
+        OcrEngine(with_ocr(settings, engine="easyocr"))
+
+
+def test_photos_are_read_side_by_side_in_their_order(settings: Settings) -> None:
+    photos = [receipt_photo(angle) for angle in (0, 1.5, -1.5)]
+    with OcrEngine(with_ocr(settings, workers=2)) as engine:
+        texts = engine.ocr_many(photos, photo=True)
+    assert ["TOTAL RM 24.80" in " ".join(text.split()) for text in texts] == [True] * 3
+
+
+def test_without_rapidocr_a_photo_is_an_ocr_error_saying_how_to_install_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # what a missing package looks like to import
+    with pytest.raises(OcrError, match="pip install rapidocr onnxruntime"):
+        RapidRecogniser(settings.ocr).read(receipt_photo())
+
+
+def test_rapidocr_status_names_its_version_and_runtime() -> None:
+    status = rapidocr_status()
+    assert status.available
+    assert "rapidocr 3." in status.version and "onnxruntime" in status.version
