@@ -43,6 +43,8 @@ def field(text: str, name: str, source: str = "body") -> Field:
         ("12 500 €", "12500.00", "EUR"),
         ("1,234,567.89 USD", "1234567.89", "USD"),
         ("300 livres sterling", "300.00", "GBP"),
+        ("Rs -40.00", "40.00", "INR"),  # a discount: the marker, then the sign
+        ("€ -5,00", "5.00", "EUR"),
     ],
 )
 def test_parse_amount_reads_every_written_form(written: str, amount: str, currency: str) -> None:
@@ -243,3 +245,10 @@ def test_document_without_total_label_offers_its_largest_priced_amount_with_low_
 
 def test_mail_without_claim_words_offers_no_total() -> None:
     assert total_and_currency("Pare-brise 420,00 €", source="body") == (None, None)
+
+
+def test_a_total_without_currency_takes_the_one_printed_by_a_signed_amount_elsewhere() -> None:
+    invoice = "Price is inclusive of Promotional Discount of Rs -40.00,\nGrand Total    319.00\n"
+    total = field(invoice, "total_amount", source="attachment:invoice.pdf#p1")
+    assert total.value == "319.00"
+    assert field(invoice, "currency", source="attachment:invoice.pdf#p1").value == "INR"

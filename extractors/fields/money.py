@@ -104,7 +104,10 @@ _NUMBER = (
 _NUMBER_RE = re.compile(_NUMBER)
 # Found around a number rather than in one pattern with it: scanning a text for
 # numbers first is several times faster than trying every currency everywhere.
-_MARKER_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?\Z", re.IGNORECASE)
+# "€ 12,00", and "Rs -40.00" with a minus sign between the marker and the number.
+_MARKER_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?(?:-{_SPACE}?)?\Z", re.IGNORECASE
+)
 _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
 _MARKER_REACH = 30  # longer than any currency name
 
@@ -145,7 +148,7 @@ def _glued(text: str, start: int, end: int) -> bool:
 
 def _marker_before(text: str, start: int) -> re.Match[str] | None:
     # Markers end with a letter or a symbol ("EUR", "€", "US$"); most numbers follow neither.
-    previous = text[max(0, start - 2) : start].rstrip(" \u00a0\u202f")[-1:]
+    previous = text[max(0, start - 4) : start].rstrip(" \u00a0\u202f-")[-1:]
     if not previous or (previous.isascii() and not previous.isalpha() and previous != "$"):
         return None
     return _MARKER_BEFORE.search(text[max(0, start - _MARKER_REACH) : start])
