@@ -234,7 +234,9 @@ def bench_photos(args: argparse.Namespace) -> bool:
     speeds: dict[int, float] = {1: 0.0, 2: 0.0}
     for workers in (1, 2, 2, 1):
         with OcrEngine(bench_settings(ocr={"workers": workers}).ocr) as engine:
-            engine.ocr_many([Image.open(photos[0]) for _ in range(workers)], photo=True)  # each worker's models
+            engine.ocr_many(
+                [Image.open(photos[0]) for _ in range(workers)], photo=True
+            )  # each worker's models
             speeds[workers] += (
                 _timed(
                     lambda engine=engine: engine.ocr_many(

@@ -51,6 +51,8 @@ _NORMAL_FORMS = {
     "vat_number": r"FR\d{11}",
     "postcode": r"\d{5}|[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}",
     "customer_name": r"[^\W\d_][\w'\- .]+",
+    "company": r"[^\s,](?:[^\n]*[^\s,])?",  # as printed, on one line
+    "address": r"(?!.* - )[^\s,][^,\n]*(?:, [^\s,][^,\n]*)*",  # printed parts joined by ", "
 }
 
 
@@ -169,6 +171,15 @@ fields are not in normal form.
 - `customer_name` comes from the sender's display name or signature, or the forwarded mail's sender;
   for a standalone document, from the person it names as the insured or the client (none when only an
   initial is printed). Company senders (noreply, newsletters) have none.
+- `company` is the issuer of an attached document, as its letterhead or header prints it (a
+  business, an insurer, a police service: "GARAGE DU CENTRE - VITRAGE AUTO", "GREATER MANCHESTER
+  POLICE", the organisation rather than its department); `address` is that issuer's postal
+  address, its printed lines (or the parts of a line a dash separates) joined by ", ", without
+  its phone, web or registration lines: "21 route de Vienne, 69200 Vénissieux". Only the first
+  page of an attachment counts, and of several attachments the first with an issuer. A blank
+  form filled in by the customer or a constat amiable has no issuer; the customer's or the
+  recipient's address printed on a document ("Demeurant : ...", a letter's window) is not
+  `address`, which is absent when the issuer prints none; a mail's signature is no letterhead.
 - `draft` is false for auto-replies, mailing lists and no-reply senders, and for standalone
   documents, which have no one to answer. A standalone document is `documents_submission`.
 - Unreadable attachments (truncated, encrypted) repeat only facts that the mail also states, so the

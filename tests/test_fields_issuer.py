@@ -250,3 +250,140 @@ def test_a_name_a_narrow_receipt_wraps_inside_its_brackets_is_read_whole(printed
 def test_a_brand_line_above_a_name_with_its_own_brackets_is_not_joined_to_it() -> None:
     page = "TEALIVE\nOTTOGO ENTERPRISE (KEPONG) SDN BHD\nNO. 1, JALAN KEPONG\n52100 KUALA LUMPUR\n"
     assert found(page)["company"] == "OTTOGO ENTERPRISE (KEPONG) SDN BHD"
+
+
+@pytest.mark.parametrize(
+    ("page", "issuer"),
+    [
+        (
+            "THAMES VALLEY POLICE\nCommunity Support\n\nMrs Joan Pike\n4 Elm Close\nReading RG1 2AB\n\n"
+            "Crime reference: 43/117/25\nOffence: Burglary\n",
+            "THAMES VALLEY POLICE",
+        ),
+        (
+            "GENDARMERIE NATIONALE\nBrigade de Chinon\n\nM. Paul Arnaud\n5 rue Voltaire\n37500 Chinon\n\n"
+            "Objet : votre plainte du 3 mai\n",
+            "GENDARMERIE NATIONALE",
+        ),
+    ],
+)
+def test_the_addressee_in_a_letters_window_and_their_address_are_not_the_issuers(
+    page: str, issuer: str
+) -> None:
+    assert found(page) == {"company": issuer}
+
+
+@pytest.mark.parametrize(
+    ("page", "issuer"),
+    [
+        (
+            "RÉCÉPISSÉ DE PLAINTE\nCommissariat de police de Blois\nPlaignante : MARTIN Julie\n"
+            "Demeurant : 8 rue Denis Papin, 41000 Blois\nDate des faits : 02/05/2025\n",
+            "Commissariat de police de Blois",
+        ),
+        (
+            "Severn Fire Service\nIncident report\nName: Julie Martin\nAddress: 3 Mill Lane, Bath BA1 1AA\n",
+            "Severn Fire Service",
+        ),
+    ],
+)
+def test_a_labelled_field_of_a_form_is_the_customers_address_not_the_issuers(page: str, issuer: str) -> None:
+    assert found(page) == {"company": issuer}
+
+
+@pytest.mark.parametrize(
+    ("page", "issuer"),
+    [
+        (
+            "DEPANNAGE RAPIDE 37\nDépannage 7j/7 - 24h/24\nSIRET 834 120 693 00017\nFACTURE\n",
+            "DEPANNAGE RAPIDE 37",
+        ),
+        (
+            "NORTHERN TOWING\n24 hour breakdown & recovery\nRECEIPT No. 5\nCustomer: J. Hale\n",
+            "NORTHERN TOWING",
+        ),
+    ],
+)
+def test_a_service_tagline_is_neither_the_name_nor_the_address(page: str, issuer: str) -> None:
+    assert found(page) == {"company": issuer}
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("ATELIER MOREAU - MENUISERIE BOIS", "ATELIER MOREAU - MENUISERIE BOIS"),
+        ("Harbour Glass - Windscreen Repairs", "Harbour Glass - Windscreen Repairs"),
+        ("Mutuelle Ligérienne - formulaire à imprimer", "Mutuelle Ligérienne"),
+        ("PLOMBERIE DUVAL - Tél. 02 47 00 00 00", "PLOMBERIE DUVAL"),
+    ],
+)
+def test_a_descriptor_a_dash_joins_in_the_same_lettering_is_part_of_the_name(printed: str, name: str) -> None:
+    assert find_issuer(f"{printed}\n4 rue des Forges\n18000 Bourges\n").name == name
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["12 route de Paris - 45000 Orléans", "12 route de Paris, 45000 Orléans - Tél. 02 38 00 00 00"],
+)
+def test_the_parts_of_an_address_line_a_dash_separates_are_joined_up_to_the_phone(line: str) -> None:
+    page = f"MENUISERIE DUVAL SARL\n{line}\nTél. 02 38 00 00 00\nFACTURE n° 12\n"
+    assert found(page)["address"] == "12 route de Paris, 45000 Orléans"
+
+
+@pytest.mark.parametrize(
+    ("page", "issuer"),
+    [
+        (
+            "BRISTOL DRAINS & PLUMBING\nBedminster, Bristol - Tel 0117 496 0000\nINVOICE No: 12\n"
+            "To: Mr A. Jones\n10 Mill Road, Bristol BS3 1AA\n",
+            {"company": "BRISTOL DRAINS & PLUMBING", "address": "Bedminster, Bristol"},
+        ),
+        (
+            "HOLT JOINERY LTD\nRiverside Industrial Estate, Derby\nINVOICE\n",
+            {"company": "HOLT JOINERY LTD", "address": "Riverside Industrial Estate, Derby"},
+        ),
+        (
+            "CLÍNICA SAN TELMO\nAvenida de la Constitución, Sevilla, España\nRECIBO\n",
+            {"company": "CLÍNICA SAN TELMO", "address": "Avenida de la Constitución, Sevilla, España"},
+        ),
+    ],
+)
+def test_a_locality_under_the_name_is_its_address_not_its_name(page: str, issuer: dict[str, str]) -> None:
+    assert found(page) == issuer
+
+
+@pytest.mark.parametrize(
+    ("page", "address"),
+    [
+        (
+            "Docteur Paul Rey\nMédecine générale\n3 place Plumereau, 37000 Tours\nCERTIFICAT MÉDICAL\n"
+            "Je soussigné, Docteur Paul Rey, certifie avoir examiné ce jour Madame Julie Martin.\n",
+            "3 place Plumereau, 37000 Tours",
+        ),
+        (
+            "Dr Jane Hale\nGeneral practice\n3 High Street, Oxford OX1 4AA\nMEDICAL CERTIFICATE\n"
+            "I examined Mrs Julie Martin today, who has a sprained wrist.\n",
+            "3 High Street, Oxford OX1 4AA",
+        ),
+    ],
+)
+def test_an_address_ends_before_the_title_of_the_document(page: str, address: str) -> None:
+    assert found(page)["address"] == address
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a constat amiable: the form's headings of each party, its labelled fields
+        "CONSTAT AMIABLE D'ACCIDENT AUTOMOBILE\n1. Date de l'accident : 02/05/2025\nVÉHICULE A\n"
+        "Conducteur : ROUX Marc\nSociété d'assurance : Mutuelle Ligérienne\nVÉHICULE B\nConducteur : PIC Léa\n",
+        "Accident report\nVEHICLE A\nDriver: Marc Roux\nInsurer: Severn Mutual\nVEHICLE B\nDriver: Lea Pic\n",
+        # a blank claim form filled in by the customer: a product line, numbered headings
+        "DÉCLARATION DE SINISTRE\nAssurance habitation - à retourner complété\n1. L'assuré\n"
+        "Nom, prénom : ROUX Marc\nAdresse : 5 rue des Lices, 49100 Angers\n",
+        "CLAIM FORM\nHome insurance - please return to your insurer\n1. Policyholder\nName: Marc Roux\n"
+        "Address: 5 Elm Road, York YO1 7EX\n",
+    ],
+)
+def test_a_constat_or_a_blank_form_filled_by_the_customer_has_no_issuer(page: str) -> None:
+    assert found(page) == {}

@@ -9,12 +9,20 @@ in a footer above the trade-register mentions only the seller prints ("Siège
 social", "au capital de", "Registered office"); a name its web site or e-mail
 domain spells counts for more. Names under a recipient label ("Bill to",
 "Rechnung an", "Client") or above an attention line ("Attn", "T.a.v.") are the
-customer's and never the issuer's, wherever else they appear. With the page's
-layout, the top of the page is where a line is printed, not where the text
-layer writes it. No list of known companies is used: only these shapes and the
-words of the trade around them.
+customer's and never the issuer's, wherever else they appear; so are a person
+named with a courtesy title and the address under it (a letter's window), and a
+labelled field of a form ("Demeurant : 9 rue Colbert"). A tagline ("Dépannage
+7j/7"), a product line in sentence case ("Multirisque habitation") and the
+headings of a form's series ("VÉHICULE A", "VÉHICULE B") name no one: a blank
+form or a constat has no issuer. With the page's layout, the top of the page is
+where a line is printed, not where the text layer writes it. No list of known
+companies is used: only these shapes and the words of the trade around them.
 
-Only the first page of an attachment is read; mail text has no letterhead.
+The name is given as printed, with a descriptor a dash joins to it in the same
+lettering ("GARAGE DU CENTRE - VITRAGE AUTO"); the address as its printed lines
+(or the parts of a line a dash separates) joined by ", ", up to its phone or
+registration lines. Only the first page of an attachment is read; mail text has
+no letterhead.
 """
 
 from __future__ import annotations
@@ -28,25 +36,28 @@ from extractors.fields.base import is_attachment, make_field
 from extractors.fields.letterhead import (
     ATTENTION,
     BRACKETED_NUMBER,
-    DATE_OR_TIME,
-    DOCUMENT_KIND,
+    DASH,
     DOMAIN,
     LEGAL_FORM,
     LEGAL_MENTION,
     NOT_ADDRESS,
-    OWN_LABEL,
-    PHONE_ONLY,
-    POSTCODE,
-    PRICE,
     RECIPIENT_CUE,
     REGISTRATION,
     REGISTRATION_TAIL,
     SECTION,
     SELLER_CUE,
-    STREET,
-    TITLE,
+    SERVICE_HOURS,
+    address_part,
+    canonical_forms,
+    ends_address,
+    in_address,
+    is_addressee,
+    is_place_line,
+    is_title,
+    printed_rows,
+    starts_address,
 )
-from extractors.fields.text import NUMBER_SIGN, fold
+from extractors.fields.text import fold
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
@@ -78,6 +89,7 @@ class _Page:
     rows: Sequence[int]  # per line: how high on the page it is printed, in rows from the top
     row_count: int
     domains: frozenset[str]  # web site and e-mail domains on the page, letters only
+    series: frozenset[str]  # folded headings of a series ("vehicule a", "vehicule b")
 
 
 @dataclass(frozen=True)
@@ -112,7 +124,7 @@ def _name_part(text: str) -> str:
     cue = SELLER_CUE.match(fold(text))
     if cue:
         text = text[cue.end() :].strip(" :|,;\t")
-    text = _SEPARATORS.split(text)[0]
+    text = _with_descriptor(_SEPARATORS.split(text, maxsplit=2), text)
     forms = list(LEGAL_FORM.finditer(text))
     if text.startswith("(") or (forms and forms[0].start() == 0):
         return ""
@@ -125,21 +137,32 @@ def _name_part(text: str) -> str:
     return " ".join(words)
 
 
+def _with_descriptor(parts: Sequence[str], text: str) -> str:
+    """The name before a separator, with the words a dash joins to it in the same lettering
+    ("GARAGE DU CENTRE - VITRAGE AUTO"); not a description of the document ("MAV Assurances -
+    formulaire en ligne"), a tagline, an address or how to reach the issuer."""
+    name = parts[0]
+    if len(parts) < 2 or not re.match(r"\s+[-–—]\s+", text[len(name) :]):
+        return name
+    words = parts[1].split()
+    same_lettering = parts[1].isupper() if name.isupper() else all(word[0].isupper() for word in words)
+    if (
+        same_lettering
+        and len(words) <= 4
+        and not re.search(r"\d", parts[1])
+        and _name_like(parts[1], False)
+        and not (starts_address(parts[1]) or is_place_line(parts[1]) or NOT_ADDRESS.search(fold(parts[1])))
+    ):
+        return text[: text.index(parts[1], len(name)) + len(parts[1])]
+    return name
+
+
 def _rest_of_line(text: str, name: str) -> str:
     """What follows the name on its line ("Atlassian Pty Ltd, Level 6, 341 George St")."""
     at = text.find(name.split()[-1]) if name else -1
     rest = text[at + len(name.split()[-1]) :] if at >= 0 else ""
     rest = rest.strip(" ,;:-•|–\t")
     return "" if not rest or REGISTRATION.search(rest) else rest
-
-
-def _canonical_forms(name: str) -> str:
-    """OCR readings of Malaysian legal forms spelt as printed: "SON BHD" -> "SDN BHD"; and
-    a space that OCR read as an underscore ("AIK HUAT_HARDWARE")."""
-    name = re.sub(r"(?<=[^\W_])_(?=[^\W_])", " ", name)
-    name = re.sub(r"(?i)\bs[ou0]n(\.?\s*b)", lambda m: "SDN" + m.group(1), name)
-    name = re.sub(r"(?i)((?:\bsdn\.?|\(m\))\s*)b(?:[nra]d|h[o0])\b", lambda m: m.group(1) + "BHD", name)
-    return re.sub(r"(?<![\w/])5/[B5]\b", "S/B", name)
 
 
 def _wrapped_name(lines: Sequence[_Line], position: int, name: str) -> str:
@@ -172,7 +195,7 @@ def _branch_line(lines: Sequence[_Line], position: int) -> int:
         if (
             longer.startswith(brand + " ")
             and _name_like(text, False)
-            and _starts_address(lines[later + 1].text)
+            and starts_address(lines[later + 1].text)
         ):
             return later
     return position
@@ -185,6 +208,12 @@ def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
         if ATTENTION.match(fold(line.text)):
             # the company the document is for stands above its contact person, its address below
             taken.update(range(max(0, line.index - 1), line.index + 1 + _RECIPIENT_REACH))
+        if is_addressee(line.text):
+            taken.add(line.index)
+            for below in lines[line.index + 1 : line.index + 1 + _RECIPIENT_REACH]:
+                if not (starts_address(below.text) or is_place_line(below.text)):
+                    break
+                taken.add(below.index)
         cue = RECIPIENT_CUE.search(fold(line.text))
         if cue is None or cue.start() > 3:
             continue
@@ -195,44 +224,6 @@ def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
     return taken
 
 
-_NUMBER_LABEL = re.compile(rf"(?<![a-z]){NUMBER_SIGN}")
-
-
-def _is_title(name: str) -> bool:
-    """A document title or boilerplate ("TAX INVOICE", "-Receipt-") or the label of a
-    number ("N° de contrat"), not a name."""
-    folded = fold(name)
-    rest = TITLE.sub(" ", folded)
-    return (
-        sum(char.isalpha() for char in rest) < 3
-        or _NUMBER_LABEL.search(folded) is not None
-        or DOCUMENT_KIND.match(folded) is not None
-    )
-
-
-def _starts_address(text: str) -> bool:
-    folded = fold(text)
-    street = STREET.search(folded)
-    if (NOT_ADDRESS.search(folded) or REGISTRATION.search(text)) and not street:
-        return False
-    if _not_an_address_line(text) or sum(char.isalpha() for char in text) < 3:
-        return False
-    if SECTION.match(text) and not street and not POSTCODE.search(text):
-        return False  # "1. L'assuré": a numbered heading
-    return len(re.sub(r"\W", "", text)) >= 4 and bool(
-        re.match(r"^\W*\d", text) or street or POSTCODE.search(text)
-    )
-
-
-def _not_an_address_line(text: str) -> bool:
-    return bool(PHONE_ONLY.match(text) or DATE_OR_TIME.search(text) or PRICE.search(text))
-
-
-def _in_address(text: str) -> bool:
-    """A line of an address with words in it (not a bare number, as receipts print above a name)."""
-    return _starts_address(text) and (sum(char.isalpha() for char in text) >= 3 or "," in text)
-
-
 def _score(page: _Page, position: int) -> float:
     """How much a line looks like the issuer's name line, 0 when it cannot be."""
     lines = page.lines
@@ -240,23 +231,28 @@ def _score(page: _Page, position: int) -> float:
     text, folded = line.text, fold(line.text)
     name = _name_part(text)
     has_form = LEGAL_FORM.search(name) is not None
-    if line.index in page.recipients or not name or not _name_like(name, has_form) or len(name) > 80:
+    if line.index in page.recipients or not _can_be_name(page, text, name, has_form):
         return 0.0
-    if _is_title(name) or (NOT_ADDRESS.match(folded) and not has_form):
-        return 0.0
-    if not has_form and (len(name.split()) > _MAX_NAME_WORDS or name == name.lower()):
-        return 0.0  # a sentence, or OCR specks in lower case
     previous = lines[position - 1].text if position else ""
-    following = [item.text for item in lines[position + 1 : position + 3]]
-    registered = any(REGISTRATION.search(item) for item in following) or REGISTRATION_TAIL.search(text)
+    below = lines[position + 1 : position + 3]
+    following = [item.text for item in below]
+    own_following = [item.text for item in below if item.index not in page.recipients]  # not an addressee's
+    # a number closing the name's own part of the line, not a phone printed after it
+    registered = any(REGISTRATION.search(item) for item in following) or REGISTRATION_TAIL.search(
+        _SEPARATORS.split(text)[0]
+    )
     # A line right above a company number in brackets ("(742016-W)") is a name, whatever
     # OCR specks stand above it.
     registered_below = bool(following) and BRACKETED_NUMBER.match(following[0]) is not None
     if REGISTRATION.search(name) or (
-        not has_form and (_starts_address(name) or (_in_address(previous) and not registered_below))
+        not has_form and (starts_address(name) or (in_address(previous) and not registered_below))
     ):
         return 0.0  # a line of an address
-    addressed = bool(_rest_of_line(text, name)) or any(_starts_address(item) for item in following)
+    addressed = (
+        bool(_rest_of_line(text, name))
+        or any(starts_address(item) for item in own_following)
+        or (bool(own_following) and is_place_line(DASH.split(own_following[0])[0]))
+    )
     seller = bool(SELLER_CUE.match(folded)) or bool(SELLER_CUE.search(fold(previous)))
     # In a footer, the name above the company's trade-register mentions is the issuer's.
     mentioned = bool(following) and LEGAL_MENTION.match(fold(following[0])) is not None
@@ -270,31 +266,71 @@ def _score(page: _Page, position: int) -> float:
     return score + (0.15 - 0.01 * row if top else 0.0)
 
 
+def _can_be_name(page: _Page, text: str, name: str, has_form: bool) -> bool:
+    """Whether the name part of a line could name a business, wherever it stands: not a
+    title, a label, a sentence, a tagline ("Dépannage 7j/7") or a heading of a series."""
+    if not name or not _name_like(name, has_form) or len(name) > 80 or is_title(name):
+        return False
+    if SERVICE_HOURS.search(fold(name)) or fold(name) in page.series:
+        return False
+    if has_form:
+        return True
+    if NOT_ADDRESS.match(fold(text)) or len(name.split()) > _MAX_NAME_WORDS or name == name.lower():
+        return False  # how to reach the issuer, a sentence, or OCR specks in lower case
+    return not (is_place_line(name) or SECTION.match(name) or _sentence_case(name))
+
+
+def _sentence_case(name: str) -> bool:
+    """A phrase whose words after the first are in lower case ("Multirisque habitation",
+    "Médecine générale"): a line of business or a product, not the business's name."""
+    words = [word for word in name.split() if word.isalpha()]
+    return (
+        bool(words)
+        and words[0][0].isupper()
+        and not words[0].isupper()
+        and any(len(word) >= 4 for word in words[1:])
+        and all(word.islower() for word in words[1:])
+    )
+
+
+def _series_headings(lines: Sequence[_Line]) -> frozenset[str]:
+    """Headings of a series that the page prints with only their last letter or number changed
+    ("VÉHICULE A" and "VÉHICULE B" on a constat, "Party 1" and "Party 2"): parts of a form."""
+    stems: dict[str, set[str]] = {}
+    for line in lines:
+        found = re.fullmatch(r"(.*\S)\s+(\w)", fold(line.text.strip(" :|")))
+        if found:
+            stems.setdefault(found.group(1), set()).add(found.group(2))
+    return frozenset(f"{stem} {mark}" for stem, marks in stems.items() if len(marks) > 1 for mark in marks)
+
+
 def _letters(name: str) -> str:
     """A name's letters and digits without its legal form, as a domain would spell it."""
     return re.sub(r"[\W_]", "", fold(LEGAL_FORM.sub(" ", name)))
 
 
-def _address_after(lines: Sequence[_Line], position: int) -> str | None:
+def _address_after(page: _Page, position: int) -> str | None:
     """The address printed with the issuer's name: the rest of its line, then the street
-    lines under it, up to its phone or tax lines."""
-    rest = _rest_of_line(lines[position].text, _name_part(lines[position].text))
-    parts = [rest] if rest and _starts_address(rest) else []
+    lines under it (or, right under the name, a locality), up to its phone or tax lines or
+    the recipient's block."""
+    lines, top = page.lines, page.lines[position]
+    rest = _rest_of_line(top.text, _name_part(top.text))
+    parts = [address_part(rest)[0]] if rest and starts_address(rest) else []
     for line in lines[position + 1 : position + 1 + _ADDRESS_LINES]:
-        folded = fold(line.text)
-        street = STREET.search(folded)
-        if not parts:
-            if _starts_address(line.text):
-                parts.append(line.text)
-            elif line.index - lines[position].index > 2:
+        if line.index in page.recipients or (parts and ends_address(line.text)):
+            break
+        if not parts and not (
+            starts_address(line.text)
+            or (line.index == top.index + 1 and is_place_line(DASH.split(line.text)[0]))
+        ):
+            if line.index - top.index > 2:
                 break
             continue
-        if REGISTRATION.search(line.text) or _not_an_address_line(line.text):
-            break
-        if (NOT_ADDRESS.search(folded) or OWN_LABEL.search(line.text)) and not street:
-            break
-        parts.append(line.text)
-    address = ", ".join(part.strip(" ,|") for part in parts if part.strip(" ,|"))
+        part, cut_short = address_part(line.text)
+        parts.append(part)
+        if cut_short:
+            break  # the line goes on with the phone
+    address = ", ".join(part for part in parts if part)
     return address or None
 
 
@@ -306,7 +342,7 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
     lines = [_Line(index, line) for index, line in enumerate(item for item in raw_lines if item)]
     recipients = _recipient_lines(lines)
     recipient_names = {fold(_name_part(lines[i].text)) for i in recipients if i < len(lines)}
-    rows, row_count = _printed_rows(lines, layout)
+    rows, row_count = printed_rows([fold(_name_part(line.text)) for line in lines], layout)
     page = _Page(
         lines,
         recipients,
@@ -314,6 +350,7 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
         rows,
         row_count,
         frozenset(re.sub(r"[\W_]", "", found) for found in DOMAIN.findall(fold(text))),
+        _series_headings(lines),
     )
     best: tuple[float, int] | None = None
     for position, line in enumerate(lines):
@@ -326,30 +363,8 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
         return None
     score, position = best
     position = _branch_line(lines, position)
-    name = _canonical_forms(_wrapped_name(lines, position, _name_part(lines[position].text)))
-    return Issuer(name, _address_after(lines, position), min(0.95, score))
-
-
-def _printed_rows(lines: Sequence[_Line], layout: str) -> tuple[list[int], int]:
-    """Per line, the row of the page it is printed on (its place in the text without a
-    layout), and how many rows the page has."""
-    if not layout.strip():
-        return [line.index for line in lines], len(lines)
-    laid_out = [fold(row) for row in layout.splitlines() if row.strip()]
-    rows = [f" {' '.join(row.split())} " for row in laid_out]
-    cells = [{" ".join(cell.split()) for cell in re.split(r"\s{3,}", row.strip())} for row in laid_out]
-    printed = []
-    for line in lines:
-        name = " ".join(fold(_name_part(line.text)).split())
-        # A row where the name stands as a cell of its own, else one holding it; of
-        # several, the nearest to the line's place in the text ("Sinistre", a heading,
-        # is not the "sinistre" of the title row).
-        found = [index for index, row in enumerate(cells) if name in row] or [
-            index for index, row in enumerate(rows) if name and f" {name} " in row
-        ]
-        row = min(found, key=lambda index: abs(index - line.index), default=None)
-        printed.append(line.index if row is None else row)
-    return printed, len(rows)
+    name = canonical_forms(_wrapped_name(lines, position, _name_part(lines[position].text)))
+    return Issuer(name, _address_after(page, position), min(0.95, score))
 
 
 class IssuerFinder:

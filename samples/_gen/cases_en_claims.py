@@ -84,9 +84,10 @@ CASES = [
     Case(
         "en_claim_new_theft_scan_pdf",
         "en", "claim_new",
-        "image-only PDF (scanned police letter, no text layer); the postcode is only in the scan",
+        "image-only PDF (scanned police letter, no text layer); the postcode is only in the scan; the "
+        "force's letterhead above the addressee's window (no issuer `address`)",
         fields={"policy_number": "CTR-60391", "incident_date": "2025-09-18", "postcode": "M14 5TQ",
-                "customer_name": "Daniel Okafor"},
+                "customer_name": "Daniel Okafor", "company": "GREATER MANCHESTER POLICE"},
         source=Mail(
             sender="Daniel Okafor <daniel.okafor@outlook.example>",
             to=EN_CLAIMS,
@@ -123,7 +124,7 @@ CASES = [
                     "Officer in charge: PC 4471 J. Whitworth",
                 ]],
                 fmt="pdf",
-                angle=-1.0,
+                angle=-0.8,
                 point=12,
             )],
         ),
@@ -234,7 +235,8 @@ CASES = [
         "invoice (INV-10442, subtotal, VAT, total)",
         fields={"claim_number": "CLM-450193", "invoice_number": "INV-10442", "incident_date": "2025-08-01",
                 "invoice_date": "2025-08-08", "total_amount": "583.20", "currency": "GBP",
-                "postcode": "EX3 0HU", "customer_name": "Oliver Grant"},
+                "postcode": "EX3 0HU", "customer_name": "Oliver Grant",
+                "company": "SPARKS & SONS ELECTRICAL LTD", "address": "Marsh Barton Trading Estate, Exeter"},
         source=Mail(
             sender="Helen Ward <helen.ward@harbourline.example>",
             to=EN_CLAIMS,
@@ -303,7 +305,7 @@ CASES = [
         "total written 'GBP 254.40'",
         fields={"claim_number": "CLM-451876", "invoice_number": "R-20931", "incident_date": "2025-07-14",
                 "invoice_date": "2025-07-14", "total_amount": "254.40", "currency": "GBP",
-                "phone": "+441174960877", "customer_name": "Laura Bennett"},
+                "phone": "+441174960877", "customer_name": "Laura Bennett", "company": "WESTCOUNTRY RECOVERY"},
         source=Mail(
             sender="Laura Bennett <laura.bennett@outlook.example>",
             to=EN_CLAIMS,
@@ -354,7 +356,8 @@ CASES = [
         "only phone; two addresses, only the customer's has a postcode",
         fields={"claim_number": "CLM-447305", "invoice_number": "CPH-3391", "invoice_date": "2025-06-03",
                 "total_amount": "280.20", "currency": "GBP", "phone": "+442920180455", "postcode": "CF11 9DF",
-                "customer_name": "Gareth Morgan"},
+                "customer_name": "Gareth Morgan", "company": "CARDIFF PLUMBING & HEATING",
+                "address": "Canton, Cardiff"},
         source=Mail(
             sender="Gareth Morgan <gareth.morgan@btinternet.example>",
             to=EN_CLAIMS,
@@ -403,7 +406,8 @@ CASES = [
         draft=False,
         fields={"claim_number": "CLM-444518", "invoice_number": "INV-10587", "invoice_date": "2025-02-21",
                 "total_amount": "1968.00", "currency": "GBP", "iban": IBAN_SEVERN, "bic": "LNDBGB2L",
-                "email": "accounts@severn-roofing.example", "phone": "+441134960902", "postcode": "LS6 2QB"},
+                "email": "accounts@severn-roofing.example", "phone": "+441134960902", "postcode": "LS6 2QB",
+                "company": "SEVERN ROOFING LTD", "address": "Unit 12, Canal Wharf, Leeds"},
         source=Scan(
             "invoice.tif",
             [

@@ -21,7 +21,8 @@ CASES = [
         fields={"policy_number": "POL/2025/031277", "invoice_number": "CCS-25-07841",
                 "incident_date": "2025-07-22", "invoice_date": "2025-07-22", "total_amount": "158.50",
                 "currency": "EUR", "iban": IBAN_TURNER, "bic": "NWMBGB2L", "phone": "+442079460381",
-                "customer_name": "Emily Turner"},
+                "customer_name": "Emily Turner", "company": "CLÍNICA COSTA SOL",
+                "address": "Avenida de Andalucía, Málaga, Spain"},
         source=Mail(
             sender="Emily Turner <emily.turner@gmail.example>",
             to=EN_CLAIMS,

@@ -55,7 +55,7 @@ CASES = [
         "fr_claim_new_constat_photo",
         "fr", "claim_new",
         "plain text mail; JPEG phone photo of a constat amiable (turned 2°, uneven light); the other "
-        "driver's plate, policy and name in the photo lose to the body",
+        "driver's plate, policy and name in the photo lose to the body; a constat has no issuer (no `company`)",
         fields={"policy_number": "AUT-4587-2291", "incident_date": "2025-03-14", "phone": "+33612345678",
                 "vehicle_plate": "FG-482-KL", "postcode": "69007", "customer_name": "Jean Dupont"},
         source=Mail(
@@ -152,7 +152,8 @@ CASES = [
         "fr_claim_new_grele_formulaire_pdf",
         "fr", "claim_new",
         "text PDF claim form with an RFC 2231 non-ASCII file name (déclaration_sinistre_été.pdf); date "
-        "'1er juillet 2025'; the form repeats the sender's own address (not an `email` field)",
+        "'1er juillet 2025'; the form repeats the sender's own address (not an `email` field); a blank form "
+        "filled in by the customer has no issuer (no `company`)",
         fields={"policy_number": "HAB 20931874", "incident_date": "2025-07-01", "phone": "+33671224890",
                 "postcode": "33140", "customer_name": "Nathalie Girard"},
         source=Mail(
@@ -207,7 +208,7 @@ CASES = [
         "fr", "claim_new",
         "image-only PDF (scanned police receipt, no text layer) beside a short mail",
         fields={"policy_number": "HAB 28814407", "incident_date": "2025-10-18", "postcode": "75011",
-                "customer_name": "Chloé Perret"},
+                "customer_name": "Chloé Perret", "company": "PRÉFECTURE DE POLICE"},
         source=Mail(
             sender="Chloé Perret <chloe.perret@gmail.example>",
             to=FR_CLAIMS,
@@ -386,7 +387,8 @@ CASES = [
         fields={"claim_number": "DOS-93310", "invoice_number": "DV-2025-0418", "incident_date": "2025-04-28",
                 "invoice_date": "2025-05-05", "total_amount": "1757.40", "currency": "EUR",
                 "phone": "+33658219437", "vehicle_plate": "HB-731-ZC", "siret": SIRET_CARROSSERIE,
-                "vat_number": fr_vat(SIRET_CARROSSERIE), "postcode": "69200", "customer_name": "Sébastien Roux"},
+                "vat_number": fr_vat(SIRET_CARROSSERIE), "postcode": "69200", "customer_name": "Sébastien Roux",
+                "company": "CARROSSERIE DES TROIS PONTS SARL", "address": "21 route de Vienne, 69200 Vénissieux"},
         source=Mail(
             sender="Sébastien Roux <seb.roux@gmail.example>",
             to=FR_CLAIMS,
@@ -444,7 +446,8 @@ CASES = [
         "unreadable report; the plumber and the customer share a postcode",
         fields={"claim_number": "SIN-2025-01138", "invoice_number": "FA-2025-0193", "invoice_date": "2025-03-18",
                 "total_amount": "1842.50", "currency": "EUR", "phone": "+33320554178", "siret": SIRET_PLOMBIER,
-                "vat_number": fr_vat(SIRET_PLOMBIER), "postcode": "59000", "customer_name": "Amandine Leroy"},
+                "vat_number": fr_vat(SIRET_PLOMBIER), "postcode": "59000", "customer_name": "Amandine Leroy",
+                "company": "PLOMBERIE CHAUFFAGE VASSEUR", "address": "3 rue du Molinel, 59000 Lille"},
         source=Mail(
             sender="Amandine Leroy <amandine.leroy@outlook.example>",
             to=FR_CLAIMS,
@@ -514,7 +517,8 @@ CASES = [
         "distractor; claim reference written 'votre référence dossier'",
         fields={"claim_number": "2025/SIN/8034", "invoice_number": "F20250412", "incident_date": "2025-08-22",
                 "invoice_date": "2025-04-12", "total_amount": "2149.00", "currency": "EUR",
-                "siret": SIRET_CYCLES, "postcode": "37000", "customer_name": "Bernard Fontaine"},
+                "siret": SIRET_CYCLES, "postcode": "37000", "customer_name": "Bernard Fontaine",
+                "company": "Commissariat de police de Tours"},
         source=Mail(
             sender="Bernard Fontaine <b.fontaine@wanadoo.example>",
             to=FR_CLAIMS,
@@ -576,7 +580,8 @@ CASES = [
         draft=False,
         fields={"claim_number": "SIN-2025-00957", "invoice_number": "FA-2025-0877", "invoice_date": "2025-06-11",
                 "total_amount": "3186.24", "currency": "EUR", "vehicle_plate": "KC-417-MB",
-                "siret": SIRET_LEFEBVRE, "vat_number": fr_vat(SIRET_LEFEBVRE), "postcode": "44800"},
+                "siret": SIRET_LEFEBVRE, "vat_number": fr_vat(SIRET_LEFEBVRE), "postcode": "44800",
+                "company": "CARROSSERIE LEFEBVRE", "address": "Zone artisanale du Vivier, 44800 Saint-Herblain"},
         source=Mail(
             sender="Réseau Carrosserie Partenaires <noreply@reseau-carrosserie.example>",
             to=FR_CLAIMS,
@@ -633,7 +638,7 @@ CASES = [
         draft=False,
         fields={"policy_number": "AUT-9021-3348", "incident_date": "2025-02-21",
                 "email": "pierre.lacombe@free.example", "phone": "+33555321846", "vehicle_plate": "EM-552-NS",
-                "postcode": "87000", "customer_name": "Pierre Lacombe"},
+                "postcode": "87000", "customer_name": "Pierre Lacombe", "company": "MAV Assurances"},
         source=Pdf(
             "declaration.pdf",
             [
@@ -674,7 +679,8 @@ CASES = [
         fields={"invoice_number": "FA-2025-1542", "incident_date": "2025-09-19", "invoice_date": "2025-09-24",
                 "total_amount": "1234.56", "currency": "EUR", "phone": "+33476432109",
                 "vehicle_plate": "CZ-118-WB", "siret": SIRET_VITRAGE, "vat_number": fr_vat(SIRET_VITRAGE),
-                "postcode": "38000", "customer_name": "Aurélie Faure"},
+                "postcode": "38000", "customer_name": "Aurélie Faure",
+                "company": "GARAGE DU CENTRE - VITRAGE AUTO", "address": "2 avenue Alsace-Lorraine, 38000 Grenoble"},
         source=Scan(
             "facture_vitrage.jpg",
             [[

@@ -25,7 +25,8 @@ CASES = [
         fields={"policy_number": "POL/2024/118842", "claim_number": "2025/SIN/6620",
                 "invoice_number": "FP-2025-00087", "incident_date": "2025-01-09", "invoice_date": "2025-01-14",
                 "total_amount": "86.40", "currency": "EUR", "iban": IBAN_CARON, "bic": "BQVLFRPPXXX",
-                "postcode": "44000", "customer_name": "Martine Caron"},
+                "postcode": "44000", "customer_name": "Martine Caron", "company": "PHARMACIE DU COMMERCE",
+                "address": "4 place du Commerce, 44000 Nantes"},
         source=Mail(
             sender="Martine Caron <martine.caron@free.example>",
             to=FR_CLAIMS,
@@ -122,12 +123,12 @@ CASES = [
     Case(
         "fr_remboursement_serrurier_png",
         "fr", "reimbursement",
-        "scanned PNG receipt (few grey levels, turned -1.5°) from a locksmith; SIRET on the receipt; phone "
+        "scanned PNG receipt (few grey levels, turned -1.4°) from a locksmith; SIRET on the receipt; phone "
         "written '+33 6 …'",
         fields={"policy_number": "MRH-40877-C", "invoice_number": "SE-25-0873", "incident_date": "2025-10-07",
                 "invoice_date": "2025-10-07", "total_amount": "419.00", "currency": "EUR",
                 "phone": "+33624813755", "siret": SIRET_SERRURIER, "postcode": "13005",
-                "customer_name": "Farid Benali"},
+                "customer_name": "Farid Benali", "company": "SERRURERIE EXPRESS 13"},
         source=Mail(
             sender="Farid Benali <farid.benali@sfr.example>",
             to=FR_CLAIMS,
@@ -167,7 +168,7 @@ CASES = [
                 fmt="png",
                 paper=(5.8, 8.3),
                 margin=0.5,
-                angle=-1.5,
+                angle=-1.4,
                 point=12,
                 columns=(0.0, 0.68),
             )],
