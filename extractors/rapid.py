@@ -30,11 +30,11 @@ from extractors.pictures import upright_on_white
 from rpa.config import OcrSettings
 from rpa.errors import OcrError
 
-__all__ = ["RapidRecogniser", "RapidStatus", "rapidocr_status", "RAPIDOCR_HINT"]
+__all__ = ["RapidRecogniser", "RapidStatus", "rapidocr_status", "RAPIDOCR_HINT", "RAPIDOCR_OPTIONS"]
 
 RAPIDOCR_HINT = "pip install rapidocr onnxruntime"
 
-_OPTIONS = {
+RAPIDOCR_OPTIONS = {
     "Global.use_cls": False,  # upside-down lines: EXIF rotation covers phone photos, and it costs 10%
     "Global.log_level": "error",
     # A region's mean text score to keep it (default 0.5): a clean second line of an A4
@@ -103,7 +103,7 @@ class RapidRecogniser:
             except ImportError as exc:
                 raise OcrError(f"rapidocr is not installed; install it: {RAPIDOCR_HINT}") from exc
             try:
-                engine = self._local.engine = RapidOCR(params=dict(_OPTIONS))
+                engine = self._local.engine = RapidOCR(params=dict(RAPIDOCR_OPTIONS))
             except Exception as exc:  # noqa: BLE001 - a damaged model file, a missing runtime
                 raise OcrError(f"rapidocr cannot load its models: {type(exc).__name__}: {exc}") from exc
         return engine
