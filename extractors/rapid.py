@@ -8,9 +8,9 @@ Where Tesseract binarises a page and looks for lines of print, these networks
 find text regions in the colour picture and read each one, which holds up on
 what a phone camera makes of a till receipt: faint thermal print, shadows,
 curl and tilt. On the 63 SROIE receipt photos, with the same field parsers,
-totals read right went from 49 to 59 and company names from 42 to 49; on clean
-A4 scans Tesseract is as exact and about four times faster, so scanned PDF
-pages stay with it.
+totals read right went from 49 to 59 and company names from 42 to 49. On clean
+A4 scans Tesseract reads the samples exactly and is three to four times faster,
+so scanned PDF pages stay with it.
 
 Each OCR worker thread gets its own RapidOCR object (one call sets per-call
 options on it), with ONNX Runtime on one thread: as with Tesseract, one core

@@ -41,7 +41,7 @@ def test_ocr_benchmark_prints_the_ratio_to_tesseract_and_the_two_worker_speed_up
 
 
 def test_photos_benchmark_times_rapidocr_against_tesseract_on_receipt_photos() -> None:
-    out = run_bench("photos", "--limit", "2")
+    out = run_bench("photos", "--limit", "1")
     assert "RapidOCR" in out and "rpa's Tesseract" in out and "speed-up" in out
 
 
