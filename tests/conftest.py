@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -29,6 +30,11 @@ def require(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required under CI=true: {reason}")
     pytest.skip(reason)
+
+
+def with_ocr(settings: Settings, **changes) -> Settings:
+    """`settings` with some `[ocr]` settings changed."""
+    return dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, **changes))
 
 
 @pytest.fixture

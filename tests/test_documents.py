@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from pathlib import Path
 
 import docbuilder
 import pytest
+from conftest import with_ocr
 from PIL import Image
 
 from extractors.documents import (
@@ -152,9 +152,7 @@ def test_an_image_that_cannot_be_decoded_is_an_error(reader: DocumentReader, tes
 def test_a_scan_without_tesseract_is_an_error_pointing_to_the_doctor(
     settings: Settings, tmp_path: Path
 ) -> None:
-    missing = dataclasses.replace(
-        settings, ocr=dataclasses.replace(settings.ocr, tesseract_cmd=str(tmp_path / "none"))
-    )
+    missing = with_ocr(settings, tesseract_cmd=str(tmp_path / "none"))
     scan = docbuilder.image_bytes(docbuilder.scan_image(["Facture"], dpi=100), "PNG")
     item = attachment("scan.png", "image/png", scan)
     with DocumentReader(missing) as reader:
@@ -190,7 +188,7 @@ class OverlapRecordingOcrEngine(OcrEngine):
 def test_read_all_ocrs_the_scans_of_several_attachments_side_by_side(
     settings: Settings, tesseract: str
 ) -> None:
-    two_workers = dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, workers=2))
+    two_workers = with_ocr(settings, workers=2)
     items = [
         attachment(
             f"scan{n}.jpg",
@@ -260,7 +258,7 @@ def _damaged_pdfs() -> list:
 @pytest.fixture(scope="module")
 def damaged_file_reader() -> DocumentReader:
     settings = Settings(home=Path("/nonexistent"))
-    low = dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, dpi=72))
+    low = with_ocr(settings, dpi=72)
     with BlankOcrEngine(low) as engine, DocumentReader(low, ocr=engine) as reader:
         yield reader
 

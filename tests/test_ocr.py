@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
 import docbuilder
 import pytest
+from conftest import with_ocr
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from extractors.images import ImageReader
@@ -19,10 +19,6 @@ from rpa.errors import ConfigError, OcrError
 
 def words(text: str) -> str:
     return " ".join(text.split())
-
-
-def with_ocr(settings: Settings, **changes) -> Settings:
-    return dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, **changes))
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import threading
 
 import docbuilder
 import pytest
+from conftest import with_ocr
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.images import ImageReader
@@ -25,10 +25,6 @@ RECEIPT = [
     ("TOTAL", "RM 24.80"),
     ("CASH", "RM 50.00"),
 ]
-
-
-def with_ocr(settings: Settings, **changes) -> Settings:
-    return dataclasses.replace(settings, ocr=dataclasses.replace(settings.ocr, **changes))
 
 
 def receipt_photo(angle: float = 2.5) -> Image.Image:
