@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 
 from extractors.charsets import decode_text
-from extractors.ocr import OcrEngine
+from extractors.ocr import OcrEngine, OcrResult
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 from rpa.models import Attachment, AttachmentStatus, Page, TableRow
@@ -186,11 +186,12 @@ READERS: dict[str, ReaderFactory] = {
 
 def assemble_pages(
     layers: Sequence[str],
-    ocr_results: Mapping[int, str | ExtractionError],
+    ocr_results: Mapping[int, OcrResult | ExtractionError],
     notes: Iterable[str] = (),
 ) -> PageList:
     """Pages from each page's own text (`layers`, page 1 first) and the OCR
-    result of the pages that needed it (page number -> text or error).
+    result of the pages that needed it (page number -> result or error); an
+    OCRed page keeps its result's boxes (`Page.spans`).
 
     A page whose OCR failed or found nothing keeps its own text (a failure also
     gets a note). If nothing at all could be read and OCR failed, the first
@@ -205,8 +206,8 @@ def assemble_pages(
             failures.append(result)
             pages.notes.append(f"page {number}: {result.reason}")
             pages.append(Page(number, layer, ocr=False))
-        elif result is not None and (result.strip() or not layer.strip()):
-            pages.append(Page(number, result, ocr=True))
+        elif result is not None and (result.text.strip() or not layer.strip()):
+            pages.append(Page(number, result.text, ocr=True, spans=list(result.spans)))
         else:  # not OCRed, or OCR saw nothing where the page has a few words
             pages.append(Page(number, layer, ocr=False))
     if failures and not any(page.text.strip() for page in pages):

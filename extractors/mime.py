@@ -85,6 +85,7 @@ def message_from_document(source: str, filename: str, data: bytes, *, limits: Li
         attachments=[attachment],
         content_hash=hashlib.sha256(data).hexdigest(),
         raw=data,
+        kind="document",
     )
 
 

@@ -16,6 +16,10 @@ An `OcrEngine` owns a thread pool; each job reads one page with one engine on
 one core, so N workers keep N cores busy. Jobs may be given a picture or a
 function that makes one (`ImageSource`): a 300-page scan is then rendered page
 by page as workers free up, instead of holding 300 bitmaps in memory.
+
+Every engine gives an `OcrResult`: the text, and the boxes of its words
+(Tesseract) or detected lines (RapidOCR) from the same recognition, which
+become `Page.spans`.
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ from typing import Protocol
 
 from PIL import Image
 
+from extractors.ocrresult import OcrResult
 from extractors.rapid import RapidRecogniser
 from extractors.tesseract import TesseractRecogniser
 from rpa.config import OcrSettings, Settings
 from rpa.errors import ConfigError, ExtractionError
 
-__all__ = ["OcrEngine", "ImageSource", "Recogniser", "RECOGNISERS", "ENGINE_CHOICES"]
+__all__ = ["OcrEngine", "OcrResult", "ImageSource", "Recogniser", "RECOGNISERS", "ENGINE_CHOICES"]
 
 ImageSource = Image.Image | Callable[[], Image.Image]
 
@@ -44,8 +49,8 @@ class Recogniser(Protocol):
 
     def is_available(self) -> bool: ...
 
-    def read(self, image: Image.Image) -> str:
-        """The picture's text, line by line; raises `OcrError`."""
+    def read(self, image: Image.Image) -> OcrResult:
+        """The picture's text, line by line, with where its words stand; raises `OcrError`."""
         ...
 
 
@@ -88,17 +93,17 @@ class OcrEngine:
             return self.recognisers[self.settings.engine]
         return self.recognisers[RapidRecogniser.name if photo else TesseractRecogniser.name]
 
-    def ocr(self, image: Image.Image, photo: bool = False) -> str:
-        """The text of one picture. Raises `OcrError` (missing engine or language,
-        timeout, engine failure)."""
+    def ocr(self, image: Image.Image, photo: bool = False) -> OcrResult:
+        """The text of one picture and its boxes. Raises `OcrError` (missing engine or
+        language, timeout, engine failure)."""
         return self.recogniser(photo).read(image)
 
-    def submit(self, source: ImageSource, photo: bool = False) -> Future[str]:
+    def submit(self, source: ImageSource, photo: bool = False) -> Future[OcrResult]:
         """OCR one picture (or the picture `source()` returns) on the pool."""
         return self._pool.submit(self._read_source, source, photo)
 
-    def ocr_many(self, sources: Iterable[ImageSource], photo: bool = False) -> list[str]:
-        """The texts of several pictures, read side by side, in the order given.
+    def ocr_many(self, sources: Iterable[ImageSource], photo: bool = False) -> list[OcrResult]:
+        """The results of several pictures, read side by side, in the order given.
         The first failure is raised once the other pages are cancelled or done."""
         futures = [self.submit(source, photo) for source in sources]
         try:
@@ -110,13 +115,13 @@ class OcrEngine:
 
     def ocr_pages(
         self, sources: Mapping[int, ImageSource], photo: bool = False
-    ) -> dict[int, str | ExtractionError]:
-        """Page number -> text, or the `ExtractionError` (an `OcrError`, or a
+    ) -> dict[int, OcrResult | ExtractionError]:
+        """Page number -> result, or the `ExtractionError` (an `OcrError`, or a
         rendering failure) that page ended with. Pages are read side by side;
         this returns only when every job has finished or been cancelled, so
         the caller may close what the sources read from."""
         futures = {number: self.submit(source, photo) for number, source in sources.items()}
-        results: dict[int, str | ExtractionError] = {}
+        results: dict[int, OcrResult | ExtractionError] = {}
         try:
             for number, future in futures.items():
                 try:
@@ -141,7 +146,7 @@ class OcrEngine:
     def _engines_used(self) -> tuple[str, ...]:
         return tuple(RECOGNISERS) if self.settings.engine == _AUTO else (self.settings.engine,)
 
-    def _read_source(self, source: ImageSource, photo: bool) -> str:
+    def _read_source(self, source: ImageSource, photo: bool) -> OcrResult:
         image = source() if callable(source) else source
         try:
             return self.ocr(image, photo)

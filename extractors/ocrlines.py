@@ -17,6 +17,9 @@ Two boxes are on one line when their turned-back centres are less than half a
 line apart and they do not overlap side by side. A wide gap between two boxes
 (more than three characters) is kept as three spaces, the way a column break
 shows in `pdftotext -layout`; other boxes are joined by one space.
+
+`placed_lines` also says where each box's text went in the lines, so that a value
+read from them can be drawn on the picture.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["TextBox", "lines_from_boxes"]
+__all__ = ["PlacedBox", "TextBox", "lines_from_boxes", "placed_lines"]
 
 Point = tuple[float, float]
 
@@ -59,6 +62,15 @@ class TextBox:
         return math.dist(self.corners[0], self.corners[3])
 
 
+@dataclass(frozen=True)
+class PlacedBox:
+    """A box whose text is `text[start:end]` of the lines `placed_lines` made."""
+
+    start: int
+    end: int
+    box: TextBox
+
+
 @dataclass
 class _Placed:
     box: TextBox
@@ -87,9 +99,14 @@ class _Placed:
 
 def lines_from_boxes(boxes: Iterable[TextBox]) -> str:
     """The boxes' texts as lines, top to bottom, each read left to right."""
+    return placed_lines(boxes)[0]
+
+
+def placed_lines(boxes: Iterable[TextBox]) -> tuple[str, list[PlacedBox]]:
+    """The lines of `lines_from_boxes`, and where each box kept in them stands."""
     boxes = [box for box in boxes if box.text.strip()]
     if not boxes:
-        return ""
+        return "", []
     placed = _turned_back(boxes, _skew(boxes))
     placed = sorted(
         (item for item in placed if not any(item.inside(other) for other in placed if other is not item)),
@@ -102,7 +119,10 @@ def lines_from_boxes(boxes: Iterable[TextBox]) -> str:
             lines.append([item])
         else:
             line.append(item)
-    return "\n".join(_join(sorted(line, key=lambda item: item.left)) for line in lines)
+    text, placed_boxes = "", []
+    for number, line in enumerate(lines):
+        text = _join(sorted(line, key=lambda item: item.left), text + ("\n" if number else ""), placed_boxes)
+    return text, placed_boxes
 
 
 def _skew(boxes: Sequence[TextBox]) -> float:
@@ -140,10 +160,15 @@ def _overlaps(a: _Placed, b: _Placed) -> bool:
     return shared > _OVERLAP * min(a.right - a.left, b.right - b.left)
 
 
-def _join(line: Sequence[_Placed]) -> str:
-    text = line[0].box.text.strip()
-    for before, item in zip(line, line[1:], strict=False):
-        character = (before.right - before.left) / max(len(before.box.text), 1)
-        wide = item.left - before.right > _WIDE_GAP * character
-        text += (_COLUMN_BREAK if wide else " ") + item.box.text.strip()
+def _join(line: Sequence[_Placed], text: str, placed: list[PlacedBox]) -> str:
+    """`text` followed by one line's boxes (sorted left to right); each box's place goes to `placed`."""
+    for index, item in enumerate(line):
+        if index:
+            before = line[index - 1]
+            character = (before.right - before.left) / max(len(before.box.text), 1)
+            wide = item.left - before.right > _WIDE_GAP * character
+            text += _COLUMN_BREAK if wide else " "
+        words = item.box.text.strip()
+        placed.append(PlacedBox(len(text), len(text) + len(words), item.box))
+        text += words
     return text

@@ -21,7 +21,9 @@ pdfplumber only on the pages whose text shows a claim table's header.
 The first page, where a letterhead and an invoice's header stand, is also laid
 out as printed (`Page.layout`, see `extractors.layout`) from PDFium's character
 boxes (a few milliseconds): labels and their values in columns beside or under
-them are read from there.
+them are read from there. Where a field's value stands on a page is not measured
+while reading: `extractors.locate` opens again, once fields are chosen, only the
+pages that hold one.
 
 Pages beyond `limits.max_pages` are not read; the returned `PageList` says so
 in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts

@@ -15,6 +15,10 @@ so scanned PDF pages stay with it.
 Each OCR worker thread gets its own RapidOCR object (one call sets per-call
 options on it), with ONNX Runtime on one thread: as with Tesseract, one core
 per page and pages side by side is fastest.
+
+Each detected region is kept as a span of the page's text with its box (the
+region's bounds on the upright picture), so that a value read from a photo can
+be drawn where it was printed.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from importlib import metadata
 
 from PIL import Image
 
-from extractors.ocrlines import TextBox, lines_from_boxes
+from extractors.ocrlines import PlacedBox, TextBox, placed_lines
+from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import upright_on_white
 from rpa.config import OcrSettings
 from rpa.errors import OcrError
+from rpa.models import TextSpan
 
 __all__ = ["RapidRecogniser", "RapidStatus", "rapidocr_status", "RAPIDOCR_HINT", "RAPIDOCR_OPTIONS"]
 
@@ -76,9 +82,9 @@ class RapidRecogniser:
     def is_available(self) -> bool:
         return rapidocr_status().available
 
-    def read(self, image: Image.Image) -> str:
-        """The text of one picture, line by line. Raises `OcrError` when RapidOCR is
-        missing or fails on the picture."""
+    def read(self, image: Image.Image) -> OcrResult:
+        """The text of one picture, line by line, and its regions' boxes. Raises
+        `OcrError` when RapidOCR is missing or fails on the picture."""
         engine = self._engine()
         picture = upright_on_white(image)
         if picture.mode not in ("RGB", "L"):
@@ -88,12 +94,13 @@ class RapidRecogniser:
         except Exception as exc:  # noqa: BLE001 - ONNX Runtime and OpenCV raise their own kinds
             raise OcrError(f"rapidocr failed: {type(exc).__name__}: {exc}") from exc
         if found.txts is None:
-            return ""
+            return OcrResult("")
         boxes = (
             TextBox(tuple((float(x), float(y)) for x, y in corners), text)  # type: ignore[arg-type]
             for corners, text in zip(found.boxes, found.txts, strict=True)
         )
-        return lines_from_boxes(boxes)
+        text, placed = placed_lines(boxes)
+        return OcrResult(text, tuple(_span(item, picture.size) for item in placed))
 
     def _engine(self):  # noqa: ANN202 - rapidocr.RapidOCR, imported here
         engine = getattr(self._local, "engine", None)
@@ -107,3 +114,9 @@ class RapidRecogniser:
             except Exception as exc:  # noqa: BLE001 - a damaged model file, a missing runtime
                 raise OcrError(f"rapidocr cannot load its models: {type(exc).__name__}: {exc}") from exc
         return engine
+
+
+def _span(placed: PlacedBox, size: tuple[int, int]) -> TextSpan:
+    xs = [x for x, _ in placed.box.corners]
+    ys = [y for _, y in placed.box.corners]
+    return TextSpan(placed.start, placed.end, relative_box(min(xs), min(ys), max(xs), max(ys), *size))

@@ -42,9 +42,11 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import upright_on_white
 from rpa.config import OcrSettings, Settings
 from rpa.errors import ConfigError, OcrError
+from rpa.models import TextSpan
 
 __all__ = ["TesseractRecogniser", "TesseractStatus", "tesseract_status", "prepare_image", "INSTALL_HINT"]
 
@@ -196,9 +198,9 @@ class TesseractRecogniser:
         """Whether the tesseract binary is there (languages are checked on first use)."""
         return shutil.which(self.settings.tesseract_cmd) is not None
 
-    def read(self, image: Image.Image) -> str:
-        """The text of one picture. Raises `OcrError` (missing tesseract or language,
-        timeout, tesseract failure)."""
+    def read(self, image: Image.Image) -> OcrResult:
+        """The text of one picture and its words' boxes. Raises `OcrError` (missing
+        tesseract or language, timeout, tesseract failure)."""
         self._ensure_ready()
         prepared = prepare_image(image)
         with tempfile.TemporaryDirectory(prefix="rpa-ocr-") as folder:
@@ -210,7 +212,9 @@ class TesseractRecogniser:
             except OSError as exc:
                 raise OcrError(f"cannot write the page for tesseract: {exc}") from exc
             options = f"--psm {self._segmentation(image)} {_dpi_option(image)}"
-            return _clean(self._tesseract(path, options.strip()))
+            text, words = self._tesseract(path, os.path.join(folder, "page"), options.strip())
+        text = _clean(text)
+        return OcrResult(text, _word_spans(text, words, prepared.size))
 
     def _segmentation(self, image: Image.Image) -> int:
         """The configured --psm, or by the page's shape: a till receipt is one column of
@@ -220,18 +224,23 @@ class TesseractRecogniser:
             return self.settings.page_segmentation
         return _ONE_BLOCK if image.height >= _RECEIPT_SHAPE * image.width else _AUTOMATIC_LAYOUT
 
-    def _tesseract(self, path: str, options: str) -> str:
+    def _tesseract(self, path: str, output: str, options: str) -> tuple[str, str]:
+        """The text and the TSV (one row per word, with its box) of one run: both come
+        from the same recognition, so the text is what `image_to_string` gives."""
         import pytesseract
 
         # pytesseract only knows a module-wide command; every engine sets the same one.
         pytesseract.pytesseract.tesseract_cmd = self.settings.tesseract_cmd
         try:
-            return pytesseract.image_to_string(
-                path,
+            pytesseract.pytesseract.run_tesseract(
+                input_filename=path,
+                output_filename_base=output,
+                extension="txt",
                 lang=self.settings.languages,
-                config=options,
+                config=f"{options} -c tessedit_create_tsv=1",
                 timeout=self.settings.timeout_seconds,
             )
+            return _read_output(f"{output}.txt"), _read_output(f"{output}.tsv")
         except pytesseract.TesseractNotFoundError as exc:
             raise OcrError(f"tesseract not found; install it: {INSTALL_HINT}") from exc
         except pytesseract.TesseractError as exc:
@@ -265,6 +274,32 @@ def _dpi_option(image: Image.Image) -> str:
 def _tesseract_message(exc: Exception) -> str:
     message = getattr(exc, "message", "") or str(exc)
     return re.sub(r"\s+", " ", str(message)).strip()[:300]
+
+
+def _read_output(path: str) -> str:
+    try:
+        with open(path, "rb") as output:
+            return output.read().decode("utf-8")
+    except OSError as exc:
+        raise OcrError(f"tesseract wrote no output: {exc}") from exc
+
+
+def _word_spans(text: str, tsv: str, size: tuple[int, int]) -> tuple[TextSpan, ...]:
+    """Each word of Tesseract's TSV (level 5 rows) placed in `text`, in reading order:
+    a word is taken where it follows the previous one with only white space between."""
+    spans = []
+    cursor = 0
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        word = cells[11].strip() if len(cells) >= 12 and cells[0] == "5" else ""
+        start = text.find(word, cursor) if word else -1
+        if start < 0 or text[cursor:start].strip():
+            continue
+        left, top, width, height = (int(value) for value in cells[6:10])
+        box = relative_box(left, top, left + width, top + height, *size)
+        spans.append(TextSpan(start, start + len(word), box))
+        cursor = start + len(word)
+    return tuple(spans)
 
 
 def _clean(text: str) -> str:

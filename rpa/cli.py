@@ -11,8 +11,6 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -21,16 +19,17 @@ import typer
 from extractors.sources import iter_inputs
 from rpa import console
 from rpa.batch import process_inputs
-from rpa.config import Settings, default_config_text, load_settings
+from rpa.clishell import Agent, handled, settings_of, store_of
+from rpa.cliusers import user_app
+from rpa.config import default_config_text, load_settings
 from rpa.daemon import failed_text, retry_mail, run_daemon, send_replies, status_text
 from rpa.doctor import run_checks
-from rpa.errors import RpaError
 from rpa.evaluation import evaluate, format_report
 from rpa.knowledge import add_articles, search_knowledge
 from rpa.review import edit_text
 from rpa.stats import draft_stats, format_stats, stats_json
-from rpa.store import Store
 from rpa.views import export_csv, export_json, message_json, show_text
+from rpa.workspace import messages_for_export
 
 app = typer.Typer(
     help="rpa reads customer mail and documents, extracts the facts, and drafts replies for agents"
@@ -39,7 +38,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Agent = Annotated[str, typer.Option("--agent", help="Who is acting (default: the OS user)")]
+app.add_typer(user_app, name="user")
 
 
 @app.callback()
@@ -49,25 +48,8 @@ def main(
         Path | None, typer.Option("--config", help="Configuration file (default: $RPA_HOME/config.toml)")
     ] = None,
 ) -> None:
-    with _handled():
+    with handled():
         ctx.obj = load_settings(config)
-
-
-@contextmanager
-def _handled() -> Iterator[None]:
-    try:
-        yield
-    except RpaError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    return ctx.obj
-
-
-def _store(ctx: typer.Context) -> Store:
-    return Store.open(_settings(ctx))
 
 
 @app.command()
@@ -76,7 +58,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file")] = False,
 ) -> None:
     """Write a commented default configuration file."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     path = settings.config_path or settings.home / "config.toml"
     if path.exists() and not force:
         typer.echo(f"error: {path} exists (use --force to overwrite)", err=True)
@@ -99,9 +81,9 @@ def process(
     agent: Agent = "",
 ) -> None:
     """Read mails and documents, extract their facts and draft replies for review."""
-    with _handled(), _store(ctx) as store:
+    with handled(), store_of(ctx) as store:
         items = process_inputs(
-            iter_inputs(paths), _settings(ctx), store, actor=agent or getpass.getuser(), reprocess=reprocess
+            iter_inputs(paths), settings_of(ctx), store, actor=agent or getpass.getuser(), reprocess=reprocess
         )
         failures = console.report_batch(items, store, as_json=as_json)
     if failures:
@@ -122,10 +104,10 @@ def queue(
 ) -> None:
     """List messages and the state of their drafts (`--status failed`: mails that failed)."""
     if status == "failed":
-        with _handled():
-            typer.echo(failed_text(_settings(ctx)), nl=False)
+        with handled():
+            typer.echo(failed_text(settings_of(ctx)), nl=False)
         return
-    with _handled(), _store(ctx) as store:
+    with handled(), store_of(ctx) as store:
         entries = store.queue(None if status == "all" else [s.strip() for s in status.split(",")])
         console.print_queue(entries, as_json=as_json)
 
@@ -137,7 +119,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show a message, its attachments, fields and draft."""
-    with _handled(), _store(ctx) as store:
+    with handled(), store_of(ctx) as store:
         record = store.message(message_id)
         if as_json:
             typer.echo(json.dumps(message_json(record), ensure_ascii=False, indent=2))
@@ -159,7 +141,7 @@ def approve(
     agent: Agent = "",
 ) -> None:
     """Approve the draft reply of a message (optionally after editing it)."""
-    with _handled(), _store(ctx) as store:
+    with handled(), store_of(ctx) as store:
         edited = None
         if edit:
             draft = store.draft_for(message_id)
@@ -183,7 +165,7 @@ def reject(
     agent: Agent = "",
 ) -> None:
     """Reject the draft reply of a message, with a reason."""
-    with _handled(), _store(ctx) as store:
+    with handled(), store_of(ctx) as store:
         draft = store.reject(message_id, actor=agent or getpass.getuser(), reason=reason)
         typer.echo(f"message {message_id}: draft {draft.id} rejected")
 
@@ -199,9 +181,9 @@ def export(
     """Export the extracted fields of every stored message."""
     if fmt not in ("json", "csv"):
         raise typer.BadParameter("must be json or csv", param_hint="--format")
-    with _handled(), _store(ctx) as store:
-        records = (store.message(pk) for pk in list(store.message_ids()))
-        text = export_json(records) if fmt == "json" else export_csv(records)
+    with handled(), store_of(ctx) as store:
+        items = messages_for_export(store)
+        text = export_json(items) if fmt == "json" else export_csv(items)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -223,8 +205,8 @@ def evaluate_command(
     ] = 0.0,
 ) -> None:
     """Compare the pipeline's results with expected files: fields, intents, misses."""
-    with _handled():
-        report = evaluate(paths, _settings(ctx))
+    with handled():
+        report = evaluate(paths, settings_of(ctx))
     typer.echo(format_report(report), nl=False)
     if report.fields_right < min_fields or report.intent_accuracy < min_intent:
         raise typer.Exit(1)
@@ -233,7 +215,7 @@ def evaluate_command(
 @app.command()
 def doctor(ctx: typer.Context) -> None:
     """Check what is installed and usable: Tesseract, database, templates, backends."""
-    checks = run_checks(_settings(ctx))
+    checks = run_checks(settings_of(ctx))
     console.print_checks(checks)
     if any(not check.ok and check.required for check in checks):
         raise typer.Exit(1)
@@ -247,15 +229,15 @@ def daemon(
     ] = False,
 ) -> None:
     """Watch the mailbox (RPA_IMAP_*) and send approved replies (RPA_SMTP_*) until stopped."""
-    with _handled():
-        run_daemon(_settings(ctx), once=once)
+    with handled():
+        run_daemon(settings_of(ctx), once=once)
 
 
 @app.command()
 def status(ctx: typer.Context) -> None:
     """Whether a daemon is running, its last heartbeat, backlog and last error."""
-    with _handled():
-        typer.echo(status_text(_settings(ctx)), nl=False)
+    with handled():
+        typer.echo(status_text(settings_of(ctx)), nl=False)
 
 
 @app.command()
@@ -265,8 +247,8 @@ def retry(
     agent: Agent = "",
 ) -> None:
     """Process a failed mail again now."""
-    with _handled():
-        outcome = retry_mail(_settings(ctx), record_id, actor=agent or getpass.getuser())
+    with handled():
+        outcome = retry_mail(settings_of(ctx), record_id, actor=agent or getpass.getuser())
     if outcome.error:
         typer.echo(f"mail {record_id} failed again ({outcome.status}): {outcome.error}", err=True)
         raise typer.Exit(1)
@@ -282,8 +264,8 @@ def send(
     agent: Agent = "",
 ) -> None:
     """Send approved replies by SMTP, or put them in the Drafts folder (RPA_SMTP_MODE=drafts)."""
-    with _handled():
-        reports = send_replies(_settings(ctx), message_ids or None, actor=agent or getpass.getuser())
+    with handled():
+        reports = send_replies(settings_of(ctx), message_ids or None, actor=agent or getpass.getuser())
     for report in reports:
         typer.echo(f"message {report.message_pk}: {report.status} {report.detail}".rstrip())
     if any(report.status in ("failed", "skipped") for report in reports):
@@ -302,8 +284,8 @@ def kb_add(
     paths: Annotated[list[Path], typer.Argument(help="Markdown, text or PDF articles, or folders of them")],
 ) -> None:
     """Index articles into passages (adding a file again replaces its passages)."""
-    with _handled(), _store(ctx) as store:
-        for article in add_articles(store, _settings(ctx), paths):
+    with handled(), store_of(ctx) as store:
+        for article in add_articles(store, settings_of(ctx), paths):
             embedded = f", {article.embedded} embedded" if article.embedded else ""
             language = article.language or "?"
             typer.echo(f"{article.source}: {article.passages} passage(s), {language}{embedded}")
@@ -318,8 +300,8 @@ def kb_search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Find the best passages for a question, with their source."""
-    with _handled(), _store(ctx) as store:
-        passages = search_knowledge(store, _settings(ctx), query, lang, limit)
+    with handled(), store_of(ctx) as store:
+        passages = search_knowledge(store, settings_of(ctx), query, lang, limit)
     for passage in passages:
         if as_json:
             typer.echo(json.dumps(dataclasses.asdict(passage), ensure_ascii=False))
@@ -336,6 +318,27 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What agents did with drafts, per intent, template and backend: approved, edited, rejected."""
-    with _handled(), _store(ctx) as store:
+    with handled(), store_of(ctx) as store:
         result = draft_stats(store)
     typer.echo(json.dumps(stats_json(result), indent=2) if as_json else format_stats(result))
+
+
+@app.command()
+def web(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to listen on (default: [web] host)")
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default: [web] port, 8000)")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Server processes (default: [web] workers)")
+    ] = None,
+) -> None:
+    """Serve the agents' workspace in the browser (until Ctrl-C)."""
+    from rpa.web import serve
+
+    settings = settings_of(ctx)
+    address = f"http://{host or settings.web.host}:{port or settings.web.port}"
+    typer.echo(f"rpa workspace on {settings.web.base_url or address} (Ctrl-C stops it)", err=True)
+    with handled():
+        serve(settings, host=host, port=port, workers=workers)

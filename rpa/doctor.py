@@ -38,6 +38,7 @@ def run_checks(settings: Settings) -> list[Check]:
         _rapidocr(settings),
         _store(settings),
         _templates(settings),
+        _workspace(settings),
         *_document_readers(settings),
         *_drafting_backends(settings),
         *_optional_packages(),
@@ -75,6 +76,25 @@ def _store(settings: Settings) -> Check:
         return Check("database", False, str(exc))
     latest = MIGRATIONS[-1][0]
     return Check("database", True, f"{store.url} (schema v{latest}, {count} message(s))")
+
+
+def _workspace(settings: Settings) -> Check:
+    """The web workspace: its static files (htmx comes from npm at set-up) and its accounts."""
+    from rpa.store.accounts import Accounts
+    from rpa.web.app import STATIC
+
+    htmx = STATIC / "vendor" / "htmx.min.js"
+    if not htmx.is_file():
+        return Check("workspace", False, f"{htmx} is missing: run `make setup` (npm ci)")
+    try:
+        with Store.open(settings) as store:
+            users = [user for user in Accounts(store).users() if not user.disabled]
+    except RpaError as exc:
+        return Check("workspace", False, str(exc))
+    address = settings.web.base_url or f"http://{settings.web.host}:{settings.web.port}"
+    sso = f"; single sign-on with {settings.oidc.issuer}" if settings.oidc.enabled else ""
+    hint = "" if users else "; add one with `rpa user add NAME --role agent`"
+    return Check("workspace", True, f"`rpa web` on {address}; {len(users)} active user(s){hint}{sso}")
 
 
 def _templates(settings: Settings) -> Check:

@@ -8,7 +8,12 @@
     ├── DraftingError        a reply could not be drafted (template missing, undefined variable)
     ├── StoreError           the database refused an operation
     │   ├── NotFound         no row with that id
-    │   └── InvalidTransition  e.g. approving a draft that was rejected
+    │   ├── InvalidTransition  e.g. approving a draft that was rejected
+    │   └── Claimed          another agent holds the message (web workspace)
+    ├── AccessError          the workspace refused a login or an action
+    │   ├── LoginFailed      wrong name or password, or a disabled account
+    │   ├── LoginLocked      too many failed logins: refused for a while
+    │   └── Forbidden        the user's role may not do this
     └── MailboxError         the mail server refused us or went away (daemon)
         ├── AuthenticationFailed  the server refused our credentials: not retried at once
         └── CertificateRefused    the server's TLS certificate did not verify (see ca_file)
@@ -29,6 +34,11 @@ __all__ = [
     "StoreError",
     "NotFound",
     "InvalidTransition",
+    "Claimed",
+    "AccessError",
+    "LoginFailed",
+    "LoginLocked",
+    "Forbidden",
     "MailboxError",
     "AuthenticationFailed",
     "CertificateRefused",
@@ -95,6 +105,34 @@ class NotFound(StoreError):
 
 class InvalidTransition(StoreError):
     """A review state change that is not allowed from the current state."""
+
+
+class Claimed(StoreError):
+    """Another agent holds the message: it is theirs to approve or reject until they let go."""
+
+    def __init__(self, message: str, *, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+class AccessError(RpaError):
+    """The workspace refused a login or an action."""
+
+
+class LoginFailed(AccessError):
+    """Wrong user name or password, or a disabled account (never says which)."""
+
+
+class LoginLocked(AccessError):
+    """Too many failed logins for the account or the address: refused for `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Forbidden(AccessError):
+    """The user's role does not allow the action."""
 
 
 class MailboxError(RpaError):

@@ -8,6 +8,7 @@ store once, for `rpa kb search` and for each pipeline process.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,9 @@ from drafting.kb import IndexedPassage, KnowledgeBase
 from rpa.config import Settings
 from rpa.models import Passage
 from rpa.store import Store
-from rpa.store.knowledge import kb_passages, replace_article
+from rpa.store.knowledge import kb_passages, kb_version, replace_article
 
-__all__ = ["AddedArticle", "add_articles", "open_knowledge", "search_knowledge"]
+__all__ = ["AddedArticle", "KnowledgeCache", "add_articles", "open_knowledge", "search_knowledge"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,21 @@ def search_knowledge(
     store: Store, settings: Settings, query: str, language: str | None = None, limit: int = 5
 ) -> list[Passage]:
     return open_knowledge(store, settings).search(query, language, limit)
+
+
+class KnowledgeCache:
+    """One index for a long-running process (the web workspace), rebuilt when articles change."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self._lock = threading.Lock()
+        self._version: object = None
+        self._knowledge: KnowledgeBase | None = None
+
+    def search(self, query: str, language: str | None = None, limit: int = 5) -> list[Passage]:
+        version = kb_version(self.store)
+        with self._lock:
+            if self._knowledge is None or version != self._version:
+                self._knowledge, self._version = open_knowledge(self.store, self.settings), version
+            knowledge = self._knowledge
+        return knowledge.search(query, language, limit)

@@ -17,6 +17,8 @@ __all__ = [
     "AttachmentStatus",
     "DraftStatus",
     "Address",
+    "Box",
+    "TextSpan",
     "Page",
     "TableRow",
     "Attachment",
@@ -92,6 +94,21 @@ class Address:
         return f"{self.name} <{self.email}>" if self.name else self.email
 
 
+# Where something stands on a page: (left, top, right, bottom), each 0-1 of the page as
+# displayed upright (PDF /Rotate applied, EXIF orientation applied), y growing downwards.
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)  # a long scan holds one per word
+class TextSpan:
+    """A stretch of an OCRed page's text, `Page.text[start:end]`, and its box on the
+    page: a word (Tesseract) or a detected line (RapidOCR)."""
+
+    start: int
+    end: int
+    box: Box
+
+
 @dataclass
 class Page:
     number: int  # 1-based
@@ -100,6 +117,9 @@ class Page:
     # The first page of a text PDF as printed, rows and columns in place (extractors.layout);
     # "" for other pages and for OCRed ones.
     layout: str = ""
+    # OCRed pages: where the recognised text stands. Text-layer pages have none: their
+    # fields are located afterwards from the PDF itself (extractors.locate).
+    spans: list[TextSpan] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True)
@@ -155,6 +175,7 @@ class Message:
     errors: list[str] = field(default_factory=list)  # e.g. undecodable charset, header defects
     content_hash: str = ""  # sha256 of the raw bytes
     raw: bytes = field(default=b"", repr=False, compare=False)
+    kind: str = "mail"  # "mail", or "document": a standalone file made into a message
 
     @property
     def customer(self) -> Address | None:
@@ -168,6 +189,14 @@ class Message:
     def key(self) -> str:
         """Identity for idempotence: the Message-ID, or the content hash without one."""
         return self.message_id or f"sha256:{self.content_hash}"
+
+    def all_attachments(self) -> list[Attachment]:
+        """Its attachments, then those of the mails forwarded in it (depth first): the order the
+        store numbers them in (`attachments.position`)."""
+        attachments = list(self.attachments)
+        for inner in self.forwarded:
+            attachments += inner.all_attachments()
+        return attachments
 
 
 @dataclass(frozen=True)
@@ -191,6 +220,10 @@ class Field:
     raw: str  # the text it was read from
     confidence: float  # 0..1
     source: str  # a TextSource.source
+    # Where it was read in a document: the attachment's page (1-based) and the value's box
+    # on it (see `Box`); None for fields of the mail itself or when it could not be placed.
+    page: int | None = None
+    box: Box | None = None
 
 
 @dataclass(frozen=True)

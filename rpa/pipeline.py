@@ -2,7 +2,7 @@
 
     parse      bytes -> Message (MIME, or a bare document as a one-attachment message)
     read       attachments -> pages of text (PDF text layer, else OCR)
-    extract    texts -> one Field per canonical name
+    extract    texts -> one Field per canonical name, placed on its document page when read in one
     classify   language, intent, and whether this mail may be answered at all
     draft      a reply for an agent to review (never for auto-replies, lists, no-reply)
 
@@ -25,12 +25,12 @@ from extractors.documents import DocumentReader
 from extractors.fields import extract_fields
 from extractors.intent import classification_text, make_classifier
 from extractors.language import detect_language
+from extractors.locate import locate_fields
 from extractors.mime import message_from_document, parse_message
 from extractors.sources import RawInput
 from rpa.config import Settings
 from rpa.errors import DraftingError
 from rpa.models import (
-    Attachment,
     AttachmentStatus,
     Message,
     Passage,
@@ -90,7 +90,8 @@ class Pipeline:
 
     def examine(self, message: Message) -> ProcessedMessage:
         """Everything but the draft: read, extract, classify, flag."""
-        self.documents.read_all(_all_attachments(message))
+        attachments = message.all_attachments()
+        self.documents.read_all(attachments)
         own = _own_addresses(self.settings)
         language, _ = detect_language(classification_text(message))
         fields = extract_fields(
@@ -98,6 +99,7 @@ class Pipeline:
             self.settings.parsing,
             exclude_emails=_known_addresses(message, own),
         )
+        fields = locate_fields(fields, attachments)
         classification = self.classifier.classify(message, fields, language)
         flags = _unique([*classification.flags, *automation_flags(message, own)])
         customer = message.customer
@@ -156,7 +158,7 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
             ),
             TextSource("quoted", part.quoted_text),
         ]
-    for attachment in _all_attachments(message):
+    for attachment in message.all_attachments():
         sources += [
             TextSource(f"attachment:{attachment.filename}#p{page.number}", page.text, layout=page.layout)
             for page in attachment.pages
@@ -164,18 +166,11 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
     return [dataclasses.replace(s, language=language) for s in sources if s.text.strip()]
 
 
-def _all_attachments(message: Message) -> list[Attachment]:
-    attachments = list(message.attachments)
-    for inner in message.forwarded:
-        attachments += _all_attachments(inner)
-    return attachments
-
-
 def _errors(message: Message) -> list[str]:
     errors = list(message.errors)
     for inner in message.forwarded:
         errors += [f"forwarded mail: {error}" for error in inner.errors]
-    for attachment in _all_attachments(message):
+    for attachment in message.all_attachments():
         if attachment.status != AttachmentStatus.OK and attachment.error:
             errors.append(f"{attachment.filename}: {attachment.error}")
     return errors

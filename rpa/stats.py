@@ -10,17 +10,32 @@ as drafts only.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rpa.models import DraftStatus
 from rpa.store import Store
 from rpa.store.knowledge import ReviewedDraft, reviewed_drafts
 
-__all__ = ["DraftStats", "draft_stats", "format_stats", "stats_json"]
+__all__ = [
+    "APPROVED",
+    "APPROVED_EDITED",
+    "APPROVED_UNCHANGED",
+    "REJECTED",
+    "DraftStats",
+    "draft_stats",
+    "format_stats",
+    "group_drafts",
+    "kept_share",
+    "outcome",
+    "similarity",
+    "stats_json",
+]
 
-_APPROVED = frozenset({DraftStatus.APPROVED, DraftStatus.SENDING, DraftStatus.SENT})
+APPROVED = frozenset({DraftStatus.APPROVED, DraftStatus.SENDING, DraftStatus.SENT})
 GROUPINGS = ("intent", "template", "backend")
+# What an agent did with a draft; each is the name of a `DraftStats` counter.
+APPROVED_UNCHANGED, APPROVED_EDITED, REJECTED = "approved_unchanged", "approved_edited", "rejected"
 
 
 @dataclass
@@ -36,15 +51,31 @@ class DraftStats:
     def mean_similarity(self) -> float | None:
         return sum(self.similarities) / len(self.similarities) if self.similarities else None
 
-    def add(self, draft: ReviewedDraft) -> None:
+    def add(self, draft: ReviewedDraft, kept: float | None = None) -> None:
+        """Count one draft; `kept`: its `kept_share`, when the caller has measured it already."""
         self.drafts += 1
-        if draft.status == DraftStatus.REJECTED:
-            self.rejected += 1
-        elif draft.status in _APPROVED:
-            edited = draft.final_body is not None
-            self.approved_edited += edited
-            self.approved_unchanged += not edited
-            self.similarities.append(similarity(draft.body, draft.final_body) if edited else 1.0)
+        what = outcome(draft)
+        if what is None:
+            return
+        setattr(self, what, getattr(self, what) + 1)
+        if what != REJECTED:
+            self.similarities.append(kept_share(draft) if kept is None else kept)
+
+
+def outcome(draft: ReviewedDraft) -> str | None:
+    """What the agent did with a draft (a `DraftStats` counter's name); None while it waits."""
+    if draft.status == DraftStatus.REJECTED:
+        return REJECTED
+    if draft.status in APPROVED:
+        return APPROVED_UNCHANGED if draft.final_body is None else APPROVED_EDITED
+    return None
+
+
+def kept_share(draft: ReviewedDraft) -> float | None:
+    """How much of an approved draft the agent kept (1.0 when unchanged); None when not approved."""
+    if draft.status not in APPROVED:
+        return None
+    return 1.0 if draft.final_body is None else similarity(draft.body, draft.final_body)
 
 
 def similarity(draft: str, approved: str) -> float:
@@ -53,15 +84,19 @@ def similarity(draft: str, approved: str) -> float:
 
 def draft_stats(store: Store) -> dict[str, list[DraftStats]]:
     """For each grouping (intent, template, backend), one row per value, sorted by name."""
-    drafts = reviewed_drafts(store)
-    result: dict[str, list[DraftStats]] = {}
-    for grouping in GROUPINGS:
-        rows: dict[str, DraftStats] = {}
-        for draft in drafts:
+    return group_drafts(reviewed_drafts(store))
+
+
+def group_drafts(drafts: Iterable[ReviewedDraft]) -> dict[str, list[DraftStats]]:
+    """`draft_stats` of any set of drafts (the supervisors' dashboard gives those of a window).
+    Each draft's similarity is measured once, not once per grouping."""
+    rows: dict[str, dict[str, DraftStats]] = {grouping: {} for grouping in GROUPINGS}
+    for draft in drafts:
+        kept = kept_share(draft)
+        for grouping, stats in rows.items():
             key = getattr(draft, grouping)
-            rows.setdefault(key, DraftStats(key)).add(draft)
-        result[grouping] = [rows[key] for key in sorted(rows)]
-    return result
+            stats.setdefault(key, DraftStats(key)).add(draft, kept)
+    return {grouping: [stats[key] for key in sorted(stats)] for grouping, stats in rows.items()}
 
 
 def stats_json(stats: dict[str, Sequence[DraftStats]]) -> dict:

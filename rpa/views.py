@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from rpa.models import FIELD_NAMES
 from rpa.store import AuditRecord, DraftRecord, MessageRecord
+from rpa.store.corrections import CorrectionRecord
 
 __all__ = ["export_csv", "export_json", "message_json", "show_text"]
 
@@ -22,7 +23,14 @@ def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> d
         "intent_confidence": record.intent_confidence,
         "customer": {"name": record.customer_name, "email": record.customer_email},
         "fields": {
-            f.name: {"value": f.value, "confidence": round(f.confidence, 3), "source": f.source, "raw": f.raw}
+            f.name: {
+                "value": f.value,
+                "confidence": round(f.confidence, 3),
+                "source": f.source,
+                "raw": f.raw,
+                "page": f.page,
+                "box": f.box,
+            }
             for f in record.fields
         },
         "attachments": [
@@ -50,15 +58,35 @@ def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> d
     }
 
 
-def export_json(records: Iterable[MessageRecord]) -> str:
-    rows = [_export_row(record) for record in records]
+def export_json(items: Iterable[tuple[MessageRecord, Sequence[CorrectionRecord]]]) -> str:
+    """Every message's fields in force; `extracted` keeps what rpa read, `corrections` who changed what."""
+    rows = []
+    for record, corrections in items:
+        row = _export_row(record, corrections)
+        row["extracted"] = {f.name: f.value for f in record.fields}
+        row["corrections"] = [
+            {"name": c.name, "value": c.value, "previous": c.previous, "by": c.actor, "at": c.at.isoformat()}
+            for c in corrections
+        ]
+        rows.append(row)
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_csv(records: Iterable[MessageRecord]) -> str:
-    rows = [_export_row(record) for record in records]
+def export_csv(items: Iterable[tuple[MessageRecord, Sequence[CorrectionRecord]]]) -> str:
+    """One row per message, the fields in force; `corrected` names the fields an agent changed."""
+    rows = [_export_row(record, corrections) for record, corrections in items]
     extra = sorted({name for row in rows for name in row["fields"]} - set(FIELD_NAMES))
-    columns = ["id", "source", "message_id", "language", "intent", "draft_status", *FIELD_NAMES, *extra]
+    columns = [
+        "id",
+        "source",
+        "message_id",
+        "language",
+        "intent",
+        "draft_status",
+        *FIELD_NAMES,
+        *extra,
+        "corrected",
+    ]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -78,11 +106,15 @@ def _identity(record: MessageRecord) -> dict:
     }
 
 
-def _export_row(record: MessageRecord) -> dict:
+def _export_row(record: MessageRecord, corrections: Sequence[CorrectionRecord]) -> dict:
+    fields = {f.name: f.value for f in record.fields}
+    corrected = [c.name for c in corrections if c.kind == "field"]
+    fields.update({c.name: c.value for c in corrections if c.kind == "field"})
     return {
         **_identity(record),
         "draft_status": record.draft.status.value if record.draft else None,
-        "fields": {f.name: f.value for f in record.fields},
+        "fields": fields,
+        "corrected": " ".join(dict.fromkeys(corrected)),
     }
 
 

@@ -83,3 +83,43 @@ def test_default_config_text_is_valid_toml_naming_every_setting() -> None:
     assert tomllib.loads(text) == {s: {} for s in sections}
     for key in ("languages", "max_attachment_mb", "day_first", "team_name", "url", "workers"):
         assert f"# {key} = " in text
+
+
+def test_the_web_section_takes_sla_hours_as_a_table_or_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[web]\nport = 8080\n[web.sla_hours]\ncomplaint = 12\n")
+    settings = load_settings(environ={"RPA_HOME": str(tmp_path)})
+    assert settings.web.port == 8080 and settings.web.sla("complaint") == 12.0
+    assert settings.web.sla("information") == settings.web.default_sla_hours
+    overridden = load_settings(
+        environ={"RPA_HOME": str(tmp_path), "RPA_WEB_SLA_HOURS": "complaint=6,claim_new=8"}
+    )
+    assert overridden.web.sla_hours == {"complaint": 6.0, "claim_new": 8.0}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[web]\nport = 70000\n", "port must be between"),
+        ("[web]\nclaim_lease_minutes = 0\n", "claim_lease_minutes must be above 0"),
+        ("[web]\nbase_url = 'rpa.example.org'\n", "base_url must be an http"),
+        ("[web.sla_hours]\nclaims = 4\n", "unknown intent 'claims'"),
+        ("[web.sla_hours]\ncomplaint = 'soon'\n", "complaint must be a number"),
+        ("[web]\nlogin_delay_after = 20\nlogin_lock_after = 5\n", "login_delay_after"),
+        ("[oidc]\nissuer = 'https://sso.example.org'\n", "client_id is empty"),
+        ("[oidc]\nclient_secret = 'x'\n", "is a secret"),
+    ],
+)
+def test_a_wrong_web_or_sso_setting_stops_rpa_when_the_configuration_loads(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    (tmp_path / "config.toml").write_text(content)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(environ={"RPA_HOME": str(tmp_path)})
+
+
+def test_cookies_are_secure_when_the_workspace_s_address_is_https(tmp_path: Path) -> None:
+    settings = load_settings(
+        environ={"RPA_HOME": str(tmp_path), "RPA_WEB_BASE_URL": "https://rpa.example.org"}
+    )
+    assert settings.web.secure_cookies
+    assert not load_settings(environ={"RPA_HOME": str(tmp_path)}).web.secure_cookies

@@ -18,7 +18,7 @@ from extractors.documents import (
     assemble_pages,
     sniff_format,
 )
-from extractors.ocr import OcrEngine
+from extractors.ocr import OcrEngine, OcrResult
 from rpa.config import Settings
 from rpa.models import Attachment, AttachmentStatus
 
@@ -162,7 +162,7 @@ def test_a_scan_without_tesseract_is_an_error_pointing_to_the_doctor(
 
 
 def test_ocr_that_sees_nothing_does_not_erase_a_page_s_own_words() -> None:
-    pages = assemble_pages(["Page 2", ""], {1: "", 2: ""})
+    pages = assemble_pages(["Page 2", ""], {1: OcrResult(""), 2: OcrResult("")})
     assert [(page.text, page.ocr) for page in pages] == [("Page 2", False), ("", True)]
 
 
@@ -174,7 +174,7 @@ class OverlapRecordingOcrEngine(OcrEngine):
         self.running = self.most_at_once = 0
         self._overlap_lock = threading.Lock()
 
-    def ocr(self, image: Image.Image, photo: bool = False) -> str:
+    def ocr(self, image: Image.Image, photo: bool = False) -> OcrResult:
         with self._overlap_lock:
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
@@ -243,8 +243,8 @@ class BlankOcrEngine(OcrEngine):
     """Renders every page that would be OCRed, but does not run Tesseract:
     the damaged-file run is about PDF parsing, not recognition."""
 
-    def ocr(self, image: Image.Image, photo: bool = False) -> str:
-        return ""
+    def ocr(self, image: Image.Image, photo: bool = False) -> OcrResult:
+        return OcrResult("")
 
 
 def _damaged_pdfs() -> list:

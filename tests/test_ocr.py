@@ -67,9 +67,9 @@ def test_black_text_on_a_transparent_background_is_read(images: ImageReader) -> 
 def test_ocr_of_four_pages_on_two_workers_returns_them_in_page_order(engine: OcrEngine) -> None:
     names = ["premier", "deuxième", "troisième", "quatrième"]
     pages = [docbuilder.scan_image([f"Le {name} feuillet"], dpi=150) for name in names]
-    texts = engine.ocr_many(pages)
+    results = engine.ocr_many(pages)
     assert engine.workers == 2
-    assert [words(text) for text in texts] == [f"Le {name} feuillet" for name in names]
+    assert [words(result.text) for result in results] == [f"Le {name} feuillet" for name in names]
 
 
 def test_a_missing_language_is_an_ocr_error_naming_it(settings: Settings, tesseract: str) -> None:
@@ -178,19 +178,19 @@ class RecordingTesseract(TesseractRecogniser):
         super().__init__(settings)
         self.options: list[str] = []
 
-    def _tesseract(self, path: str, options: str) -> str:
+    def _tesseract(self, path: str, output: str, options: str) -> tuple[str, str]:
         self.options.append(options)
-        return super()._tesseract(path, options)
+        return super()._tesseract(path, output, options)
 
 
 def test_a_receipt_is_read_as_one_block_and_a_page_by_its_layout(settings: Settings, tesseract: str) -> None:
     receipt, page = faint_receipt_on_a_dark_table(), docbuilder.scan_image(["Avis de sinistre"], dpi=150)
     engine = RecordingTesseract(settings.ocr)
-    assert "TOTAL RM 24.80" in words(engine.read(receipt))  # with its dark surround painted over
+    assert "TOTAL RM 24.80" in words(engine.read(receipt).text)  # with its dark surround painted over
     engine.read(page)
     assert [options.split()[:2] for options in engine.options] == [["--psm", "6"], ["--psm", "3"]]
     engine = RecordingTesseract(with_ocr(settings, page_segmentation=4).ocr)
-    assert "TOTAL RM 24.80" in words(engine.read(receipt))
+    assert "TOTAL RM 24.80" in words(engine.read(receipt).text)
     assert engine.options[0].startswith("--psm 4")
 
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from extractors.layout import Word, lay_out
-from extractors.ocr import OcrEngine
+from extractors.ocr import OcrEngine, OcrResult
 from extractors.pdf import PdfReader, is_plausible_text
 from rpa.config import Settings
 from rpa.errors import ExtractionError
@@ -30,7 +30,7 @@ class CountingOcrEngine(OcrEngine):
         self.calls = 0
         self._count_lock = threading.Lock()
 
-    def ocr(self, image: Image.Image, photo: bool = False) -> str:
+    def ocr(self, image: Image.Image, photo: bool = False) -> OcrResult:
         with self._count_lock:
             self.calls += 1
         return super().ocr(image, photo)

@@ -105,8 +105,8 @@ def test_an_unknown_engine_is_a_config_error_listing_the_choices(settings: Setti
 def test_photos_are_read_side_by_side_in_their_order(settings: Settings) -> None:
     photos = [receipt_photo(angle) for angle in (0, 1.5, -1.5)]
     with OcrEngine(with_ocr(settings, workers=2)) as engine:
-        texts = engine.ocr_many(photos, photo=True)
-    assert ["TOTAL RM 24.80" in " ".join(text.split()) for text in texts] == [True] * 3
+        results = engine.ocr_many(photos, photo=True)
+    assert ["TOTAL RM 24.80" in " ".join(result.text.split()) for result in results] == [True] * 3
 
 
 def test_without_rapidocr_a_photo_is_an_ocr_error_saying_how_to_install_it(

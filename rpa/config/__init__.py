@@ -14,6 +14,7 @@ No other module reads the environment: they receive a `Settings`.
 
 from rpa.config.loading import default_config_text, load_settings
 from rpa.config.sections import (
+    ROLES,
     CustomField,
     DaemonSettings,
     DraftingSettings,
@@ -23,12 +24,14 @@ from rpa.config.sections import (
     MailRule,
     ModelSettings,
     OcrSettings,
+    OidcSettings,
     OpenAISettings,
     ParsingSettings,
     PipelineSettings,
     Settings,
     SmtpSettings,
     StoreSettings,
+    WebSettings,
 )
 
 __all__ = [
@@ -47,6 +50,9 @@ __all__ = [
     "SmtpSettings",
     "MailRule",
     "DaemonSettings",
+    "WebSettings",
+    "OidcSettings",
+    "ROLES",
     "load_settings",
     "default_config_text",
 ]

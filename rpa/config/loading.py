@@ -112,6 +112,14 @@ def _coerce(raw: str, kind: object, where: str):
         if _table_kind(kind) is not None:
             # An array of tables cannot be written as a plain string: JSON it is.
             return _build_tables(json.loads(raw), _table_kind(kind), where)
+        if typing.get_origin(kind) is dict:
+            # "complaint=24,claim_new=48", or the same as a JSON object
+            pairs = (
+                json.loads(raw)
+                if raw.lstrip().startswith("{")
+                else dict(_pair(part, where) for part in raw.split(",") if part.strip())
+            )
+            return _number_table(pairs, where)
         if _is_str_tuple(kind):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         return raw
@@ -124,6 +132,8 @@ def _check_type(value: object, kind: object, where: str):
         return float(value)
     if _table_kind(kind) is not None:
         return _build_tables(value, _table_kind(kind), where)
+    if typing.get_origin(kind) is dict:
+        return _number_table(value, where)
     if _is_str_tuple(kind):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
@@ -161,6 +171,28 @@ def _build_tables(value: object, cls: type, where: str) -> tuple:
     return tuple(tables)
 
 
+def _pair(text: str, where: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals:
+        raise ValueError(f"expected name=number pairs separated by commas, got {text.strip()!r}")
+    return name.strip(), value.strip()
+
+
+def _number_table(value: object, where: str) -> dict[str, float]:
+    """A table of names to numbers ([web.sla_hours]); numbers may come as text from the environment."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of names to numbers")
+    table = {}
+    for name, number in value.items():
+        try:
+            if isinstance(number, bool):
+                raise ValueError
+            table[str(name)] = float(number)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: {name} must be a number, not {number!r}") from None
+    return table
+
+
 def _is_str_tuple(kind: object) -> bool:
     return typing.get_origin(kind) is tuple or isinstance(kind, types.GenericAlias)
 
@@ -179,7 +211,8 @@ def default_config_text() -> str:
             if spec.metadata.get("secret"):
                 lines.append(f'# {spec.name}_file = "/run/secrets/{name}_{spec.name}"')
             else:
-                lines.append(f"# {spec.name} = {_toml_value(spec.default)}")
+                default = spec.default_factory() if spec.default is dataclasses.MISSING else spec.default
+                lines.append(f"# {spec.name} = {_toml_value(default)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -191,5 +224,7 @@ def _toml_value(value: object) -> str:
         return repr(value)
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_toml_value(v)}" for key, v in value.items()) + " }"
     escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'

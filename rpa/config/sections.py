@@ -26,7 +26,12 @@ __all__ = [
     "SmtpSettings",
     "MailRule",
     "DaemonSettings",
+    "WebSettings",
+    "OidcSettings",
+    "ROLES",
 ]
+
+ROLES = ("agent", "supervisor", "admin")  # each role may do what the one before it may, and more
 
 
 def _opt(default, help: str, *, secret: bool = False):
@@ -242,6 +247,119 @@ class DaemonSettings:
     rules: tuple[MailRule, ...] = _opt((), "[[daemon.rules]] tables, in order; none means every mail")
 
 
+# Hours an agent has to answer, per intent, before a waiting message is past its SLA.
+_DEFAULT_SLA_HOURS = {
+    "complaint": 24.0,
+    "claim_new": 24.0,
+    "cancellation": 48.0,
+    "claim_followup": 48.0,
+    "reimbursement": 48.0,
+    "documents_submission": 72.0,
+    "contract_change": 72.0,
+    "information": 72.0,
+    "other": 72.0,
+}
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    host: str = _opt("127.0.0.1", "Address `rpa web` listens on")
+    port: int = _opt(8000, "Port `rpa web` listens on")
+    base_url: str = _opt(
+        "",
+        "Address agents open, e.g. https://rpa.example.org (https makes cookies Secure); empty: http://host:port",
+    )
+    workers: int = _opt(1, "Server processes; sessions live in the store, so any number works")
+    session_hours: float = _opt(
+        10.0, "A session ends this long after login (logout and disabling end it sooner)"
+    )
+    secret_key_file: str = _opt(
+        "",
+        "File of the key that signs single sign-on state; empty: $RPA_HOME/web-secret, made on first use",
+    )
+    claim_lease_minutes: float = _opt(
+        15.0, "An opened message stays the agent's this long after its page was last open"
+    )
+    assignment_hours: float = _opt(8.0, "A message a supervisor gives to an agent stays theirs this long")
+    sla_hours: dict[str, float] = field(
+        default_factory=lambda: dict(_DEFAULT_SLA_HOURS),
+        metadata={"help": "Hours to answer, per intent; a [web.sla_hours] table, e.g. complaint = 24"},
+    )
+    default_sla_hours: float = _opt(72.0, "Hours to answer an intent that sla_hours does not name")
+    page_size: int = _opt(50, "Messages per page of the queue")
+    login_delay_after: int = _opt(3, "Failed logins (per account or address) after which each try is slowed")
+    login_lock_after: int = _opt(10, "Failed logins after which the account or address is refused a while")
+    login_lock_minutes: float = _opt(15.0, "How long logins stay refused, and how long failures are counted")
+    forwarded_allow_ips: str = _opt(
+        "", "Reverse proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs); empty: none"
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("session_hours", "claim_lease_minutes", "assignment_hours", "default_sla_hours"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"[web] {name} must be above 0")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"[web] port must be between 1 and 65535, not {self.port}")
+        if self.workers < 1 or self.page_size < 1:
+            raise ConfigError("[web] workers and page_size must be at least 1")
+        if not 1 <= self.login_delay_after <= self.login_lock_after:
+            raise ConfigError("[web] login_delay_after must be at least 1 and at most login_lock_after")
+        if self.base_url and not re.match(r"https?://[^/\s]+(/\S*)?$", self.base_url):
+            raise ConfigError(f"[web] base_url must be an http:// or https:// address, not {self.base_url!r}")
+        intents = {
+            "claim_new",
+            "claim_followup",
+            "documents_submission",
+            "reimbursement",
+            "complaint",
+            "contract_change",
+            "cancellation",
+            "information",
+            "auto_reply",
+            "other",
+        }
+        for intent, hours in self.sla_hours.items():
+            if intent not in intents:
+                raise ConfigError(
+                    f"[web] sla_hours: unknown intent {intent!r} ({', '.join(sorted(intents))})"
+                )
+            if hours <= 0:
+                raise ConfigError(f"[web] sla_hours: {intent} must be above 0 hours")
+
+    def sla(self, intent: str | None) -> float:
+        """Hours to answer a message of this intent."""
+        return self.sla_hours.get(intent or "", self.default_sla_hours)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    issuer: str = _opt(
+        "", "OpenID Connect provider (its discovery document is ISSUER/.well-known/...); empty: off"
+    )
+    client_id: str = _opt("", "This application's client id at the provider")
+    client_secret: str = _opt("", "This application's client secret", secret=True)
+    scopes: tuple[str, ...] = _opt(("openid", "profile", "email"), "Scopes asked for")
+    groups_claim: str = _opt("groups", "Claim of the ID token or user info that lists the user's groups")
+    agent_groups: tuple[str, ...] = _opt((), "Groups whose members log in as agents")
+    supervisor_groups: tuple[str, ...] = _opt((), "Groups whose members log in as supervisors")
+    admin_groups: tuple[str, ...] = _opt((), "Groups whose members log in as admins")
+    button_label: str = _opt("Single sign-on", "Text of the login page's single sign-on button")
+
+    def __post_init__(self) -> None:
+        if self.issuer and not self.client_id:
+            raise ConfigError("[oidc] issuer is set but client_id is empty")
+        if self.issuer and not re.match(r"https?://\S+$", self.issuer):
+            raise ConfigError(f"[oidc] issuer must be an http(s) address, not {self.issuer!r}")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -258,6 +376,8 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    oidc: OidcSettings = field(default_factory=OidcSettings)
 
     @property
     def database_url(self) -> str:

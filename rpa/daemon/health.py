@@ -100,9 +100,11 @@ def daemon_status(settings: Settings, store: Store, now: datetime | None = None)
         beat.state != STOPPED and (now - beat.beat_at).total_seconds() <= stale_after and _alive(beat)
         for beat in beats
     ]
-    drafts: dict[str, int] = {}
-    for status in (DraftStatus.APPROVED, DraftStatus.SENDING, DraftStatus.SENT):
-        drafts[status.value] = len(store.queue([status.value]))
+    counted = store.review_counts()
+    drafts = {
+        status.value: counted.get(status.value, 0)
+        for status in (DraftStatus.APPROVED, DraftStatus.SENDING, DraftStatus.SENT)
+    }
     return DaemonStatus(beats, running, records.counts(), drafts)
 
 

@@ -17,7 +17,7 @@ from rpa.errors import StoreError
 from rpa.models import DraftStatus, Passage
 from rpa.store.store import Store
 
-__all__ = ["ReviewedDraft", "kb_passages", "replace_article", "reviewed_drafts"]
+__all__ = ["ReviewedDraft", "kb_passages", "kb_version", "replace_article", "reviewed_drafts"]
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,19 @@ def replace_article(store: Store, source: str, passages: Sequence[IndexedPassage
 def kb_passages(store: Store) -> list[IndexedPassage]:
     table = store.t["kb_passages"]
     query = sa.select(table).order_by(table.c.source, table.c.position)
-    with store.engine.connect() as connection:
+    with store.reading() as connection:
         return [
             IndexedPassage(Passage(row["source"], row["title"], row["text"], row["language"]), row["vector"])
             for row in connection.execute(query).mappings()
         ]
+
+
+def kb_version(store: Store) -> tuple[int, object]:
+    """Changes whenever an article is added or replaced: how many passages, and the newest."""
+    table = store.t["kb_passages"]
+    with store.reading() as connection:
+        row = connection.execute(sa.select(sa.func.count(), sa.func.max(table.c.added_at))).one()
+    return row[0], row[1]
 
 
 def reviewed_drafts(store: Store) -> list[ReviewedDraft]:
@@ -77,7 +85,7 @@ def reviewed_drafts(store: Store) -> list[ReviewedDraft]:
         .where(d.c.status != DraftStatus.SUPERSEDED.value)
         .order_by(d.c.id)
     )
-    with store.engine.connect() as connection:
+    with store.reading() as connection:
         return [
             ReviewedDraft(
                 row["intent"],

@@ -76,7 +76,7 @@ class MailRecords:
     def known_uids(self, folder: str, uidvalidity: int) -> set[int]:
         r = self.table
         query = sa.select(r.c.uid).where(self._mine(), r.c.folder == folder, r.c.uidvalidity == uidvalidity)
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             return set(connection.execute(query).scalars())
 
     def renumbered(self, folder: str, uidvalidity: int) -> bool:
@@ -85,7 +85,7 @@ class MailRecords:
         query = sa.select(r.c.id).where(
             self._mine(), r.c.folder == folder, r.c.uidvalidity != uidvalidity, r.c.status.in_(_TAKEN)
         )
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             return connection.execute(query.limit(1)).first() is not None
 
     def taken_before(
@@ -129,7 +129,7 @@ class MailRecords:
         return self._select(r.c.folder == folder, r.c.uidvalidity == uidvalidity, r.c.status == STORED)
 
     def raw(self, record_id: int) -> bytes | None:
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             return connection.execute(
                 sa.select(self.table.c.raw).where(self.table.c.id == record_id)
             ).scalar()
@@ -137,7 +137,7 @@ class MailRecords:
     def counts(self) -> dict[str, int]:
         r = self.table
         query = sa.select(r.c.status, sa.func.count()).where(self._mine()).group_by(r.c.status)
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             return dict(connection.execute(query).all())
 
     def drafts_for_sender_since(self, email: str, since: datetime) -> int:
@@ -148,7 +148,7 @@ class MailRecords:
             .select_from(d.join(m, m.c.id == d.c.message_pk))
             .where(sa.func.lower(m.c.customer_email) == email.lower(), d.c.created_at >= since)
         )
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             return connection.execute(query).scalar() or 0
 
     # -- writing ------------------------------------------------------------------
@@ -247,7 +247,7 @@ class MailRecords:
         query = sa.select(h).order_by(h.c.account)
         if self.account is not None:
             query = query.where(h.c.account == self.account)
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [
             Heartbeat(**{**row, **{k: aware(row[k]) for k in ("started_at", "beat_at", "last_error_at")}})
@@ -264,7 +264,7 @@ class MailRecords:
         query = (
             sa.select(*[c for c in r.c if c.name != "raw"]).where(self._mine(), *conditions).order_by(r.c.id)
         )
-        with self.store.engine.connect() as connection:
+        with self.store.reading() as connection:
             return [_record(row) for row in connection.execute(query).mappings()]
 
     def _find(self, folder: str, uidvalidity: int, uid: int) -> MailRecord | None:

@@ -187,11 +187,148 @@ def _v4_tables(op: Operations) -> None:
     op.add_column("attachments", sa.Column("tables", sa.JSON, nullable=False, server_default="[]"))
 
 
+def _v5_locations(op: Operations) -> None:
+    """Where each field was read (the page and its box on that page), and what a message came as."""
+    op.add_column("fields", sa.Column("page", sa.Integer))  # 1-based page of an attachment
+    op.add_column("fields", sa.Column("box", sa.JSON))  # [left, top, right, bottom], 0-1 of the page
+    op.add_column("messages", sa.Column("kind", sa.String(16), nullable=False, server_default="mail"))
+    documents = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+    messages = sa.table("messages", sa.column("kind"), sa.column("source"), sa.column("message_id"))
+    op.execute(
+        messages.update()
+        .where(messages.c.message_id.is_(None))
+        .where(sa.or_(*(sa.func.lower(messages.c.source).like(f"%{suffix}") for suffix in documents)))
+        .values(kind="document")
+    )
+
+
+def _v6_workspace(op: Operations) -> None:
+    """The agents' workspace: the review queue, accounts and sessions, claims on messages,
+    corrections.
+
+    `queue_entries` is the queue as agents browse it, one narrow row per message (its current
+    draft and review state, what the queue shows, flags, a folded search text), kept by every
+    write and review transition. Its rows are a few hundred bytes where a message's row holds
+    the whole mail, so that filtering, searching and counting a queue of 100,000 messages read
+    a few megabytes, in index order."""
+    op.create_table(
+        "queue_entries",
+        sa.Column(
+            "message_pk", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),  # the message's arrival
+        sa.Column("review_status", sa.String(24), nullable=False),  # of the current draft, or no_draft
+        sa.Column("draft_id", sa.Integer),
+        sa.Column("intent", sa.String(40)),
+        sa.Column("language", sa.String(8)),
+        sa.Column("intent_confidence", sa.Float),
+        sa.Column("customer", sa.Text, nullable=False, server_default=""),
+        sa.Column("subject", sa.Text, nullable=False, server_default=""),
+        sa.Column("flags", sa.Text, nullable=False, server_default=" "),  # " a b ": the queue's flags
+        sa.Column("message_flags", sa.JSON),  # the message's own flags (the dashboard's rates)
+    )
+    # What the queue's search box and flag filter look up: each message's folded words (subject,
+    # people, reference numbers, whole and in pieces) and its flags as "flag:<name>", so that a
+    # search or a flag reads the matching messages only. "C" collation: prefix ranges are byte ranges.
+    op.create_table(
+        "queue_terms",
+        sa.Column(
+            "term", sa.String(120).with_variant(sa.String(120, collation="C"), "postgresql"), primary_key=True
+        ),
+        sa.Column(
+            "message_pk", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+        ),
+    )
+    op.create_index("queue_terms_message", "queue_terms", ["message_pk"])
+    op.create_index("queue_by_age", "queue_entries", ["review_status", "created_at"])
+    op.create_index("queue_by_intent", "queue_entries", ["review_status", "intent", "language", "created_at"])
+    op.create_index("queue_by_language", "queue_entries", ["review_status", "language", "created_at"])
+    op.create_index("queue_arrivals", "queue_entries", ["created_at"])
+    op.create_index("drafts_reviewed", "drafts", ["reviewed_at"])
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(150), nullable=False, unique=True),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("password_hash", sa.Text),  # None: single sign-on only
+        sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("language", sa.String(8)),  # None: the browser's
+        sa.Column("display_name", sa.Text),
+        sa.Column("oidc_subject", sa.String(255), unique=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "web_sessions",
+        sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the cookie's token
+        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("csrf_token", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("address", sa.String(64)),
+    )
+    op.create_index("web_sessions_user", "web_sessions", ["user_id"])
+    op.create_table(
+        "login_failures",
+        sa.Column("key", sa.String(200), primary_key=True),  # "user:NAME" or "address:IP"
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True)),
+    )
+    op.create_table(
+        "claims",
+        sa.Column(
+            "message_pk", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("holder", sa.String(150), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("assigned_by", sa.String(150)),  # the supervisor who gave it to the holder
+    )
+    op.create_index("claims_holder", "claims", ["holder", "expires_at"])
+    op.create_table(
+        "corrections",
+        sa.Column("id", sa.Integer, primary_key=True),
+        _message_pk(),
+        sa.Column("kind", sa.String(16), nullable=False),  # field or intent
+        sa.Column("name", sa.String(64), nullable=False),  # the field's name; "intent"
+        sa.Column("value", sa.Text, nullable=False),
+        sa.Column("previous", sa.Text),  # what rpa (or the previous correction) said; None: was missing
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    )
+    _backfill_queue_columns(op.get_bind())
+
+
+def _message_pk() -> sa.Column:
+    """The column that ties a row to its message, gone with it."""
+    return sa.Column(
+        "message_pk", sa.Integer, sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+def _backfill_queue_columns(connection: sa.Connection) -> None:
+    """The queue entries of messages stored before the workspace existed."""
+    from rpa.store.queuecolumns import refresh_queue_columns
+
+    metadata = sa.MetaData()
+    metadata.reflect(
+        connection, only=["messages", "drafts", "fields", "attachments", "queue_entries", "queue_terms"]
+    )
+    ids = connection.execute(sa.select(metadata.tables["messages"].c.id)).scalars().all()
+    for message_pk in ids:
+        refresh_queue_columns(connection, metadata.tables, message_pk)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Operations], None]]] = [
     (1, _v1_review),
     (2, _v2_mailbox),
     (3, _v3_drafting),
     (4, _v4_tables),
+    (5, _v5_locations),
+    (6, _v6_workspace),
 ]
 
 
@@ -212,8 +349,8 @@ def schema_version(connection: sa.Connection) -> int:
     return connection.execute(sa.select(sa.func.max(versions.c.version))).scalar() or 0
 
 
-def apply_migrations(engine: sa.Engine) -> list[int]:
-    """Bring the database up to the newest schema; return the versions applied."""
+def apply_migrations(engine: sa.Engine, upto: int | None = None) -> list[int]:
+    """Bring the database up to the newest schema (or to version `upto`); return the versions applied."""
     versions = _versions_table(sa.MetaData())
     applied = []
     with engine.begin() as connection:
@@ -224,7 +361,7 @@ def apply_migrations(engine: sa.Engine) -> list[int]:
         current = schema_version(connection)
         operations = Operations(MigrationContext.configure(connection))
         for number, migration in MIGRATIONS:
-            if number <= current:
+            if number <= current or (upto is not None and number > upto):
                 continue
             migration(operations)
             connection.execute(

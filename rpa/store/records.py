@@ -54,6 +54,8 @@ class FieldRecord:
     raw: str
     confidence: float
     source: str
+    page: int | None = None  # the attachment page it was read on (1-based)
+    box: list[float] | None = None  # [left, top, right, bottom], 0-1 of that page shown upright
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,12 @@ class MessageRecord:
     attachments: list[AttachmentRecord] = field(default_factory=list)
     fields: list[FieldRecord] = field(default_factory=list)
     draft: DraftRecord | None = None  # the current one (not superseded)
+    kind: str = "mail"  # "mail", or "document": a file processed on its own
 
 
 @dataclass(frozen=True)
 class QueueEntry:
-    """One line of the review queue: a message and the state of its current draft."""
+    """One line of the review queue: a message, the state of its current draft, who holds it."""
 
     message_pk: int
     draft_id: int | None
@@ -127,6 +130,10 @@ class QueueEntry:
     customer: str
     subject: str
     created_at: datetime
+    intent_confidence: float | None = None
+    flags: list[str] = field(default_factory=list)
+    holder: str | None = None  # who holds a live claim on it (when the claims were read)
+    claim_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -182,22 +189,29 @@ def message_from_rows(
             )
             for a in attachments
         ],
-        fields=[FieldRecord(f["name"], f["value"], f["raw"], f["confidence"], f["source"]) for f in fields],
+        fields=[
+            FieldRecord(
+                f["name"], f["value"], f["raw"], f["confidence"], f["source"], f.get("page"), f.get("box")
+            )
+            for f in fields
+        ],
         draft=draft,
     )
 
 
 def queue_entry_from_row(row: Mapping[str, Any]) -> QueueEntry:
-    customer = row["customer_name"] or row["customer_email"] or row["sender_email"] or ""
-    if row["customer_name"] and row["customer_email"]:
-        customer = f"{row['customer_name']} <{row['customer_email']}>"
+    """A row of `queue_entries` (with the live claim's holder and end, when joined)."""
     return QueueEntry(
-        message_pk=row["id"],
+        message_pk=row["message_pk"],
         draft_id=row["draft_id"],
-        status=row["draft_status"] or NO_DRAFT,
+        status=row["review_status"],
         language=row["language"],
         intent=row["intent"],
-        customer=customer,
+        customer=row["customer"],
         subject=row["subject"],
         created_at=aware(row["created_at"]),
+        intent_confidence=row["intent_confidence"],
+        flags=row["flags"].split(),
+        holder=row.get("holder"),
+        claim_until=aware(row.get("expires_at")),
     )

@@ -23,7 +23,7 @@ def messages_without_copy(store: Store) -> list[int]:
         .where(d.c.status == DraftStatus.SENT.value, d.c.copy_saved.is_(False))
         .order_by(d.c.id)
     )
-    with store.engine.connect() as connection:
+    with store.reading() as connection:
         return list(connection.execute(query).scalars())
 
 

@@ -9,15 +9,18 @@ allowed and writes an audit row in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from rpa.config import Settings
 from rpa.errors import InvalidTransition, NotFound, StoreError
-from rpa.models import DraftStatus, ProcessedMessage
+from rpa.models import Draft, DraftStatus, ProcessedMessage
 from rpa.store import writer
+from rpa.store.engine import LEASE, READ_ONLY, claimed_error, make_engine, safe_url
 from rpa.store.migrations import apply_migrations
+from rpa.store.queuecolumns import refresh_queue_columns
 from rpa.store.records import (
     NO_DRAFT,
     AuditRecord,
@@ -31,7 +34,7 @@ from rpa.store.records import (
     queue_entry_from_row,
 )
 
-__all__ = ["NO_DRAFT", "Store"]
+__all__ = ["NO_DRAFT", "Store", "claimed_error"]
 
 
 # Which review states a draft may move to, from each state.
@@ -51,12 +54,12 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         try:
-            self.engine = _make_engine(url)
+            self.engine = make_engine(url)
             apply_migrations(self.engine)
             metadata = sa.MetaData()
             metadata.reflect(self.engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store at {_safe(url)}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {safe_url(url)}: {exc}") from exc
         self.t = metadata.tables
 
     @classmethod
@@ -65,6 +68,19 @@ class Store:
         if not settings.store.url:
             settings.home.mkdir(parents=True, exist_ok=True)
         return cls(settings.database_url)
+
+    def reading(self) -> sa.Connection:
+        """A connection for reads: on SQLite its transactions never wait for another reader."""
+        return self.engine.connect().execution_options(**{READ_ONLY: True})
+
+    @contextmanager
+    def leasing(self) -> Iterator[sa.Connection]:
+        """A transaction for leases (claims on messages): its commit does not wait for the disk,
+        so a power cut may lose it (a claim lapses early; no message, draft or review is in it)."""
+        with self.engine.connect().execution_options(**{LEASE: True}) as connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -79,7 +95,7 @@ class Store:
 
     def find_message(self, key: str) -> int | None:
         messages = self.t["messages"]
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return connection.execute(sa.select(messages.c.id).where(messages.c.message_key == key)).scalar()
 
     def save_processed(self, result: ProcessedMessage, *, actor: str, replace: bool = False) -> SaveOutcome:
@@ -121,6 +137,7 @@ class Store:
                         "drafted",
                         {"template": result.draft.template, "backend": result.draft.backend},
                     )
+                refresh_queue_columns(connection, self.t, message_pk)
                 return SaveOutcome(message_pk, draft_id, True)
         except sa.exc.IntegrityError:
             # Another process stored the same message between our check and insert.
@@ -133,9 +150,10 @@ class Store:
 
     def message(self, message_pk: int) -> MessageRecord:
         t = self.t
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
+            columns = [column for column in t["messages"].c if column.name != "raw"]  # not the mail's bytes
             row = (
-                connection.execute(sa.select(t["messages"]).where(t["messages"].c.id == message_pk))
+                connection.execute(sa.select(*columns).where(t["messages"].c.id == message_pk))
                 .mappings()
                 .first()
             )
@@ -157,14 +175,14 @@ class Store:
 
     def raw_message(self, message_pk: int) -> bytes:
         messages = self.t["messages"]
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             raw = connection.execute(sa.select(messages.c.raw).where(messages.c.id == message_pk)).scalar()
         if raw is None:
             raise NotFound(f"no message with id {message_pk}")
         return raw
 
     def message_ids(self) -> Iterator[int]:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             yield from connection.execute(
                 sa.select(self.t["messages"].c.id).order_by(self.t["messages"].c.id)
             ).scalars()
@@ -172,51 +190,84 @@ class Store:
     # -- review queue -----------------------------------------------------------
 
     def queue(self, statuses: Sequence[str] | None = None) -> list[QueueEntry]:
-        """Messages with the state of their current draft, oldest first."""
-        m, d = self.t["messages"], self.t["drafts"]
-        current = (
-            sa.select(d.c.message_pk, sa.func.max(d.c.id).label("draft_id"))
-            .where(d.c.status != DraftStatus.SUPERSEDED.value)
-            .group_by(d.c.message_pk)
-            .subquery()
-        )
-        query = (
-            sa.select(m, current.c.draft_id, d.c.status.label("draft_status"))
-            .outerjoin(current, current.c.message_pk == m.c.id)
-            .outerjoin(d, d.c.id == current.c.draft_id)
-            .order_by(m.c.id)
-        )
-        status = sa.func.coalesce(d.c.status, NO_DRAFT)
+        """Messages with the state of their current draft, oldest first (the queue's own columns:
+        no draft is read, nor the mail's bytes)."""
+        q = self.t["queue_entries"]
+        query = sa.select(q).order_by(q.c.message_pk)
         if statuses:
-            query = query.where(status.in_(list(statuses)))
-        with self.engine.connect() as connection:
+            query = query.where(q.c.review_status.in_(list(statuses)))
+        with self.reading() as connection:
             rows = connection.execute(query).mappings().all()
         return [queue_entry_from_row(row) for row in rows]
 
+    def review_counts(self) -> dict[str, int]:
+        """How many messages are in each review state (`no_draft` included), from the queue's index."""
+        q = self.t["queue_entries"]
+        with self.reading() as connection:
+            rows = connection.execute(
+                sa.select(q.c.review_status, sa.func.count()).group_by(q.c.review_status)
+            )
+            return {status: count for status, count in rows}
+
     def draft_for(self, message_pk: int) -> DraftRecord:
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             self._require_message(connection, message_pk)
             draft_id = self._current_draft_id(connection, message_pk)
             if draft_id is None:
                 raise NotFound(f"message {message_pk} has no draft (see `rpa show {message_pk}`)")
             return self._draft(connection, draft_id)
 
-    def approve(self, message_pk: int, *, actor: str, edited_body: str | None = None) -> DraftRecord:
-        """Approve the current draft of a message, keeping an edit beside the original."""
-        draft = self.draft_for(message_pk)
+    def approve(
+        self, message_pk: int, *, actor: str, edited_body: str | None = None, draft_id: int | None = None
+    ) -> DraftRecord:
+        """Approve the current draft of a message, keeping an edit beside the original.
+
+        `draft_id`: the draft the agent reviewed; if another has replaced it since, nothing is approved.
+        Refused (`Claimed`) while another agent holds the message."""
+        draft = self._reviewed_draft(message_pk, draft_id)
         values: dict[str, object] = {"reviewed_by": actor, "reviewed_at": _now()}
         detail: dict[str, object] = {"edited": False}
         if edited_body is not None and edited_body.strip() != draft.body.strip():
             values["final_body"] = edited_body
             detail = {"edited": True, "chars_before": len(draft.body), "chars_after": len(edited_body)}
-        return self._transition(draft, DraftStatus.APPROVED, actor, "approved", values, detail)
+        return self._transition(draft, DraftStatus.APPROVED, actor, "approved", values, detail, review=True)
 
-    def reject(self, message_pk: int, *, actor: str, reason: str) -> DraftRecord:
+    def reject(self, message_pk: int, *, actor: str, reason: str, draft_id: int | None = None) -> DraftRecord:
         if not reason.strip():
             raise StoreError("a rejection needs a reason")
-        draft = self.draft_for(message_pk)
+        draft = self._reviewed_draft(message_pk, draft_id)
         values = {"reviewed_by": actor, "reviewed_at": _now(), "reject_reason": reason}
-        return self._transition(draft, DraftStatus.REJECTED, actor, "rejected", values, {"reason": reason})
+        return self._transition(
+            draft, DraftStatus.REJECTED, actor, "rejected", values, {"reason": reason}, review=True
+        )
+
+    def _reviewed_draft(self, message_pk: int, draft_id: int | None) -> DraftRecord:
+        draft = self.draft_for(message_pk)
+        if draft_id is not None and draft.id != draft_id:
+            raise InvalidTransition(
+                f"the draft of message {message_pk} was replaced (draft {draft_id} -> {draft.id}): look again"
+            )
+        return draft
+
+    def replace_draft(self, message_pk: int, draft: Draft, *, actor: str) -> DraftRecord:
+        """A new draft for a message (re-drafted from corrected facts); a pending one is superseded.
+        Refused once the reply is approved or sent, and while another agent holds the message."""
+        with self.engine.begin() as connection:
+            self._require_message(connection, message_pk)
+            current = self._current_draft_id(connection, message_pk)
+            if current is not None:
+                status = self._draft(connection, current).status
+                if status not in (DraftStatus.PENDING_REVIEW, DraftStatus.REJECTED):
+                    raise InvalidTransition(
+                        f"draft of message {message_pk} is {status.value}: it can no longer be re-drafted"
+                    )
+            self._check_claim(connection, message_pk, actor)
+            self._supersede_drafts(connection, message_pk, actor)
+            draft_id = writer.write_draft(self.t, connection, message_pk, draft)
+            detail = {"template": draft.template, "backend": draft.backend, "replaces": current}
+            writer.audit(self.t, connection, actor, "draft", draft_id, "redrafted", detail)
+            refresh_queue_columns(connection, self.t, message_pk)
+            return self._draft(connection, draft_id)
 
     # -- sending (see rpa/outbox.py): only an approved draft can start ---------------
 
@@ -249,7 +300,7 @@ class Store:
             query = query.where(audit.c.entity == entity)
         if entity_id is not None:
             query = query.where(audit.c.entity_id == entity_id)
-        with self.engine.connect() as connection:
+        with self.reading() as connection:
             return [
                 AuditRecord(aware(r["at"]), r["actor"], r["entity"], r["entity_id"], r["action"], r["detail"])
                 for r in connection.execute(query).mappings()
@@ -265,20 +316,26 @@ class Store:
         action: str,
         values: dict[str, object],
         detail: dict[str, object],
+        *,
+        review: bool = False,
     ) -> DraftRecord:
+        """Move a draft to `to`, with its audit row; a `review` (approve, reject) is refused while
+        another agent holds the message, and ends the claim on it."""
         if to not in _ALLOWED[draft.status]:
             raise InvalidTransition(
                 f"draft of message {draft.message_pk} is {draft.status.value}: cannot be {to.value}"
             )
         d = self.t["drafts"]
         with self.engine.begin() as connection:
+            if review:
+                self._end_claim(connection, draft.message_pk, actor)
             changed = connection.execute(
                 d.update()
                 .where(d.c.id == draft.id, d.c.status == draft.status.value)  # no lost update
                 .values(status=to.value, updated_at=_now(), **values)
             ).rowcount
             if changed != 1:
-                raise InvalidTransition(f"draft {draft.id} changed meanwhile; look again")
+                raise InvalidTransition(_changed_meanwhile(self._draft(connection, draft.id)))
             writer.audit(
                 self.t,
                 connection,
@@ -288,7 +345,22 @@ class Store:
                 action,
                 {"from": draft.status.value, "to": to.value, **detail},
             )
+            refresh_queue_columns(connection, self.t, draft.message_pk)
             return self._draft(connection, draft.id)
+
+    def _end_claim(self, connection: sa.Connection, message_pk: int, actor: str) -> None:
+        self._check_claim(connection, message_pk, actor)
+        claims = self.t["claims"]
+        connection.execute(claims.delete().where(claims.c.message_pk == message_pk))
+
+    def _check_claim(self, connection: sa.Connection, message_pk: int, actor: str) -> None:
+        """`Claimed` while another agent holds a live claim on the message."""
+        claims = self.t["claims"]
+        row = connection.execute(
+            sa.select(claims.c.holder, claims.c.expires_at).where(claims.c.message_pk == message_pk)
+        ).first()
+        if row is not None and row.holder != actor and aware(row.expires_at) > _now():
+            raise claimed_error(message_pk, row.holder, aware(row.expires_at))
 
     def _supersede_drafts(self, connection: sa.Connection, message_pk: int, actor: str) -> None:
         d = self.t["drafts"]
@@ -341,30 +413,9 @@ class Store:
             raise NotFound(f"no message with id {message_pk}")
 
 
-def _make_engine(url: str) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _configure(dbapi_connection, _record):  # noqa: ANN001 - DB-API objects
-        # Let SQLAlchemy, not pysqlite, decide when transactions begin.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the daemon's writes
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection):  # noqa: ANN001
-        # Take the write lock up front: no deadlock when two processes upgrade a read.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _safe(url: str) -> str:
-    return sa.engine.make_url(url).render_as_string(hide_password=True)
+def _changed_meanwhile(now: DraftRecord) -> str:
+    by = f" by {now.reviewed_by}" if now.reviewed_by and now.status != DraftStatus.SENDING else ""
+    return f"draft {now.id} of message {now.message_pk} changed meanwhile: it is now {now.status.value}{by}"
 
 
 def _now() -> datetime:

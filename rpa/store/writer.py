@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from rpa.models import Attachment, Draft, DraftStatus, Message, ProcessedMessage
+from rpa.models import Draft, DraftStatus, Message, ProcessedMessage
 
 __all__ = ["audit", "write_draft", "write_message"]
 
@@ -42,6 +42,7 @@ def write_message(
         "new_text": message.new_text,
         "content_hash": message.content_hash,
         "raw": message.raw or None,
+        "kind": message.kind,
         "updated_at": now,
     }
     messages = t["messages"]
@@ -59,13 +60,6 @@ def write_message(
     return message_pk
 
 
-def _all_attachments(message: Message) -> list[Attachment]:
-    attachments = list(message.attachments)
-    for inner in message.forwarded:
-        attachments += _all_attachments(inner)
-    return attachments
-
-
 def _write_attachments(t: Tables, connection: sa.Connection, message_pk: int, message: Message) -> None:
     rows = [
         {
@@ -81,7 +75,7 @@ def _write_attachments(t: Tables, connection: sa.Connection, message_pk: int, me
             "text": "\n\f".join(page.text for page in attachment.pages),
             "tables": [{"page": row.page, "values": row.values} for row in attachment.tables],
         }
-        for position, attachment in enumerate(_all_attachments(message))
+        for position, attachment in enumerate(message.all_attachments())
     ]
     if rows:
         connection.execute(t["attachments"].insert(), rows)
@@ -96,6 +90,8 @@ def _write_fields(t: Tables, connection: sa.Connection, message_pk: int, result:
             "raw": f.raw,
             "confidence": f.confidence,
             "source": f.source,
+            "page": f.page,
+            "box": list(f.box) if f.box is not None else None,
         }
         for f in result.fields.values()
     ]
