@@ -18,6 +18,7 @@ import re
 import secrets
 import select
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -100,12 +101,15 @@ class ProviderProcess:
 class ServedApp:
     """The workspace served by uvicorn in a thread, as `rpa web` serves it (no access log)."""
 
-    def __init__(self, settings: Settings, store: Store, port: int) -> None:
+    def __init__(self, settings: Settings, store: Store, listening: socket.socket) -> None:
+        port = listening.getsockname()[1]
         config = uvicorn.Config(
             create_app(settings, store), host="127.0.0.1", port=port, access_log=False, log_config=None
         )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="rpa-web", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [listening]}, name="rpa-web", daemon=True
+        )
         self.url = f"http://127.0.0.1:{port}"
         self.thread.start()
         deadline = time.monotonic() + 10
@@ -209,12 +213,12 @@ class World:
     store: Store
 
     @classmethod
-    def build(cls, folder: Path, provider: ProviderProcess, app_port: int) -> World:
+    def build(cls, folder: Path, provider: ProviderProcess, listening: socket.socket) -> World:
         provider.wait_until_listening()
         settings = oidc_settings(folder / "home", provider.issuer)
         settings.home.mkdir(parents=True)
         store = Store(settings.database_url)
-        return cls(provider, settings, ServedApp(settings, store, app_port), store)
+        return cls(provider, settings, ServedApp(settings, store, listening), store)
 
     def close(self) -> None:
         self.app.stop()
@@ -230,7 +234,9 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, World
         PROVIDER_PACKAGE.is_file(), "the npm package oidc-provider is not installed (make setup runs npm ci)"
     )
     folder = tmp_path_factory.mktemp("oidc")
-    ports = {"user info": free_port(), "ID token": free_port()}
+    # The apps' sockets are bound now, so that no provider can be given the same port.
+    sockets = {where: _listening() for where in ("user info", "ID token")}
+    ports = {where: listening.getsockname()[1] for where, listening in sockets.items()}
     providers = {}
     for where, port in ports.items():
         (folder / where).mkdir()
@@ -240,13 +246,20 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, World
     built: dict[str, World] = {}
     try:
         for where, provider in providers.items():
-            built[where] = World.build(folder / where, provider, ports[where])
+            built[where] = World.build(folder / where, provider, sockets[where])
         yield built
     finally:
         for world in built.values():
             world.close()
         for provider in providers.values():
             provider.stop()
+
+
+def _listening() -> socket.socket:
+    listening = socket.socket()
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.bind(("127.0.0.1", 0))
+    return listening
 
 
 @pytest.fixture
