@@ -8,7 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME := $(CURDIR)/.rpa-demo
-APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core dovecot-imapd
+# Pango and HarfBuzz-subset: WeasyPrint lays out the replies by post (drafting/postal.py).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core dovecot-imapd \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # The browser the workspace's tests drive (Playwright for Python, launched on /usr/bin/chromium).
 TEST_APT_PACKAGES := chromium
 # Front-end files the workspace serves itself, from their npm packages (package-lock.json).

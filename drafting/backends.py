@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from drafting.answers import question_context, with_answer_passages
 from drafting.templates import TemplateCatalog, load_catalog, template_name
 from rpa.config import DraftingSettings, Settings
 from rpa.errors import ConfigError, DraftingError
@@ -27,6 +28,7 @@ from rpa.models import (
     Field,
     Message,
     Passage,
+    Question,
 )
 
 __all__ = ["BACKENDS", "DraftBackend", "DraftRequest", "TemplateBackend", "make_backend", "reply_subject"]
@@ -38,6 +40,8 @@ class DraftRequest:
     fields: Mapping[str, Field]
     classification: Classification
     passages: Sequence[Passage] = ()  # knowledge-base passages retrieved for this mail
+    by_post: bool = False  # a letter on paper with no e-mail address: the reply is posted to its writer
+    questions: Sequence[Question] = ()  # the customer's questions, answered from a passage or open
 
 
 @runtime_checkable
@@ -88,7 +92,7 @@ class TemplateBackend:
     def draft(self, request: DraftRequest) -> Draft:
         message, classification = request.message, request.classification
         customer = message.customer
-        if customer is None or not customer.email:
+        if customer is None or not (customer.email or (request.by_post and customer.name)):
             raise DraftingError("the message has no sender address to reply to")
         language, intent = classification.language, classification.intent
         requirements = self.catalog.requirements.get(str(intent))
@@ -112,6 +116,7 @@ class TemplateBackend:
                 "unreadable": _attachment_names(message, AttachmentStatus.ERROR),
                 "subject": message.subject,
                 "team_name": self.settings.team_name,
+                **question_context(request.questions),
             },
         )
         return Draft(
@@ -123,7 +128,8 @@ class TemplateBackend:
             template=name,
             backend=self.name,
             missing_fields=missing,
-            passages=list(request.passages),
+            passages=with_answer_passages(request.passages, request.questions),
+            questions=list(request.questions),
         )
 
 

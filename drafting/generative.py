@@ -78,7 +78,7 @@ class ModelBackend:
             language=letter.language,
             template_body=letter.body,
             facts=[text for found in request.fields.values() for text in (found.value, found.raw)],
-            passages=[passage.text for passage in request.passages],
+            passages=[passage.text for passage in letter.passages],  # the answers' passages too
             customer_text=text,
             team_name=self.settings.drafting.team_name,
             min_chars=self.settings.drafting.min_chars,
@@ -95,7 +95,8 @@ class ModelBackend:
             message=request.message,
             fields=request.fields,
             template_body=job.letter.body,
-            passages=request.passages,
+            passages=job.letter.passages,
+            questions=job.letter.questions,
             injection=injection_spans(job.context.customer_text),
             redactor=job.redactor,
         )

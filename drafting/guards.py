@@ -9,6 +9,7 @@ template letter is, with the reply and the verdicts beside it.
     commitments   no promise of payment, refund, acceptance or deadline (FR, EN)
                   that the template letter for the intent does not make itself
     injection     the customer's text holds no instructions aimed at the assistant
+                  (`injection_in_message` looks in every text of a mail a model may read)
     language      the reply is in the customer's language (and is language at all)
     length        not a stub, not a rambling essay
     placeholders  no placeholder left: [NAME_1], {{ x }}, [insert date], XXX
@@ -23,9 +24,17 @@ from dataclasses import dataclass
 
 from drafting.facts import unsupported_facts
 from drafting.lexicon import fold, language_shares
-from rpa.models import GuardVerdict
+from drafting.prompt import customer_text
+from rpa.models import GuardVerdict, Message
 
-__all__ = ["GUARDS", "GuardContext", "check_reply", "commitment_spans", "injection_spans"]
+__all__ = [
+    "GUARDS",
+    "GuardContext",
+    "check_reply",
+    "commitment_spans",
+    "injection_in_message",
+    "injection_spans",
+]
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,24 @@ _COMMITMENTS: dict[str, re.Pattern[str]] = {
     ),
 }
 
-# Instructions aimed at the assistant, in the customer's text (folded).
-_INJECTION = _patterns(
+# Instructions that name the assistant's own instructions or prompt: looked for everywhere,
+# documents included (folded).
+_NAMED_INSTRUCTIONS = (
     r"\b(?:ignore|disregard|forget|skip|override) (?:all |any )?(?:of )?(?:the |your |my |these )?"
     r"(?:previous |prior |above |earlier |preceding |former |system |original )?"
     r"(?:instructions?|prompts?|rules|directions|guidelines)",
     r"\b(?:ignorez|ignore|ignorer|oubliez|oublie|oublier|negligez) (?:toutes |tout |les |vos |tes |ces |"
     r"des )*(?:instructions?|consignes|regles|directives|prompts?)",
+    r"\b(?:reveal|show|print|repeat|display|tell me|give me|output) (?:me )?(?:your|the) (?:system |initial |"
+    r"hidden |original )?(?:prompt|instructions)",
+    r"\bsystem prompt\b",
+    r"\b(?:new|nouvelles?) instructions?\s*:",
+)
+_INJECTION_IN_DOCUMENTS = _patterns(*_NAMED_INSTRUCTIONS)
+# Instructions aimed at the assistant, in the customer's text (folded). Role changes are looked
+# for only there: "you are now covered", "act as an intermediary" are ordinary policy wording.
+_INJECTION = _patterns(
+    *_NAMED_INSTRUCTIONS,
     r"\byou are now\b",
     r"\b(?:vous etes|tu es) (?:maintenant|desormais|a present)\b",
     r"\b(?:from now on|a partir de maintenant|desormais),? (?:you|tu|vous)\b",
@@ -108,13 +128,10 @@ _INJECTION = _patterns(
     r"\bjouez? (?:le )?role\b",
     r"\b(?:fais|faites) semblant\b",
     r"\bagis(?:sez)? comme\b",
-    r"\b(?:reveal|show|print|repeat|display|tell me|give me|output) (?:me )?(?:your|the) (?:system |initial |"
-    r"hidden |original )?(?:prompt|instructions)",
-    r"\bsystem prompt\b",
     r"\b(?:revele|revelez|affiche|affichez|montre|montrez|donne|donnez|repete|repetez)(?:-moi)? (?:ton|votre|"
     r"tes|vos|le|les) (?:prompt|instructions|consignes)",
-    r"\b(?:new|nouvelles?) instructions?\s*:",
 )
+_NAME_SEPARATORS = re.compile(r"[_\-.+]+")  # "ignore_all_instructions.pdf" reads as words
 
 _PLACEHOLDER = re.compile(
     r"\[(?:NAME|IBAN|PHONE|EMAIL)_\d+\]|\{\{|\}\}|\{%|<[A-Z_]{3,}>|\bX{3,}\b|\[\s*(?:\.\.\.|…)\s*\]"
@@ -136,9 +153,30 @@ def commitment_spans(text: str) -> dict[str, list[str]]:
     return {kind: spans for kind, spans in found.items() if spans}
 
 
-def injection_spans(text: str) -> list[str]:
-    """Instructions aimed at an assistant, as they appear (folded) in the customer's text."""
-    return [match.group(0) for match in _INJECTION.finditer(fold(text))]
+def injection_spans(text: str, *, document: bool = False) -> list[str]:
+    """Instructions aimed at an assistant, as they appear (folded) in the customer's text; in a
+    `document` (an attachment, a quoted thread), only those that name the instructions."""
+    pattern = _INJECTION_IN_DOCUMENTS if document else _INJECTION
+    return [match.group(0) for match in pattern.finditer(fold(text))]
+
+
+def injection_in_message(message: Message) -> list[str]:
+    """Instructions aimed at an assistant in any text of `message` that a model may read, as
+    "where: span": what the customer wrote, the subjects, forwarded mails, the thread, and the
+    names and pages of attachments, those of forwarded mails included. (An HTML image's alt
+    text is not there to look in: the body's text leaves images out.)"""
+    texts = [("mail", customer_text(message), False)]
+    for part in (message, *message.forwarded):
+        texts += [("subject", part.subject, False), ("thread", part.quoted_text, True)]
+    texts += [("forwarded mail", inner.body, False) for inner in message.forwarded]
+    for attachment in message.all_attachments():
+        texts.append((attachment.filename, _NAME_SEPARATORS.sub(" ", attachment.filename), True))
+        texts += [(f"{attachment.filename} p{page.number}", page.text, True) for page in attachment.pages]
+    return [
+        f"{where}: {span}"
+        for where, text, document in texts
+        for span in injection_spans(text, document=document)
+    ]
 
 
 def _facts(reply: str, context: GuardContext) -> GuardVerdict:

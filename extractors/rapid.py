@@ -12,6 +12,12 @@ totals read right went from 49 to 59 and company names from 42 to 49. On clean
 A4 scans Tesseract reads the samples exactly and is three to four times faster,
 so scanned PDF pages stay with it.
 
+A photo takes RapidOCR about 2.5 times Tesseract's time. `[ocr] photo_detection_side =
+1024` looks for its lines on the photo shrunk to 1024 pixels and reads them at full size,
+about a third faster; on the SROIE photos it costs one total in 63, so it is not the
+default. Reading lines one by one from 48 pixels wide was faster still but read accents
+that are not printed ("SERRURÉRIE"); `bench/documents.py photos` shows the three side by side.
+
 Each OCR worker thread gets its own RapidOCR object (one call sets per-call
 options on it), with ONNX Runtime on one thread: as with Tesseract, one core
 per page and pages side by side is fastest.
@@ -24,6 +30,7 @@ be drawn where it was printed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -36,11 +43,24 @@ from rpa.config import OcrSettings
 from rpa.errors import OcrError
 from rpa.models import TextSpan
 
-__all__ = ["RapidRecogniser", "RapidStatus", "rapidocr_status", "RAPIDOCR_HINT", "RAPIDOCR_OPTIONS"]
+__all__ = [
+    "RapidRecogniser",
+    "RapidStatus",
+    "rapidocr_status",
+    "rapidocr_options",
+    "RAPIDOCR_HINT",
+    "RAPIDOCR_OPTIONS",
+]
 
 RAPIDOCR_HINT = "pip install rapidocr onnxruntime"
 
-RAPIDOCR_OPTIONS = {
+# Measured on 12 SROIE photos spread over the corpus, one thread each, interleaved with
+# rpa's Tesseract (bench/photo_profile.py): before, a photo took 2.2-2.7x Tesseract's time,
+# a quarter of it in detection on the whole picture and three quarters in recognition.
+# The wheel ships one detector and one recogniser (PP-OCRv6 small) and PP-OCR v2's angle
+# classifier, so there is no lighter model to choose; ONNX Runtime already optimises the
+# graph fully, and its memory arena or more lines per batch did not help.
+_OPTIONS = {
     "Global.use_cls": False,  # upside-down lines: EXIF rotation covers phone photos, and it costs 10%
     "Global.log_level": "error",
     # A region's mean text score to keep it (default 0.5): a clean second line of an A4
@@ -50,6 +70,20 @@ RAPIDOCR_OPTIONS = {
     "EngineConfig.onnxruntime.intra_op_num_threads": 1,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
 }
+
+
+def rapidocr_options(settings: OcrSettings) -> dict[str, object]:
+    """RapidOCR's parameters for these settings."""
+    options = dict(_OPTIONS)
+    if settings.photo_detection_side:
+        # Regions are looked for on the photo shrunk to this longest side, and read on the
+        # photo itself (RapidOCR scales the boxes back): at 1024 detection took a third of its time.
+        options["Det.limit_type"] = "max"
+        options["Det.limit_side_len"] = settings.photo_detection_side
+    return options
+
+
+RAPIDOCR_OPTIONS = rapidocr_options(OcrSettings())  # what rpa runs with the default settings
 
 
 @dataclass(frozen=True)
@@ -75,8 +109,10 @@ class RapidRecogniser:
 
     name = "rapidocr"
 
-    def __init__(self, settings: OcrSettings) -> None:
+    def __init__(self, settings: OcrSettings, options: Mapping[str, object] | None = None) -> None:
+        """`options`: RapidOCR's parameters, if not those the settings make (`rapidocr_options`)."""
         self.settings = settings
+        self.options = dict(rapidocr_options(settings) if options is None else options)
         self._local = threading.local()
 
     def is_available(self) -> bool:
@@ -110,7 +146,7 @@ class RapidRecogniser:
             except ImportError as exc:
                 raise OcrError(f"rapidocr is not installed; install it: {RAPIDOCR_HINT}") from exc
             try:
-                engine = self._local.engine = RapidOCR(params=dict(RAPIDOCR_OPTIONS))
+                engine = self._local.engine = RapidOCR(params=dict(self.options))
             except Exception as exc:  # noqa: BLE001 - a damaged model file, a missing runtime
                 raise OcrError(f"rapidocr cannot load its models: {type(exc).__name__}: {exc}") from exc
         return engine

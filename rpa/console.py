@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from rpa.batch import BatchItem
 from rpa.doctor import Check
@@ -102,6 +103,8 @@ def print_queue(entries: Sequence[QueueEntry], *, as_json: bool) -> None:
                         "status": e.status,
                         "language": e.language,
                         "intent": e.intent,
+                        "urgent": e.urgent,
+                        "sentiment": e.sentiment,
                         "customer": e.customer,
                         "subject": e.subject,
                         "received": e.created_at.isoformat(),
@@ -118,7 +121,8 @@ def print_queue(entries: Sequence[QueueEntry], *, as_json: bool) -> None:
     table.add_column("subject", overflow="fold")
     for e in entries:
         customer = e.customer.split(" <")[0] if " <" in e.customer else e.customer
-        table.add_row(str(e.message_pk), e.status, e.language or "", e.intent or "", customer, e.subject)
+        subject = Text.assemble(("URGENT ", "bold red"), e.subject) if e.urgent else e.subject
+        table.add_row(str(e.message_pk), e.status, e.language or "", e.intent or "", customer, subject)
     _out.print(table)
 
 

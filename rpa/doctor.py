@@ -8,13 +8,16 @@ from dataclasses import dataclass
 
 from drafting import BACKENDS
 from drafting.embeddings import SentenceEmbedder
+from drafting.postal import pdf_status
 from drafting.templates import load_catalog, template_name
 from extractors.documents import READERS
+from extractors.intent.learned import intent_models_folder
 from extractors.rapid import rapidocr_status
 from extractors.tesseract import tesseract_status
 from rpa.config import Settings
 from rpa.errors import RpaError
 from rpa.models import Intent
+from rpa.modelversions import describe_version_in_use
 from rpa.resources import templates_folder
 from rpa.store import Store
 from rpa.store.migrations import MIGRATIONS
@@ -38,6 +41,8 @@ def run_checks(settings: Settings) -> list[Check]:
         _rapidocr(settings),
         _store(settings),
         _templates(settings),
+        Check("letters", *pdf_status(), required=False),  # replies by post to paper letters, as PDF
+        _intent_model(settings),
         _workspace(settings),
         *_document_readers(settings),
         *_drafting_backends(settings),
@@ -76,6 +81,16 @@ def _store(settings: Settings) -> Check:
         return Check("database", False, str(exc))
     latest = MIGRATIONS[-1][0]
     return Check("database", True, f"{store.url} (schema v{latest}, {count} message(s))")
+
+
+def _intent_model(settings: Settings) -> Check:
+    """Which examples the learned classifier is fitted on: shipped, or a version of `rpa train`."""
+    if settings.pipeline.classifier != "learned":
+        return Check("intent model", True, f"{settings.pipeline.classifier} classifier: no model")
+    try:
+        return Check("intent model", True, describe_version_in_use(intent_models_folder(settings)))
+    except RpaError as exc:
+        return Check("intent model", False, str(exc))
 
 
 def _workspace(settings: Settings) -> Check:

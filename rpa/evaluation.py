@@ -22,7 +22,7 @@ from extractors.sources import RawInput, iter_inputs
 from rpa.batch import PipelineRunner, worker_count
 from rpa.config import Settings
 from rpa.errors import InputError
-from rpa.models import ProcessedMessage
+from rpa.models import URGENT, ProcessedMessage
 
 __all__ = ["CaseResult", "EvalReport", "FieldScore", "evaluate", "expected_path", "format_report"]
 
@@ -66,6 +66,10 @@ class EvalReport:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, predicted)
     misses: list[str] = field(default_factory=list)
     unlabelled: int = 0
+    triaged: int = 0  # cases whose intent was left to an agent (flag needs_triage)
+    sentiments: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, predicted)
+    urgent: FieldScore = field(default_factory=lambda: FieldScore("urgent"))  # a case flagged urgent
+    secondary: FieldScore = field(default_factory=lambda: FieldScore("secondary_intents"))  # one per intent
 
     @property
     def expected_fields(self) -> int:
@@ -144,6 +148,7 @@ def _score(report: EvalReport, case: CaseResult) -> None:
         report.misses.append(f"{name}: {field_name}: expected {want!r}, got {got!r}")
     if "intent" in case.expected:
         report.confusion[(case.expected["intent"], case.predicted_intent)] += 1
+        report.triaged += case.result is not None and "needs_triage" in case.result.flags
         if case.expected["intent"] != case.predicted_intent:
             report.misses.append(
                 f"{name}: intent: expected {case.expected['intent']}, got {case.predicted_intent}"
@@ -153,6 +158,36 @@ def _score(report: EvalReport, case: CaseResult) -> None:
             report.misses.append(
                 f"{name}: {check}: expected {case.expected[check]!r}, got {_observed(case, check)!r}"
             )
+    _score_understanding(report, case, name)
+
+
+def _score_understanding(report: EvalReport, case: CaseResult, name: str) -> None:
+    """Sentiment, the urgent flag and the secondary intents, where the truth gives them."""
+    result, expected = case.result, case.expected
+    if "sentiment" in expected:
+        got = "error" if result is None else str(result.classification.sentiment)
+        report.sentiments[(expected["sentiment"], got)] += 1
+        if got != expected["sentiment"]:
+            report.misses.append(f"{name}: sentiment: expected {expected['sentiment']}, got {got}")
+    if "urgent" in expected:
+        got_urgent = result is not None and URGENT in result.flags
+        _count(report.urgent, {True} if expected["urgent"] else set(), {True} if got_urgent else set())
+        if got_urgent != bool(expected["urgent"]):
+            report.misses.append(f"{name}: urgent: expected {bool(expected['urgent'])}, got {got_urgent}")
+    if "secondary_intents" in expected:
+        want = set(expected["secondary_intents"])
+        got_intents = set() if result is None else {str(i) for i in result.classification.secondary_intents}
+        _count(report.secondary, want, got_intents)
+        if want != got_intents:
+            report.misses.append(
+                f"{name}: secondary_intents: expected {sorted(want)}, got {sorted(got_intents)}"
+            )
+
+
+def _count(score: FieldScore, want: set, got: set) -> None:
+    score.tp += len(want & got)
+    score.fp += len(got - want)
+    score.fn += len(want - got)
 
 
 def _observed(case: CaseResult, check: str) -> object:
@@ -172,11 +207,13 @@ def format_report(report: EvalReport) -> str:
     lines += [
         "",
         f"fields exactly right: {report.fields_right:.1%} of {report.expected_fields}",
-        f"intent accuracy:      {report.intent_accuracy:.1%}",
+        f"intent accuracy:      {report.intent_accuracy:.1%} (routed to triage: {report.triaged}, "
+        f"{report.triaged / max(1, sum(report.confusion.values())):.1%})",
         f"language accuracy:    {report.share('language'):.1%}",
         f"draft decision:       {report.share('draft'):.1%}",
         "",
         *_confusion_lines(report),
+        *_understanding_lines(report),
     ]
     if report.misses:
         lines += ["", f"misses ({len(report.misses)}):", *(f"  {miss}" for miss in report.misses)]
@@ -188,11 +225,43 @@ def _confusion_lines(report: EvalReport) -> list[str]:
     if not labels:
         return []
     short = {label: label[:8] for label in labels}
-    lines = [
+    lines = ["intent accuracy per expected intent"]
+    for expected in labels:
+        total = sum(n for (want, _), n in report.confusion.items() if want == expected)
+        if total:
+            right = report.confusion[(expected, expected)]
+            lines.append(f"  {expected:<22}{right:>4}/{total:<4} {right / total:6.1%}")
+    lines += [
+        "",
         "intent confusion (rows: expected, columns: predicted)",
         " " * 22 + " ".join(f"{short[label]:>8}" for label in labels),
     ]
     for expected in labels:
         counts = " ".join(f"{report.confusion[(expected, p)] or '.':>8}" for p in labels)
         lines.append(f"{expected:<22}{counts}")
+    return lines
+
+
+def _understanding_lines(report: EvalReport) -> list[str]:
+    lines: list[str] = []
+    if report.sentiments:
+        total = sum(report.sentiments.values())
+        right = sum(n for (want, got), n in report.sentiments.items() if want == got)
+        labels = sorted({label for pair in report.sentiments for label in pair})
+        lines += [
+            "",
+            f"sentiment accuracy:   {right / total:.1%} of {total}",
+            "sentiment confusion (rows: expected, columns: predicted)",
+            " " * 12 + " ".join(f"{label:>9}" for label in labels),
+            *(
+                f"{want:<12}" + " ".join(f"{report.sentiments[(want, got)] or '.':>9}" for got in labels)
+                for want in labels
+            ),
+        ]
+    for score, label in ((report.urgent, "urgent flag"), (report.secondary, "secondary intents")):
+        if any(score.name in case.expected for case in report.cases):
+            lines.append(
+                f"{label + ':':<22}precision {score.precision:.1%}, recall {score.recall:.1%}"
+                f" ({score.tp} right, {score.fp} false, {score.fn} missed)"
+            )
     return lines

@@ -25,9 +25,12 @@ __all__ = [
     "Message",
     "TextSource",
     "Field",
+    "Sentiment",
     "Classification",
     "GuardVerdict",
     "Passage",
+    "Question",
+    "PostalLetter",
     "Draft",
     "ProcessedMessage",
     "FIELD_NAMES",
@@ -45,6 +48,15 @@ class Intent(StrEnum):
     INFORMATION = "information"
     AUTO_REPLY = "auto_reply"
     OTHER = "other"
+
+
+class Sentiment(StrEnum):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+URGENT = "urgent"  # flag: legal threat, ombudsman or lawyer, vulnerability, repeated follow-ups
 
 
 class AttachmentStatus(StrEnum):
@@ -231,7 +243,9 @@ class Classification:
     language: str  # "fr" or "en"
     intent: Intent
     confidence: float
-    flags: tuple[str, ...] = ()  # e.g. "auto_reply", "mailing_list", "no_reply_sender"
+    flags: tuple[str, ...] = ()  # e.g. "auto_reply", "mailing_list", "no_reply_sender", "urgent"
+    secondary_intents: tuple[Intent, ...] = ()  # other requests in the same mail, main one first
+    sentiment: Sentiment = Sentiment.NEUTRAL
 
 
 @dataclass(frozen=True)
@@ -256,6 +270,27 @@ class Passage:
     score: float = 0.0  # how well it matched a search; 0 outside a search
 
 
+@dataclass(frozen=True)
+class Question:
+    """A question the customer asked, and what the draft does with it."""
+
+    text: str  # the question as the customer wrote it
+    status: str  # "answered" (from `passage`) or "open" (the agent must answer it)
+    passage: Passage | None = None  # the knowledge-base passage the answer comes from
+
+
+@dataclass(frozen=True)
+class PostalLetter:
+    """Who wrote a letter received on paper, and from where: what a reply by post needs."""
+
+    name: str
+    address: tuple[str, ...]  # the postal address lines under the name, as written
+    email: str = ""  # when the letter gives one, the reply goes by e-mail
+    place: str = ""  # "Lyon", from "Lyon, le 3 mars 2026"
+    date: str = ""  # ISO date of the letter, "" when not read
+    subject: str = ""  # the "Objet :" / "Re:" line
+
+
 @dataclass
 class Draft:
     subject: str
@@ -274,6 +309,9 @@ class Draft:
     guards: list[GuardVerdict] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # knowledge-base passages for this mail
     problems: list[str] = field(default_factory=list)  # why no model reply could be written
+    questions: list[Question] = field(default_factory=list)  # the customer's, answered or open
+    channel: str = "email"  # "email", or "letter": a reply by post, `letter_pdf` holds it
+    letter_pdf: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def flags(self) -> list[str]:
@@ -290,3 +328,4 @@ class ProcessedMessage:
     flags: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     id: int | None = None  # row id once stored
+    letter: PostalLetter | None = None  # set when the message is a customer's letter on paper

@@ -8,6 +8,8 @@ carries the same Message-ID, so a mail client can tell a duplicate. An SMTP
 refusal moves it back to approved with the error, to be tried later. Only the
 `Store.start_sending` transition leads to SMTP, and it starts from approved only:
 nothing unapproved is ever sent, whatever the configuration.
+A reply by post (a draft of channel "letter", answering a letter received on
+paper) is never sent: approving it is the end, the agent prints and posts it.
 
 The one window no client can close: the server accepted the mail and we died
 before committing `sent`. The Sent copy is appended after that commit, so the
@@ -29,6 +31,7 @@ from email.policy import SMTP, default
 from email.utils import format_datetime, make_msgid
 
 from drafting.backends import reply_subject
+from drafting.postal import LETTER
 from rpa.config import Settings, SmtpSettings
 from rpa.errors import AuthenticationFailed, ConfigError, MailboxError, RpaError
 from rpa.mailbox import Mailbox, TokenSource, certificate_refused, tls_context, xoauth2_string
@@ -181,6 +184,7 @@ class Outbox:
             else messages_with_drafts(self.store, DraftStatus.SENDING, DraftStatus.APPROVED)
         )
         reports = [self._send_one(mailbox, pk, explicit=message_ids is not None) for pk in wanted]
+        reports = [report for report in reports if report is not None]
         if mailbox is not None and self.mode == "smtp":
             self.save_copies(mailbox)
         return reports
@@ -194,11 +198,15 @@ class Outbox:
                 mailbox.append(self.folder, mail.as_bytes(policy=SMTP), flags=["\\Seen"])
             mark_copy_saved(self.store, draft.id)
 
-    def _send_one(self, mailbox: Mailbox | None, message_pk: int, *, explicit: bool) -> SendReport:
+    def _send_one(self, mailbox: Mailbox | None, message_pk: int, *, explicit: bool) -> SendReport | None:
+        """What became of the reply; None for a reply by post not asked for by its id."""
         try:
             draft = self.store.draft_for(message_pk)
         except RpaError as exc:
             return SendReport(message_pk, None, "skipped", str(exc))
+        if draft.channel == LETTER:  # approving a reply by post is the end: the agent prints it
+            why = f"letters are posted, not sent: print it with rpa show {message_pk} --letter-pdf FILE"
+            return SendReport(message_pk, draft.id, "skipped", why) if explicit else None
         if draft.status == DraftStatus.SENDING:
             if mailbox is None:
                 return SendReport(

@@ -17,21 +17,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drafting import DraftRequest, make_backend
-from drafting.guards import injection_spans
+from drafting.answers import OPEN, OPEN_QUESTION, AnswerFinder
+from drafting.guards import injection_in_message
 from drafting.kb import KnowledgeBase
+from drafting.postal import PostalReplies
 from drafting.prompt import customer_text
 from extractors.automation import automation_flags
 from extractors.documents import DocumentReader
 from extractors.fields import extract_fields
 from extractors.intent import classification_text, make_classifier
+from extractors.intent.learned import intent_models_folder
+from extractors.intent.tone import sentiment_of
+from extractors.intent.urgency import urgency_reasons
 from extractors.language import detect_language
+from extractors.letters import read_letter
 from extractors.locate import locate_fields
 from extractors.mime import message_from_document, parse_message
+from extractors.questions import find_questions
 from extractors.sources import RawInput
 from rpa.config import Settings
 from rpa.errors import DraftingError
 from rpa.models import (
+    URGENT,
     AttachmentStatus,
+    Draft,
+    Intent,
     Message,
     Passage,
     ProcessedMessage,
@@ -45,6 +55,8 @@ __all__ = ["NO_DRAFT_FLAGS", "Pipeline", "text_sources"]
 NO_DRAFT_FLAGS = frozenset(
     {"auto_reply", "bounce", "bulk", "mailing_list", "no_reply_sender", "own_address", "no_recipient"}
 )
+# Flags of mail no person wrote to us: no feeling to read, nothing urgent.
+_NOT_A_PERSON = frozenset({"auto_reply", "bounce", "bulk", "mailing_list"})
 
 
 @dataclass
@@ -55,8 +67,12 @@ class Pipeline:
     def __post_init__(self) -> None:
         self.templates_dir = templates_folder(self.settings)
         self.documents = DocumentReader(self.settings)
-        self.classifier = make_classifier(self.settings.pipeline)
+        self.classifier = make_classifier(self.settings.pipeline, intent_models_folder(self.settings))
         self.backend = make_backend(self.settings, self.templates_dir)
+        self.postal = PostalReplies(
+            self.settings.letters, self.settings.drafting.team_name, self.templates_dir
+        )
+        self.answers = AnswerFinder(self.knowledge)
 
     def close(self) -> None:
         self.documents.close()
@@ -92,20 +108,28 @@ class Pipeline:
         """Everything but the draft: read, extract, classify, flag."""
         attachments = message.all_attachments()
         self.documents.read_all(attachments)
+        letter = read_letter(message)  # a customer's letter on paper is read as the mail they wrote
+        if letter is not None:
+            message = letter.as_mail(message)
         own = _own_addresses(self.settings)
         language, _ = detect_language(classification_text(message))
         fields = extract_fields(
             text_sources(message, language),
             self.settings.parsing,
             exclude_emails=_known_addresses(message, own),
+            received=message.date.date() if message.date else None,
         )
         fields = locate_fields(fields, attachments)
         classification = self.classifier.classify(message, fields, language)
         flags = _unique([*classification.flags, *automation_flags(message, own)])
+        if _written_by_a_person(message, classification.intent, flags):  # their feeling, and urgency
+            classification = dataclasses.replace(classification, sentiment=sentiment_of(message))
+            if urgency_reasons(message):
+                flags.append(URGENT)
         customer = message.customer
-        if customer is None or not customer.email:
+        if (customer is None or not customer.email) and letter is None:
             flags.append("no_recipient")
-        if injection_spans(customer_text(message)):
+        if injection_in_message(message):  # the mail, its subject, forwarded mails, attachments
             flags.append("injection_suspected")  # whatever backend drafts, the agent is warned
         result = ProcessedMessage(
             message=message,
@@ -114,14 +138,27 @@ class Pipeline:
             draft=None,
             flags=flags,
             errors=_errors(message),
+            letter=letter.postal if letter is not None else None,
         )
         return result
 
     def draft_all(self, results: Sequence[ProcessedMessage]) -> None:
         """Draft the replies of the messages that may be answered, together (one model batch)."""
         wanted = [result for result in results if not NO_DRAFT_FLAGS.intersection(result.flags)]
-        requests = [DraftRequest(r.message, r.fields, r.classification, self._passages(r)) for r in wanted]
+        requests = [
+            DraftRequest(
+                r.message,
+                r.fields,
+                r.classification,
+                self._passages(r),
+                by_post=r.letter is not None,
+                questions=self.answers.answer(find_questions(r.message), r.classification.language),
+            )
+            for r in wanted
+        ]
         for result, draft in zip(wanted, self.backend.draft_many(requests), strict=True):
+            if not isinstance(draft, DraftingError):
+                draft = self._by_post(draft, result)
             if isinstance(draft, DraftingError):
                 result.errors.append(f"draft: {draft}")
                 continue
@@ -129,6 +166,15 @@ class Pipeline:
             result.errors += [f"draft: {problem}" for problem in draft.problems]
             if "injection_suspected" in draft.flags and "injection_suspected" not in result.flags:
                 result.flags.append("injection_suspected")
+            if any(question.status == OPEN for question in draft.questions):
+                result.flags.append(OPEN_QUESTION)  # the agent must answer it before approving
+
+    def _by_post(self, draft: Draft, result: ProcessedMessage) -> Draft | DraftingError:
+        """The reply to a letter on paper: by e-mail when it gives an address, else a letter (PDF)."""
+        try:
+            return self.postal.finish(draft, result.letter)
+        except DraftingError as exc:
+            return exc
 
     def _passages(self, result: ProcessedMessage) -> list[Passage]:
         if not self.knowledge:
@@ -188,6 +234,14 @@ def _known_addresses(message: Message, own: tuple[str, ...]) -> set[str]:
         people = [part.sender, *part.to, *part.cc]
         known.update(person.email.lower() for person in people if person is not None)
     return known
+
+
+def _written_by_a_person(message: Message, intent: Intent, flags: list[str]) -> bool:
+    """Not a machine's mail, nor documents sent without a word (an invoice's "Tribunal de
+    commerce" footer is no threat): there is a customer's text to read a feeling in."""
+    if _NOT_A_PERSON.intersection(flags):
+        return False
+    return intent != Intent.DOCUMENTS_SUBMISSION or bool(message.new_text.strip())
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ import json
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from rpa.models import FIELD_NAMES
+from rpa.models import FIELD_NAMES, URGENT
 from rpa.store import AuditRecord, DraftRecord, MessageRecord
 from rpa.store.corrections import CorrectionRecord
 
@@ -21,7 +21,11 @@ def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> d
     return {
         **_identity(record),
         "intent_confidence": record.intent_confidence,
+        "secondary_intents": list(record.secondary_intents),
+        "sentiment": record.sentiment,
+        "urgent": URGENT in record.flags,
         "customer": {"name": record.customer_name, "email": record.customer_email},
+        "letter": record.letter,  # a letter received on paper: its writer's name, address, date...
         "fields": {
             f.name: {
                 "value": f.value,
@@ -51,6 +55,7 @@ def message_json(record: MessageRecord, *, extra_flags: Sequence[str] = ()) -> d
             "subject": draft.subject,
             "body": draft.text_to_send,
             "missing_fields": draft.missing_fields,
+            "channel": draft.channel,
             **_drafting_json(draft),
         },
         "flags": [*record.flags, *extra_flags],
@@ -113,6 +118,8 @@ def _export_row(record: MessageRecord, corrections: Sequence[CorrectionRecord]) 
     return {
         **_identity(record),
         "draft_status": record.draft.status.value if record.draft else None,
+        "letter": record.letter,
+        "draft_channel": record.draft.channel if record.draft else None,
         "fields": fields,
         "corrected": " ".join(dict.fromkeys(corrected)),
     }
@@ -125,10 +132,13 @@ def show_text(record: MessageRecord, audit: Sequence[AuditRecord] = ()) -> str:
         f"  From:     {_person(record.sender_name, record.sender_email)}",
         f"  Customer: {_person(record.customer_name, record.customer_email)}",
         f"  Subject:  {record.subject}",
-        f"  Language: {record.language}   Intent: {record.intent} ({record.intent_confidence:.2f})",
+        f"  Language: {record.language}   Intent: {record.intent} ({record.intent_confidence:.2f})"
+        + (f"   Also asks: {', '.join(record.secondary_intents)}" if record.secondary_intents else ""),
+        f"  Tone:     {record.sentiment or '-'}" + ("   URGENT" if URGENT in record.flags else ""),
     ]
     if record.flags:
         out.append(f"  Flags:    {', '.join(record.flags)}")
+    out += _letter_lines(record.letter)
     out += ["", "Message text:", _indent(record.body.strip() or "(empty)"), ""]
     out.append("Attachments:" if record.attachments else "Attachments: none")
     for a in record.attachments:
@@ -149,6 +159,18 @@ def show_text(record: MessageRecord, audit: Sequence[AuditRecord] = ()) -> str:
             f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor:<12} {a.entity} {a.entity_id} {a.action}" for a in audit
         ]
     return "\n".join(out) + "\n"
+
+
+def _letter_lines(letter: dict | None) -> list[str]:
+    """Who wrote a letter received on paper, and where to: what its reply by post is sent to."""
+    if not letter:
+        return []
+    lines = [f"  Letter:   from {letter['name']}" + (f", {letter['place']}" if letter["place"] else "")]
+    lines[0] += f", dated {letter['date']}" if letter["date"] else ""
+    lines += [f"            {line}" for line in letter["address"]]
+    if letter["email"]:
+        lines.append(f"            {letter['email']} (the reply goes by e-mail)")
+    return lines
 
 
 def _table_lines(record: MessageRecord) -> list[str]:
@@ -172,6 +194,10 @@ def _draft_lines(record: MessageRecord) -> list[str]:
         f"  To:      {_person(draft.to_name, draft.to_email)}",
         f"  Subject: {draft.subject}",
     ]
+    if draft.channel == "letter":
+        lines.append(
+            f"  By post: a letter to print and post, not an e-mail: rpa show {record.id} --letter-pdf FILE"
+        )
     if draft.missing_fields:
         lines.append(f"  Asks for: {', '.join(draft.missing_fields)}")
     if draft.reject_reason:
@@ -179,7 +205,7 @@ def _draft_lines(record: MessageRecord) -> list[str]:
     lines += ["", _indent(draft.body.rstrip())]
     if draft.final_body is not None:
         lines += ["", f"Approved text (edited by {draft.reviewed_by}):", _indent(draft.final_body.rstrip())]
-    return lines + _model_lines(draft) + _passage_lines(draft)
+    return lines + _question_lines(draft) + _model_lines(draft) + _passage_lines(draft)
 
 
 def _drafting_json(draft: DraftRecord) -> dict:
@@ -192,6 +218,7 @@ def _drafting_json(draft: DraftRecord) -> dict:
         "guards": guards,
         "draft_flags": [verdict["flag"] for verdict in guards if not verdict["passed"]],
         "passages": draft.passages or [],
+        "questions": _questions_json(draft),
     }
 
 
@@ -211,6 +238,37 @@ def _model_lines(draft: DraftRecord) -> list[str]:
             f"Model draft ({draft.backend}), shown second because a guard failed:",
             _indent(draft.generated_body.rstrip()),
         ]
+    return lines
+
+
+def _questions_json(draft: DraftRecord) -> list[dict]:
+    """The customer's questions: text, status ("answered" or "open"), and the passage quoted."""
+    return [
+        {
+            "text": question["text"],
+            "status": question["status"],
+            "passage": None
+            if question.get("passage") is None
+            else {key: question["passage"][key] for key in ("source", "title", "text")},
+        }
+        for question in draft.questions or []
+    ]
+
+
+def _question_lines(draft: DraftRecord) -> list[str]:
+    """Each question with its status; an open one is for the agent to answer before approving."""
+    questions = _questions_json(draft)
+    if not questions:
+        return []
+    unanswered = sum(1 for question in questions if question["status"] != "answered")
+    lines = ["", f"Customer's questions ({len(questions)}, {unanswered} open):"]
+    for question in questions:
+        passage = question["passage"]
+        if question["status"] == "answered" and passage is not None:
+            lines.append(f"  [answered] {question['text']}")
+            lines.append(f"      from: {passage['title']}  ({passage['source']})")
+        else:
+            lines.append(f"  [OPEN: answer it before approving] {question['text']}")
     return lines
 
 

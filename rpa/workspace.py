@@ -19,7 +19,7 @@ from drafting.backends import DraftBackend
 from extractors.fields.normal import normal_form
 from rpa.config import Settings
 from rpa.errors import Claimed, DraftingError, RpaError
-from rpa.models import AttachmentStatus, Classification, DraftStatus, Field, Intent, Passage
+from rpa.models import AttachmentStatus, Classification, DraftStatus, Field, Intent, Passage, Question
 from rpa.pages import original_message
 from rpa.resources import templates_folder
 from rpa.store import AuditRecord, DraftRecord, MessageRecord, Store
@@ -214,8 +214,14 @@ def redraft(
         record.language or "fr", intent, record.intent_confidence or 0.0, tuple(record.flags)
     )
     passages = [Passage(**passage) for passage in (record.draft.passages or [])] if record.draft else []
+    questions = [  # the customer's questions and their answers, as the previous draft had them
+        Question(q["text"], q["status"], Passage(**q["passage"]) if q.get("passage") else None)
+        for q in ((record.draft.questions or []) if record.draft else [])
+    ]
     backend = backend or make_backend(settings, templates_folder(settings))
-    (draft,) = backend.draft_many([DraftRequest(message, fields, classification, passages)])
+    (draft,) = backend.draft_many(
+        [DraftRequest(message, fields, classification, passages, questions=questions)]
+    )
     if isinstance(draft, DraftingError):
         raise draft
     return store.replace_draft(message_pk, draft, actor=actor)

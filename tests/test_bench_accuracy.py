@@ -34,3 +34,10 @@ def test_accuracy_bench_ocrs_a_receipt_scan(tesseract: str) -> None:
     assert done.returncode == 0, done.stderr
     assert "## sroie (1 documents)" in done.stdout
     assert "| address |" in done.stdout
+
+
+def test_accuracy_bench_scores_the_held_out_mails_exactly_with_a_total() -> None:
+    done = run_bench("--corpus", "heldout", "--limit", "3")
+    assert done.returncode == 0, done.stderr
+    assert "## heldout (3 documents)" in done.stdout
+    assert "| all fields |" in done.stdout and ">= 97%" in done.stdout

@@ -40,9 +40,17 @@ def test_ocr_benchmark_prints_the_ratio_to_tesseract_and_the_two_worker_speed_up
     assert "tesseract command" in out and "speed-up" in out
 
 
-def test_photos_benchmark_times_rapidocr_against_tesseract_on_receipt_photos() -> None:
+def test_photos_benchmark_times_rapidocr_three_ways_against_tesseract_with_the_fields_right() -> None:
     out = run_bench("photos", "--limit", "1")
-    assert "RapidOCR" in out and "rpa's Tesseract" in out and "speed-up" in out
+    rows = [line for line in out.splitlines() if line.startswith("| rpa's Tesseract") or "| RapidOCR" in line]
+    assert [row.split("|")[1].strip() for row in rows] == [
+        "rpa's Tesseract",
+        "RapidOCR (default)",
+        "RapidOCR, detection at 1024 px",
+        "RapidOCR, also lines one by one",
+    ]
+    assert all(row.count("/1 ") == 4 for row in rows)  # date, total, company, address on the one photo
+    assert "Tesseract's time per photo" in out and "speed-up" in out
 
 
 def test_text_layer_benchmark_counts_no_ocr_on_text_pdfs_and_one_on_a_scanned_page() -> None:

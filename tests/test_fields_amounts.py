@@ -137,14 +137,20 @@ def test_total_labels_mark_the_total(label: str) -> None:
         "Prix unitaire : 1 842,50 €",
         "Unit price $1,842.50",
         "VAT £1,842.50",
-        "Franchise : 1 842,50 €",
-        "Remise : 1 842,50 €",
-        "Acompte versé : 1 842,50 €",
         "1 842,50 € HT",
     ],
 )
 def test_lines_that_are_not_the_total_are_not_read_as_one(line: str) -> None:
     assert total_and_currency(line, source="body") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Remise : 1 842,50 €", "Acompte versé : 1 842,50 €", "Franchise : 1 842,50 €", "Deposit £1,842.50"],
+)
+def test_a_sum_beside_the_total_of_a_bill_is_not_its_total(line: str) -> None:
+    assert total_and_currency(f"{line}\nTotal TTC : 2 000,00 €")[0] == "2000.00"
+    assert total_and_currency(line) == (None, None)
 
 
 def test_value_under_its_label_as_in_pdf_tables_is_read() -> None:
@@ -182,14 +188,29 @@ def test_amount_claimed_in_a_mail_is_the_total(sentence: str, amount: str, curre
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Ma franchise est de 150 €.",
-        "I paid the £100 excess.",
-        "Ma cotisation mensuelle de 45,20 € a augmenté.",
+        "Ma franchise est de 150 € et mon plafond de 900 €.",
+        "My excess is £100 and my limit £900.",
         "Il fait 25 degrés et j'ai 3 enfants.",
     ],
 )
-def test_amounts_that_are_not_claimed_in_a_mail_are_not_the_total(sentence: str) -> None:
+def test_a_mail_with_no_sum_claimed_and_two_sums_mentioned_offers_no_total(sentence: str) -> None:
     assert total_and_currency(sentence, source="body") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount", "currency"),
+    [
+        ("Ma franchise est de 150 €.", "150.00", "EUR"),
+        ("I paid the £100 excess.", "100.00", "GBP"),
+        ("Ma cotisation mensuelle de 45,20 € a augmenté.", "45.20", "EUR"),
+    ],
+)
+def test_the_one_sum_a_mail_mentions_is_its_total_with_less_confidence_than_a_claim(
+    sentence: str, amount: str, currency: str
+) -> None:
+    total = field(sentence, "total_amount")
+    assert (total.value, field(sentence, "currency").value) == (amount, currency)
+    assert total.confidence < field("Je vous réclame 150 €.", "total_amount").confidence
 
 
 def test_numbers_inside_references_and_dates_are_not_amounts() -> None:
@@ -243,8 +264,8 @@ def test_document_without_total_label_offers_its_largest_priced_amount_with_low_
     assert total.confidence < 0.5
 
 
-def test_mail_without_claim_words_offers_no_total() -> None:
-    assert total_and_currency("Pare-brise 420,00 €", source="body") == (None, None)
+def test_mail_without_claim_words_and_two_sums_offers_no_total() -> None:
+    assert total_and_currency("Pare-brise 420,00 €, pose 80,00 €", source="body") == (None, None)
 
 
 def test_a_total_without_currency_takes_the_one_printed_by_a_signed_amount_elsewhere() -> None:

@@ -227,7 +227,7 @@ def test_name_under_a_closing_in_the_body_is_the_customer_name() -> None:
     [
         "Bonjour Jean Dupont,\nvotre dossier avance.",
         "Cordialement,\nLe service client",
-        "Merci de me rappeler.\nJean Dupont",
+        "Merci de rappeler Jean Dupont.\nIl attend votre appel.",
         "Cordialement,\nEnvoyé de mon iPhone",
     ],
 )

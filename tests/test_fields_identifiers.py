@@ -58,7 +58,7 @@ def candidates(text: str, name: str, source: str = "body") -> list[str]:
         ("Référence sinistre : 2025-00412", "claim_number", "2025-00412"),
         ("Claim number: CLM-77812", "claim_number", "CLM-77812"),
         ("Claim ref: CLM/2025/0042.", "claim_number", "CLM/2025/0042"),
-        ("Reference: 88-1290-X", "claim_number", "88-1290-X"),
+        ("Your reference: 88-1290-X", "claim_number", "88-1290-X"),
         ("Facture n° FA-2025-0193", "invoice_number", "FA-2025-0193"),
         ("N° de facture : 2025-0193", "invoice_number", "2025-0193"),
         ("Numéro de facture 20250193", "invoice_number", "20250193"),
@@ -385,8 +385,8 @@ def test_number_plate_is_normalised_to_the_dashed_siv_form(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Ma voiture AB 123 CD a été percutée.",  # without dashes, only after a plate label
-        "Ma voiture AB123CD",
+        "Le code AB 123 CD a été refusé.",  # without dashes, only after a label or a vehicle
+        "Référence AB123CD",
         "Immatriculation : SS-123-AB",  # SS is not issued first
         "Immatriculation : WW-123-AB",  # WW is temporary
         "Immatriculation : AB-000-CD",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -20,9 +21,11 @@ from extractors.intent import (
     IntentClassifier,
     LearnedClassifier,
     RuleClassifier,
+    fold,
     make_classifier,
 )
 from extractors.intent.learned import (
+    Example,
     IntentModel,
     example_from_message,
     labelled_examples,
@@ -30,6 +33,7 @@ from extractors.intent.learned import (
     shipped_examples,
     shipped_model,
 )
+from extractors.mime import parse_message
 from rpa.config import LimitSettings, PipelineSettings
 from rpa.errors import ConfigError
 from rpa.models import Attachment, Intent, Page
@@ -157,11 +161,27 @@ FRESH = [
         "Thanks!",
         "Just a quick note to say thank you for your help earlier, have a nice day.",
     ),
+    # A request phrased by denying another one.
+    (
+        "fr",
+        Intent.INFORMATION,
+        "Petite question",
+        "Bonjour, je ne fais pas de réclamation : j'aimerais seulement savoir si mon contrat couvre "
+        "les vélos électriques.",
+    ),
+    (
+        "en",
+        Intent.CONTRACT_CHANGE,
+        "Payment date",
+        "Hello, I do not want to cancel my policy. Please just move my monthly payment to the 15th.",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("language", "intent", "subject", "text"), FRESH, ids=[f"{case[0]}-{case[1]}" for case in FRESH]
+    ("language", "intent", "subject", "text"),
+    FRESH,
+    ids=[f"{n}-{case[0]}-{case[1]}" for n, case in enumerate(FRESH)],
 )
 def test_each_intent_is_recognised_on_mail_it_was_not_trained_on(
     learned: LearnedClassifier, language: str, intent: Intent, subject: str, text: str
@@ -169,6 +189,13 @@ def test_each_intent_is_recognised_on_mail_it_was_not_trained_on(
     result = learned.classify(message(subject, text), {}, language)
     assert (result.intent, result.language) == (intent, language)
     assert NEEDS_TRIAGE not in result.flags
+
+
+def test_words_after_a_negation_are_features_of_their_own() -> None:
+    french = Example(Intent.OTHER, "", "Ce n'est pas une réclamation, juste une question.").features()
+    english = Example(Intent.OTHER, "", "I don't want to cancel anything. Thanks").features()
+    assert "neg_reclamation," in french and "juste" in french.split()  # the comma closes the window
+    assert "neg_cancel" in english and "thanks" in english.split()
 
 
 def test_the_shipped_examples_cover_every_intent_in_french_and_english() -> None:
@@ -327,9 +354,35 @@ def test_the_intent_benchmark_runs_on_a_small_folder(
     bench = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up there
     spec.loader.exec_module(bench)
-    status = bench.main(["--samples", str(tmp_path), "--folds", "2", "--melusine", str(tmp_path / "absent")])
+    arguments = ["--samples", str(tmp_path), "--folds", "2", "--melusine", str(tmp_path / "absent")]
+    status = bench.main([*arguments, "--heldout", str(tmp_path)])
     out = capsys.readouterr().out
     assert status == 0
     assert "4 labelled inputs, 2-fold cross-validation" in out
     assert "learned  accuracy" in out and "rules    accuracy" in out
+    assert "== held-out" in out and "4 labelled mails" in out and "routed to triage" in out
     assert "melusine" in out and "absent, skipped" in out
+
+
+HELDOUT = ROOT / "tests" / "data" / "heldout"
+
+
+def message_from_file(path: Path):
+    return parse_message(path.read_bytes(), source=path.name, limits=LimitSettings())
+
+
+def _runs(text: str, length: int = 15) -> set[str]:
+    words = re.findall(r"\w+", fold(text))
+    return {" ".join(words[start : start + length]) for start in range(len(words) - length + 1)}
+
+
+def test_no_held_out_mail_is_in_the_training_examples() -> None:
+    trained: set[str] = set()
+    for example in shipped_examples():
+        trained |= _runs(example.text)
+    held_out = sorted(HELDOUT.glob("*.eml"))
+    assert len(held_out) >= 150
+    copied = [
+        path.name for path in held_out if _runs(example_from_message(message_from_file(path)).text) & trained
+    ]
+    assert copied == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from pathlib import Path
 
 import docbuilder
 import pytest
@@ -13,8 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from extractors.images import ImageReader
 from extractors.ocr import OcrEngine, Recogniser
 from extractors.pdf import PdfReader
-from extractors.rapid import RapidRecogniser, rapidocr_status
-from rpa.config import Settings
+from extractors.rapid import RapidRecogniser, rapidocr_options, rapidocr_status
+from rpa.config import Settings, load_settings
 from rpa.errors import ConfigError, OcrError
 
 RECEIPT = [
@@ -27,12 +28,22 @@ RECEIPT = [
 ]
 
 
-def receipt_photo(angle: float = 2.5) -> Image.Image:
+TICKET = [
+    ("BOULANGERIE DU MARCHÉ SARL", ""),
+    ("Date : 09/05/2018 10:22", ""),
+    ("2 CAFÉS CRÈME", "5,60"),
+    ("PAIN AU CHOCOLAT", "1,40"),
+    ("TOTAL TTC", "7,00 €"),
+    ("ESPÈCES", "10,00 €"),
+]
+
+
+def receipt_photo(angle: float = 2.5, lines: list[tuple[str, str]] = RECEIPT) -> Image.Image:
     """A till receipt on a grey table, photographed askew: amounts at the right edge."""
     paper = Image.new("RGB", (640, 900), (246, 244, 238))
     draw = ImageDraw.Draw(paper)
     font = ImageFont.truetype(str(docbuilder.FONT_PATH), 26)
-    for number, (label, amount) in enumerate(RECEIPT):
+    for number, (label, amount) in enumerate(lines):
         y = 60 + 70 * number
         draw.text((40, y), label, font=font, fill=(40, 40, 40))
         if amount:
@@ -121,3 +132,44 @@ def test_rapidocr_status_names_its_version_and_runtime() -> None:
     status = rapidocr_status()
     assert status.available
     assert "rapidocr 3." in status.version and "onnxruntime" in status.version
+
+
+def read_lines(settings: Settings, photo: Image.Image) -> list[str]:
+    with OcrEngine(settings) as engine:
+        result = engine.ocr(photo, photo=True)
+    return [" ".join(line.split()) for line in result.text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (RECEIPT, ["KEDAI RUNCIT MAJU SDN BHD", "TOTAL RM 24.80", "CASH RM 50.00"]),
+        (TICKET, ["BOULANGERIE DU MARCHÉ SARL", "TOTAL TTC 7,00 €", "ESPÈCES 10,00 €"]),
+    ],
+    ids=["en", "fr"],
+)
+def test_a_large_photo_shrunk_to_find_its_lines_is_read_as_from_the_whole_photo(
+    settings: Settings, lines: list[tuple[str, str]], expected: list[str]
+) -> None:
+    small = receipt_photo(1.5, lines)
+    photo = small.resize((small.width * 3, small.height * 3), Image.Resampling.BICUBIC)  # a 12 Mpx phone
+    shrunk = read_lines(with_ocr(settings, photo_detection_side=640), photo)
+    whole = read_lines(with_ocr(settings, photo_detection_side=0), photo)
+    for line in expected:
+        assert line in shrunk
+        assert line in whole
+
+
+@pytest.mark.parametrize("side", ["100", "5000", "-1"])
+def test_a_photo_detection_side_out_of_range_is_refused_when_the_settings_load(
+    tmp_path: Path, side: str
+) -> None:
+    with pytest.raises(ConfigError, match=f"photo_detection_side .* not {side}"):
+        load_settings(environ={"RPA_HOME": str(tmp_path), "RPA_OCR_PHOTO_DETECTION_SIDE": side})
+
+
+def test_photo_detection_side_zero_looks_for_lines_on_the_whole_photo(settings: Settings) -> None:
+    whole = rapidocr_options(with_ocr(settings, photo_detection_side=0).ocr)
+    shrunk = rapidocr_options(with_ocr(settings, photo_detection_side=1280).ocr)
+    assert "Det.limit_side_len" not in whole
+    assert (shrunk["Det.limit_type"], shrunk["Det.limit_side_len"]) == ("max", 1280)

@@ -9,9 +9,9 @@ its confidence, and `select.choose_best` keeps one per field. To add a field,
 add a finder to the list; fields declared in `[[parsing.custom_fields]]` get a
 `CustomFieldFinder` each, next to `FINDERS`, with no code change.
 
-Modules: `text` (folding, labels), `dates`, `amounts`, `references` (policy,
-claim and invoice numbers), `banking` (IBAN, BIC), `registrations` (SIRET, VAT,
-number plate), `postcodes`, `contacts` (e-mail, phone), `names` (customer
+Modules: `text` (folding, labels), `dates` (and `date_words`, `written_dates`), `amounts`
+(and `amount_words`), `references` (policy, claim and invoice numbers), `banking` (IBAN,
+BIC), `registrations` (SIRET, VAT, number plate), `postcodes`, `contacts` (e-mail, phone), `names` (customer
 name), `issuer` (company and address of a document's issuer), `select` (ranking).
 """
 
@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Sequence
+from datetime import date
 
-from extractors.fields.amounts import AmountFinder, currency_code, parse_amount
+from extractors.fields.amounts import AT_STAKE, AmountFinder, currency_code, parse_amount
 from extractors.fields.banking import BankDetailsFinder, normalise_bic, normalise_iban
-from extractors.fields.base import FieldFinder, is_attachment
+from extractors.fields.base import FieldFinder, is_attachment, reads_text, source_kind
 from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email, normalise_phone
 from extractors.fields.custom import CustomFieldFinder, custom_finders
-from extractors.fields.dates import DateFinder
+from extractors.fields.dates import DateFinder, yearless_date_fields
 from extractors.fields.issuer import IssuerFinder
-from extractors.fields.names import CustomerNameFinder, normalise_person_name
+from extractors.fields.names import (
+    LOWER_CASE_SIGN_OFF,
+    SIGNED_IN_BODY,
+    CustomerNameFinder,
+    normalise_person_name,
+)
 from extractors.fields.postcodes import PostcodeFinder, normalise_postcode
 from extractors.fields.references import REFERENCE_KINDS, ReferenceFinder, ReferenceKind
 from extractors.fields.registrations import (
@@ -37,6 +43,7 @@ from extractors.fields.registrations import (
     normalise_vat,
 )
 from extractors.fields.select import choose_best, source_rank
+from extractors.fields.text import fold
 from extractors.fields.written_dates import normalise_date
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
@@ -106,17 +113,110 @@ def extract_fields(
     settings: ParsingSettings,
     *,
     exclude_emails: Collection[str] = (),
+    received: date | None = None,
 ) -> dict[str, Field]:
     """One best `Field` per field name found in `sources`.
 
     `exclude_emails` are addresses that are no news (ours, the sender's): they
-    are never reported as the customer's `email`.
+    are never reported as the customer's `email`. `received` is the day the mail
+    came, which gives its year to a date written without one ("le 3 mars").
     """
     excluded = {address.strip().lower() for address in exclude_emails}
-    candidates = (
+    candidates = [
         field
         for source in sources
         for field in find_candidates(source, settings)
         if not (field.name == "email" and field.value in excluded)
+    ]
+    if received is not None:
+        for source in sources:
+            candidates += yearless_date_fields(source, received, settings)
+    named = _displayed_lower_case(candidates, sources)
+    best = choose_best(_without_mere_mentions(_signed_names_first(named)))
+    if "customer_name" in best:
+        best["customer_name"] = _fuller_name(best["customer_name"], named)
+    return best
+
+
+def _fuller_name(chosen: Field, candidates: list[Field]) -> Field:
+    """A name signed with an initial ("J. Smith") under a mail from "John Smith": the same
+    person, whose whole name is kept; and of the same name written twice, the one with its
+    accents ("Gérard" in the text, "Gerard" in the mail header, which often loses them)."""
+    fuller = [
+        other
+        for other in candidates
+        if other.name == "customer_name"
+        and (
+            fold(other.value) == fold(chosen.value) or _abbreviates(chosen.value.split(), other.value.split())
+        )
+    ]
+    if not fuller:
+        return chosen
+    accented = max(
+        [chosen, *fuller],
+        key=lambda other: (
+            not any(len(word.rstrip(".")) == 1 for word in other.value.split()),
+            sum(not char.isascii() for char in other.value),
+        ),
     )
-    return choose_best(candidates)
+    return dataclasses.replace(accented, confidence=chosen.confidence)
+
+
+def _abbreviates(short: list[str], full: list[str]) -> bool:
+    if len(short) != len(full):
+        return False
+    for mine, theirs in zip(short, full, strict=True):
+        mine, theirs = fold(mine.rstrip(".")), fold(theirs)
+        if mine != theirs and not (len(mine) == 1 < len(theirs) and theirs.startswith(mine)):
+            return False
+    return True
+
+
+def _displayed_lower_case(candidates: list[Field], sources: Sequence[TextSource]) -> list[Field]:
+    """A sign-off typed in lower case ("ahmed qureshi") is kept only when the sender's
+    display name ("Ahmed", "A. Qureshi") holds nothing but words of it."""
+    shown = [set(fold(s.text).replace(".", " ").split()) for s in sources if not reads_text(s.source)]
+    return [
+        field
+        for field in candidates
+        if field.name != "customer_name"
+        or field.confidence != LOWER_CASE_SIGN_OFF
+        or any(_bears_out(display, fold(field.value).split()) for display in shown)
+    ]
+
+
+def _bears_out(display: set[str], words: list[str]) -> bool:
+    return bool(display) and all(any(word.startswith(part) for word in words) for part in display)
+
+
+def _signed_names_first(candidates: list[Field]) -> list[Field]:
+    """A name guessed from a mail's layout (a sign-off, a sender block) gives way to a name
+    signed under a closing, and to another guess that the sender's display name bears out:
+    in a forwarded mail, the forwarder's note ends with the forwarder's name."""
+    names = [field for field in candidates if field.name == "customer_name"]
+    guesses = [f for f in names if source_kind(f.source) == "body" and f.confidence < SIGNED_IN_BODY]
+    displayed = {fold(f.value) for f in names if not reads_text(f.source)}
+    if any(f.confidence >= SIGNED_IN_BODY and reads_text(f.source) for f in names):
+        dropped = guesses
+    elif any(fold(f.value) in displayed for f in guesses):
+        dropped = [f for f in guesses if fold(f.value) not in displayed]
+    else:
+        return candidates
+    return [field for field in candidates if not any(field is guess for guess in dropped)]
+
+
+def _without_mere_mentions(candidates: list[Field]) -> list[Field]:
+    """A sum a mail merely mentions ("ma franchise de 150 €") gives way to a total that a
+    document or another text states as one; its currency goes with it."""
+    if not any(field.name == "total_amount" and field.confidence > AT_STAKE for field in candidates):
+        return candidates
+    mentioned = {
+        (field.source, field.raw)
+        for field in candidates
+        if field.name == "total_amount" and field.confidence <= AT_STAKE and not is_attachment(field.source)
+    }
+    return [
+        field
+        for field in candidates
+        if not (field.name in ("total_amount", "currency") and (field.source, field.raw) in mentioned)
+    ]

@@ -4,8 +4,12 @@ Every number printed with a currency, or after a total label, is a money
 candidate. The label nearest before it on its line (or on the line above, for a
 value alone on its line, as PDF tables print them) says what it is: a total
 ("Total TTC", "net à payer", "amount due"), an amount claimed in a mail ("je
-vous réclame", "the repair cost"), or a figure that is not the total (HT, TVA,
-subtotal, unit price, deductible).
+vous réclame", "the repair cost", "£330.00 in total"), or a figure that is not the
+total (HT, TVA, subtotal, unit price, deductible).
+
+A mail that claims nothing and states no total may still be about one sum ("la
+franchise de 450,00 €", "the £2,000 deposit"): that sum is its total, with less
+confidence (`AT_STAKE`), unless it is a part of a bill (HT, TVA, subtotal).
 """
 
 from __future__ import annotations
@@ -15,193 +19,24 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from extractors.fields.amount_words import AMOUNT_CUES as _CUES
 from extractors.fields.base import is_attachment, make_field, reads_text
 from extractors.fields.money import ISO_CODES, Money, currency_code, find_money, parse_amount
 from extractors.fields.receipts import UNSURE, check_with_change, join_split_cents
-from extractors.fields.text import Cue, CueMatcher, LineIndex, Spans, fold, sentence_start
+from extractors.fields.text import Cue, LineIndex, Spans, fold, sentence_start
 from extractors.fields.written_dates import find_dates
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["AmountFinder", "Money", "currency_code", "find_money", "parse_amount"]
+__all__ = ["AT_STAKE", "AmountFinder", "Money", "currency_code", "find_money", "parse_amount"]
 
-_CUES = CueMatcher(
-    {
-        "grand_total": [
-            "total ttc",
-            "total t.t.c",
-            "ttc",
-            "total a payer",
-            "net a payer",
-            "reste a payer",
-            "montant total",
-            "montant ttc",
-            "montant reclame",
-            "montant du",
-            "somme due",
-            "total due",
-            "amount due",
-            "grand total",
-            "balance due",
-            "total amount",
-            "amount payable",
-            "total payable",
-            "total general",
-            "solde du",
-            "total net",
-            "net total",
-            "total to pay",
-            "total a regler",
-            "somme a payer",
-            "somme a regler",
-            "net a regler",
-            "toutes taxes comprises",
-            # German and Dutch invoices
-            "gesamtbetrag",
-            "rechnungsbetrag",
-            "endbetrag",
-            "gesamtsumme",
-            "summe brutto",
-            "bruttobetrag",
-            "zu zahlen",
-            "zahlbetrag",
-            "totaal",
-            "totaalbedrag",
-            "factuur totaal",
-            "te betalen",
-        ],
-        # What is left to pay once a receipt rounds its total to the nearest 5 sen or cent.
-        "final_total": [
-            "nett total",
-            "total nett",
-            "net total",
-            "rounded total",
-            "total rounded",
-            "total after rounding",
-            "nett amount",
-            "net amount due",
-        ],
-        "total": ["total", "a payer", "net"],
-        "claim": [
-            "reclam*",
-            "montant",
-            "s'eleve*",
-            "s'elevant",
-            "cout*",
-            "cost*",
-            "devis",
-            "quote*",
-            "facture de",
-            "facture d'un montant",
-            "invoice for",
-            "invoice of",
-            "rembours*",
-            "refund*",
-            "reimburs*",
-            "indemni*",
-            "j'ai paye",
-            "j'ai regle",
-            "nous avons paye",
-            "i paid",
-            "we paid",
-            "repar*",
-            "repair*",
-            "valeur",
-            "value",
-            "estim*",
-            "amount",
-            "sum of",
-            "somme de",
-            "total of",
-            "prix",
-            "price",
-            "frais",
-            "expenses",
-            "claiming",
-            "claim for",
-            "factur*",
-            "charged",
-            "billed",
-            "paid",
-            "payer",
-            "payment",
-            "calcul*",
-            "comes to",
-            "came to",
-        ],
-        # A tax line is not the total, unless the tax is said to be included ("incl. VAT").
-        "tax": ["tva", "vat", "tax*", "taxe*", "gst", "sst", "mwst", "btw", "ust"],
-        "inclusive": ["incl*", "inclusive of", "including", "compris*", "inclus*", "y compris"],
-        "not_total": [
-            "non inclus*",
-            "non compris*",
-            "not included",
-            "ht",
-            "h.t",
-            "hors tax*",
-            "total ht",
-            "montant ht",
-            "sous-total",
-            "subtotal",
-            "sub-total",
-            "remise",
-            "discount",
-            "rabais",
-            "acompte",
-            "deposit",
-            "deja paye",
-            "already paid",
-            "franchise",
-            "deductible",
-            "excess",
-            "prix unitaire",
-            "unit price",
-            "p.u",
-            "pu ht",
-            "qty",
-            "quantite",
-            "frais de port",
-            "shipping",
-            "cotisation",
-            "prime",
-            "premium",
-            "mensualit*",
-            "monthly",
-            "cash",
-            "especes",
-            "rendu",
-            "change",
-            "tendered",
-            "rounding",
-            "arrondi",
-            "plafond",
-            "ceiling",
-            "limit*",
-            "capital",
-            "excl*",
-            "hors",
-            "total gst",
-            "total tax",
-            "total vat",
-            "total tva",
-            "tax total",
-            "gst total",
-            "vat total",
-            "zwischensumme",
-            "gesamtnetto",
-            "nettobetrag",
-            "netto",
-            "subtotaal",
-            "exclusief btw",
-            "excl. btw",
-        ],
-    }
-)
 _AFTER_NET = re.compile(r"[ \t]*(?:ht|h\.t\.?|hors[ \-]tax\w*|excl\w*|net of tax)(?![a-z])")
 _AFTER_GROSS = re.compile(r"[ \t]*(?:ttc|t\.t\.c\.?|incl\w*[ \t]+(?:vat|tax\w*))(?![a-z])")
 # What may stand between an amount and the words that follow it: "150 € de franchise",
 # "£100 excess", "£1,450 for the repairs".
-_RIGHT_AFTER = re.compile(r"[\s(]*(?:(?:de|d'|du|des|of|en|as|in|for|pour)\s*)?(?:(?:the|la|le|les|l')\s*)?")
+_RIGHT_AFTER = re.compile(
+    r"[\s(]*(?:(?:de|d'|du|des|of|en|as|in|for|pour|au)\s*)?(?:(?:the|la|le|les|l')\s*)?"
+)
 
 _AFTER_WORD = re.compile(r"[a-z)][\s:=.\-]*\Z")  # "Net à payer : 75", not "12 75"
 _SENTENCE_REACH = 160  # how far back a label may sit in a sentence
@@ -215,6 +50,8 @@ _CONFIDENCE = {
     "claim_after": 0.7,
 }
 DOCUMENT_LARGEST = 0.45  # the largest sum on a document with no total label at all
+AT_STAKE = 0.6  # the one sum a mail names, though no word calls it a total ("la franchise de 450 €")
+_ORDINALS_BELOW = 10  # "3e étage", "20e arrondissement": a bare "e" after a small number is a rank
 LARGEST_BONUS = 0.02  # of several totals, the grand total is the largest
 PRINTED_ELSEWHERE = 0.8  # currency printed elsewhere on the page, not beside the total
 DEFAULT_CURRENCY = 0.3
@@ -261,11 +98,22 @@ def _label(folded: str, lines: LineIndex, money: Money, per_line: Counter[int], 
     following = _cue_right_after(folded, money.end, line_end)
     if _AFTER_NET.match(after) or following in ("not_total", "tax"):
         return _Label("not_total", adjacent)
+    if following == "aside":
+        return _Label("aside", adjacent)
+    if not document and following == "claim" and cues and _far_or_cut(folded, cues[-1].end, money.start):
+        # "ne rembourse que les taxes ; il reste 2 380 € de frais": the words right after a
+        # sum in a mail speak of it more surely than a cue far back in the sentence.
+        return _Label("claim_after", adjacent)
     if _AFTER_GROSS.match(after) and kind in (None, "claim"):
         return _Label("gross", adjacent)
-    if kind is None and following == "claim":
+    if kind is None and (following == "claim" or (not document and following in ("total", "grand_total"))):
         return _Label("claim_after", adjacent)
     return _Label(kind, adjacent)
+
+
+def _far_or_cut(folded: str, cue_end: int, start: int) -> bool:
+    """Whether a cue is far from an amount, or another clause stands between them."""
+    return start - cue_end > _AFTER_REACH or ";" in folded[cue_end:start]
 
 
 def _kind_of(cues: list[Cue]) -> str | None:
@@ -303,8 +151,14 @@ class AmountFinder:
         dates = Spans((found.start, found.end) for found in find_dates(fold(original), settings.day_first))
         text, moved = join_split_cents(original) if document else (original, {})
         folded = fold(text)
-        found = [money for money in find_money(text) if not dates.overlaps(money.start, money.end)]
+        found = [
+            money
+            for money in find_money(text, informal=not document)
+            if not dates.overlaps(money.start, money.end)
+        ]
         totals = _favour_largest(_totals(folded, found, document))
+        if not totals and not document:
+            totals = _at_stake(folded, found)
         if document:
             totals = check_with_change(folded, found, totals)
         printed = {money.currency for money in found if money.currency}
@@ -334,6 +188,8 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
         label = _label(folded, lines, money, per_line, document)
         if label.kind not in _CONFIDENCE or (bare and (label.kind != "grand_total" or not label.adjacent)):
             continue
+        if money.informal and not (money.has_cents or money.amount >= _ORDINALS_BELOW):
+            continue
         kind = label.kind
         if document and kind in ("total", "grand_total") and _below_rounding(folded, lines, money.start):
             kind = "final_total"
@@ -355,6 +211,26 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
         ]
         totals = [(subtotals[-1], UNSURE)] if subtotals else []
     return totals
+
+
+def _at_stake(folded: str, found: list[Money]) -> list[tuple[Money, float]]:
+    """In a mail that claims no amount and states no total, the one sum it is about, whatever
+    the words call it: "la franchise de 450,00 €", "the £250.00 excess". Two different sums
+    and no word to choose between them: none."""
+    lines = LineIndex(folded)
+    priced = []
+    for money in found:
+        if not (money.currency and money.amount):
+            continue
+        kind = _label(folded, lines, money, Counter(), False).kind
+        if kind in ("not_total", "tax"):
+            continue  # "Total HT : 1 500 €", "TVA 300 €": a part of a sum, not what is at stake
+        if money.informal and (kind is None or money.amount < _ORDINALS_BELOW) and not money.has_cents:
+            continue
+        priced.append(money)
+    if len({money.amount for money in priced}) != 1:
+        return []
+    return [(priced[0], AT_STAKE)]
 
 
 def _below_rounding(folded: str, lines: LineIndex, position: int) -> bool:

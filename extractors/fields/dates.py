@@ -9,202 +9,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
+from extractors.fields.date_words import DATE_CUES
 from extractors.fields.text import (
     Cue,
-    CueMatcher,
     Spans,
     fold,
+    header_line_spans,
     sentence_end,
     sentence_start,
 )
-from extractors.fields.written_dates import FoundDate, find_dates, numeric_date, weekday_pattern
+from extractors.fields.written_dates import (
+    FoundDate,
+    find_dates,
+    find_relative_dates,
+    find_yearless_dates,
+    numeric_date,
+    weekday_pattern,
+)
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["DateFinder"]
+__all__ = ["DateFinder", "yearless_date_fields"]
 
-# Cue kinds: which field a cue points to, and how it weighs against others.
-_CUES = CueMatcher(
-    {
-        "incident_verb": [
-            "survenu*",
-            "s'est produit*",
-            "se sont produit*",
-            "a eu lieu",
-            "ont eu lieu",
-            "s'est passe*",
-            "s'est declare*",
-            "occurred",
-            "occured",
-            "happened",
-            "took place",
-            "date du sinistre",
-            "date de survenance",
-            "date de l'accident",
-            "date de l'incident",
-            "date du vol",
-            "date des faits",
-            "date of loss",
-            "date of the loss",
-            "date of incident",
-            "date of the incident",
-            "date of accident",
-            "date of the accident",
-            "loss date",
-            "incident date",
-            "accident date",
-        ],
-        "incident": [
-            "sinistre",
-            "accident*",
-            "degat*",
-            "vol",
-            "vole",
-            "volee",
-            "voles",
-            "volees",
-            "cambriol*",
-            "incendie",
-            "incident",
-            "inondation",
-            "inonde*",
-            "tempete",
-            "grele",
-            "bris de glace",
-            "collision",
-            "accroch*",
-            "percut*",
-            "fuite",
-            "ma voiture",
-            "mon vehicule",
-            "notre voiture",
-            "my car",
-            "my vehicle",
-            "our car",
-            "theft",
-            "stolen",
-            "damage*",
-            "fire",
-            "flood*",
-            "burglary",
-            "burgled",
-            "break-in",
-            "broken into",
-            "crash*",
-            "leak*",
-            "loss",
-            "storm*",
-            "orage*",
-            "burst",
-            "eclat*",
-            "fell",
-            "tombe*",
-            "chute",
-            "ill",
-            "sick",
-            "malade",
-            "injur*",
-            "blesse*",
-            "panne",
-            "breakdown",
-            "broke down",
-            "fissur*",
-            "gravillon",
-            "impact",
-            "effraction",
-            "forcer",
-            "force",
-            "forcee",
-            "fractur*",
-            "detrui*",
-            "destroy*",
-            "casse*",
-            "broken",
-            "smash*",
-            "fui",
-            "rupture",
-            "hail",
-            "lightning",
-            "foudre",
-            "vandal*",
-        ],
-        "invoice": [
-            "factur*",
-            "invoice*",
-            "date d'emission",
-            "emis le",
-            "emise le",
-            "issued",
-            "date of issue",
-            "issue date",
-            "billing date",
-            "bill date",
-            "receipt",
-            "ticket de caisse",
-            "quittance",
-            "rechnungsdatum",
-            "rechnung*",
-            "factuur*",
-            "faktura",
-        ],
-        "other": [
-            "echeance",
-            "due",
-            "payable",
-            "avant le",
-            "au plus tard",
-            "paiement",
-            "payment",
-            "livraison",
-            "delivery",
-            "delivered",
-            "naissance",
-            "ne le",
-            "nee le",
-            "born",
-            "birth",
-            "valable",
-            "valid*",
-            "expir*",
-            "periode",
-            "period",
-            "declar*",
-            "reported",
-            "envoy*",
-            "sent",
-            "recu le",
-            "received",
-            "rendez-vous",
-            "appointment",
-            "rdv",
-            "expertise",
-            "expert*",
-            "date d'effet",
-            "effective",
-            "souscri*",
-            "commande",
-            "order*",
-            "signe*",
-            "signed",
-            "votre courrier",
-            "your letter",
-            "date limite",
-            "deadline",
-            "prochain*",
-            "next",
-            "passage",
-            "sold",
-            "vendu*",
-            "bought",
-            "achete*",
-            "moved",
-            "demenag*",
-        ],
-        "date": ["date", "dated", "datum"],
-    }
-)
+_CUES = DATE_CUES  # cue kinds: which field a cue points to (see `date_words`)
 # A cue for another event ("déclaré le", "due date") or an incident verb ("survenu")
 # governs a date more surely than a noun met earlier in the sentence.
 _BIAS = {"incident_verb": -25, "other": -25, "incident": 0, "invoice": 0, "date": 0}
@@ -221,6 +51,10 @@ _INVOICE_DOCUMENT = re.compile(
     r"factur|invoice|receipt|recu n|ticket|quittance|note d'honoraires|\btotal\b"
     r"|rechnung|faktura|\bcash\b|\bchange\b|\bsubtotal\b|\bgst\b|\bqty\b|\brounding\b"
 )
+# "du 20 au 27 octobre", "from 20 to 27 October": a stay or a cover, whose end is no event.
+_PERIOD_END = re.compile(
+    r"(?<![a-z])(?:du|from(?:\s+the)?)\s+\d{1,2}(?:er|st|nd|rd|th)?\s*(?:au|to|-)\s*(?:the\s+)?$"
+)
 _PERIOD_JOIN = re.compile(r"\s*(?:au|to|-|a|until|jusqu'au|through|thru)\s*")
 
 # OCR of till receipts scatters the separators of a labelled date: "Date : 20- -06- 2018",
@@ -234,6 +68,7 @@ DIRECT = 0.9  # "Date du sinistre : 14/03/2025", "survenu le 14 mars 2025"
 IN_SENTENCE = 0.75  # a cue earlier in the sentence
 AFTER = 0.7  # "le 14 mars, ma voiture a été volée"
 DOCUMENT = 0.5  # a date on an invoice or receipt, with no cue at all
+YEARLESS_PENALTY = 0.05  # "le 3 mars": its year is the mail's, or the one before
 SCATTERED = 0.6  # "Date : 20- -06- 2018" on a receipt
 
 
@@ -326,6 +161,27 @@ class DateFinder:
                 yield make_field(name, found.value.isoformat(), raw, confidence, source)
         if invoice_document:
             yield from _scattered_dates(source, folded, dates, settings.day_first)
+
+
+def yearless_date_fields(source: TextSource, received: date, settings: ParsingSettings) -> Iterator[Field]:
+    """Dates the customer writes without a year in a mail received on `received` ("survenu
+    le 3 mars", "on Wednesday 7 October", "hier", "last Tuesday", "le 3/11"), read like the
+    others with a little less confidence."""
+    if source_kind(source.source) not in ("body", "subject"):
+        return
+    folded = fold(source.text)
+    written = [(found.start, found.end) for found in find_dates(folded, settings.day_first)]
+    taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
+    relative = list(find_relative_dates(folded, received, settings.day_first))
+    for found in [*relative, *find_yearless_dates(folded, received)]:
+        period_end = _PERIOD_END.search(folded, max(0, found.start - 30), found.start)
+        if period_end or taken.overlaps(found.start, found.end):
+            continue
+        taken.add(found.start, found.end)
+        name, confidence = _classify(source.text, folded, found, False)
+        if name is not None:
+            raw = source.text[found.start : found.end]
+            yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
 
 
 def _scattered_dates(

@@ -109,6 +109,9 @@ _MARKER_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?(?:-{_SPACE}?)?\Z", re.IGNORECASE
 )
 _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
+# How mail is typed in a hurry: "165e", "45,50E", "89 eur". The "e" touches its number, and
+# is no more than a hint: "3e étage" is an ordinal (see `Money.informal`).
+_INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
 _MARKER_REACH = 30  # longer than any currency name
 
 
@@ -119,6 +122,7 @@ class Money:
     amount: Decimal
     currency: str | None  # ISO code, when printed next to the number
     has_cents: bool
+    informal: bool = False  # a bare "e" after the number ("165e"): money only if the words say so
 
 
 def currency_code(marker: str) -> str | None:
@@ -154,21 +158,26 @@ def _marker_before(text: str, start: int) -> re.Match[str] | None:
     return _MARKER_BEFORE.search(text[max(0, start - _MARKER_REACH) : start])
 
 
-def find_money(text: str) -> Iterable[Money]:
-    """Every number in `text` that could be money, with the currency printed beside it."""
+def find_money(text: str, *, informal: bool = False) -> Iterable[Money]:
+    """Every number in `text` that could be money, with the currency printed beside it;
+    with `informal`, also the euros of hurried mail ("165e", "89 eur")."""
     for match in _NUMBER_RE.finditer(text):
         start, end = match.span()
         before = _marker_before(text, start)
         after = None if before else _MARKER_AFTER.match(text, end)
-        if not (before or after) and _glued(text, start, end):
+        euro = None
+        if informal and not (before or after or _glued(text, start, start)):
+            euro = _INFORMAL_EURO.match(text, end)
+        if not (before or after or euro) and _glued(text, start, end):
             continue
         marker = before or after
         yield Money(
             start=start - len(before.group(0)) if before else start,
-            end=after.end() if after else end,
+            end=(after or euro).end() if after or euro else end,
             amount=_decimal(match.group("number"), match.group("sep")),
-            currency=currency_code(marker.group("marker")) if marker else None,
+            currency=currency_code(marker.group("marker")) if marker else "EUR" if euro else None,
             has_cents=match.group("cents") is not None,
+            informal=bool(euro and euro.group("letter")),
         )
 
 

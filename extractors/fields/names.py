@@ -1,5 +1,8 @@
 """The customer's name: from the From display name, under a closing formula, or
 after a label on a form ("Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean").
+Mail written by people in a hurry is signed in other places too: a name alone on
+the last line or atop a short last paragraph, a name over its postal address at
+the top (a letter's sender block), "je m'appelle Jean Dupont" in a sentence.
 
 Display names are often not people ("Service client", "Garage Martin SARL",
 "noreply"); names are recognised by their shape (two to five capitalised words
@@ -24,7 +27,11 @@ _TITLE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?$")
-_PARTICLES = frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del", "dos", "das"})
+_PARTICLES = frozenset(
+    {"de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del", "dos", "das"}
+    # a married name signed whole: "Marie DUPONT épouse MARTIN", "Jane Smith née Jones"
+    | {"épouse", "epouse", "née", "nee", "veuve"}
+)
 # Words that make a display name a company, a department or a machine.
 _NOT_PERSON = frozenset(
     """
@@ -40,6 +47,9 @@ _NOT_PERSON = frozenset(
     international solutions consulting conseil partners associes holding industries technologies digital
     systems system staff mailer daemon postmaster webmaster robot bot alert alerts alerte facture invoice
     compte account online paiement payment orders commande livraison delivery securite security rh hr
+    batiment btp construction renovation menuiserie peinture toiture couverture chauffage cuisine cuisines
+    courtage boulangerie optique coiffure traiteur fleurs pressing taxi taxis ambulances jardins paysages
+    bonne journee soiree semaine week-end weekend salutations amities bises remerciements see soon love
     envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
     fax adresse address email e-mail courriel the
     sarl sas sasu sa eurl sci snc scp selarl ltd llc llp plc gmbh ag inc corp co bv nv spa srl sl limited
@@ -54,6 +64,12 @@ SIGNED = 0.85  # the name under "Cordialement," in the signature
 SIGNED_IN_BODY = 0.8  # the same, when the closing is still in the body
 DISPLAY_NAME = 0.8  # the From display name
 SIGNATURE_TOP = 0.7  # the first line of a signature that has no closing
+INTRODUCED = 0.75  # "je m'appelle Jean Dupont", "my name is John Smith"
+SENDER_BLOCK = 0.75  # a name over its postal address at the top of a letter or a mail
+SENDER_BLOCK_DOCUMENT = 0.65  # the same on a document page, where a label says more
+SIGN_OFF = 0.7  # a name on the last line, or atop the last paragraph, of a mail with no closing
+# The same typed in lower case ("ahmed qureshi"): a name only if the display name bears it out.
+LOWER_CASE_SIGN_OFF = 0.5
 
 
 def _capitalise(word: str) -> str:
@@ -74,8 +90,8 @@ def _case_words(words: list[str]) -> list[str]:
 
 def _surname_last(words: list[str]) -> list[str]:
     """French forms put the surname first in capitals: "DUPONT Jean" -> "Jean DUPONT"."""
-    shouted = 0
-    while shouted < len(words) and words[shouted].isupper() and len(words[shouted]) > 1:
+    shouted = 0  # an initial ("J. Smith") is not a surname in capitals
+    while shouted < len(words) and words[shouted].isupper() and len(words[shouted].strip(".")) > 1:
         shouted += 1
     if 0 < shouted < len(words) and all(not word.isupper() for word in words[shouted:]):
         return words[shouted:] + words[:shouted]
@@ -110,9 +126,11 @@ def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None
 _CLOSING = re.compile(
     r"(?<![a-z])(?:(?:bien|tres|tres bien) )?(?:cordialement|cordiales salutations|sinceres salutations"
     r"|salutations(?: distinguees| respectueuses)?|meilleures salutations|bien a vous|a bientot"
-    r"|respectueusement|(?:best|kind|warm|warmest|many) (?:regards|wishes|thanks)|regards|sincerely"
+    r"|respectueusement|(?:best|kind|kindest|warm|warmest|many) (?:regards|wishes|thanks)|regards|sincerely"
     r"|yours (?:sincerely|faithfully|truly)|thanks(?: again)?|thank you|merci(?: d'avance| par avance"
-    r"| beaucoup)?|bonne (?:journee|soiree))[ \t]*[,.!]*[ \t]*(?P<rest>[^\n]*)$",
+    r"| beaucoup| encore)?|bonne (?:journee|soiree|continuation)|(?:bien )?amicalement|cdl?t|cordialt|slts"
+    r"|en vous remerciant(?: par avance| d'avance)?|all the best|with thanks|thx"
+    r"|(?:best|cheers|yours)(?=[ \t]*[,!]?[ \t]*$))[ \t]*[,.!]*[ \t]*(?P<rest>[^\n]*)$",
     re.MULTILINE,
 )
 
@@ -165,6 +183,55 @@ def _labelled_names(text: str) -> Iterator[tuple[str, float]]:
         yield value.strip(), LABELLED if sure else LABELLED_BARE
 
 
+_INTRODUCTION = re.compile(
+    r"(?<![a-z])(?:je m'appelle|je me nomme|mon nom est|my name is|my name's)[ \t]+"
+    r"(?P<name>[^\n,.;:!?()]+)"
+)
+_AND = re.compile(r"[ \t]+(?:et|and|from|de la|du|des|de chez|votre|your)[ \t].*$")
+
+
+def _introduced_names(text: str) -> Iterator[str]:
+    """The name a customer gives in a sentence: "Je m'appelle Jean Dupont et ..."."""
+    folded = fold(text)
+    for match in _INTRODUCTION.finditer(folded):
+        start, end = match.span("name")
+        cut = _AND.search(folded, start, end)
+        yield text[start : cut.start() if cut else end].strip()
+
+
+# The line under a name in a sender block: a street with its number, a flat or a building, a
+# postcode and its town ("12 rue des Lilas", "Flat 3, 14 High Street", "69003 LYON", "BS7 9LQ").
+_ADDRESS_LINE = re.compile(
+    r"^[ \t]*(?:\d{1,4}(?:[ \t]?(?:bis|ter|[a-d]))?[ \t,]+[^\W\d_]"
+    r"|(?:flat|apt|apartment|appartement|app|bat|batiment|residence|lieu-dit|bp|cs)[ \t.,]"
+    r"|\d{5}[ \t]+[^\W\d_]|[a-z]{1,2}\d[a-z\d]?[ \t]?\d[a-z]{2}[ \t]*$)"
+)
+_BLOCK_REACH = 6  # lines at the top of a text where a sender block stands
+
+
+def _sender_block_names(text: str) -> Iterator[str]:
+    """A name over a postal address among the first lines of a text, as letters begin."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][: _BLOCK_REACH + 1]
+    for line, below in zip(lines, lines[1:], strict=False):
+        if _ADDRESS_LINE.match(fold(below)) and not _ADDRESS_LINE.match(fold(line)):
+            yield line
+
+
+_SIGN_OFF_LINES = 4
+
+
+def _sign_offs(text: str) -> list[str]:
+    """Where a mail with no closing is signed: its last line, and the first line of its last
+    paragraph when that is a short block set apart (a name over a phone or a company)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return []
+    paragraphs = [block.strip() for block in re.split(r"\n[ \t]*\n", text.strip()) if block.strip()]
+    last = paragraphs[-1].splitlines()
+    block = [last[0].strip()] if len(paragraphs) > 1 and len(last) <= _SIGN_OFF_LINES else []
+    return [*block, lines[-1]]
+
+
 def _line_end(text: str, start: int) -> int:
     end = text.find("\n", start)
     return len(text) if end < 0 else end
@@ -188,12 +255,20 @@ class CustomerNameFinder:
         if kind in ("attachment", "body"):
             for line, confidence in _labelled_names(source.text):
                 fields += _fields([line], confidence, source, strict_case=False)
+            block = SENDER_BLOCK if kind == "body" else SENDER_BLOCK_DOCUMENT
+            fields += _fields(_sender_block_names(source.text), block, source, strict_case=True)
         if kind in ("signature", "body"):
             signed = SIGNED if kind == "signature" else SIGNED_IN_BODY
             closing = _fields(_names_after_closings(source.text), signed, source, strict_case=True)
             if kind == "signature" and not closing:
                 closing = _fields([_first_line(source.text)], SIGNATURE_TOP, source, strict_case=True)
+            if kind == "body" and not closing:
+                signed_off = _sign_offs(source.text)
+                closing = _fields(signed_off, SIGN_OFF, source, strict_case=True)
+                lower = [line for line in signed_off if line.islower()]
+                closing += _fields(lower, LOWER_CASE_SIGN_OFF, source, strict_case=False)
             fields += closing
+            fields += _fields(_introduced_names(source.text), INTRODUCED, source, strict_case=True)
         return fields
 
 

@@ -3,8 +3,12 @@
 A label is a kind's word with or without a number sign, in French or English
 ("n° de contrat", "contrat n°", "police", "policy no.", "claim ref", "facture
 n°", "invoice #"), possibly with a few words between ("contrat d'assurance auto
-n°"). What follows must look like an identifier: it holds a digit, and it is not
-a date, an amount, a phone number, a number plate or an IBAN. Without a label,
+n°"), or with a word or two naming the cover before a value that is plainly a
+reference ("contrat habitation HM-0620433"). Some words name a kind only beside a
+number sign ("n° client", "customer number"); the customer's own reference ("my
+ref is") is their policy's. What follows must look like an identifier: it holds a
+digit, and it is not a date, an amount, a phone number, a number plate or an
+IBAN; a letter prefix may stand before groups of digits ("MOT 2011 003 27"). Without a label,
 a capitalised prefix that names its kind (AUT-4587-2291, SIN-2025-00412,
 FA-2025-0193) is enough, with less confidence.
 
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 
 from extractors.fields.amounts import find_money
 from extractors.fields.banking import normalise_iban
-from extractors.fields.base import make_field, reads_text
+from extractors.fields.base import make_field, reads_text, source_kind
 from extractors.fields.contacts import normalise_phone
 from extractors.fields.registrations import normalise_plate
 from extractors.fields.text import LABEL_GAP, NUMBER_SIGN, Spans, fold, phrases
@@ -39,9 +43,24 @@ __all__ = ["IDENTIFIER_VALUE", "REFERENCE_KINDS", "ReferenceFinder", "ReferenceK
 # On folded text: letters and digits, joined by single dashes, slashes, dots or underscores,
 # possibly after a short letter prefix and a space ("MRH 123456"), holding a digit (checked
 # ahead, so that "Bill\nInvoice No 123" does not spend "Invoice" as a value and miss its label).
+# Or a letter prefix and groups of digits one space apart ("MOT 2011 003 27"), none of them
+# the day of a date or a sum ("MRH 123456 15 mars", "AB 1234 150 €").
+_NOT_A_GROUP = (
+    r"(?![\d,.]\d| ?(?:€|%|eur|jan|fev|feb|mar|avr|apr|mai|may|jun|jui|jul|aou|aug|sep|oct|nov|dec))"
+)
+# Or groups of digits one space apart, a group of capitals perhaps among them ("4471 2209",
+# "77 410 932", "26 DDE 3391"), the last not a unit, a street or a month ("12345 15 jours"),
+# and the run whole (the first groups of "06 12 34 56 78" are no reference).
+_NOT_A_UNIT = (
+    r"(?! ?(?:jours?|days?|ans?|years?|mois|months?|semaines?|weeks?|heures?|hours?|h|km|kg"
+    r"|rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|street|st|road|rd|lane|close|drive)(?![a-z]))"
+)
 IDENTIFIER_VALUE = (
     r"(?=(?:[a-z]{2,5} )?[a-z0-9\-/._]*?\d)"
-    r"(?:[a-z]{2,5} (?=\d))?[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9])"
+    rf"(?:[a-z]{{2,5}}(?: \d{{2,6}}{_NOT_A_GROUP}){{2,4}}(?![a-z0-9])"
+    rf"|\d{{2,6}}{_NOT_A_GROUP}(?: (?:[a-z]{{2,4}} )?\d{{1,6}}{_NOT_A_GROUP}){{1,3}}"
+    rf"{_NOT_A_UNIT}(?![a-z0-9]| \d)"
+    r"|(?:[a-z]{2,5} (?=\d))?[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9]))"
 )
 
 
@@ -51,18 +70,36 @@ class ReferenceKind:
     words: tuple[str, ...]  # label words, folded (see text.phrases for the syntax)
     prefixes: tuple[str, ...] = ()  # capitalised value prefixes that name this kind
     value_pattern: str = IDENTIFIER_VALUE
+    # Words that name this kind only beside a number sign: "n° client", "réf. client",
+    # "customer number" are a policy's, where a bare "client 1234" is nothing.
+    numbered_words: tuple[str, ...] = ()
 
 
 REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
     ReferenceKind(
         "policy_number",
-        ("contrat", "police", "adherent", "societaire", "policy", "contract", "membership"),
+        (
+            "contrat",
+            "police",
+            "adherent",
+            "adherente",
+            "societaire",
+            "policy",
+            "contract",
+            "membership",
+            "cover",
+            "pol.",
+            "insurance",
+            "assurance",
+        ),
         ("POL", "CTR", "CNT", "AUT", "HAB", "MRH"),
+        numbered_words=("client", "cliente", "customer", "assure", "assuree", "member", "membre", "plan"),
     ),
     ReferenceKind(
         "claim_number",
-        ("sinistre", "dossier", "claim", "declaration de sinistre"),
+        ("sinistre", "dossier", "claim", "declaration de sinistre", "case"),
         ("SIN", "CLM", "DOS"),
+        numbered_words=("file", "incident", "declaration"),
     ),
     ReferenceKind(
         "invoice_number",
@@ -94,18 +131,29 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
         ("FA", "FAC", "FCT", "INV"),
     ),
 )
-# A bare "Référence :" or "Our ref" names no kind: it is a claim reference in this
-# trade, unless the value's prefix says otherwise.
+# "Votre référence", "Our ref" name no kind: the insurer's reference of a file, a claim's in
+# this trade, unless the value's prefix says otherwise. A bare "Réf :" in the customer's text
+# is a claim's only where the text speaks of a claim; otherwise it is what every customer
+# holds, a policy ("this is for my contents, ref: LHI-00921-B").
 _GENERIC_KIND = "claim_number"
-_GENERIC_LABEL = r"(?<![a-z])(?:(?:votre|notre|vos|nos|your|our)\s+)?(?:reference|ref)s?\.?(?![a-z])"
+_GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:reference|ref)s?\.?(?![a-z])"
+_SUBJECT_ONLY = re.compile(rf"\s*(?:(?:re|tr|fwd?|aw)\s*:\s*)*(?P<value>{IDENTIFIER_VALUE})[\s.]*")
+_CLAIM_MENTIONED = re.compile(r"(?<![a-z])(?:sinistres?|dossiers?|claims?|cases?|declarations?)(?![a-z])")
+# The customer's own reference ("my ref is", "ma référence") is the one they hold: their policy.
+_OWN_KIND = "policy_number"
+_OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
 
 # "My policy number is X", "mon numéro de contrat est le X".
 _VERB = r"(?:\s+(?:is|was|est|etait)(?:\s+(?:le|the))?(?=\s))?"
+_PREFIXED = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/ ]?\d"
+# A number sign cut short or mistyped: "contrat n AUT-4587-2291", "contrat c AUT-4587-2291".
+_STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+)?"
+_YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
 _TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
 
 DIRECT = 0.95  # "N° de contrat : AUT-4587-2291"
 BARE_WORD = 0.9  # "Contrat AUT-4587-2291"
-WORDS_BETWEEN = 0.85  # "contrat d'assurance auto n° 4587"
+WORDS_BETWEEN = 0.85  # "contrat d'assurance auto n° 4587", "contrat habitation HM-0620433"
 COLUMN = 0.85  # "Invoice No." atop a column, the number under it (page layout)
 GENERIC = 0.8  # "Référence : SIN-2025-00412"
 SHAPE = 0.6  # "AUT-4587-2291" with no label
@@ -115,20 +163,26 @@ _CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a laid-out row: words one space
 
 def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     words = phrases(kind.words)
+    numbered = phrases([*kind.words, *kind.numbered_words])
     # Words between a kind's word and its number sign must not be another kind's word,
     # or "dossier de la facture n° FA-1" would give the claim an invoice number.
-    between = rf"(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,3}}?"
+    between = rf"(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,5}}?"
     return (
-        rf"(?P<numbered>{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{words}(?:\s*{NUMBER_SIGN})?"
-        rf"|{words}[\s.:]*{NUMBER_SIGN})"
-        rf"|(?P<between>{words}{between}\s*{NUMBER_SIGN})"
+        rf"(?P<numbered>{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
+        rf"|{numbered}[\s.:]*{NUMBER_SIGN})"
+        rf"|(?P<between>{words}{between}[\s(]*{NUMBER_SIGN}"
+        # Without a number sign, a word or two naming the cover ("contrat habitation") may stand
+        # before a value that is plainly a reference: letters, then digits ("HM-0620433").
+        rf"|{words}(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,2}}?[ \t]*:?\s+(?={_PREFIXED}))"
         rf"|{words}"
     )
 
 
 def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
+    # A label is a word of its own, not part of a web or mail address ("actu-assurance.example/142").
     return re.compile(
-        rf"(?:{_label(kind, all_words)}){_VERB}{LABEL_GAP}(?:{NUMBER_SIGN}{LABEL_GAP})?"
+        rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_VERB}{LABEL_GAP}"
+        rf"(?:{NUMBER_SIGN}{LABEL_GAP})?{_STRAY_LETTER}"
         rf"(?P<value>{kind.value_pattern})"
     )
 
@@ -145,9 +199,12 @@ def is_identifier(text: str, value: str, start: int, end: int, settings: Parsing
         return False
     if compact.isdigit() and len(compact) == 4 and compact[:2] in ("19", "20"):
         return False  # a year: "sinistre 2024"
-    prefix = text[start:end].rpartition(" ")[0]
-    if prefix and not prefix.isupper():
-        return False  # "du 12345", "auto 2": a word, not the first block of a number
+    if _YEARS.fullmatch(value):
+        return False  # a span of years: "attestation d'assurance 2025-2026", "insurance 2025/26"
+    raw = text[start:end]
+    prefix = raw.rpartition(" ")[0]
+    if prefix and not (prefix.isupper() or (prefix.replace(" ", "").isdigit() and not raw.islower())):
+        return False  # "du 12345", "auto 2", "12 des": a word, not the first block of a number
     if next(find_dates(fold(value), settings.day_first), None) is not None:
         return False
     if len(compact) == 5 and compact.isdigit() and _TOWN_AFTER.match(text, end):
@@ -180,8 +237,10 @@ class ReferenceFinder:
         self._labelled = [(kind.name, _label_regex(kind, all_words)) for kind in self.kinds]
         self._column_labels = [(kind.name, _column_label_regex(kind, all_words)) for kind in self.kinds]
         # Only the built-in kinds read a bare "Référence :"; a user-defined kind has its own labels.
-        generic = rf"{_GENERIC_LABEL}{LABEL_GAP}(?P<value>{IDENTIFIER_VALUE})"
+        generic = rf"{_GENERIC_LABEL}{_VERB}{LABEL_GAP}(?P<value>{IDENTIFIER_VALUE})"
         self._generic = re.compile(generic if _GENERIC_KIND in self.names else "(?!)")
+        own = rf"{_OWN_LABEL}{_VERB}{LABEL_GAP}(?P<value>{IDENTIFIER_VALUE})"
+        self._own = re.compile(own if _OWN_KIND in self.names else "(?!)")
         self._prefix_kind = {prefix: kind.name for kind in self.kinds for prefix in kind.prefixes}
         prefixes = "|".join(sorted(self._prefix_kind, key=len, reverse=True)) or "(?!)"
         self._shape = re.compile(
@@ -193,7 +252,11 @@ class ReferenceFinder:
             return []
         text = source.text
         taken = Spans()
-        read = self._read_labelled(text, self._labelled_values(fold(text)), source, settings, taken)
+        kind = source_kind(source.source)
+        found = [*self._labelled_values(fold(text), kind in ("body", "subject"))]
+        if kind == "subject":
+            found += _subject_reference(fold(text))
+        read = self._read_labelled(text, found, source, settings, taken)
         if source.layout:
             read = self._with_layout(read, source, settings)
         fields = [field for field, _ in read]
@@ -220,14 +283,13 @@ class ReferenceFinder:
         it was read on the line after its label; `taken` gets their spans."""
         read: list[tuple[Field, bool]] = []
         for item in found:
-            value = text[item.start : item.end].upper()
-            if taken.overlaps(item.start, item.end) or not is_identifier(
-                text, value, item.start, item.end, settings
-            ):
+            end = _before_street_number(text, item.start, item.end)
+            value = text[item.start : end].upper()
+            if taken.overlaps(item.start, end) or not is_identifier(text, value, item.start, end, settings):
                 continue
             name = (self._kind_of_prefix(value) if item.prefix_decides else None) or item.kind
-            taken.add(item.start, item.end)
-            field = make_field(name, value, text[item.start : item.end], item.confidence, source)
+            taken.add(item.start, end)
+            field = make_field(name, value, text[item.start : end], item.confidence, source)
             read.append((field, item.next_line))
         return read
 
@@ -263,7 +325,8 @@ class ReferenceFinder:
                         start, end = value
                         yield _Labelled(offset + start, offset + end, kind, COLUMN, False)
 
-    def _labelled_values(self, folded: str) -> Iterator[_Labelled]:
+    def _labelled_values(self, folded: str, customer: bool = False) -> Iterator[_Labelled]:
+        """Values after their labels; `customer` says the text is the customer's own."""
         for kind, regex in self._labelled:
             for match in regex.finditer(folded):
                 start, end = match.span("value")
@@ -274,13 +337,34 @@ class ReferenceFinder:
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line)
                 else:
                     yield _Labelled(start, end, kind, BARE_WORD, False, next_line)
-        for match in self._generic.finditer(folded):
-            start, end = match.span("value")
-            yield _Labelled(start, end, _GENERIC_KIND, GENERIC, True, "\n" in folded[match.start() : start])
+        for kind, regex in ((_OWN_KIND, self._own), (_GENERIC_KIND, self._generic)):
+            for match in regex.finditer(folded):
+                start, end = match.span("value")
+                bare = kind == _GENERIC_KIND and not match.group("whose")
+                if bare and customer and not _CLAIM_MENTIONED.search(folded):
+                    kind = _OWN_KIND
+                yield _Labelled(start, end, kind, GENERIC, True, "\n" in folded[match.start() : start])
 
     def _kind_of_prefix(self, value: str) -> str | None:
         letters = re.match(r"[A-Z]+", value)
         return self._prefix_kind.get(letters.group(0)) if letters else None
+
+
+def _before_street_number(text: str, start: int, end: int) -> int:
+    """Where a value in groups of digits ends when its last group is the number of a street
+    or a house ("Policy 771204 12 Station Road", "contrat 771204 12 Grande Rue")."""
+    raw = text[start:end]
+    if " " in raw and raw.replace(" ", "").isdigit() and _TOWN_AFTER.match(text, end):
+        return start + raw.rindex(" ")
+    return end
+
+
+def _subject_reference(folded: str) -> Iterator[_Labelled]:
+    """A subject line that is nothing but a reference ("Re: HT-8812-330") gives the one the
+    customer holds, their policy, unless its prefix names another kind."""
+    match = _SUBJECT_ONLY.fullmatch(folded)
+    if match is not None:
+        yield _Labelled(*match.span("value"), _OWN_KIND, GENERIC, True)
 
 
 def _rows_with_offsets(layout: str) -> Iterator[tuple[str, int]]:

@@ -75,12 +75,21 @@ _PLATE_LABELLED = re.compile(
     re.IGNORECASE,
 )
 
+# Right after the vehicle it is on, a plate may be written with spaces, without dashes, or
+# in lower case ("ma voiture BV 332 TL", "my car (dz 114 mf)"); elsewhere only a label says so.
+_PLATE_AFTER_VEHICLE = re.compile(
+    phrases(["voiture", "vehicule", "auto", "moto", "camionnette", "car", "van", "vehicle", "motorbike"])
+    + rf"[^\n\d]{{0,20}}?(?<![a-z0-9])(?P<value>{_SIV_LETTERS}{{2}}[\- ]?\d{{3}}[\- ]?{_SIV_LETTERS}{{2}})"
+    r"(?![a-z0-9\-])",
+    re.IGNORECASE,
+)
 _LABEL_REACH = 40  # how far before a SIRET its label may sit
 
 LABELLED = 0.95
 SIRET_WRITTEN = 0.6  # a Luhn-valid 14-digit run has a one-in-ten chance of being something else
 VAT_WRITTEN = 0.7
 PLATE_DASHED = 0.75
+AFTER_VEHICLE = 0.8
 
 
 def normalise_siret(text: str) -> str | None:
@@ -161,6 +170,11 @@ class RegistrationFinder:
             if (plate := normalise_plate(raw)) is not None:
                 seen.add(match.start("value"))
                 yield make_field("vehicle_plate", plate, raw, LABELLED, source)
+        for match in _PLATE_AFTER_VEHICLE.finditer(fold(text)):
+            raw = text[match.start("value") : match.end("value")]
+            if match.start("value") not in seen and (plate := normalise_plate(raw)) is not None:
+                seen.add(match.start("value"))
+                yield make_field("vehicle_plate", plate, raw, AFTER_VEHICLE, source)
         for match in _PLATE_DASHED.finditer(text):
             if match.start() not in seen and (plate := normalise_plate(match.group(0))) is not None:
                 yield make_field("vehicle_plate", plate, match.group(0), PLATE_DASHED, source)

@@ -10,14 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from babel.dates import get_day_names, get_month_names
 
 from extractors.fields.text import fold
 
-__all__ = ["FoundDate", "find_dates", "normalise_date", "numeric_date", "weekday_pattern"]
+__all__ = [
+    "FoundDate",
+    "find_dates",
+    "find_relative_dates",
+    "find_yearless_dates",
+    "normalise_date",
+    "numeric_date",
+    "weekday_pattern",
+]
 
 # French and English mail; German and Dutch month names are printed on invoices from abroad.
 _LOCALES = ("fr", "en", "de", "nl")
@@ -128,6 +136,123 @@ def find_dates(folded: str, day_first: bool = True) -> Iterator[FoundDate]:
         value = _to_date(match, day_first)
         if value is not None:
             yield FoundDate(match.start(), match.end(), value)
+
+
+# "le 3 mars", "1er avril", "7th of October", "October 7th": a day and a month, and no year after.
+_NO_YEAR = r"(?![\s,\-]*(?:\d{4}(?!\d)|\d{2}(?![\dh:])))"
+_YEARLESS = re.compile(
+    rf"(?<![\d/.\-])(?P<d>\d{{1,2}}){_ORDINAL}[\s\-]*(?:of\s+|de\s+)?(?P<m>{_MONTH}){_NO_YEAR}"
+    rf"|(?<![a-z])(?P<m2>{_MONTH})\s*(?P<d2>\d{{1,2}}){_ORDINAL}(?![\d:h]|[\s,]*\d{{4}}(?!\d))"
+)
+
+
+def find_yearless_dates(folded: str, received: date) -> Iterator[FoundDate]:
+    """Days written without their year in a mail received on `received`, each the latest
+    such day on or before it: a mail tells of what happened, not of what will."""
+    months = _month_numbers()
+    for match in _YEARLESS.finditer(folded):
+        day, month = match.group("d") or match.group("d2"), match.group("m") or match.group("m2")
+        for year in (received.year, received.year - 1):
+            value = _make_date(year, months[month.rstrip(".")], int(day))
+            if value is not None and value <= received:
+                yield FoundDate(match.start(), match.end(), value)
+                break
+
+
+# Days named from the day the mail was sent: "hier", "avant-hier", "mardi dernier", "la nuit
+# dernière", "il y a deux jours", "yesterday", "last Tuesday", "two days ago", "last night".
+_DAYS_BACK = {"hier": 1, "yesterday": 1, "avant hier": 2, "day before yesterday": 2}
+_NIGHT_BEFORE = r"(?:la\s+)?nuit\s+derniere|last\s+night"
+_COUNTS = {
+    **dict.fromkeys(("un", "une", "one", "a"), 1),
+    **dict.fromkeys(("deux", "two"), 2),
+    **dict.fromkeys(("trois", "three"), 3),
+    **dict.fromkeys(("quatre", "four"), 4),
+    **dict.fromkeys(("cinq", "five"), 5),
+    **dict.fromkeys(("six",), 6),
+    **dict.fromkeys(("sept", "seven"), 7),
+}
+_COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|\d"
+_WEEKDAYS = {
+    name: number
+    for names in (
+        ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    )
+    for number, name in enumerate(names)
+}
+_WEEKDAY = "|".join(_WEEKDAYS)
+_RELATIVE = re.compile(
+    rf"(?<![a-z\-])(?:(?P<back>avant[\s\-]hier|day\s+before\s+yesterday|hier|yesterday)"
+    rf"|(?P<night>{_NIGHT_BEFORE})"
+    rf"|il\s+y\s+a\s+(?P<fr_count>{_COUNT})\s+jours?|(?P<en_count>{_COUNT})\s+days?\s+ago"
+    # "mardi dernier", "last Tuesday", "on Tuesday" (a mail tells of a day gone by), but not
+    # "on Wednesday 7 October", which is a date written whole
+    rf"|(?P<fr_day>{_WEEKDAY})\s+dernier|(?:last|on)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d))(?![a-z])"
+)
+# A day of the month alone: "the 14th", "le 14 au soir"; a day and a month in figures: "3/11".
+_DAY_ONLY = re.compile(
+    r"(?<![a-z])(?:the\s+(?P<en>\d{1,2})(?:st|nd|rd|th)(?![a-z])(?![\s\-]*(?:of\s+)?[a-z]{3})"
+    r"|le\s+(?P<fr>\d{1,2}|1er)(?=\s+(?:au\s+(?:soir|matin)|dans\s+la|en\s+(?:fin|debut)|vers\s+\d"
+    r"|a\s+\d{1,2}\s*h)))"
+    r"|(?<![\w/.\-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/]|[.,]\d)"
+)
+# "la nuit du 6 au 7 novembre", "the night of 6 to 7 November": the night is the first day's.
+_NIGHT_OF = re.compile(
+    rf"(?:nuit\s+du|night\s+of(?:\s+the)?)\s+(?P<d>\d{{1,2}}){_ORDINAL}\s*(?:au|to|-|/)\s*"
+    rf"(?:the\s+)?\d{{1,2}}{_ORDINAL}[\s\-]*(?:of\s+)?(?P<m>{_MONTH})"
+)
+
+
+def find_relative_dates(folded: str, received: date, day_first: bool = True) -> Iterator[FoundDate]:
+    """Days a mail sent on `received` names without writing them whole: "hier", "mardi
+    dernier", "il y a deux jours", "le 14 au soir", "3/11", "la nuit du 6 au 7 novembre"
+    and the same in English; each is the latest such day on or before `received`."""
+    for match in _RELATIVE.finditer(folded):
+        yield FoundDate(match.start(), match.end(), received - timedelta(days=_days_back(match, received)))
+    for match in _DAY_ONLY.finditer(folded):
+        day, month = match.group("en") or match.group("fr") or match.group("d"), match.group("m")
+        if month is not None and not day_first:
+            day, month = month, day
+        value = _latest_day(received, int(day.removesuffix("er")), month)
+        if value is not None:
+            yield FoundDate(match.start(), match.end(), value)
+    for match in _NIGHT_OF.finditer(folded):
+        month = str(_month_numbers()[match.group("m").rstrip(".")])
+        value = _latest_day(received, int(match.group("d")), month)
+        if value is not None:
+            yield FoundDate(match.start(), match.end(), value)
+
+
+def _days_back(match: re.Match[str], received: date) -> int:
+    if match.group("back"):
+        return _DAYS_BACK[re.sub(r"[\s\-]+", " ", match.group("back"))]
+    if match.group("night"):
+        return 1
+    count = match.group("fr_count") or match.group("en_count")
+    if count:
+        return int(count) if count.isdigit() else _COUNTS[count]
+    weekday = _WEEKDAYS[match.group("fr_day") or match.group("en_day")]
+    return (received.weekday() - weekday) % 7 or 7
+
+
+def _latest_day(received: date, day: int, month: str | None) -> date | None:
+    """The latest day `day` (of `month`, else of any month) on or before `received`."""
+    if month is not None:
+        if not 1 <= int(month) <= 12:
+            return None
+        for year in (received.year, received.year - 1):
+            value = _make_date(year, int(month), day)
+            if value is not None and value <= received:
+                return value
+        return None
+    year, number = received.year, received.month
+    for _ in range(3):
+        value = _make_date(year, number, day)
+        if value is not None and value <= received:
+            return value
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+    return None
 
 
 def normalise_date(text: str, day_first: bool = True) -> date | None:

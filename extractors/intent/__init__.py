@@ -11,6 +11,7 @@ picks one by name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from extractors.intent.common import (
     NEEDS_TRIAGE,
@@ -42,10 +43,14 @@ CLASSIFIERS: dict[str, Callable[[PipelineSettings], IntentClassifier]] = {
 }
 
 
-def make_classifier(settings: PipelineSettings) -> IntentClassifier:
+def make_classifier(settings: PipelineSettings, trained: Path | None = None) -> IntentClassifier:
+    """The classifier named by the settings; `trained` is the folder where `rpa train` keeps its
+    versions of the learned model (the current one replaces the shipped examples)."""
     try:
         factory = CLASSIFIERS[settings.classifier]
     except KeyError:
         known = ", ".join(sorted(CLASSIFIERS))
         raise ConfigError(f"unknown intent classifier {settings.classifier!r} (known: {known})") from None
+    if factory is LearnedClassifier and trained is not None:
+        return LearnedClassifier(settings, trained=trained)
     return factory(settings)

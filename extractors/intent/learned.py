@@ -11,7 +11,9 @@ intent is `other`, flagged `needs_triage`, so that an agent sorts it.
 Training data ships as JSON Lines in `extractors/intent/data/`: `train.jsonl`,
 written for rpa (FR and EN), and `samples.jsonl`, the words of `samples/*.eml`
 with their expected intent (rewritten by `python bench/intent.py --write-samples`).
-Operators may add their own file with ``[pipeline] intent_examples``.
+Operators may add their own file with ``[pipeline] intent_examples``. `rpa train`
+(`rpa.training`) saves versions of the examples with the mails agents reviewed added;
+the version it made current replaces them all (`shipped_model(..., trained=folder)`).
 
 The model is fitted at first use (about a second) and cached per process,
 rather than shipped fitted: the JSONL stays the one source of truth, there is no
@@ -32,8 +34,9 @@ from pathlib import Path
 
 from extractors.automation import AUTO_REPLY
 from extractors.intent.common import NEEDS_TRIAGE, fold, is_reply, structural_verdict, written_text
+from extractors.intent.secondary import secondary_intents
 from extractors.mime import parse_message
-from rpa.config import LimitSettings, PipelineSettings
+from rpa.config import LimitSettings, PipelineSettings, Settings
 from rpa.errors import ConfigError
 from rpa.models import Classification, Field, Intent, Message
 
@@ -41,19 +44,41 @@ __all__ = [
     "Example",
     "IntentModel",
     "LearnedClassifier",
+    "TRAINED_EXAMPLES",
+    "current_version",
     "example_from_message",
+    "intent_models_folder",
     "labelled_examples",
     "load_examples",
     "shipped_examples",
     "shipped_model",
 ]
 
-SHIPPED_FILES = ("train.jsonl", "samples.jsonl")
+# train.jsonl and varied.jsonl: written for rpa; written_*.jsonl and pairs_*.jsonl: written by hand by
+# writers who had not seen the evaluation mails (pairs: requests on the border of two intents);
+# samples.jsonl: the words of samples/*.eml.
+SHIPPED_FILES = (
+    "train.jsonl",
+    "varied.jsonl",
+    "written_fr.jsonl",
+    "written_en.jsonl",
+    "pairs_fr.jsonl",
+    "pairs_en.jsonl",
+    "samples.jsonl",
+)
 _SEED = 20250314
 _REPLY_TOKEN = "zzreply"  # not a word anyone writes: the model learns what a reply means
 _ATTACHED_TOKEN = "zzattached"
 _FILENAME_WORDS = re.compile(r"[a-z]{3,}")
 _EXTENSIONS = frozenset({"pdf", "jpg", "jpeg", "png", "tif", "tiff", "heic", "doc", "docx", "eml", "txt"})
+# Words after a negation are features of their own ("neg_reclamation"), so that "ce n'est pas une
+# réclamation" or "I don't want to cancel" does not read as a complaint or a cancellation. The
+# window closes after three words or at a clause's punctuation.
+_NEGATORS = frozenset(
+    {"pas", "plus", "jamais", "aucun", "aucune", "rien", "not", "no", "never", "nothing", "dont", "isnt"}
+)
+_NEGATED_WORDS = 3
+_CLAUSE_END = re.compile(r"[.,;:!?]$")
 
 
 @dataclass(frozen=True)
@@ -77,7 +102,8 @@ class Example:
             if word not in _EXTENSIONS
         ]
         markers = ([_REPLY_TOKEN] if self.reply else []) + ([_ATTACHED_TOKEN] if self.attachments else [])
-        return "\n".join(fold(part) for part in (self.subject, self.text, " ".join(names + markers)))
+        parts = (self.subject, self.text, " ".join(names + markers))
+        return "\n".join(_mark_negations(fold(part)) for part in parts)
 
     def as_json(self) -> dict:
         record = {
@@ -93,6 +119,20 @@ class Example:
         if self.source:
             record["source"] = self.source
         return record
+
+
+def _mark_negations(text: str) -> str:
+    """`text` (folded) with the words that follow a negation prefixed "neg_"."""
+    marked, left = [], 0
+    for word in text.split(" "):
+        marked.append(f"neg_{word}" if left and word else word)
+        left = max(left - 1, 0)
+        bare = word.strip(".,;:!?()\"'«»")
+        if bare in _NEGATORS or bare.endswith("n't"):
+            left = _NEGATED_WORDS
+        if _CLAUSE_END.search(word):
+            left = 0
+    return " ".join(marked)
 
 
 def example_from_message(message: Message, intent: Intent = Intent.OTHER, source: str = "") -> Example:
@@ -201,7 +241,7 @@ class IntentModel:
         # that a threshold can mean something, for a third of the time of five calibrated SVMs.
         folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
         classifier = CalibratedClassifierCV(
-            LinearSVC(C=0.5, random_state=seed), method="sigmoid", cv=folds, ensemble=False
+            LinearSVC(C=1.0, random_state=seed), method="sigmoid", cv=folds, ensemble=False
         )
         self.pipeline = make_pipeline(vectorizers, classifier)
         self.pipeline.fit([example.features() for example in examples], labels)
@@ -217,13 +257,49 @@ class IntentModel:
         return max(probabilities.items(), key=lambda item: item[1])
 
 
-def shipped_model(extra_examples: str = "") -> IntentModel:
-    """The model fitted on the shipped examples (and an operator's file), once per process."""
-    return _fitted(extra_examples)  # one cache key per file, however the caller spells "none"
+def shipped_model(extra_examples: str = "", trained: Path | None = None) -> IntentModel:
+    """The model in use, fitted once per process: on the examples of the version `rpa train` made
+    current in folder `trained` (see `current_version`), else on the shipped examples (and an
+    operator's file, which a trained version already holds)."""
+    version = current_version(trained) if trained is not None else None
+    # One cache key per file and per version, however the caller spells "none".
+    return _fitted(extra_examples, str(version or ""))
+
+
+# `rpa train` (rpa.training) keeps versions of the model under $RPA_HOME/models/intent/:
+# <version>/examples.jsonl (every example it was fitted on) beside meta.json, and a
+# `current` file naming the version in use. A version is never changed once written.
+TRAINED_EXAMPLES = "examples.jsonl"
+_CURRENT = "current"
+
+
+def intent_models_folder(settings: Settings) -> Path:
+    """Where `rpa train` keeps its versions of the intent model."""
+    return settings.home / "models" / "intent"
+
+
+def current_version(folder: Path) -> Path | None:
+    """The version folder named by `folder`/current; None when the shipped examples are in use."""
+    pointer = folder / _CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {pointer}: {exc}") from exc
+    if not name:
+        return None
+    version = folder / name
+    if Path(name).name != name or name.startswith(".") or not (version / TRAINED_EXAMPLES).is_file():
+        raise ConfigError(f"{pointer} names {name!r}, not a trained version (see `rpa train --rollback`)")
+    return version
 
 
 @lru_cache(maxsize=4)
-def _fitted(extra_examples: str) -> IntentModel:
+def _fitted(extra_examples: str, version: str = "") -> IntentModel:
+    if version:
+        file = Path(version) / TRAINED_EXAMPLES
+        return IntentModel(load_examples(file.read_text(encoding="utf-8").splitlines(), str(file)))
     examples = shipped_examples()
     if extra_examples:
         examples += _examples_file(extra_examples)
@@ -235,7 +311,13 @@ class LearnedClassifier:
 
     name = "learned"
 
-    def __init__(self, settings: PipelineSettings | None = None, *, model: IntentModel | None = None) -> None:
+    def __init__(
+        self,
+        settings: PipelineSettings | None = None,
+        *,
+        model: IntentModel | None = None,
+        trained: Path | None = None,  # the folder of `rpa train`'s versions (`intent_models_folder`)
+    ) -> None:
         settings = settings or PipelineSettings()
         if not 0.0 <= settings.intent_threshold <= 1.0:
             raise ConfigError(
@@ -243,7 +325,7 @@ class LearnedClassifier:
             )
         self.threshold = settings.intent_threshold
         # Fitted now, not at the first mail: worker processes forked later inherit it.
-        self.model = model or shipped_model(settings.intent_examples)
+        self.model = model or shipped_model(settings.intent_examples, trained)
 
     def classify(self, message: Message, fields: Mapping[str, Field], language: str) -> Classification:
         verdict = structural_verdict(message, language)
@@ -255,4 +337,8 @@ class LearnedClassifier:
             return Classification(language, Intent.OTHER, confidence, (NEEDS_TRIAGE,))
         # An out-of-office the headers did not give away must still not be answered.
         flags = (AUTO_REPLY,) if intent == Intent.AUTO_REPLY else ()
-        return Classification(language, intent, confidence, flags)
+        others = secondary_intents(written_text(message), intent, self._sentence_probabilities)
+        return Classification(language, intent, confidence, flags, secondary_intents=others)
+
+    def _sentence_probabilities(self, texts: Sequence[str]) -> list[dict[Intent, float]]:
+        return self.model.probabilities([Example(Intent.OTHER, "", text) for text in texts])

@@ -302,6 +302,21 @@ def _v6_workspace(op: Operations) -> None:
     _backfill_queue_columns(op.get_bind())
 
 
+def _v7_understanding(op: Operations) -> None:
+    """What rpa understands of a request beyond its intent: the other requests in it, its tone,
+    a letter's sender block; the customer's questions and a reply by post with each draft; the
+    queue's urgent-first order (urgency itself is the message flag "urgent")."""
+    op.add_column("messages", sa.Column("sentiment", sa.String(16)))
+    op.add_column("messages", sa.Column("secondary_intents", sa.JSON, nullable=False, server_default="[]"))
+    op.add_column("messages", sa.Column("letter", sa.JSON))  # PostalLetter as a dict, None: not a letter
+    op.add_column("drafts", sa.Column("questions", sa.JSON, nullable=False, server_default="[]"))
+    op.add_column("drafts", sa.Column("channel", sa.String(16), nullable=False, server_default="email"))
+    op.add_column("drafts", sa.Column("letter_pdf", sa.LargeBinary))
+    op.add_column("queue_entries", sa.Column("urgent", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.add_column("queue_entries", sa.Column("sentiment", sa.String(16)))
+    op.create_index("queue_by_urgency", "queue_entries", ["review_status", "urgent", "created_at"])
+
+
 def _message_pk() -> sa.Column:
     """The column that ties a row to its message, gone with it."""
     return sa.Column(
@@ -329,6 +344,7 @@ MIGRATIONS: list[tuple[int, Callable[[Operations], None]]] = [
     (4, _v4_tables),
     (5, _v5_locations),
     (6, _v6_workspace),
+    (7, _v7_understanding),
 ]
 
 

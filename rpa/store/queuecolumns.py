@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from rpa.models import URGENT
 from rpa.store.records import NO_DRAFT
 
 __all__ = [
@@ -127,6 +128,8 @@ def queue_columns(
         "subject": message.get("subject") or "",
         "flags": flags_text(flags),
         "message_flags": list(message.get("flags") or ()),
+        "urgent": URGENT in (message.get("flags") or ()),
+        "sentiment": message.get("sentiment"),
     }
     return entry, index_terms([message.get("subject") or "", *people, *references], references, flags)
 
@@ -138,7 +141,7 @@ def flags_text(flags: Iterable[str]) -> str:
 
 _MESSAGE_COLUMNS = (
     "id", "created_at", "subject", "intent", "language", "intent_confidence", "flags",
-    "customer_name", "customer_email", "sender_name", "sender_email",
+    "customer_name", "customer_email", "sender_name", "sender_email", "sentiment",
 )  # fmt: skip
 
 
@@ -147,7 +150,8 @@ def refresh_queue_columns(connection: sa.Connection, t: Mapping[str, sa.Table], 
     messages, drafts, fields, attachments = (
         t[name] for name in ("messages", "drafts", "fields", "attachments")
     )
-    columns = [messages.c[name] for name in _MESSAGE_COLUMNS]
+    # A migration may refresh the queue before later ones add their columns: what is there.
+    columns = [messages.c[name] for name in _MESSAGE_COLUMNS if name in messages.c]
     row = connection.execute(sa.select(*columns).where(messages.c.id == message_pk)).mappings().one()
     draft = (
         connection.execute(
@@ -180,6 +184,7 @@ def refresh_queue_columns(connection: sa.Connection, t: Mapping[str, sa.Table], 
     ).first()
     entry, terms = queue_columns(row, values, draft, attachment_errors=broken is not None)
     queue, indexed = t["queue_entries"], t["queue_terms"]
+    entry = {name: value for name, value in entry.items() if name in queue.c}
     if (
         connection.execute(queue.update().where(queue.c.message_pk == message_pk).values(**entry)).rowcount
         == 0

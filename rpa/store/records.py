@@ -85,6 +85,9 @@ class DraftRecord:
     generated_body: str | None = None  # a language model's reply (the body when every guard passed)
     guards: list[dict] | None = None  # the guards' verdicts: guard, passed, flag, spans, detail
     passages: list[dict] | None = None  # knowledge-base passages retrieved for the mail
+    questions: list[dict] | None = None  # the customer's: text, status (answered/open), passage or None
+    channel: str = "email"  # or "letter": a reply by post, printed from `letter_pdf`, never e-mailed
+    letter_pdf: bytes | None = field(default=None, repr=False)  # the reply by post as drafted
 
     @property
     def text_to_send(self) -> str:
@@ -116,6 +119,9 @@ class MessageRecord:
     fields: list[FieldRecord] = field(default_factory=list)
     draft: DraftRecord | None = None  # the current one (not superseded)
     kind: str = "mail"  # "mail", or "document": a file processed on its own
+    letter: dict | None = None  # a letter on paper: its PostalLetter (name, address, email, place, date...)
+    sentiment: str | None = None  # negative, neutral, positive; None: stored before it was read
+    secondary_intents: list[str] = field(default_factory=list)  # the mail's other requests
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,8 @@ class QueueEntry:
     flags: list[str] = field(default_factory=list)
     holder: str | None = None  # who holds a live claim on it (when the claims were read)
     claim_until: datetime | None = None
+    urgent: bool = False  # the message is flagged urgent: the queue shows it first
+    sentiment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,7 @@ class SaveOutcome:
 
 
 def draft_from_row(row: Mapping[str, Any]) -> DraftRecord:
-    values = dict(row)
+    values = {key: row[key] for key in DraftRecord.__dataclass_fields__ if key in row}
     values["status"] = DraftStatus(values["status"])
     for key in ("reviewed_at", "created_at", "updated_at", "sent_at"):
         values[key] = aware(values[key])
@@ -214,4 +222,6 @@ def queue_entry_from_row(row: Mapping[str, Any]) -> QueueEntry:
         flags=row["flags"].split(),
         holder=row.get("holder"),
         claim_until=aware(row.get("expires_at")),
+        urgent=bool(row.get("urgent")),
+        sentiment=row.get("sentiment"),
     )

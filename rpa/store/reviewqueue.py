@@ -2,8 +2,10 @@
 
 Every filter runs on the queue's own columns of `messages` (see
 `queuecolumns`) and on the live claims, so a page of a queue of 100,000
-messages is a few indexed queries. Oldest first by default: the message that
-has waited longest is the first to answer.
+messages is a few indexed queries. Urgent messages first (legal threats,
+vulnerable customers, repeated follow-ups: the flag "urgent"), then the others;
+oldest first by default within each: the message that has waited longest is the
+first to answer.
 """
 
 from __future__ import annotations
@@ -127,8 +129,6 @@ def queue_page(
         .select_from(joined)
         .where(*conditions)
         .order_by(order, q.c.message_pk)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
     )
     # The counts join the claims only to filter on them: the join (one claim per message at
     # most) changes no count, but keeps PostgreSQL from counting on the index alone.
@@ -141,7 +141,9 @@ def queue_page(
     )
     key = (filters.status, filters.language, filters.flag, filters.assignee, filters.search, actor)
     with store.reading() as connection:
-        rows = [queue_entry_from_row(row) for row in connection.execute(rows_query).mappings()]
+        rows = [
+            queue_entry_from_row(row) for row in _urgent_first(connection, rows_query, q, page, page_size)
+        ]
         counts = recent.get(key) if recent is not None else None
         if counts is None:
             counts = {intent or "": count for intent, count in connection.execute(counts_query)}
@@ -149,6 +151,27 @@ def queue_page(
                 recent.put(key, counts)
     total = counts.get(filters.intent, 0) if filters.intent else sum(counts.values())
     return QueuePage(rows, total, page, page_size, counts)
+
+
+def _urgent_first(
+    connection: sa.Connection, query: sa.Select, q: sa.Table, page: int, page_size: int
+) -> list[sa.RowMapping]:
+    """A page of `query` with the urgent messages first, each group in the query's order.
+
+    Two reads, each in the order of an index (`queue_by_urgency`: status, urgent, arrival): one
+    "urgent first, then oldest" sort would have the database sort every pending message."""
+    offset = (page - 1) * page_size
+    urgent = list(
+        connection.execute(query.where(q.c.urgent == sa.true()).offset(offset).limit(page_size)).mappings()
+    )
+    if len(urgent) == page_size:
+        return urgent
+    urgent_total = offset + len(urgent)
+    if not urgent and offset:
+        counted = query.with_only_columns(sa.func.count()).where(q.c.urgent == sa.true()).order_by(None)
+        urgent_total = connection.execute(counted).scalar_one()
+    rest = query.where(q.c.urgent == sa.false()).offset(max(0, offset - urgent_total))
+    return urgent + list(connection.execute(rest.limit(page_size - len(urgent))).mappings())
 
 
 class RecentCounts:
@@ -184,7 +207,8 @@ def next_in_queue(
     skip: Sequence[int] = (),
     now: datetime | None = None,
 ) -> int | None:
-    """The oldest message of the queue nobody else holds (the actor's own claims count), or None."""
+    """The oldest urgent message of the queue nobody else holds (the actor's own claims count),
+    else the oldest one, or None."""
     now = now or datetime.now(UTC)
     q, joined, claims = _with_claims(store, now)
     query = (
@@ -198,39 +222,48 @@ def next_in_queue(
     if skip:
         query = query.where(q.c.message_pk.not_in(list(skip)))
     with store.reading() as connection:
-        return connection.execute(query).scalar()
+        found = connection.execute(query.where(q.c.urgent == sa.true())).scalar()
+        if found is None:
+            found = connection.execute(query.where(q.c.urgent == sa.false())).scalar()
+        return found
 
 
 def neighbours(
     store: Store, filters: QueueFilter, message_pk: int, *, actor: str, now: datetime | None = None
 ) -> tuple[int | None, int | None]:
-    """The messages before and after this one in the queue's order (for previous/next)."""
+    """The messages before and after this one in the queue's order (for previous/next): the
+    urgent ones first, then the others, each group oldest (or newest) first."""
     now = now or datetime.now(UTC)
     q, joined, claims = _with_claims(store, now)
-    conditions = _conditions(store, claims, filters, actor)
+    base = sa.select(q.c.message_pk).select_from(joined).where(*_conditions(store, claims, filters, actor))
+    ascending = filters.order == "oldest"
     with store.reading() as connection:
-        created = connection.execute(sa.select(q.c.created_at).where(q.c.message_pk == message_pk)).scalar()
-        if created is None:
+        here_row = connection.execute(
+            sa.select(q.c.created_at, q.c.urgent).where(q.c.message_pk == message_pk)
+        ).first()
+        if here_row is None:
             return None, None
+        created, urgent = here_row
         key, here = (
             sa.tuple_(q.c.created_at, q.c.message_pk),
             sa.tuple_(sa.literal(created, q.c.created_at.type), sa.literal(message_pk)),
         )
-        before = (
-            sa.select(q.c.message_pk)
-            .select_from(joined)
-            .where(*conditions, key < here)
-            .order_by(q.c.created_at.desc(), q.c.message_pk.desc())
-            .limit(1)
-        )
-        after = (
-            sa.select(q.c.message_pk)
-            .select_from(joined)
-            .where(*conditions, key > here)
-            .order_by(q.c.created_at, q.c.message_pk)
-            .limit(1)
-        )
-        previous, following = connection.execute(before).scalar(), connection.execute(after).scalar()
-    if filters.order == "newest":
-        return following, previous
+        same = base.where(q.c.urgent == (sa.true() if urgent else sa.false()))
+        newer = same.where(key > here).order_by(*_arrival(q, descending=False))
+        older = same.where(key < here).order_by(*_arrival(q, descending=True))
+        previous = connection.execute((older if ascending else newer).limit(1)).scalar()
+        following = connection.execute((newer if ascending else older).limit(1)).scalar()
+        if previous is None and not urgent:  # the last urgent one shown
+            last_urgent = base.where(q.c.urgent == sa.true()).order_by(*_arrival(q, descending=ascending))
+            previous = connection.execute(last_urgent.limit(1)).scalar()
+        if following is None and urgent:  # the first of the others
+            first_other = base.where(q.c.urgent == sa.false())
+            first_other = first_other.order_by(*_arrival(q, descending=not ascending))
+            following = connection.execute(first_other.limit(1)).scalar()
     return previous, following
+
+
+def _arrival(q: sa.Table, *, descending: bool) -> tuple[sa.ColumnElement, ...]:
+    if descending:
+        return q.c.created_at.desc(), q.c.message_pk.desc()
+    return q.c.created_at.asc(), q.c.message_pk.asc()

@@ -190,10 +190,10 @@ class Store:
     # -- review queue -----------------------------------------------------------
 
     def queue(self, statuses: Sequence[str] | None = None) -> list[QueueEntry]:
-        """Messages with the state of their current draft, oldest first (the queue's own columns:
-        no draft is read, nor the mail's bytes)."""
+        """Messages with the state of their current draft, urgent ones first, then oldest first (the
+        queue's own columns: no draft is read, nor the mail's bytes)."""
         q = self.t["queue_entries"]
-        query = sa.select(q).order_by(q.c.message_pk)
+        query = sa.select(q).order_by(q.c.urgent.desc(), q.c.message_pk)
         if statuses:
             query = query.where(q.c.review_status.in_(list(statuses)))
         with self.reading() as connection:

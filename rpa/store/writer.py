@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from rpa.models import Draft, DraftStatus, Message, ProcessedMessage
+from rpa.models import URGENT, Draft, DraftStatus, Message, ProcessedMessage
+from rpa.store.queuecolumns import words
 
-__all__ = ["audit", "write_draft", "write_message"]
+__all__ = ["CHASED_AFTER", "audit", "write_draft", "write_message"]
+
+CHASED_AFTER = 2  # earlier messages on the same claim after which one more is urgent
 
 Tables = Mapping[str, sa.Table]
 
@@ -18,9 +21,12 @@ Tables = Mapping[str, sa.Table]
 def write_message(
     t: Tables, connection: sa.Connection, result: ProcessedMessage, existing: int | None
 ) -> int:
-    """Insert the message (or rewrite `existing`) with its attachments and fields."""
+    """Insert the message (or rewrite `existing`) with its attachments and fields; flag it
+    urgent (in `result` too) when its claim was written about often before."""
     message = result.message
     now = datetime.now(UTC)
+    if URGENT not in result.flags and _chased(t, connection, result, existing):
+        result.flags.append(URGENT)  # the same claim written about again and again
     customer = message.customer
     customer_name = result.fields["customer_name"].value if "customer_name" in result.fields else None
     values = {
@@ -36,6 +42,8 @@ def write_message(
         "language": result.classification.language,
         "intent": str(result.classification.intent),
         "intent_confidence": result.classification.confidence,
+        "sentiment": str(result.classification.sentiment),
+        "secondary_intents": [str(intent) for intent in result.classification.secondary_intents],
         "flags": list(result.flags),
         "errors": list(result.errors),
         "body": message.body,
@@ -43,6 +51,7 @@ def write_message(
         "content_hash": message.content_hash,
         "raw": message.raw or None,
         "kind": message.kind,
+        "letter": dataclasses.asdict(result.letter) if result.letter is not None else None,
         "updated_at": now,
     }
     messages = t["messages"]
@@ -58,6 +67,25 @@ def write_message(
     _write_attachments(t, connection, message_pk, message)
     _write_fields(t, connection, message_pk, result)
     return message_pk
+
+
+def _chased(t: Tables, connection: sa.Connection, result: ProcessedMessage, existing: int | None) -> bool:
+    """Whether at least `CHASED_AFTER` other stored messages carry this message's claim number:
+    the customer is writing about the same claim once more. Read from the queue's index of
+    reference numbers (`queue_terms`, one indexed lookup), checked on the fields themselves."""
+    claim = result.fields.get("claim_number")
+    term = "".join(words(claim.value)) if claim is not None else ""
+    if not term:
+        return False
+    terms, fields = t["queue_terms"], t["fields"]
+    query = (
+        sa.select(sa.func.count(sa.distinct(terms.c.message_pk)))
+        .select_from(terms.join(fields, fields.c.message_pk == terms.c.message_pk))
+        .where(terms.c.term == term, fields.c.name == "claim_number", fields.c.value == claim.value)
+    )
+    if existing is not None:
+        query = query.where(terms.c.message_pk != existing)
+    return connection.execute(query).scalar_one() >= CHASED_AFTER
 
 
 def _write_attachments(t: Tables, connection: sa.Connection, message_pk: int, message: Message) -> None:
@@ -119,6 +147,9 @@ def write_draft(t: Tables, connection: sa.Connection, message_pk: int, draft: Dr
             generated_body=draft.generated_body,
             guards=[dataclasses.asdict(verdict) for verdict in draft.guards],
             passages=[dataclasses.asdict(passage) for passage in draft.passages],
+            questions=[dataclasses.asdict(question) for question in draft.questions],
+            channel=draft.channel,
+            letter_pdf=draft.letter_pdf or None,
             created_at=now,
             updated_at=now,
         )

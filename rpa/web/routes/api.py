@@ -58,6 +58,8 @@ class QueueItem(BaseModel):
     received: datetime
     flags: list[str]
     held_by: str | None
+    urgent: bool = False  # shown first in the queue
+    sentiment: str | None = None  # negative, neutral, positive
 
 
 class QueueAnswer(BaseModel):
@@ -183,6 +185,8 @@ async def queue(
             received=row.created_at,
             flags=row.flags,
             held_by=row.holder,
+            urgent=row.urgent,
+            sentiment=row.sentiment,
         )
         for row in result.rows
     ]

@@ -1,6 +1,6 @@
 """Attachments in the page: each page as a picture rendered on the server (once, then cached),
 and the file itself as a download. URLs name the message and the attachment's position,
-never a path."""
+never a path. The reply by post to a paper letter is a download here too."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rpa.accounts import Actor
 from rpa.errors import NotFound
+from rpa.letters import letter_pdf
 from rpa.pages import PAGE_WIDTHS, original_message, page_image
 from rpa.web.auth import allowed
 
@@ -49,6 +50,22 @@ async def download(
         media_type="application/octet-stream",
         headers={
             "Content-Disposition": _disposition(attachment.filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get("/messages/{message_pk}/letter.pdf")
+async def reply_by_post(request: Request, message_pk: int, actor: Actor = allowed("review")) -> Response:
+    """The reply by post to a letter received on paper, as a PDF to print (a download)."""
+    store, settings = request.app.state.store, request.app.state.settings
+    record = await run_in_threadpool(store.message, message_pk)
+    pdf = await run_in_threadpool(letter_pdf, record, settings)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": _disposition(f"reply-{message_pk}.pdf"),
             "Cache-Control": "private, no-store",
         },
     )

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from rpa.accounts import Actor
 from rpa.config import WebSettings
 from rpa.errors import RpaError
-from rpa.models import Intent
+from rpa.models import URGENT, Intent
 from rpa.store import QueueEntry
 from rpa.store.queuecolumns import ATTACHMENT_ERROR
 from rpa.store.reviewqueue import ASSIGNEES, STATUSES, QueueFilter, next_in_queue, queue_page
@@ -31,6 +31,8 @@ FLAGS = (
     "unsupported_fact",
     "unsupported_commitment",
     ATTACHMENT_ERROR,
+    URGENT,
+    "open_question",
 )
 _FILTER_KEYS = ("status", "intent", "language", "flag", "assignee", "q", "order")
 
