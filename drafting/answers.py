@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 from drafting.kb import KnowledgeBase
 from drafting.lexicon import terms
@@ -68,7 +67,6 @@ class AnswerFinder:
         passages = knowledge.passages if knowledge else []
         self._total = len(passages) or 1
         self._frequency = Counter(prefix for passage in passages for prefix in _passage_prefixes(passage))
-        self._vectors: dict[tuple[str, str, str], Any] = {}  # passage -> its embedding, once computed
 
     def answer(self, questions: Sequence[str], language: str) -> list[Question]:
         """One `Question` per text, `answered` with its passage or `open`."""
@@ -110,15 +108,9 @@ class AnswerFinder:
         return round(found / sum(weights.values()), 4)
 
     def _cosines(self, question: str, passages: Sequence[Passage], language: str) -> list[float]:
-        embedder = self.knowledge.embedder if self.knowledge else None
-        if not passages or embedder is None or not embedder.serves(language):
+        if not passages or not self.knowledge:
             return [0.0] * len(passages)
-        keys = [(passage.source, passage.title, passage.text) for passage in passages]
-        new = [key for key in dict.fromkeys(keys) if key not in self._vectors]
-        texts = [question, *(f"{title}\n{text}" for _, title, text in new)]
-        vectors = embedder.embed(texts)
-        self._vectors.update(zip(new, vectors[1:], strict=True))  # a passage is embedded once
-        return [round(float(vectors[0] @ self._vectors[key]), 4) for key in keys]
+        return [round(cosine, 4) for cosine in self.knowledge.similarities(question, passages, language)]
 
 
 def question_context(questions: Sequence[Question]) -> dict[str, list]:

@@ -12,6 +12,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from drafting.embeddings import SentenceEmbedder
 from drafting.lexicon import guess_language, terms
@@ -45,6 +46,11 @@ class KnowledgeBase:
         self._average = (sum(self._lengths) / len(self._lengths)) if self._lengths else 0.0
         self._vectors = _matrix(passages)
         self._by_language: dict[str, set[int]] = {}
+        self._rows: dict[tuple[str, str, str], Any] = {}  # a passage's vector, stored or embedded once
+        if self._vectors is not None:
+            numbers, matrix = self._vectors
+            self._rows = {_key(self.passages[n]): row for n, row in zip(numbers, matrix, strict=True)}
+        self._last_query: tuple[str, Any] | None = None  # search() then similarities() embed it once
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -94,7 +100,7 @@ class KnowledgeBase:
         import numpy
 
         numbers, matrix = self._vectors
-        similarities = matrix @ self.embedder.embed([query])[0]
+        similarities = matrix @ self._embedded(query)
         top = min(len(numbers), _CANDIDATES * 2)
         best = numpy.argpartition(-similarities, top - 1)[:top]
         return {
@@ -102,6 +108,29 @@ class KnowledgeBase:
             for i in best
             if similarities[i] >= _MIN_COSINE and (allowed is None or numbers[i] in allowed)
         }
+
+    def similarities(self, query: str, passages: Sequence[Passage], language: str) -> list[float]:
+        """The cosine of `query` with each of `passages` (as `search` gave them), from their stored
+        vectors (a passage indexed without one is embedded once); 0 for each when the embedding
+        model does not serve `language`."""
+        if not passages or self.embedder is None or not self.embedder.serves(language):
+            return [0.0] * len(passages)
+        keys = [_key(passage) for passage in passages]
+        missing = [key for key in dict.fromkeys(keys) if key not in self._rows]
+        if missing:
+            vectors = self.embedder.embed([f"{title}\n{text}" for _, title, text in missing])
+            self._rows.update(zip(missing, vectors, strict=True))
+        query_vector = self._embedded(query)
+        return [float(query_vector @ self._rows[key]) for key in keys]
+
+    def _embedded(self, query: str) -> Any:
+        if self._last_query is None or self._last_query[0] != query:
+            self._last_query = (query, self.embedder.embed([query])[0])
+        return self._last_query[1]
+
+
+def _key(passage: Passage) -> tuple[str, str, str]:
+    return (passage.source, passage.title, passage.text)
 
 
 def _matrix(passages: Sequence[IndexedPassage]) -> tuple[list[int], object] | None:
