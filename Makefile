@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME := $(CURDIR)/.rpa-demo
 # Pango and HarfBuzz-subset: WeasyPrint lays out the replies by post (drafting/postal.py).
+# catdoc reads Word 97-2003 .doc attachments (extractors/readers/doc.py).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils fonts-dejavu-core dovecot-imapd \
-	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 catdoc
 # The browser the workspace's tests drive (Playwright for Python, launched on /usr/bin/chromium).
 TEST_APT_PACKAGES := chromium
 # Front-end files the workspace serves itself, from their npm packages (package-lock.json).

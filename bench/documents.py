@@ -7,7 +7,7 @@
     python bench/documents.py memory   [--pages N] [--check]   peak RSS of a long text PDF
     python bench/documents.py all      [--check]
 
-Every figure comes from the real code path (`extractors.pdf.PdfReader`,
+Every figure comes from the real code path (`extractors.readers.pdf.PdfReader`,
 `extractors.ocr.OcrEngine`, `extractors.documents.DocumentReader`) on the public
 documents in `../shared/eval/`; the references run on the same inputs in the
 same run. `--check` exits 1 when a target is missed. Targets:
@@ -17,8 +17,8 @@ same run. `--check` exits 1 when a target is missed. Targets:
 - OCR: per picture <= 1.1x the `tesseract` command at the same resolution and
   languages; 20 pages on 2 workers >= 1.8x faster than on 1;
 - photos (20 SROIE receipts spread over the corpus, or `--limit` of them): read by the
-  pipeline with rpa's Tesseract, RapidOCR at its default settings, with detection on the
-  photo shrunk to 1024 pixels, and with lines also read one by one, in turn; RapidOCR's
+  pipeline with rpa's Tesseract, RapidOCR at its default settings (OpenVINO), on ONNX
+  Runtime, and with detection on the photo shrunk to 1024 pixels, in turn; RapidOCR's
   default <= 1.5x Tesseract's median time per photo (OCR call only), the fields right on
   these photos printed for each (the whole corpus: `bench/accuracy.py --corpus sroie`);
   RapidOCR on 2 workers >= 1.8x faster than on 1;
@@ -46,8 +46,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as `make` and rpa itself run T
 
 from extractors.documents import DocumentReader  # noqa: E402
 from extractors.ocr import OcrEngine  # noqa: E402
-from extractors.pdf import PdfReader  # noqa: E402
 from extractors.rapid import RapidRecogniser, rapidocr_options  # noqa: E402
+from extractors.readers.pdf import PdfReader  # noqa: E402
 from extractors.sources import RawInput  # noqa: E402
 from rpa.config import OcrSettings, Settings, load_settings  # noqa: E402
 from rpa.errors import ExtractionError, OcrError  # noqa: E402
@@ -105,10 +105,10 @@ def text_pdfs(limit: int) -> list[Path]:
         for path in candidates:
             before = ocr.calls
             try:
-                pages = reader.read(path.name, path.read_bytes())
+                text = reader.read(path.name, path.read_bytes())
             except ExtractionError:
                 continue  # broken or encrypted: not a speed question
-            if ocr.calls == before and pages:
+            if ocr.calls == before and text.pages:
                 found.append(path)
     return found[:: max(1, len(found) // limit)][:limit] if limit else found
 
@@ -128,11 +128,11 @@ def bench_pdf(args: argparse.Namespace) -> bool:
         for path in paths:
             data = path.read_bytes()
             started = time.perf_counter()
-            pages = reader.read(path.name, data)
+            text = reader.read(path.name, data)
             seconds = time.perf_counter() - started
-            count = len(pages)
+            count = len(text.pages)
             pages_total += count
-            table_pages += len({row.page for row in pages.tables})
+            table_pages += len({row.page for row in text.tables})
             command = ["pdftotext", "-layout", str(path), "-"]
             reference = _timed(lambda cmd=command: subprocess.run(cmd, capture_output=True, check=False))
             ours.append(seconds / count)
@@ -221,13 +221,12 @@ def bench_ocr(args: argparse.Namespace) -> bool:
     return ratio <= OCR_RATIO and (speedup >= OCR_SPEEDUP or (os.cpu_count() or 1) < 2)
 
 
-# Faster ways of reading a photo with RapidOCR, measured beside the default (detection on the
-# whole photo, lines read in batches at least 320 pixels wide): lines looked for on the photo
-# shrunk to 1024 pixels (`[ocr] photo_detection_side = 1024`), and on top of that lines read
-# one at a time from 48 pixels wide (no padding), the fastest found; it reads accents that are
-# not printed ("SERRURÉRIE"), so it is no setting.
+# Other ways of reading a photo with RapidOCR, measured beside the default (OpenVINO runs the
+# networks, detection on the whole photo): ONNX Runtime running them, the default before issue
+# 12 (`[ocr] photo_runtime = "onnxruntime"`: the same text on every CPU, about twice as slow),
+# and lines looked for on the photo shrunk to 1024 pixels (`[ocr] photo_detection_side = 1024`).
+ONNXRUNTIME_OPTIONS = rapidocr_options(OcrSettings(photo_runtime="onnxruntime"))
 FAST_RAPIDOCR_OPTIONS = rapidocr_options(OcrSettings(photo_detection_side=1024))
-FASTEST_RAPIDOCR_OPTIONS = {**FAST_RAPIDOCR_OPTIONS, "Rec.rec_img_shape": [3, 48, 48], "Rec.rec_batch_num": 1}
 PHOTO_RATIO = 1.5  # RapidOCR's time per photo against rpa's Tesseract on the same photos
 SROIE_FIELDS = ("invoice_date", "total_amount", "company", "address")
 
@@ -270,11 +269,8 @@ class PhotoReader:
     @classmethod
     def make(cls, label: str, engine: str, rapid_options: dict[str, object] | None = None) -> PhotoReader:
         settings = bench_settings(ocr={"workers": 1, "engine": engine})
-        pipeline = Pipeline(settings)
         ocr = TimedOcr(settings, rapid_options)
-        pipeline.documents.close()
-        pipeline.documents = DocumentReader(settings, ocr=ocr)
-        return cls(label, pipeline, ocr)
+        return cls(label, Pipeline(settings, ocr=ocr), ocr)
 
     def read(self, case) -> None:  # noqa: ANN001 - accuracy_corpora.Case
         from accuracy_scoring import SCORERS
@@ -295,7 +291,7 @@ class PhotoReader:
 
 def bench_photos(args: argparse.Namespace) -> bool:
     """SROIE receipt photos through the pipeline, read by Tesseract and by RapidOCR at the
-    default settings and two faster ways; then RapidOCR on 1 and 2 workers."""
+    default settings and two other ways; then RapidOCR on 1 and 2 workers."""
     sys.path.insert(0, str(ROOT / "bench"))
     from accuracy_corpora import sroie_cases
     from PIL import Image
@@ -306,8 +302,8 @@ def bench_photos(args: argparse.Namespace) -> bool:
     readers = [
         PhotoReader.make("rpa's Tesseract", "tesseract"),
         PhotoReader.make("RapidOCR (default)", "auto"),
+        PhotoReader.make("RapidOCR on ONNX Runtime", "rapidocr", ONNXRUNTIME_OPTIONS),
         PhotoReader.make("RapidOCR, detection at 1024 px", "rapidocr", FAST_RAPIDOCR_OPTIONS),
-        PhotoReader.make("RapidOCR, also lines one by one", "rapidocr", FASTEST_RAPIDOCR_OPTIONS),
     ]
     try:
         for reader in readers:  # loads the models and checks Tesseract's languages, as a long run has
@@ -373,13 +369,13 @@ def bench_textlayer(args: argparse.Namespace) -> bool:
     scan = docbuilder.scan_image(docbuilder.CLAIM_LINES, dpi=150)
     mixed = docbuilder.mixed_pdf("\n".join(docbuilder.CLAIM_LINES), scan)
     with CountingOcr(settings) as ocr:
-        with DocumentReader(settings, ocr=ocr) as reader:
-            for path in paths:
-                data = path.read_bytes()
-                reader.read(Attachment(path.name, "application/pdf", len(data), data=data))
-            text_calls = ocr.calls
-            reader.read(Attachment("mixed.pdf", "application/pdf", len(mixed), data=mixed))
-            mixed_calls = ocr.calls - text_calls
+        reader = DocumentReader(settings, ocr)
+        for path in paths:
+            data = path.read_bytes()
+            reader.read(Attachment(path.name, "application/pdf", len(data), data=data))
+        text_calls = ocr.calls
+        reader.read(Attachment("mixed.pdf", "application/pdf", len(mixed), data=mixed))
+        mixed_calls = ocr.calls - text_calls
     print(
         f"text layer: {len(paths)} text PDFs -> {text_calls} OCR calls (target 0); "
         f"text page + scanned page -> {mixed_calls} OCR call(s) (target 1)"
@@ -448,9 +444,9 @@ def _child(kind: str, path: str) -> None:
             page.close()
     else:
         settings = bench_settings(limits={"max_pages": 100_000})
-        with DocumentReader(settings) as reader:
+        with OcrEngine(settings) as ocr:
             attachment = Attachment("loss_run.pdf", "application/pdf", len(data), data=data)
-            reader.read(attachment)
+            DocumentReader(settings, ocr).read(attachment)
         print(f"{len(attachment.pages)} pages read, {len(attachment.tables)} claim rows")
     print(_peak_rss_of_this_process_mb())
 

@@ -33,14 +33,16 @@ from documents import spread  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from extractors.pictures import upright_on_white  # noqa: E402
-from extractors.rapid import RAPIDOCR_OPTIONS, rapidocr_options  # noqa: E402
+from extractors.rapid import RAPIDOCR_OPTIONS, rapidocr_engine, rapidocr_options  # noqa: E402
 from extractors.tesseract import TesseractRecogniser  # noqa: E402
 from rpa.config import OcrSettings, load_settings  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 
-# Each variant changes a few of the default options (`rapidocr_options(OcrSettings())`);
-# "new" is what rpa runs now.
+# Each variant changes a few of the options before issue 12 (ONNX Runtime runs both networks);
+# "new" is what rpa runs now (OpenVINO runs both networks).
+BEFORE = rapidocr_options(OcrSettings(photo_runtime="onnxruntime"))
+OPENVINO = {key: value for key, value in RAPIDOCR_OPTIONS.items() if key.startswith("EngineConfig.openvino.")}
 VARIANTS: dict[str, dict[str, object]] = {
     "old": {},
     "cls-on": {"Global.use_cls": True},
@@ -87,16 +89,23 @@ VARIANTS: dict[str, dict[str, object]] = {
         "Det.limit_side_len": 960,
         "Rec.rec_img_shape": [3, 48, 48],
     },
+    "openvino-det": {**OPENVINO, "Det.engine_type": "openvino"},
+    "openvino-rec": {**OPENVINO, "Rec.engine_type": "openvino"},
+    "openvino-det-max-1024": {
+        **OPENVINO,
+        "Det.engine_type": "openvino",
+        "Rec.engine_type": "openvino",
+        "Det.limit_type": "max",
+        "Det.limit_side_len": 1024,
+    },
     "new": {"__new__": True},
 }
 
 
 def make_engine(variant: dict[str, object]):  # noqa: ANN201 - rapidocr.RapidOCR
-    from rapidocr import RapidOCR
-
     if variant.get("__new__"):
-        return RapidOCR(params=dict(RAPIDOCR_OPTIONS))
-    return RapidOCR(params={**rapidocr_options(OcrSettings()), **variant})
+        return rapidocr_engine(RAPIDOCR_OPTIONS)
+    return rapidocr_engine({**BEFORE, **variant})
 
 
 class Tally:

@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from extractors.images import ImageReader  # noqa: E402
 from extractors.ocr import OcrEngine  # noqa: E402
-from extractors.pdf import PdfReader  # noqa: E402
-from extractors.rapid import RAPIDOCR_OPTIONS  # noqa: E402
+from extractors.rapid import RAPIDOCR_OPTIONS, rapidocr_engine  # noqa: E402
+from extractors.readers.images import ImageReader  # noqa: E402
+from extractors.readers.pdf import PdfReader  # noqa: E402
 from extractors.sources import RawInput, iter_inputs  # noqa: E402
 from rpa.batch import PipelineRunner  # noqa: E402
 from rpa.config import Settings, load_settings  # noqa: E402
@@ -127,9 +127,7 @@ def _picture_tool(path: Path, languages: str) -> Callable[[], object]:
 
 @cache
 def raw_rapidocr():  # noqa: ANN201 - rapidocr.RapidOCR
-    from rapidocr import RapidOCR
-
-    return RapidOCR(params=dict(RAPIDOCR_OPTIONS))
+    return rapidocr_engine(RAPIDOCR_OPTIONS)
 
 
 def stage_seconds(inputs: list[RawInput], settings: Settings) -> dict[str, tuple[int, float, float]]:

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors.documents import DocumentReader  # noqa: E402
+from extractors.ocr import OcrEngine  # noqa: E402
 from rpa.config import load_settings  # noqa: E402
 from rpa.models import Attachment  # noqa: E402
 
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses: list[str] = []
     started = time.perf_counter()
-    with DocumentReader(settings) as reader:
+    with OcrEngine(settings) as ocr:
+        reader = DocumentReader(settings, ocr)
         for pdf in pdfs:
             claims, right, missed = compare(pdf, reader)
             layout = pdf.stem.rsplit("_", 1)[-1]

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from drafting.backends import DraftRequest, TemplateBackend
+from drafting.base import DraftRequest
 from drafting.guards import GuardContext, check_reply, injection_spans
 from drafting.llm import LanguageModel
 from drafting.prompt import build_conversation, clean_reply, customer_text
 from drafting.redaction import Redactor
+from drafting.templated import TemplateBackend
 from rpa.config import Settings
 from rpa.errors import DraftingError
 from rpa.models import Draft, Message

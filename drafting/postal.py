@@ -80,7 +80,7 @@ class PostalReplies:
         """The reply `text` to `letter` as a printed letter, in PDF."""
         html = self.html(letter, text, language, today)
         try:
-            import weasyprint
+            weasyprint = _import_weasyprint()
         except (ImportError, OSError) as exc:  # OSError: the package is there, Pango is not
             raise DraftingError(f"{_INSTALL_HINT} ({exc})") from exc
         return weasyprint.HTML(string=html).write_pdf()
@@ -114,10 +114,24 @@ class PostalReplies:
 def pdf_status() -> tuple[bool, str]:
     """Whether replies by post can be made into PDF here, and what is there or what to install."""
     try:
-        import weasyprint
+        weasyprint = _import_weasyprint()
     except (ImportError, OSError) as exc:
         return False, f"{_INSTALL_HINT} ({exc})"
     return True, f"WeasyPrint {weasyprint.__version__}"
+
+
+def _import_weasyprint():  # noqa: ANN202 - the weasyprint module, imported here
+    """WeasyPrint, without the Pillow setting its import turns on for the whole process
+    (`ImageFile.LOAD_TRUNCATED_IMAGES`): a cut-off photo a customer sends must stay an error.
+    Our letters hold no pictures, so WeasyPrint does not need it."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        import weasyprint
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
 
 
 def _long_date(iso: str, locale: str) -> str:

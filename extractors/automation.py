@@ -3,7 +3,9 @@
 Answering an auto-reply, a bounce or a mailing list starts mail loops; answering
 a no-reply sender goes nowhere. These checks read headers first (RFC 3834
 Auto-Submitted, the X-Autoreply family, Precedence, List-Id) and fall back to
-the out-of-office subjects mail clients write in French and English.
+the out-of-office subjects mail clients write in French and English. A report
+(multipart/report) says what it is in its parts (`Message.reports`): a bounce,
+a read receipt, or a mailbox provider's spam complaint about one of our mails.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ __all__ = [
     "MAILING_LIST",
     "NO_REPLY_SENDER",
     "BOUNCE",
+    "READ_RECEIPT",
+    "FEEDBACK_REPORT",
     "OWN_ADDRESS",
     "BULK",
     "automation_flags",
@@ -27,6 +31,8 @@ AUTO_REPLY = "auto_reply"
 MAILING_LIST = "mailing_list"
 NO_REPLY_SENDER = "no_reply_sender"
 BOUNCE = "bounce"
+READ_RECEIPT = "read_receipt"
+FEEDBACK_REPORT = "feedback_report"
 OWN_ADDRESS = "own_address"
 BULK = "bulk"
 
@@ -43,8 +49,12 @@ _BOUNCE_SUBJECT = re.compile(
     r"returned mail|non remis|[ée]chec de (?:la )?remise|non distribu[ée])",
     re.IGNORECASE,
 )
-_NO_REPLY_LOCAL = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?repondre)", re.I)
 _BOUNCE_LOCAL = re.compile(r"^(?:mailer-daemon|postmaster)$", re.IGNORECASE)
+_REPORT_FLAGS = {  # what a report holds (`Message.reports`) -> its flag
+    "delivery-status": BOUNCE,
+    "disposition-notification": READ_RECEIPT,
+    "feedback-report": FEEDBACK_REPORT,
+}
 
 
 def automation_flags(message: Message, own_addresses: Collection[str] = ()) -> list[str]:
@@ -58,17 +68,20 @@ def automation_flags(message: Message, own_addresses: Collection[str] = ()) -> l
     content_type = headers.get("content-type", "").lower()
     if (
         _BOUNCE_LOCAL.match(local)
-        or "report-type=delivery-status" in content_type.replace(" ", "")
+        or "report-type=delivery-status" in content_type.replace(" ", "").replace('"', "")
         or (not sender and _BOUNCE_SUBJECT.search(message.subject))
         or (_BOUNCE_SUBJECT.search(message.subject) and headers.get("return-path", "").strip() == "<>")
     ):
         flags.append(BOUNCE)
+    for flag in filter(None, map(_REPORT_FLAGS.get, message.reports)):
+        if flag not in flags:
+            flags.append(flag)
     precedence = headers.get("precedence", "").strip().lower()
     if precedence in ("bulk", "junk"):
         flags.append(BULK)
     if "list-id" in headers or precedence == "list":
         flags.append(MAILING_LIST)
-    if _NO_REPLY_LOCAL.match(local):
+    if message.sender is not None and message.sender.no_reply:
         flags.append(NO_REPLY_SENDER)
     if sender and sender in {address.lower() for address in own_addresses}:
         flags.append(OWN_ADDRESS)

@@ -43,7 +43,7 @@ def decode_text(data: bytes, declared: str | None) -> tuple[str, str | None]:
     for codec in codecs_for(declared):
         try:
             return data.decode(codec), None
-        except UnicodeDecodeError:
+        except UnicodeError:  # undecodable bytes, or a codec that decodes nothing ("undefined")
             pass
     if declared is None and data.isascii():
         return data.decode("ascii"), None
@@ -69,7 +69,7 @@ def codecs_for(declared: str | None) -> list[str]:
     name = declared.strip().strip("\"'").lower()
     try:
         info = codecs.lookup(_CHARSET_ALIASES.get(name, name))
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return []
     if not getattr(info, "_is_text_encoding", True):
         return []  # "base64", "zlib": codecs, but not charsets

@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from extractors.documents import HEAD_SIZE, sniff_format
+from extractors.readers.base import HEAD_SIZE, sniff_format
 from rpa.models import Attachment, Box, Field, Page, TextSpan
 
 __all__ = ["locate_fields", "find_raw"]
@@ -172,7 +172,7 @@ def _union(boxes: Sequence[Box]) -> Box | None:
 
 def _pdf_boxes(data: bytes, wanted: Sequence[_Wanted]) -> list[Box | None]:
     """The box of each wanted value, from the PDF's character boxes (see the module docstring)."""
-    from extractors.pdf import PDFIUM_LOCK, pdfium
+    from extractors.readers.pdf import PDFIUM_LOCK, pdfium
 
     if pdfium is None:
         return [None] * len(wanted)
@@ -189,7 +189,7 @@ def _pdf_boxes(data: bytes, wanted: Sequence[_Wanted]) -> list[Box | None]:
 
 def _value_box(document, page: Page, ranges: Sequence[Range]) -> Box | None:  # noqa: ANN001 - PdfDocument
     """Called with `PDFIUM_LOCK` held."""
-    from extractors.pdf import pdfium
+    from extractors.readers.pdf import pdfium
 
     try:
         pdf_page = document[page.number - 1]
@@ -213,7 +213,7 @@ def _value_box(document, page: Page, ranges: Sequence[Range]) -> Box | None:  # 
 
 
 class _LayerOffsets:
-    """PDFium's text of a page normalised as `extractors.pdf` does (\\r\\n and \\r to \\n,
+    """PDFium's text of a page normalised as `extractors.readers.pdf` does (\\r\\n and \\r to \\n,
     NULs dropped, U+FFFE to a hyphen), remembering where each piece came from."""
 
     def __init__(self, layer: str) -> None:
@@ -242,7 +242,7 @@ def _char_edges(textpage, layer: str, ranges: Sequence[Range]) -> tuple[float, f
     """The union of the loose boxes of the characters in `ranges` of `layer`, in page
     space: (left, bottom, right, top). Characters whose index PDFium does not confirm
     (the text is UTF-16, a character may be missing from it) are left out."""
-    from extractors.pdf import pdfium_c
+    from extractors.readers.pdf import pdfium_c
 
     wide = any(ord(char) > 0xFFFF for char in layer)
     rect = pdfium_c.FS_RECTF()
@@ -268,7 +268,7 @@ def _char_edges(textpage, layer: str, ranges: Sequence[Range]) -> tuple[float, f
 
 def _displayed(pdf_page, edges: tuple[float, float, float, float]) -> Box:  # noqa: ANN001
     """A page-space rectangle as shares of the page as PDFium renders it."""
-    from extractors.pdf import pdfium_c
+    from extractors.readers.pdf import pdfium_c
 
     left, bottom, right, top = edges
     xs, ys = [], []

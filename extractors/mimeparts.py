@@ -20,7 +20,10 @@ from extractors.charsets import decode_text
 __all__ = [
     "FORWARD_TYPES",
     "HEADER_ERRORS",
+    "REPORT_TYPES",
+    "RETURNED_HEADER_TYPES",
     "chosen_alternative",
+    "clean_filename",
     "content_charset",
     "decode_words",
     "document_type",
@@ -32,9 +35,28 @@ __all__ = [
     "rescue_8bit",
 ]
 
-# What the standard library raises on header syntax it cannot make sense of.
-HEADER_ERRORS = (email_errors.MessageError, ValueError, LookupError, IndexError, TypeError, AttributeError)
+# What the standard library raises on header syntax it cannot make sense of
+# (OverflowError: a date whose seconds or year do not fit, "14:09:1115579351471").
+HEADER_ERRORS = (
+    email_errors.MessageError,
+    ValueError,
+    LookupError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+)
 FORWARD_TYPES = ("message/rfc822", "message/global")
+# The machine-readable part of a report (RFC 6522 multipart/report), by what it reports.
+REPORT_TYPES = {
+    "message/delivery-status": "delivery-status",  # a bounce, or a delay (RFC 3464)
+    "message/global-delivery-status": "delivery-status",  # the same, internationalised (RFC 6533)
+    "message/disposition-notification": "disposition-notification",  # a read receipt (RFC 8098)
+    "message/global-disposition-notification": "disposition-notification",
+    "message/feedback-report": "feedback-report",  # a complaint: "this is spam" (ARF, RFC 5965)
+}
+# The headers of the mail a report is about, sent back without its body.
+RETURNED_HEADER_TYPES = ("text/rfc822-headers", "message/global-headers")
 
 
 def rescue_8bit(raw: str, where: str, errors: list[str]) -> str:
@@ -88,6 +110,11 @@ def filename_of(part: EmailMessage, errors: list[str]) -> str | None:
     name = rescue_8bit(name, "an attachment name", errors)
     if "=?" in name:
         name = decode_words(name)
+    return clean_filename(name)
+
+
+def clean_filename(name: str) -> str | None:
+    """A file name without any folder or control character in it; None when nothing is left."""
     name = re.sub(r"[\x00-\x1f\x7f]", "", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
     return name or None
 

@@ -383,7 +383,7 @@ def _text_addresses(value: str) -> list[Address]:
 def _text_date(value: str, outer: datetime | None) -> datetime | None:
     try:
         found = parsedate_to_datetime(value)
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, OverflowError):  # Overflow: "14:09:1115579351471"
         import dateparser  # "lun. 3 mars 2025 à 10:12": only forwarded text needs it
 
         found = dateparser.parse(value, languages=["fr", "en"], settings={"DATE_ORDER": "DMY"})

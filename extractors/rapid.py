@@ -1,25 +1,43 @@
 """RapidOCR: the OCR engine for photographs (see `extractors.ocr` for the choice).
 
-RapidOCR runs PaddleOCR's detection and recognition networks (PP-OCRv6 small)
-on ONNX Runtime. Its wheel on PyPI carries the model files, so nothing is
-downloaded: the models load from the installed package.
+RapidOCR runs PaddleOCR's detection and recognition networks (PP-OCRv6 small),
+here on OpenVINO (`[ocr] photo_runtime`; ONNX Runtime is RapidOCR's own default).
+Its wheel on PyPI carries the model files as ONNX, which both runtimes read as
+they are, so nothing is downloaded or converted: the models load from the
+installed package.
 
 Where Tesseract binarises a page and looks for lines of print, these networks
 find text regions in the colour picture and read each one, which holds up on
 what a phone camera makes of a till receipt: faint thermal print, shadows,
 curl and tilt. On the 63 SROIE receipt photos, with the same field parsers,
-totals read right went from 49 to 59 and company names from 42 to 49. On clean
+totals read right went from 49 to 59 and company names from 42 to 50. On clean
 A4 scans Tesseract reads the samples exactly and is three to four times faster,
 so scanned PDF pages stay with it.
 
-A photo takes RapidOCR about 2.5 times Tesseract's time. `[ocr] photo_detection_side =
-1024` looks for its lines on the photo shrunk to 1024 pixels and reads them at full size,
-about a third faster; on the SROIE photos it costs one total in 63, so it is not the
-default. Reading lines one by one from 48 pixels wide was faster still but read accents
-that are not printed ("SERRURÉRIE"); `bench/documents.py photos` shows the three side by side.
+Why OpenVINO (issue 12). On ONNX Runtime a photo took 2.5 to 3 times Tesseract's time, a
+quarter to a half of it in detection. OpenVINO's kernels run the detector about 3 times as
+fast at the same float32 precision, and on a CPU with bfloat16 units (AMX or AVX512-BF16, as
+the machines this project runs on) OpenVINO computes in bfloat16 by default, which makes
+recognition about 3 times as fast too. bfloat16 reads a character differently here and there
+(99.7% of the text of 12 SROIE photos the same) and no field: on the 63 SROIE photos dates,
+totals and company names read right stay 61, 59 and 50, and a photo takes 0.3 times ONNX
+Runtime's time, 0.9 to 1.35 times Tesseract's (`bench/photo_profile.py`, `bench/documents.py
+photos`, on a busy machine). A CPU without bfloat16 computes in float32 (RapidOCR sets no
+precision): the fields of ONNX Runtime (the networks' outputs within 2e-5) in 0.6 times its
+time. `[ocr] photo_runtime = "onnxruntime"` gives the same text on every CPU. Not taken:
+ONNX Runtime's session options (its full graph optimisation is already the fastest; no
+spinning or parallel execution helped) and INT8 models quantised with ONNX Runtime
+(detection calibrated on the sample pictures, recognition dynamic: 0.55 times the float32
+time, 99.4% of the text the same, still 1.85 times Tesseract's).
+
+`[ocr] photo_detection_side = 1024` looks for lines on the photo shrunk to 1024 pixels and
+reads them at full size; on ONNX Runtime that saved a third of the time for one SROIE total
+in 63, on OpenVINO, where detection takes a third of the time, 4 to 22% in two runs. Reading
+lines one by one from 48 pixels wide was faster still on ONNX Runtime but read accents that
+are not printed ("SERRURÉRIE").
 
 Each OCR worker thread gets its own RapidOCR object (one call sets per-call
-options on it), with ONNX Runtime on one thread: as with Tesseract, one core
+options on it), its runtime on one thread: as with Tesseract, one core
 per page and pages side by side is fastest.
 
 Each detected region is kept as a span of the page's text with its box (the
@@ -29,10 +47,12 @@ be drawn where it was printed.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 from PIL import Image
 
@@ -48,18 +68,20 @@ __all__ = [
     "RapidStatus",
     "rapidocr_status",
     "rapidocr_options",
+    "rapidocr_engine",
     "RAPIDOCR_HINT",
     "RAPIDOCR_OPTIONS",
 ]
 
-RAPIDOCR_HINT = "pip install rapidocr onnxruntime"
+RAPIDOCR_HINT = "pip install rapidocr onnxruntime openvino"
 
 # Measured on 12 SROIE photos spread over the corpus, one thread each, interleaved with
-# rpa's Tesseract (bench/photo_profile.py): before, a photo took 2.2-2.7x Tesseract's time,
-# a quarter of it in detection on the whole picture and three quarters in recognition.
+# rpa's Tesseract (bench/photo_profile.py): on ONNX Runtime a photo took 2.2-3.7x
+# Tesseract's time (the more so the busier the machine), a quarter to a half of it in
+# detection on the whole picture and the rest in recognition; on OpenVINO 0.9-1.05x.
 # The wheel ships one detector and one recogniser (PP-OCRv6 small) and PP-OCR v2's angle
-# classifier, so there is no lighter model to choose; ONNX Runtime already optimises the
-# graph fully, and its memory arena or more lines per batch did not help.
+# classifier, so there is no lighter model to choose; ONNX Runtime's memory arena or more
+# lines per batch did not help.
 _OPTIONS = {
     "Global.use_cls": False,  # upside-down lines: EXIF rotation covers phone photos, and it costs 10%
     "Global.log_level": "error",
@@ -71,10 +93,20 @@ _OPTIONS = {
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
 }
 
+# The networks' files in RapidOCR's wheel (its defaults), which OpenVINO reads as they are: without a
+# model path RapidOCR would download OpenVINO's own copies.
+_SHIPPED_MODELS = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx"}
+
 
 def rapidocr_options(settings: OcrSettings) -> dict[str, object]:
     """RapidOCR's parameters for these settings."""
     options = dict(_OPTIONS)
+    if settings.photo_runtime == "openvino":
+        options.update({f"{stage}.engine_type": "openvino" for stage in _SHIPPED_MODELS})
+        options["EngineConfig.openvino.inference_num_threads"] = 1
+        # Left to itself OpenVINO pins each thread that calls it to the first core while it
+        # infers: two OCR workers were both held to core 0.
+        options["EngineConfig.openvino.enable_cpu_pinning"] = False
     if settings.photo_detection_side:
         # Regions are looked for on the photo shrunk to this longest side, and read on the
         # photo itself (RapidOCR scales the boxes back): at 1024 detection took a third of its time.
@@ -86,6 +118,43 @@ def rapidocr_options(settings: OcrSettings) -> dict[str, object]:
 RAPIDOCR_OPTIONS = rapidocr_options(OcrSettings())  # what rpa runs with the default settings
 
 
+def rapidocr_engine(options: Mapping[str, object]):  # noqa: ANN201 - rapidocr.RapidOCR, imported here
+    """A RapidOCR object with these parameters (`rapidocr_options`), runtimes named by their
+    names ("openvino") and OpenVINO reading the models shipped in RapidOCR's wheel. Raises
+    `OcrError` when RapidOCR or the runtime is missing; the models load on the first call."""
+    try:
+        from rapidocr import EngineType, RapidOCR
+    except ImportError as exc:
+        raise OcrError(f"rapidocr is not installed; install it: {RAPIDOCR_HINT}") from exc
+    params = dict(options)
+    for stage, file_name in _SHIPPED_MODELS.items():
+        runtime = EngineType(params.get(f"{stage}.engine_type", EngineType.ONNXRUNTIME))
+        params[f"{stage}.engine_type"] = runtime
+        if runtime is EngineType.OPENVINO:
+            _require("openvino")
+            params.setdefault(f"{stage}.model_path", str(_shipped_model(file_name)))
+    return RapidOCR(params=params)
+
+
+def _require(package: str) -> None:
+    try:
+        importlib.import_module(package)
+    except ImportError as exc:
+        raise OcrError(
+            f"{package} is not installed; install it: pip install {package}, "
+            'or set [ocr] photo_runtime = "onnxruntime"'
+        ) from exc
+
+
+def _shipped_model(file_name: str) -> Path:
+    import rapidocr
+
+    path = Path(rapidocr.__file__).parent / "models" / file_name
+    if not path.is_file():
+        raise OcrError(f"rapidocr's wheel has no {file_name} (looked in {path.parent}); reinstall rapidocr")
+    return path
+
+
 @dataclass(frozen=True)
 class RapidStatus:
     """What `rpa doctor` prints about RapidOCR."""
@@ -95,13 +164,17 @@ class RapidStatus:
     reason: str | None = None
 
 
-def rapidocr_status() -> RapidStatus:
-    """Whether RapidOCR and ONNX Runtime are installed (the models come with RapidOCR)."""
+def rapidocr_status(settings: OcrSettings | None = None) -> RapidStatus:
+    """Whether RapidOCR, ONNX Runtime and (if the settings run it) OpenVINO are installed
+    (the models come with RapidOCR)."""
+    packages = ["rapidocr", "onnxruntime"]
+    if (settings or OcrSettings()).photo_runtime == "openvino":
+        packages.append("openvino")
     try:
-        versions = [metadata.version("rapidocr"), metadata.version("onnxruntime")]
+        versions = [f"{package} {metadata.version(package)}" for package in packages]
     except metadata.PackageNotFoundError as exc:
         return RapidStatus(False, reason=f"{exc.name} is not installed; install it: {RAPIDOCR_HINT}")
-    return RapidStatus(True, f"rapidocr {versions[0]}, onnxruntime {versions[1]}")
+    return RapidStatus(True, ", ".join(versions))
 
 
 class RapidRecogniser:
@@ -116,7 +189,7 @@ class RapidRecogniser:
         self._local = threading.local()
 
     def is_available(self) -> bool:
-        return rapidocr_status().available
+        return rapidocr_status(self.settings).available
 
     def read(self, image: Image.Image) -> OcrResult:
         """The text of one picture, line by line, and its regions' boxes. Raises
@@ -142,11 +215,9 @@ class RapidRecogniser:
         engine = getattr(self._local, "engine", None)
         if engine is None:
             try:
-                from rapidocr import RapidOCR
-            except ImportError as exc:
-                raise OcrError(f"rapidocr is not installed; install it: {RAPIDOCR_HINT}") from exc
-            try:
-                engine = self._local.engine = RapidOCR(params=dict(self.options))
+                engine = self._local.engine = rapidocr_engine(self.options)
+            except OcrError:
+                raise
             except Exception as exc:  # noqa: BLE001 - a damaged model file, a missing runtime
                 raise OcrError(f"rapidocr cannot load its models: {type(exc).__name__}: {exc}") from exc
         return engine

@@ -12,8 +12,8 @@ the value:
   them.
 
 Pictures are scaled to the width asked for, within `MAX_PIXELS`, and returned as
-PNG bytes. Every PDFium call holds `extractors.pdf.PDFIUM_LOCK`, and every page,
-bitmap and document is closed once used.
+PNG bytes. Every PDFium call holds `extractors.readers.pdf.PDFIUM_LOCK`, and
+every page, bitmap and document is closed once used.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import math
 
 from PIL import Image, UnidentifiedImageError
 
-from extractors.documents import HEAD_SIZE, sniff_format
-from extractors.images import IMAGE_FORMATS
 from extractors.pictures import upright_on_white
+from extractors.readers.base import HEAD_SIZE, sniff_format
+from extractors.readers.images import IMAGE_FORMATS
 from rpa.errors import ExtractionError
 
 __all__ = ["MAX_PIXELS", "page_count", "render_page"]
@@ -39,7 +39,7 @@ def page_count(data: bytes) -> int:
     """How many pages the document shows: a PDF's pages, a TIFF's frames, 1 for
     another picture. Raises `ExtractionError` when it is neither, or unreadable."""
     if _kind(data) == "pdf":
-        from extractors.pdf import PDFIUM_LOCK
+        from extractors.readers.pdf import PDFIUM_LOCK
 
         document = _open_pdf(data)
         try:
@@ -78,7 +78,7 @@ def _kind(data: bytes) -> str:
 
 
 def _open_pdf(data: bytes):  # noqa: ANN202 - a pypdfium2 PdfDocument
-    from extractors.pdf import PDFIUM_LOCK, pdfium
+    from extractors.readers.pdf import PDFIUM_LOCK, pdfium
 
     if pdfium is None:
         raise ExtractionError("cannot draw PDF pages: pypdfium2 is not installed")
@@ -90,7 +90,7 @@ def _open_pdf(data: bytes):  # noqa: ANN202 - a pypdfium2 PdfDocument
 
 
 def _pdf_page(data: bytes, number: int, width: int) -> Image.Image:
-    from extractors.pdf import PDFIUM_LOCK, pdfium
+    from extractors.readers.pdf import PDFIUM_LOCK, pdfium
 
     document = _open_pdf(data)
     try:

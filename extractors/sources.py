@@ -1,7 +1,9 @@
 """The paths given to `rpa process`, read one input at a time.
 
 An input is a mail (`.eml`, one message of an `.mbox`, a file of a Maildir) or a
-standalone document (`.pdf`, `.png`, `.jpg`, `.jpeg`, `.tif`, `.tiff`). Folders are walked
+standalone document (`.pdf`, `.png`, `.jpg`, `.jpeg`, `.tif`, `.tiff`, the photos of
+recent phones: `.webp`, `.heic`, `.heif`, `.avif`, and office documents: `.docx`, `.doc`,
+`.odt`, `.rtf`, `.xlsx`, `.ods`). Folders are walked
 recursively in name order; in a walk, files of other types (notes, JSON, scripts) are
 left alone, but a path named explicitly must be something we can read, or the user is
 told why not (`InputError`). Everything streams: one file is in memory at a time.
@@ -21,7 +23,10 @@ __all__ = ["RawInput", "MAIL_SUFFIXES", "MBOX_SUFFIXES", "DOCUMENT_SUFFIXES", "i
 
 MAIL_SUFFIXES = frozenset({".eml"})
 MBOX_SUFFIXES = frozenset({".mbox"})
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".heic", ".heif", ".avif"}
+    | {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".ods"}  # office documents and spreadsheets
+)
 _MAILDIR_PARTS = ("cur", "new", "tmp")
 
 

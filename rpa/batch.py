@@ -9,6 +9,10 @@ Inputs go to a pipeline in chunks of the drafting backend's `batch_size`, so
 that a language model writes the drafts of a chunk in one batch (the template
 backend takes them one by one). Each pipeline process gets the knowledge base
 once, when it starts.
+
+Memory (see `rpa.memory`): the main process fits the intent model before it
+forks the workers, which share it; each process hands back what a message freed
+once it is done; with little memory free, fewer workers are started.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from drafting.embeddings import SentenceEmbedder
 from drafting.kb import IndexedPassage, KnowledgeBase
 from extractors.sources import RawInput
 from rpa.config import Settings
+from rpa.memory import return_freed_memory, share_with_forks, stop_sharing, worker_processes
 from rpa.models import ProcessedMessage
 from rpa.pipeline import Pipeline
 from rpa.store import SaveOutcome, Store
@@ -45,7 +50,7 @@ class BatchItem:
 
 
 def worker_count(settings: Settings) -> int:
-    return settings.pipeline.workers or os.cpu_count() or 1
+    return settings.pipeline.workers or worker_processes(os.cpu_count() or 1)
 
 
 def process_inputs(
@@ -118,6 +123,7 @@ class PipelineRunner:
         self.parser = Pipeline(_worker_settings(settings, 1), _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
         if workers > 1:
+            share_with_forks()
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
                 initializer=_start_worker,
@@ -145,6 +151,7 @@ class PipelineRunner:
     def __exit__(self, *exc_info: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            stop_sharing()
         self.parser.close()
 
 
@@ -171,12 +178,18 @@ def _start_worker(settings: Settings, knowledge: Sequence[IndexedPassage] = ()) 
 
 def _process_in_worker(raw: RawInput) -> ProcessedMessage:
     assert _worker_pipeline is not None, "worker started without its pipeline"
-    return _worker_pipeline.process(raw)
+    try:
+        return _worker_pipeline.process(raw)
+    finally:
+        return_freed_memory()
 
 
 def _process_many_in_worker(raws: list[RawInput]) -> list[ProcessedMessage | Exception]:
     assert _worker_pipeline is not None, "worker started without its pipeline"
-    return _worker_pipeline.process_many(raws)
+    try:
+        return _worker_pipeline.process_many(raws)
+    finally:
+        return_freed_memory()
 
 
 def _spread(chunk: Future, futures: Sequence[Future[ProcessedMessage]]) -> None:
@@ -191,9 +204,12 @@ def _spread(chunk: Future, futures: Sequence[Future[ProcessedMessage]]) -> None:
 
 
 def _done(work: Callable[[], ProcessedMessage]) -> Future[ProcessedMessage]:
+    """The pipeline's work done in this process, as a finished future."""
     future: Future[ProcessedMessage] = Future()
     try:
         future.set_result(work())
     except Exception as exc:  # noqa: BLE001 - carried to _finish like a worker's error
         future.set_exception(exc)
+    finally:
+        return_freed_memory()
     return future

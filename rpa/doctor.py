@@ -10,9 +10,11 @@ from drafting import BACKENDS
 from drafting.embeddings import SentenceEmbedder
 from drafting.postal import pdf_status
 from drafting.templates import load_catalog, template_name
-from extractors.documents import READERS
 from extractors.intent.learned import intent_models_folder
+from extractors.mailfiles.registry import MAIL_FORMATS
+from extractors.ocr import OcrEngine
 from extractors.rapid import rapidocr_status
+from extractors.readers.registry import make_readers
 from extractors.tesseract import tesseract_status
 from rpa.config import Settings
 from rpa.errors import RpaError
@@ -45,6 +47,7 @@ def run_checks(settings: Settings) -> list[Check]:
         _intent_model(settings),
         _workspace(settings),
         *_document_readers(settings),
+        *_mail_file_formats(),
         *_drafting_backends(settings),
         *_optional_packages(),
     ]
@@ -129,16 +132,28 @@ def _templates(settings: Settings) -> Check:
 
 def _document_readers(settings: Settings) -> list[Check]:
     checks = []
-    for name, factory in READERS.items():
-        reader = factory(settings)
-        checks.append(
-            Check(
-                f"reader:{name}",
-                reader.is_available(),
-                "available" if reader.is_available() else "not available",
-                required=False,
+    with OcrEngine(settings) as ocr:  # no thread starts until a page is OCRed
+        for reader in make_readers(settings, ocr):
+            available = reader.is_available()
+            checks.append(
+                Check(
+                    f"reader:{reader.name}",
+                    available,
+                    "available" if available else "not available",
+                    required=False,
+                )
             )
-        )
+    return checks
+
+
+def _mail_file_formats() -> list[Check]:
+    """Mails attached as files (Outlook .msg, winmail.dat): opened like forwarded mails."""
+    checks = []
+    for form in MAIL_FORMATS.values():
+        available = form.is_available()
+        what = f"{form.label}s, opened like forwarded mails"
+        detail = f"available ({what})" if available else f"not available: install {form.package} (make setup)"
+        checks.append(Check(f"reader:{form.name}", available, detail, required=False))
     return checks
 
 
@@ -172,6 +187,7 @@ def _drafting_backend(settings: Settings, name: str, selected: bool) -> Check:
 def _optional_packages() -> list[Check]:
     optional = {
         "transformers": "local language models",
+        "pillow_heif": "iPhone photos (HEIC/HEIF)",
         "imapclient": "mailbox daemon",
         "prometheus_client": "the daemon's metrics endpoint ([daemon] metrics_port)",
     }

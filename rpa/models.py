@@ -8,6 +8,7 @@ data only; the behaviour lives in the modules that build them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -105,6 +106,18 @@ class Address:
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.name else self.email
 
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2].lower()
+
+    @property
+    def no_reply(self) -> bool:
+        """A robot's address that takes no answer ("noreply@", "ne-pas-repondre@")."""
+        return NO_REPLY_LOCAL.match(self.email.partition("@")[0]) is not None
+
+
+NO_REPLY_LOCAL = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?repondre)", re.I)
+
 
 # Where something stands on a page: (left, top, right, bottom), each 0-1 of the page as
 # displayed upright (PDF /Rotate applied, EXIF orientation applied), y growing downwards.
@@ -132,6 +145,13 @@ class Page:
     # OCRed pages: where the recognised text stands. Text-layer pages have none: their
     # fields are located afterwards from the PDF itself (extractors.locate).
     spans: list[TextSpan] = field(default_factory=list, repr=False)
+    sheet: str = ""  # a spreadsheet's page is one of its sheets: its name
+
+    @property
+    def anchor(self) -> str:
+        """Where the page stands in its document, as a field's source ends: ``#p2``, or
+        ``#sheet<name>`` for a spreadsheet's sheet."""
+        return f"#sheet{self.sheet}" if self.sheet else f"#p{self.number}"
 
 
 @dataclass(frozen=True)
@@ -184,6 +204,9 @@ class Message:
     references: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     forwarded: list[Message] = field(default_factory=list)  # message/rfc822 parts, parsed
+    # What a report (multipart/report) says it is: "delivery-status" (a bounce),
+    # "disposition-notification" (a read receipt), "feedback-report" (a spam complaint).
+    reports: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # e.g. undecodable charset, header defects
     content_hash: str = ""  # sha256 of the raw bytes
     raw: bytes = field(default=b"", repr=False, compare=False)
@@ -191,11 +214,23 @@ class Message:
 
     @property
     def customer(self) -> Address | None:
-        """Who the reply goes to: the sender of a forwarded mail, else the sender."""
-        for inner in self.forwarded:
-            if inner.sender is not None:
-                return inner.sender
-        return self.sender
+        """Who the reply goes to: the sender of a forwarded mail, else the sender.
+
+        A forwarded mail from a robot ("noreply@" a garage's workshop system) or from the
+        insurer itself (the domain the mail was sent to) is what the customer received and
+        passes on: the customer is then the one who forwards it."""
+        return self.customer_mails()[0].sender
+
+    def customer_mails(self) -> list[Message]:
+        """The mails the customer wrote: those forwarded in this one by a person outside the
+        insurer (see `customer`), else this one."""
+        ours = {address.domain for address in self.to}
+        forwarded = [
+            inner
+            for inner in self.forwarded
+            if inner.sender is not None and not inner.sender.no_reply and inner.sender.domain not in ours
+        ]
+        return forwarded or [self]
 
     @property
     def key(self) -> str:
@@ -216,7 +251,8 @@ class TextSource:
     """A piece of text to look for fields in, and where it came from.
 
     `source` is one of ``subject``, ``body``, ``signature``, ``quoted``,
-    ``sender`` or ``attachment:<filename>#p<page>``.
+    ``sender``, ``attachment:<filename>#p<page>`` or, for a spreadsheet's sheet,
+    ``attachment:<filename>#sheet<name>`` (`Page.anchor`).
     """
 
     source: str

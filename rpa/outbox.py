@@ -30,7 +30,7 @@ from email.parser import BytesHeaderParser
 from email.policy import SMTP, default
 from email.utils import format_datetime, make_msgid
 
-from drafting.backends import reply_subject
+from drafting.base import reply_subject
 from drafting.postal import LETTER
 from rpa.config import Settings, SmtpSettings
 from rpa.errors import AuthenticationFailed, ConfigError, MailboxError, RpaError

@@ -25,6 +25,7 @@ from drafting.prompt import customer_text
 from extractors.automation import automation_flags
 from extractors.documents import DocumentReader
 from extractors.fields import extract_fields
+from extractors.fields.names import name_written_as_address
 from extractors.intent import classification_text, make_classifier
 from extractors.intent.learned import intent_models_folder
 from extractors.intent.tone import sentiment_of
@@ -33,6 +34,7 @@ from extractors.language import detect_language
 from extractors.letters import read_letter
 from extractors.locate import locate_fields
 from extractors.mime import message_from_document, parse_message
+from extractors.ocr import OcrEngine
 from extractors.questions import find_questions
 from extractors.sources import RawInput
 from rpa.config import Settings
@@ -51,22 +53,24 @@ from rpa.resources import templates_folder
 
 __all__ = ["NO_DRAFT_FLAGS", "Pipeline", "text_sources"]
 
+# Flags of mail no person wrote to us: no feeling to read, nothing urgent, no reply.
+_NOT_A_PERSON = frozenset({"auto_reply", "bounce", "read_receipt", "feedback_report", "bulk", "mailing_list"})
 # Flags after which no reply is drafted.
-NO_DRAFT_FLAGS = frozenset(
-    {"auto_reply", "bounce", "bulk", "mailing_list", "no_reply_sender", "own_address", "no_recipient"}
-)
-# Flags of mail no person wrote to us: no feeling to read, nothing urgent.
-_NOT_A_PERSON = frozenset({"auto_reply", "bounce", "bulk", "mailing_list"})
+NO_DRAFT_FLAGS = _NOT_A_PERSON | {"no_reply_sender", "own_address", "no_recipient"}
 
 
 @dataclass
 class Pipeline:
     settings: Settings
     knowledge: KnowledgeBase | None = None  # passages for the drafts; None: no knowledge base
+    ocr: OcrEngine | None = None  # reads scanned pages; None: one made here and closed with the pipeline
 
     def __post_init__(self) -> None:
         self.templates_dir = templates_folder(self.settings)
-        self.documents = DocumentReader(self.settings)
+        self._owns_ocr = self.ocr is None
+        if self.ocr is None:
+            self.ocr = OcrEngine(self.settings)
+        self.documents = DocumentReader(self.settings, self.ocr)
         self.classifier = make_classifier(self.settings.pipeline, intent_models_folder(self.settings))
         self.backend = make_backend(self.settings, self.templates_dir)
         self.postal = PostalReplies(
@@ -75,7 +79,8 @@ class Pipeline:
         self.answers = AnswerFinder(self.knowledge)
 
     def close(self) -> None:
-        self.documents.close()
+        if self._owns_ocr and self.ocr is not None:
+            self.ocr.close()
 
     def parse(self, raw: RawInput) -> Message:
         if raw.kind == "document":
@@ -187,14 +192,17 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
     """Every text of a message to look for fields in, labelled with where it came from.
 
     When a mail was forwarded to us, the customer is the forwarded mail's
-    author: the forwarder's own name and signature are left out.
+    author: the forwarder's own name and signature are left out
+    (`Message.customer_mails`).
     """
     sources: list[TextSource] = []
-    forwarded = [inner for inner in message.forwarded if inner.sender is not None]
-    people = forwarded or [message]
-    for author in people:
+    for author in message.customer_mails():
         if author.sender is not None and author.sender.name:
             sources.append(TextSource("sender", author.sender.name))
+        elif author.sender is not None:  # "roger.millet@..." signed "Roger Millet": that is the name
+            written = name_written_as_address(author.sender.email, f"{author.signature}\n{author.new_text}")
+            if written:
+                sources.append(TextSource("sender", written))
         sources.append(TextSource("signature", author.signature))
     for part in (message, *message.forwarded):
         sources += [
@@ -206,7 +214,7 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
         ]
     for attachment in message.all_attachments():
         sources += [
-            TextSource(f"attachment:{attachment.filename}#p{page.number}", page.text, layout=page.layout)
+            TextSource(f"attachment:{attachment.filename}{page.anchor}", page.text, layout=page.layout)
             for page in attachment.pages
         ]
     return [dataclasses.replace(s, language=language) for s in sources if s.text.strip()]

@@ -49,6 +49,7 @@ from extractors.intent.learned import (
 from extractors.language import detect_language
 from extractors.letters import read_letter
 from extractors.mime import parse_message
+from extractors.ocr import OcrEngine
 from rpa.config import Settings
 from rpa.errors import ConfigError, NotFound
 from rpa.models import Attachment, DraftStatus, Intent, Message, Page
@@ -317,11 +318,9 @@ def _heldout_mails(folder: Path | None, settings: Settings) -> list[tuple[str, M
         data = path.read_bytes()
         message = parse_message(data, source=f"{folder.name}/{path.name}", limits=settings.limits)
         mails.append((hashlib.sha256(data).hexdigest(), message, Intent(expected)))
-    reader = DocumentReader(settings)
-    try:
+    with OcrEngine(settings) as ocr:
+        reader = DocumentReader(settings, ocr)
         reader.read_all(attachment for _, message, _ in mails for attachment in message.all_attachments())
-    finally:
-        reader.close()
     return mails
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from drafting import DraftRequest, make_backend
-from drafting.backends import DraftBackend
+from drafting.base import DraftBackend
 from extractors.fields.normal import normal_form
 from rpa.config import Settings
 from rpa.errors import Claimed, DraftingError, RpaError

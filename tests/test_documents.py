@@ -7,19 +7,17 @@ import time
 from pathlib import Path
 
 import docbuilder
+import officedocs
 import pytest
 from conftest import with_ocr
 from PIL import Image
 
-from extractors.documents import (
-    READERS,
-    DocumentFormat,
-    DocumentReader,
-    assemble_pages,
-    sniff_format,
-)
+from extractors.documents import DocumentReader
 from extractors.ocr import OcrEngine, OcrResult
+from extractors.readers.base import HEAD_SIZE, DocumentFormat, DocumentText, assemble_pages, sniff_format
+from extractors.readers.registry import READERS, make_readers
 from rpa.config import Settings
+from rpa.errors import ConfigError
 from rpa.models import Attachment, AttachmentStatus
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -32,8 +30,8 @@ def attachment(filename: str, content_type: str, data: bytes) -> Attachment:
 
 @pytest.fixture
 def reader(settings: Settings) -> DocumentReader:
-    with DocumentReader(settings) as reader:
-        yield reader
+    with OcrEngine(settings) as ocr:
+        yield DocumentReader(settings, ocr)
 
 
 def test_random_bytes_sent_as_octet_stream_are_skipped(reader: DocumentReader) -> None:
@@ -48,16 +46,10 @@ def test_random_bytes_sent_as_octet_stream_are_skipped(reader: DocumentReader) -
     ("filename", "content_type", "data"),
     [
         ("photos.zip", "application/zip", docbuilder.zip_archive()),
-        (
-            "lettre.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            docbuilder.docx(),
-        ),
         ("winmail.dat", "application/ms-tnef", b"\x78\x9f\x3e\x22" + bytes(200)),
-        ("lettre.docx", "application/octet-stream", docbuilder.docx()),
     ],
 )
-def test_archives_word_files_and_winmail_dat_are_skipped(
+def test_archives_and_winmail_dat_are_skipped(
     reader: DocumentReader, filename: str, content_type: str, data: bytes
 ) -> None:
     item = attachment(filename, content_type, data)
@@ -126,10 +118,10 @@ def test_a_text_attachment_from_windows_is_one_page_of_text(reader: DocumentRead
     ]
 
 
-def test_a_csv_attachment_is_read_as_text(reader: DocumentReader) -> None:
+def test_a_csv_attachment_is_read_as_rows_of_cells(reader: DocumentReader) -> None:
     item = attachment("lignes.csv", "text/csv", b"date;montant\n2025-03-12;1842,50\n")
     reader.read(item)
-    assert item.pages[0].text == "date;montant\n2025-03-12;1842,50"
+    assert item.pages[0].text == "date | montant\n2025-03-12 | 1842,50"
 
 
 def test_a_blank_scan_is_ok_with_a_no_text_found_note(reader: DocumentReader, tesseract: str) -> None:
@@ -155,15 +147,15 @@ def test_a_scan_without_tesseract_is_an_error_pointing_to_the_doctor(
     missing = with_ocr(settings, tesseract_cmd=str(tmp_path / "none"))
     scan = docbuilder.image_bytes(docbuilder.scan_image(["Facture"], dpi=100), "PNG")
     item = attachment("scan.png", "image/png", scan)
-    with DocumentReader(missing) as reader:
-        reader.read(item)
+    with OcrEngine(missing) as ocr:
+        DocumentReader(missing, ocr).read(item)
     assert item.status == AttachmentStatus.ERROR
     assert "image reader is not available" in item.error and "rpa doctor" in item.error
 
 
 def test_ocr_that_sees_nothing_does_not_erase_a_page_s_own_words() -> None:
-    pages = assemble_pages(["Page 2", ""], {1: OcrResult(""), 2: OcrResult("")})
-    assert [(page.text, page.ocr) for page in pages] == [("Page 2", False), ("", True)]
+    text = assemble_pages(["Page 2", ""], {1: OcrResult(""), 2: OcrResult("")})
+    assert [(page.text, page.ocr) for page in text.pages] == [("Page 2", False), ("", True)]
 
 
 class OverlapRecordingOcrEngine(OcrEngine):
@@ -222,13 +214,6 @@ def test_read_all_reads_many_pdfs_at_once_each_with_its_own_text(reader: Documen
     ]
 
 
-def test_closing_the_reader_shuts_down_the_ocr_pool_it_made(settings: Settings) -> None:
-    reader = DocumentReader(settings)
-    reader.close()
-    with pytest.raises(RuntimeError):
-        reader.ocr.submit(Image.new("L", (10, 10)))
-
-
 @pytest.mark.parametrize("name", sorted(READERS))
 def test_every_registered_reader_satisfies_the_protocol(settings: Settings, name: str) -> None:
     with OcrEngine(settings) as engine:
@@ -237,6 +222,45 @@ def test_every_registered_reader_satisfies_the_protocol(settings: Settings, name
         assert reader.name == name
         assert isinstance(reader.is_available(), bool)
         assert reader.can_read("application/octet-stream", "x.bin", docbuilder.random_bytes()) is False
+
+
+# One small document per registered reader: (file name, declared type, bytes).
+READER_SAMPLES = {
+    "pdf": ("avenant.pdf", "application/pdf", docbuilder.text_pdf(["Avenant au contrat MRH-77120-B"])),
+    "image": ("blank.png", "image/png", docbuilder.image_bytes(docbuilder.scan_image([], dpi=100), "PNG")),
+    "text": ("note.txt", "text/plain", "Référence sinistre : 2025-4471".encode()),
+    "docx": ("lettre.docx", "application/octet-stream", officedocs.word_document(["Contrat MRH-77120-B"])),
+    "xlsx": (
+        "sinistres.xlsx",
+        "application/octet-stream",
+        officedocs.workbook({"Feuil1": [["MRH-77120-B"]]}),
+    ),
+    "odt": ("lettre.odt", "application/octet-stream", officedocs.odt(["Contrat MRH-77120-B"])),
+    "ods": ("sinistres.ods", "application/octet-stream", officedocs.ods({"Feuil1": [["MRH-77120-B"]]})),
+    "rtf": ("lettre.rtf", "application/octet-stream", rb"{\rtf1\ansi Contrat MRH-77120-B\par}"),
+    "html": ("lettre.htm", "text/html", b"<p>Contrat MRH-77120-B</p>"),
+    "doc": ("lettre.doc", "application/msword", officedocs.word97("Contrat MRH-77120-B\n")),
+    "csv": ("lignes.csv", "text/csv", b"date;montant\n2025-03-12;1842,50\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READERS))
+def test_every_registered_reader_claims_its_sample_and_returns_document_text(
+    settings: Settings, tesseract: str, name: str
+) -> None:
+    assert name in READER_SAMPLES, f"add a sample document for the {name!r} reader"
+    filename, content_type, data = READER_SAMPLES[name]
+    with OcrEngine(settings) as engine:
+        reader = READERS[name](settings, engine)
+        assert reader.can_read(content_type, filename, data[:HEAD_SIZE])
+        text = reader.read(filename, data)
+    assert isinstance(text, DocumentText)
+    assert [page.number for page in text.pages] == [1]
+
+
+def test_an_unknown_reader_name_is_a_config_error_listing_the_known_ones(settings: Settings) -> None:
+    with OcrEngine(settings) as engine, pytest.raises(ConfigError, match="'pptx'.*known: pdf, image, docx, "):
+        make_readers(settings, engine, ["pdf", "pptx"])
 
 
 class BlankOcrEngine(OcrEngine):
@@ -259,8 +283,8 @@ def _damaged_pdfs() -> list:
 def damaged_file_reader() -> DocumentReader:
     settings = Settings(home=Path("/nonexistent"))
     low = with_ocr(settings, dpi=72)
-    with BlankOcrEngine(low) as engine, DocumentReader(low, ocr=engine) as reader:
-        yield reader
+    with BlankOcrEngine(low) as engine:
+        yield DocumentReader(low, engine)
 
 
 @pytest.mark.parametrize("path", _damaged_pdfs())

@@ -452,12 +452,40 @@ def test_uk_postcode_in_english_text_is_reported_upper_case_with_one_space(text:
     assert values(text)["postcode"] == postcode
 
 
+@pytest.mark.parametrize(
+    ("text", "postcode"),
+    [
+        ("Mon adresse là-bas : 14/3 Marchmont Road, Edinburgh eh9 1hs\nMerci", "EH9 1HS"),
+        ("New address:\n7 Tansy Way\nCambridge\ncb4 2yt\n\nThe car stays on the drive.", "CB4 2YT"),
+        ("Flat 3, 18 Harcourt Street, Dublin 2, D02 X285\nPhone below.", "D02 X285"),
+        ("Mon adresse à Cork : 4 Patrick Street, Cork T12 RX84\nCordialement", "T12 RX84"),
+        ("Le bateau est au port de Paimpol (22500), ponton B.", "22500"),
+        ("The boat is moored at Saint-Malo (35400) for the winter.", "35400"),
+    ],
+)
+def test_a_postcode_ending_an_address_line_is_read_in_any_language_and_case(text: str, postcode: str) -> None:
+    assert values(text)["postcode"] == postcode
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bonjour, la pièce ab1 2ab est cassée, merci de votre aide.",
+        "J'ai payé (45000) fois trop, c'est une blague.",
+        "I ordered the part w1 2ab from the catalogue, please check.",
+    ],
+)
+def test_postcode_shapes_inside_a_sentence_are_not_postcodes(text: str) -> None:
+    assert "postcode" not in values(text)
+
+
 def test_uk_postcode_shape_in_french_text_is_not_reported() -> None:
     assert "postcode" not in values("Bonjour, voici la pièce AB1 2CD de mon dossier, merci de votre aide.")
 
 
 @pytest.mark.parametrize(
-    ("written", "postcode"), [("sw1a 1aa", "SW1A 1AA"), ("SW1A1AA", "SW1A 1AA"), ("75011", "75011")]
+    ("written", "postcode"),
+    [("sw1a 1aa", "SW1A 1AA"), ("SW1A1AA", "SW1A 1AA"), ("75011", "75011"), ("d02x285", "D02 X285")],
 )
 def test_normalise_postcode(written: str, postcode: str) -> None:
     assert normalise_postcode(written) == postcode

@@ -51,6 +51,13 @@ def value_in(text: str, name: str, source: str = "body") -> str | None:
         ("Hi, the windscreen came to $1,200 and I would like a refund.", "1200.00", "USD"),
         ("Hello, I was charged EUR 89.90 twice for the same month.", "89.90", "EUR"),
         ("Hello, my excess is 300 euros, is that right?", "300.00", "EUR"),
+        (
+            "Bonjour, j'ai dû régler l'hôpital à Montréal, soit 3 420,00 $ CA, remboursez-moi.",
+            "3420.00",
+            "CAD",
+        ),
+        ("Hello, the hotel in Sydney charged me A$480.00 and I would like a refund.", "480.00", "AUD"),
+        ("Hi, the clinic in Toronto billed C$ 215.50, can you refund it?", "215.50", "CAD"),
     ],
 )
 def test_the_amount_a_customer_writes_is_the_total(body: str, amount: str, currency: str) -> None:
@@ -752,3 +759,61 @@ def test_an_instruction_in_the_subject_or_a_file_name_is_flagged(
     pdf = docbuilder.text_pdf(["Total TTC : 320,00 EUR"])
     data = make_mail(COVER["fr"], subject=subject, attachments=[(filename, "application/pdf", pdf)])
     assert "injection_suspected" in process(pipeline, data)
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Bonjour\nje change de banque, voici le nouveau compte.\n\ncontrat 0078 4123 77\nRoger Millet\nSaint-Dié\n\nmerci",
+            "roger.millet@laposte.example",
+            "Roger Millet",
+        ),
+        (
+            "Hello,\nplease update my address.\n\nthanks\nMILLER Sophie\n12 Hill Road",
+            "sophie_miller@mail.example",
+            "Sophie Miller",
+        ),
+    ],
+)
+def test_a_sender_without_a_display_name_is_named_by_the_line_that_spells_the_address(
+    body: str, sender: str, name: str
+) -> None:
+    assert fields_of_mail(body, sender=sender).get("customer_name") == name
+
+
+def test_a_line_that_does_not_spell_the_address_gives_no_name_from_it() -> None:
+    body = "Hello,\nplease update my address.\n\nRegards\nAccounts Team"
+    assert fields_of_mail(body, sender="roger.millet@laposte.example").get("customer_name") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "phone"),
+    [
+        (
+            "Bonjour,\nje suis étudiant à Édimbourg.\nTéléphone UK : 07912 408 336\nMerci,\nClément Faure",
+            "+447912408336",
+        ),
+        (
+            "Bonjour,\nje suis chez ma fille à Montréal, on peut me joindre au 514 873 2291.\nHélène Brunet",
+            "+15148732291",
+        ),
+        (
+            "Hello,\nplease call me about the flood.\n\nThanks a million,\nAoife\n087 214 5569",
+            "+353872145569",
+        ),
+    ],
+)
+def test_a_number_from_abroad_is_read_where_the_customer_says_it_is_a_phone(body: str, phone: str) -> None:
+    assert fields_of_mail(body).get("phone") == phone
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Bonjour,\nmon contrat 4471 2209 88 est-il à jour ?\nMerci,\nLéa Roux",
+        "Hello,\nthe invoice 514 873 2291 was paid twice.\nAmy Cole",
+    ],
+)
+def test_numbers_that_are_phones_only_abroad_need_a_phone_word_or_a_line_of_their_own(body: str) -> None:
+    assert fields_of_mail(body).get("phone") is None

@@ -18,11 +18,11 @@ import docbuilder
 import pdfplumber
 import pytest
 from conftest import require, run_rpa
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFile, ImageFilter, ImageFont
 from starlette.testclient import TestClient
 from webclient import add_team, log_in
 
-from drafting.postal import LETTER, WINDOW, PostalReplies
+from drafting.postal import LETTER, WINDOW, PostalReplies, pdf_status
 from extractors.letters import letter_from_pages, letter_from_text
 from extractors.sources import RawInput
 from rpa.config import Settings, load_settings
@@ -589,3 +589,10 @@ def test_a_letterhead_line_too_long_to_print_is_refused_at_load(tmp_path: Path) 
 
 def _bytes_file(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
+
+
+def test_making_letters_leaves_cut_off_customer_photos_an_error() -> None:
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+    rpa puts it back, so a truncated JPEG a customer sends is still refused."""
+    assert pdf_status()[0]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -17,6 +17,7 @@ from PIL import Image
 
 from extractors.documents import DocumentReader
 from extractors.locate import find_raw, locate_fields
+from extractors.ocr import OcrEngine
 from extractors.sources import RawInput
 from extractors.tesseract import TesseractRecogniser
 from rpa.config import Settings, load_settings
@@ -151,8 +152,8 @@ def test_a_value_over_two_lines_gets_one_box_around_both(settings: Settings) -> 
     lines = [(30, 50, "Plomberie Martin SARL"), (30, 58, "12 rue des Lilas"), (30, 66, "79000 Niort")]
     data = docbuilder.placed_pdf([lines])
     attachment = Attachment("facture.pdf", "application/pdf", len(data), data=data)
-    with DocumentReader(settings) as reader:
-        reader.read(attachment)
+    with OcrEngine(settings) as ocr:
+        DocumentReader(settings, ocr).read(attachment)
     raw = "12 rue des Lilas, 79000 Niort"  # the address finder joins an address's lines
     address = Field("address", raw, raw, 0.8, "attachment:facture.pdf#p1")
     located = locate_fields({"address": address}, [attachment])["address"]

@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 from conftest import make_mail, require
 
+from extractors.charsets import decode_text
 from extractors.mime import message_from_document, parse_message
 from rpa.config import LimitSettings
 from rpa.models import Address, AttachmentStatus, Message
 
 MAIL = Path(__file__).resolve().parent / "data" / "mail"
+FUZZ_CRASHES = Path(__file__).resolve().parent / "data" / "fuzz_crashes"
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 CORPORA = ("eml_flanker", "eml_ruby_mail", "eml_spamscope_mailparser")
 MELUSINE = EVAL / "melusine_fr_insurance_emails"
@@ -51,6 +53,37 @@ def test_date_is_timezone_aware() -> None:
     date = parse("rfc2231_and_rfc2047_names.eml").date
     assert date == datetime(2025, 3, 3, 9, 12, tzinfo=UTC)
     assert date.utcoffset() == timedelta(hours=1)
+
+
+# Found by bench/fuzz.py (mime harness): seconds too large for a date raised OverflowError
+# from the standard library's Date header, and the whole mail fell back to "could not be
+# parsed", its attachments lost. The fuzzer's input, and the same header in a plain mail.
+@pytest.mark.parametrize(
+    ("data", "attachments"),
+    [
+        ((FUZZ_CRASHES / "mime-date-seconds-overflow.eml").read_bytes(), 1),
+        (
+            b"From: jean@example.fr\r\nSubject: Sinistre\r\nDate: Sun, 8 May 2005 14:09:1115579351471\r\n\r\nBonjour",
+            0,
+        ),
+    ],
+    ids=["fuzzed", "plain"],
+)
+def test_a_date_too_large_to_hold_is_noted_and_the_mail_read(data: bytes, attachments: int) -> None:
+    message = parse(data)
+    assert message.date is None
+    assert "the Date header 'Sun, 8 May 2005 14:09:1115579351471' is not a date we can read" in message.errors
+    assert not any("could not be parsed (" in error for error in message.errors)
+    assert len(message.attachments) == attachments
+
+
+def test_a_pasted_forward_whose_date_is_too_large_keeps_its_sender_and_text() -> None:
+    pasted = "---------- Forwarded message ---------\nFrom: Jean <jean@example.fr>\nDate: Sun, 8 May 2005 14:09:1115579351471\nSubject: Sinistre\nTo: b@example.fr\n\nBonjour, mon contrat AB-123."
+    message = parse(make_mail(f"Voir ci-dessous\n\n{pasted}\n"))
+    (forwarded,) = message.forwarded
+    assert (forwarded.sender, forwarded.date) == (Address("Jean", "jean@example.fr"), None)
+    assert forwarded.body == "Bonjour, mon contrat AB-123."
+    assert message.errors == []
 
 
 def test_reply_headers_give_in_reply_to_and_references() -> None:
@@ -107,6 +140,33 @@ def test_8bit_text_without_a_charset_is_guessed_and_noted() -> None:
     message = parse("no_charset_8bit.eml")
     assert "La franchise de 120 € est déjà réglée – merci" in message.body
     assert message.errors == ["the text/plain body: 8-bit text without a declared charset, read as cp1252"]
+
+
+# Found by bench/fuzz.py (charsets harness), inputs as it saved them: a declared charset
+# that Python knows but that decodes nothing, or a name with a NUL in it, raised out of
+# decode_text and the whole mail fell back to "could not be parsed", its attachments lost.
+@pytest.mark.parametrize(
+    ("fuzzed", "problem"),
+    [
+        (b"undefined\nS" + b"\xff" * 19 + b"n\xc2\xb0 20", "text that is not valid undefined, read as "),
+        (b"'\x01\x00\x00\x00\xa0", "unknown charset "),
+    ],
+)
+def test_a_declared_charset_that_cannot_decode_is_noted_not_raised(fuzzed: bytes, problem: str) -> None:
+    declared, _, data = fuzzed.partition(b"\n")
+    text, found = decode_text(data, declared.decode("latin-1"))
+    assert text.endswith("20" if data else "")
+    assert found is not None and found.startswith(problem)
+
+
+@pytest.mark.parametrize("declared", ["undefined", "utf-8\x00"])
+def test_a_part_declaring_a_charset_that_cannot_decode_loses_nothing(declared: str) -> None:
+    pdf = b"%PDF-1.4 devis"
+    data = make_mail("Sinistre n\u00b0 2024-118", attachments=[("devis.pdf", "application/pdf", pdf)])
+    message = parse(data.replace(b'charset="utf-8"', f'charset="{declared}"'.encode("latin-1"), 1))
+    assert message.body == "Sinistre n\u00b0 2024-118"
+    assert [(a.filename, a.data) for a in message.attachments] == [("devis.pdf", pdf)]
+    assert message.errors[0].startswith("the text/plain body: ")
 
 
 def test_broken_base64_and_a_missing_closing_boundary_are_noted_not_raised() -> None:
@@ -281,6 +341,31 @@ def test_outlook_html_forward_becomes_a_forwarded_message() -> None:
     assert (inner.subject, inner.signature) == ("Bris de glace", "Cordialement,\nNadia Haddad")
     assert "AUTO-5510-33" in inner.new_text
     assert message.new_text == "Pour traitement, merci."
+
+
+@pytest.mark.parametrize(
+    ("forwarded_from", "why"),
+    [
+        ("Atelier Garage Martin <noreply@garage-martin.example>", "a robot's address"),
+        ("FixPoint Repairs <do-not-reply@fixpoint.example>", "a robot's address"),
+        ("Service Sinistres <gestion@assureur.example>", "the insurer's own mail"),
+    ],
+)
+def test_a_customer_forwarding_a_robot_or_the_insurer_stays_the_customer(
+    forwarded_from: str, why: str
+) -> None:
+    body = (
+        "Voici le message du garage / here is what they sent me.\n\n"
+        "---------- Forwarded message ---------\n"
+        f"From: {forwarded_from}\n"
+        "Date: Thu, 22 Oct 2026 at 15:47\n"
+        "Subject: Suivi de réparation\n"
+        "To: <jean.dupont@example.fr>\n\n"
+        "Votre véhicule est en attente de l'accord de l'assureur.\n"
+    )
+    message = parse(make_mail(body, to="Sinistres <sinistres@assureur.example>"))
+    assert len(message.forwarded) == 1, why
+    assert message.customer == Address("Jean Dupont", "jean.dupont@example.fr"), why
 
 
 def test_mail_without_a_forward_has_its_sender_as_customer() -> None:

@@ -10,8 +10,8 @@ import pytest
 from conftest import with_ocr
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from extractors.images import ImageReader
 from extractors.ocr import OcrEngine
+from extractors.readers.images import ImageReader
 from extractors.tesseract import TesseractRecogniser, prepare_image, tesseract_status
 from rpa.config import OcrSettings, Settings
 from rpa.errors import ConfigError, OcrError
@@ -34,7 +34,7 @@ def images(settings: Settings, engine: OcrEngine) -> ImageReader:
 
 def test_a_rotated_noisy_jpeg_scan_at_200_dpi_is_read(images: ImageReader) -> None:
     scan = docbuilder.scan_image(docbuilder.CLAIM_LINES, dpi=200, angle=-2.5, noise=0.15)
-    (page,) = images.read("scan.jpg", docbuilder.image_bytes(scan, "JPEG", quality=70))
+    (page,) = images.read("scan.jpg", docbuilder.image_bytes(scan, "JPEG", quality=70)).pages
     text = words(page.text)
     assert page.ocr
     assert "Déclaration de sinistre" in text
@@ -44,7 +44,7 @@ def test_a_rotated_noisy_jpeg_scan_at_200_dpi_is_read(images: ImageReader) -> No
 
 def test_a_three_page_tiff_gives_three_pages(images: ImageReader) -> None:
     frames = [docbuilder.scan_image([f"Télécopie page {n}", "Dossier 88412"], dpi=150) for n in (1, 2, 3)]
-    pages = images.read("fax.tif", docbuilder.multipage_tiff(frames))
+    pages = images.read("fax.tif", docbuilder.multipage_tiff(frames)).pages
     assert [page.number for page in pages] == [1, 2, 3]
     assert [f"page {n}" in words(page.text) for n, page in enumerate(pages, start=1)] == [True] * 3
 
@@ -52,7 +52,7 @@ def test_a_three_page_tiff_gives_three_pages(images: ImageReader) -> None:
 @pytest.mark.parametrize("fmt", ["PNG", "GIF", "BMP", "WEBP"])
 def test_every_common_picture_format_is_read(images: ImageReader, fmt: str) -> None:
     scan = docbuilder.scan_image(["Avis de sinistre", "Assurance habitation"], dpi=150)
-    (page,) = images.read(f"scan.{fmt.lower()}", docbuilder.image_bytes(scan, fmt))
+    (page,) = images.read(f"scan.{fmt.lower()}", docbuilder.image_bytes(scan, fmt)).pages
     assert "Avis de sinistre" in words(page.text)
 
 
@@ -60,7 +60,7 @@ def test_black_text_on_a_transparent_background_is_read(images: ImageReader) -> 
     picture = Image.new("RGBA", (1400, 300), (0, 0, 0, 0))
     font = ImageFont.truetype(str(docbuilder.FONT_PATH), 48)
     ImageDraw.Draw(picture).text((60, 100), "Attestation de domicile", font=font, fill=(0, 0, 0, 255))
-    (page,) = images.read("logo.png", docbuilder.image_bytes(picture, "PNG"))
+    (page,) = images.read("logo.png", docbuilder.image_bytes(picture, "PNG")).pages
     assert "Attestation de domicile" in words(page.text)
 
 
@@ -138,7 +138,7 @@ def test_a_small_picture_is_enlarged_and_turned_grey_before_ocr() -> None:
 def test_a_fax_in_group_4_compressed_tiff_is_read(images: ImageReader) -> None:
     # Tesseract's own TIFF reader rejects some G4 files; the page is re-encoded before OCR.
     scan = docbuilder.scan_image(["Télécopie", "Dossier 88412"], dpi=200).convert("1")
-    (page,) = images.read("fax.tif", docbuilder.image_bytes(scan, "TIFF", compression="group4"))
+    (page,) = images.read("fax.tif", docbuilder.image_bytes(scan, "TIFF", compression="group4")).pages
     assert "Dossier 88412" in words(page.text)
 
 
@@ -157,7 +157,7 @@ def faint_receipt_on_a_dark_table(width: int = 760, height: int = 1400) -> Image
 
 
 def test_a_faint_receipt_photographed_on_a_dark_table_is_read(images: ImageReader) -> None:
-    (page,) = images.read("receipt.png", docbuilder.image_bytes(faint_receipt_on_a_dark_table(), "PNG"))
+    (page,) = images.read("receipt.png", docbuilder.image_bytes(faint_receipt_on_a_dark_table(), "PNG")).pages
     text = words(page.text)
     assert "KEDAI RUNCIT MAJU SDN BHD" in text
     assert "TOTAL RM 24.80" in text
@@ -208,5 +208,5 @@ def test_a_dark_banner_at_the_top_edge_keeps_the_name_printed_in_white_on_it(ima
     draw.text((80, 400), "Facture 2025-118", font=font, fill=0)
     prepared = prepare_image(page)
     assert prepared.getpixel((10, 10)) == 20  # the banner is not painted over
-    (read,) = images.read("letterhead.png", docbuilder.image_bytes(page, "PNG"))
+    (read,) = images.read("letterhead.png", docbuilder.image_bytes(page, "PNG")).pages
     assert "GARAGE DU CENTRE" in words(read.text)

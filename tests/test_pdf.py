@@ -14,7 +14,7 @@ from PIL import Image
 
 from extractors.layout import Word, lay_out
 from extractors.ocr import OcrEngine, OcrResult
-from extractors.pdf import PdfReader, is_plausible_text
+from extractors.readers.pdf import PdfReader, is_plausible_text
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 
@@ -57,8 +57,8 @@ def test_a_text_pdf_gives_its_text_line_by_line_without_ocr(
     data = docbuilder.text_pdf(
         ["Facture FA-2025-0193\nTotal TTC : 1 842,50 €", "Conditions générales de vente"]
     )
-    pages = reader.read("facture.pdf", data)
-    assert [(page.number, page.text, page.ocr) for page in pages] == [
+    text = reader.read("facture.pdf", data)
+    assert [(page.number, page.text, page.ocr) for page in text.pages] == [
         (1, "Facture FA-2025-0193\nTotal TTC : 1 842,50 €", False),
         (2, "Conditions générales de vente", False),
     ]
@@ -67,7 +67,7 @@ def test_a_text_pdf_gives_its_text_line_by_line_without_ocr(
 
 def test_an_image_only_page_is_ocred_with_its_accents_and_amounts(reader: PdfReader, tesseract: str) -> None:
     scan = docbuilder.scan_image(docbuilder.CLAIM_LINES, dpi=300, angle=1.0, noise=0.1)
-    (page,) = reader.read("scan.pdf", docbuilder.image_pdf([scan]))
+    (page,) = reader.read("scan.pdf", docbuilder.image_pdf([scan])).pages
     assert page.ocr
     text = words(page.text)
     assert "Déclaration de sinistre" in text
@@ -80,7 +80,7 @@ def test_a_mixed_pdf_ocrs_only_its_scanned_page(
 ) -> None:
     scan = docbuilder.scan_image(["Facture du garage", "Total : 980,00 €"], dpi=200)
     data = docbuilder.mixed_pdf("Lettre de déclaration de sinistre, page tapée à l'ordinateur.", scan)
-    first, second = reader.read("dossier.pdf", data)
+    first, second = reader.read("dossier.pdf", data).pages
     assert (first.ocr, second.ocr) == (False, True)
     assert "Lettre de déclaration" in first.text
     assert "Facture du garage" in words(second.text)
@@ -98,7 +98,7 @@ def test_a_pdf_locked_by_a_user_password_is_refused_as_password_protected(
 
 def test_an_encrypted_pdf_with_an_empty_user_password_is_read(reader: PdfReader) -> None:
     data = docbuilder.encrypted_pdf("Attestation d'assurance habitation 2025", user_password="")
-    (page,) = reader.read("attestation.pdf", data)
+    (page,) = reader.read("attestation.pdf", data).pages
     assert page.text == "Attestation d'assurance habitation 2025"
 
 
@@ -119,16 +119,16 @@ def test_pages_beyond_max_pages_are_left_out_and_said_so(settings: Settings) -> 
     limited = dataclasses.replace(settings, limits=dataclasses.replace(settings.limits, max_pages=2))
     data = docbuilder.text_pdf([f"Page numéro {n} du contrat d'assurance" for n in range(1, 6)])
     with OcrEngine(limited) as engine:
-        pages = PdfReader(limited, engine).read("contrat.pdf", data)
-    assert [page.number for page in pages] == [1, 2]
-    assert pages.notes == ["read the first 2 of 5 pages (limits.max_pages)"]
+        text = PdfReader(limited, engine).read("contrat.pdf", data)
+    assert [page.number for page in text.pages] == [1, 2]
+    assert text.notes == ("read the first 2 of 5 pages (limits.max_pages)",)
 
 
 def test_a_pdf_that_only_pdfminer_can_open_is_read_with_pdfplumber(reader: PdfReader) -> None:
     sample = QPDF_SAMPLES / "issue-99b.pdf"
     if not sample.is_file():
         pytest.skip(f"shared evaluation files not found: {sample}")
-    (page,) = reader.read(sample.name, sample.read_bytes())
+    (page,) = reader.read(sample.name, sample.read_bytes()).pages
     assert page.text.strip()
     assert not page.ocr
 
@@ -160,7 +160,7 @@ def test_the_first_page_is_also_laid_out_as_printed_with_labels_beside_their_val
         (20, 40, "Facture n°"),
         (20, 50, "Total"),
     ]
-    pages = reader.read("facture.pdf", docbuilder.placed_pdf([first, [(20, 20, "Conditions")]]))
+    pages = reader.read("facture.pdf", docbuilder.placed_pdf([first, [(20, 20, "Conditions")]])).pages
     assert pages[0].text.splitlines()[0] == "FA-2025-0118"
     assert pages[0].layout.splitlines() == ["Plomberie Martin", "Facture n°       FA-2025-0118", "Total"]
     assert pages[1].layout == ""
@@ -168,7 +168,7 @@ def test_the_first_page_is_also_laid_out_as_printed_with_labels_beside_their_val
 
 def test_a_scanned_first_page_has_no_layout(reader: PdfReader, tesseract: str) -> None:
     data = docbuilder.image_pdf([docbuilder.scan_image(["Invoice INV-2291", "Total 120.00"])])
-    assert reader.read("scan.pdf", data)[0].layout == ""
+    assert reader.read("scan.pdf", data).pages[0].layout == ""
 
 
 def test_layout_keeps_a_header_row_above_its_values_column_by_column() -> None:
@@ -197,12 +197,14 @@ def test_layout_joins_the_words_of_a_phrase_with_one_space() -> None:
 _MEASURE = """
 import re, sys
 from pathlib import Path
-from extractors.pdf import PdfReader
+from extractors.ocr import OcrEngine
+from extractors.readers.pdf import PdfReader
 from rpa.config import LimitSettings, Settings
 settings = Settings(home=Path(sys.argv[2]), limits=LimitSettings(max_pages=1000))
-pages = PdfReader(settings).read("big.pdf", Path(sys.argv[1]).read_bytes())
+with OcrEngine(settings) as ocr:
+    text = PdfReader(settings, ocr).read("big.pdf", Path(sys.argv[1]).read_bytes())
 peak_kb = int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1))
-print(len(pages), peak_kb // 1024)
+print(len(text.pages), peak_kb // 1024)
 """
 
 

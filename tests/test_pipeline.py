@@ -8,7 +8,9 @@ from pathlib import Path
 import docbuilder
 import pytest
 from conftest import make_mail
+from PIL import Image
 
+from extractors.ocr import OcrEngine
 from extractors.sources import RawInput
 from rpa.config import Settings
 from rpa.models import AttachmentStatus, Intent
@@ -146,6 +148,26 @@ def test_a_forwarded_mail_makes_its_sender_the_customer(pipeline: Pipeline) -> N
     assert result.draft.to.email == "claire.martin@example.com"
 
 
+def test_a_customer_forwarding_a_garages_robot_mail_is_the_customer(pipeline: Pipeline) -> None:
+    inner = EmailMessage()
+    inner["From"] = "FixPoint Repairs <noreply@fixpoint-repairs.example>"
+    inner["To"] = "priya.raman@quickmail.example"
+    inner["Subject"] = "Repair update - job 55817-RT"
+    inner.set_content(
+        "Dear customer,\n\nWe are waiting for your insurer to authorise the repair.\n\nFixPoint Repairs"
+    )
+    outer = EmailMessage()
+    outer["From"] = "Priya Raman <priya.raman@quickmail.example>"
+    outer["To"] = "support@gadgetguard.example"
+    outer["Subject"] = "Fwd: Repair update"
+    outer["Message-ID"] = "<fwd-2@quickmail.example>"
+    outer.set_content("Hi, the repairer is still waiting for you. Can you authorise it?\n\nPriya Raman")
+    outer.add_attachment(inner)
+    result = pipeline.process(mail(bytes(outer)))
+    assert result.fields["customer_name"].value == "Priya Raman"
+    assert result.draft.to.email == "priya.raman@quickmail.example"
+
+
 def test_in_a_reply_the_new_text_wins_over_the_quoted_thread(pipeline: Pipeline) -> None:
     body = (
         "Bonjour, mon nouveau numéro est le 07 81 22 33 44.\n\nJean Dupont\n\n"
@@ -173,3 +195,18 @@ def test_instructions_to_the_assistant_are_flagged_even_with_the_template_backen
     result = pipeline.process(mail(make_mail(text, subject="Remboursement")))
     assert "injection_suspected" in result.flags
     assert result.draft is not None and result.draft.backend == "template"
+
+
+def test_closing_the_pipeline_shuts_down_the_ocr_pool_it_made(settings: Settings) -> None:
+    pipeline = Pipeline(settings)
+    pipeline.close()
+    with pytest.raises(RuntimeError):
+        pipeline.ocr.submit(Image.new("L", (10, 10)))
+
+
+def test_an_ocr_engine_handed_to_the_pipeline_stays_open_for_its_owner(
+    settings: Settings, tesseract: str
+) -> None:
+    with OcrEngine(settings) as engine:
+        Pipeline(settings, ocr=engine).close()
+        assert engine.submit(Image.new("L", (200, 60), 255)).result().text.strip() == ""

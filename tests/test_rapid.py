@@ -11,10 +11,10 @@ import pytest
 from conftest import with_ocr
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors.images import ImageReader
 from extractors.ocr import OcrEngine, Recogniser
-from extractors.pdf import PdfReader
 from extractors.rapid import RapidRecogniser, rapidocr_options, rapidocr_status
+from extractors.readers.images import ImageReader
+from extractors.readers.pdf import PdfReader
 from rpa.config import Settings, load_settings
 from rpa.errors import ConfigError, OcrError
 
@@ -72,9 +72,8 @@ def test_a_tilted_receipt_photo_is_read_with_each_amount_on_its_labels_line(
     settings: Settings, tesseract: str
 ) -> None:
     with OcrEngine(settings) as engine:
-        (page,) = ImageReader(settings, engine).read(
-            "receipt.jpg", docbuilder.image_bytes(receipt_photo(), "JPEG")
-        )
+        data = docbuilder.image_bytes(receipt_photo(), "JPEG")
+        (page,) = ImageReader(settings, engine).read("receipt.jpg", data).pages
     lines = [" ".join(line.split()) for line in page.text.splitlines()]
     assert "KEDAI RUNCIT MAJU SDN BHD" in lines
     assert "TOTAL RM 24.80" in lines
@@ -87,7 +86,7 @@ def test_photos_go_to_rapidocr_and_scanned_pages_to_tesseract(settings: Settings
     with RecordingEngine(settings) as engine:
         ImageReader(settings, engine).read("receipt.jpg", docbuilder.image_bytes(receipt_photo(), "JPEG"))
         ImageReader(settings, engine).read("fax.tif", docbuilder.multipage_tiff([scan]))
-        (page,) = PdfReader(settings, engine).read("scan.pdf", docbuilder.image_pdf([scan]))
+        (page,) = PdfReader(settings, engine).read("scan.pdf", docbuilder.image_pdf([scan])).pages
     assert engine.used == ["rapidocr", "tesseract", "tesseract"]
     assert "Dossier 88412" in page.text
 
@@ -99,10 +98,9 @@ def test_the_engine_setting_sends_every_page_to_that_engine(
     chosen = with_ocr(settings, engine=name)
     scan = docbuilder.scan_image(["Avis de sinistre", "Dossier 88412"], dpi=300)
     with RecordingEngine(chosen) as engine:
-        (photo,) = ImageReader(chosen, engine).read(
-            "receipt.png", docbuilder.image_bytes(receipt_photo(0), "PNG")
-        )
-        (page,) = PdfReader(chosen, engine).read("scan.pdf", docbuilder.image_pdf([scan]))
+        data = docbuilder.image_bytes(receipt_photo(0), "PNG")
+        (photo,) = ImageReader(chosen, engine).read("receipt.png", data).pages
+        (page,) = PdfReader(chosen, engine).read("scan.pdf", docbuilder.image_pdf([scan])).pages
     assert engine.used == [name, name]
     assert "RM 24.80" in photo.text  # Tesseract reads the amounts' column after the labels
     assert "Dossier 88412" in page.text
@@ -128,10 +126,31 @@ def test_without_rapidocr_a_photo_is_an_ocr_error_saying_how_to_install_it(
         RapidRecogniser(settings.ocr).read(receipt_photo())
 
 
-def test_rapidocr_status_names_its_version_and_runtime() -> None:
+def test_without_openvino_a_photo_is_an_ocr_error_naming_the_other_runtime(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openvino", None)
+    with pytest.raises(OcrError, match='install openvino, or set .* photo_runtime = "onnxruntime"'):
+        RapidRecogniser(settings.ocr).read(receipt_photo())
+
+
+def test_rapidocr_status_names_its_version_and_runtimes(settings: Settings) -> None:
     status = rapidocr_status()
     assert status.available
-    assert "rapidocr 3." in status.version and "onnxruntime" in status.version
+    assert all(name in status.version for name in ("rapidocr 3.", "onnxruntime", "openvino"))
+    without = rapidocr_status(with_ocr(settings, photo_runtime="onnxruntime").ocr)
+    assert "openvino" not in without.version
+
+
+# A receipt's lines and those of them the OCR must read exactly.
+EACH_RECEIPT = pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (RECEIPT, ["KEDAI RUNCIT MAJU SDN BHD", "TOTAL RM 24.80", "CASH RM 50.00"]),
+        (TICKET, ["BOULANGERIE DU MARCHÉ SARL", "TOTAL TTC 7,00 €", "ESPÈCES 10,00 €"]),
+    ],
+    ids=["en", "fr"],
+)
 
 
 def read_lines(settings: Settings, photo: Image.Image) -> list[str]:
@@ -140,14 +159,7 @@ def read_lines(settings: Settings, photo: Image.Image) -> list[str]:
     return [" ".join(line.split()) for line in result.text.splitlines()]
 
 
-@pytest.mark.parametrize(
-    ("lines", "expected"),
-    [
-        (RECEIPT, ["KEDAI RUNCIT MAJU SDN BHD", "TOTAL RM 24.80", "CASH RM 50.00"]),
-        (TICKET, ["BOULANGERIE DU MARCHÉ SARL", "TOTAL TTC 7,00 €", "ESPÈCES 10,00 €"]),
-    ],
-    ids=["en", "fr"],
-)
+@EACH_RECEIPT
 def test_a_large_photo_shrunk_to_find_its_lines_is_read_as_from_the_whole_photo(
     settings: Settings, lines: list[tuple[str, str]], expected: list[str]
 ) -> None:
@@ -173,3 +185,18 @@ def test_photo_detection_side_zero_looks_for_lines_on_the_whole_photo(settings: 
     shrunk = rapidocr_options(with_ocr(settings, photo_detection_side=1280).ocr)
     assert "Det.limit_side_len" not in whole
     assert (shrunk["Det.limit_type"], shrunk["Det.limit_side_len"]) == ("max", 1280)
+
+
+@pytest.mark.parametrize("runtime", ["openvino", "onnxruntime"])
+@EACH_RECEIPT
+def test_either_photo_runtime_reads_a_receipt_photo_with_its_accents(
+    settings: Settings, runtime: str, lines: list[tuple[str, str]], expected: list[str]
+) -> None:
+    read = read_lines(with_ocr(settings, photo_runtime=runtime), receipt_photo(1.5, lines))
+    for line in expected:
+        assert line in read
+
+
+def test_an_unknown_photo_runtime_is_refused_when_the_settings_load(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="photo_runtime must be one of openvino, onnxruntime, not 'paddle'"):
+        load_settings(environ={"RPA_HOME": str(tmp_path), "RPA_OCR_PHOTO_RUNTIME": "paddle"})

@@ -13,6 +13,7 @@ from conftest import ROOT, SHARED_EVAL, require
 from fpdf import FPDF
 
 from extractors.documents import DocumentReader
+from extractors.ocr import OcrEngine
 from extractors.tables import claim_rows, table_pages
 from extractors.tables.vocabulary import day_first_of, normalise_amount, normalise_value
 from rpa.config import Settings
@@ -65,8 +66,8 @@ def table_pdf(
 
 def read_pdf(settings: Settings, data: bytes, name: str = "releve.pdf") -> Attachment:
     attachment = Attachment(name, "application/pdf", len(data), data=data)
-    with DocumentReader(settings) as reader:
-        reader.read(attachment)
+    with OcrEngine(settings) as ocr:
+        DocumentReader(settings, ocr).read(attachment)
     return attachment
 
 

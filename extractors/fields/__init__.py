@@ -9,8 +9,9 @@ its confidence, and `select.choose_best` keeps one per field. To add a field,
 add a finder to the list; fields declared in `[[parsing.custom_fields]]` get a
 `CustomFieldFinder` each, next to `FINDERS`, with no code change.
 
-Modules: `text` (folding, labels), `dates` (and `date_words`, `written_dates`), `amounts`
-(and `amount_words`), `references` (policy, claim and invoice numbers), `banking` (IBAN,
+Modules: `text` (folding, labels), `dates` (and `date_words`, `written_dates`, `relative_dates`), `amounts`
+(and `amount_words`), `references` (policy, claim and invoice numbers; and `reference_values`,
+`label_typos`, `unlabelled`), `banking` (IBAN,
 BIC), `registrations` (SIRET, VAT, number plate), `postcodes`, `contacts` (e-mail, phone), `names` (customer
 name), `issuer` (company and address of a document's issuer), `select` (ranking).
 """
@@ -26,7 +27,7 @@ from extractors.fields.banking import BankDetailsFinder, normalise_bic, normalis
 from extractors.fields.base import FieldFinder, is_attachment, reads_text, source_kind
 from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email, normalise_phone
 from extractors.fields.custom import CustomFieldFinder, custom_finders
-from extractors.fields.dates import DateFinder, yearless_date_fields
+from extractors.fields.dates import DateFinder, first_told_incident, mentions_a_claim, yearless_date_fields
 from extractors.fields.issuer import IssuerFinder
 from extractors.fields.names import (
     LOWER_CASE_SIGN_OFF,
@@ -129,10 +130,11 @@ def extract_fields(
         if not (field.name == "email" and field.value in excluded)
     ]
     if received is not None:
+        about_a_claim = mentions_a_claim(sources)
         for source in sources:
-            candidates += yearless_date_fields(source, received, settings)
+            candidates += yearless_date_fields(source, received, settings, about_a_claim=about_a_claim)
     named = _displayed_lower_case(candidates, sources)
-    best = choose_best(_without_mere_mentions(_signed_names_first(named)))
+    best = choose_best(first_told_incident(_without_mere_mentions(_signed_names_first(named))))
     if "customer_name" in best:
         best["customer_name"] = _fuller_name(best["customer_name"], named)
     return best

@@ -19,7 +19,7 @@ from phonenumbers import (
     PhoneNumberMatcher,
 )
 
-from extractors.fields.base import envelope_spans, make_field, reads_text
+from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
 from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, line_span
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
@@ -120,7 +120,9 @@ class PhoneFinder:
         envelope = envelope_spans(source.source, folded)
         ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
         seen = Spans()
-        for match in _matches(text, _regions(source, settings)):
+        home = _regions(source, settings)
+        # Numbers abroad are looked for in what the customer wrote, not in long documents.
+        for match, abroad in _matches(text, home, abroad=source_kind(source.source) in ("body", "signature")):
             start, end = match.start, match.end
             if (
                 seen.overlaps(start, end)
@@ -130,13 +132,17 @@ class PhoneFinder:
                 or not _grouped_like_a_phone(match.raw_string)
             ):
                 continue
-            seen.add(start, end)
             line_start = line_span(text, start, _LABEL_REACH)[0]
             cues = list(_PHONE_CUES.finditer(folded, line_start, start))
             label = cues[-1].kind if cues else None
-            if label == "fax":
+            if abroad and not (label == "phone" or _own_line_national(text, match)):
                 continue
             value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+            if abroad and _other_readings(match.raw_string, value, home):
+                continue  # "0475 12 34 56": a number of two countries abroad is no one's
+            seen.add(start, end)
+            if label == "fax":
+                continue
             confidence = PHONE_LABELLED if label == "phone" else PHONE_WRITTEN
             yield make_field("phone", value, match.raw_string, confidence, source)
 
@@ -154,9 +160,38 @@ def _regions(source: TextSource, settings: ParsingSettings) -> list[str]:
     return regions
 
 
-def _matches(text: str, regions: list[str]) -> Iterable[PhoneNumberMatch]:
+# Where customers of a French or British insurer also live, study or travel: their national
+# numbers are read only where the text says it is a phone ("Téléphone UK : 07912 408 336",
+# "joignable au 514 873 2291") or on a line of its own in national form ("087 214 5569").
+_ABROAD = ("GB", "IE", "BE", "CH", "CA")  # plans strict enough that a number is of one country
+
+
+def _matches(text: str, regions: list[str], *, abroad: bool) -> Iterable[tuple[PhoneNumberMatch, bool]]:
+    """Valid numbers of the home `regions`, then (`abroad`) of the regions abroad, with True."""
     for region in regions:
-        yield from PhoneNumberMatcher(text, region, leniency=Leniency.VALID)
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            yield match, False
+    for region in _ABROAD if abroad else ():
+        if region not in regions:
+            for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+                yield match, True
+
+
+def _own_line_national(text: str, match: PhoneNumberMatch) -> bool:
+    start, end = line_span(text, match.start, len(text))
+    raw = match.raw_string.strip()
+    return text[start:end].strip() == raw and raw.startswith("0") and not raw.startswith("00") and " " in raw
+
+
+def _other_readings(raw: str, value: str, home: list[str]) -> bool:
+    """Whether a number read abroad is also a valid number of another region, as another number."""
+    for region in _ABROAD:
+        if region in home:
+            continue
+        other = normalise_phone(raw, region)
+        if other is not None and other != value:
+            return True
+    return False
 
 
 def _grouped_like_a_phone(raw: str) -> bool:

@@ -1,18 +1,27 @@
 """Dates: the written forms customers and documents use, and which date is which.
 
-A date is found by its shape (`extractors.fields.written_dates`). Which field
-a date fills is read from the words around it: the nearest cue before it
-("date de facture :", "survenu le"), else the words of its sentence.
+A date is found by its shape (`extractors.fields.written_dates`, and
+`relative_dates` for days named from the mail's date). Which field a date fills is
+read from the words around it: the nearest cue before it ("date de facture :",
+"survenu le"), else the words of its sentence; in a mail about a claim, a day told
+with a word of harm or care ("de l'eau coulait", "admitted") or as a night, and
+nothing else in its sentence to say what it is, is the incident's. A day written
+without its year is no incident date when the customer is unsure of it ("je pense",
+"vers le 10") or speaks of the future. Of the days a customer tells of as the
+incident, the first is kept: what followed comes after.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
-from extractors.fields.date_words import DATE_CUES
+from extractors.fields.date_words import CLAIM_WORDS, DATE_CUES, EVENT_WORDS
+from extractors.fields.relative_dates import find_relative_dates
+from extractors.fields.select import source_rank
 from extractors.fields.text import (
     Cue,
     Spans,
@@ -24,7 +33,6 @@ from extractors.fields.text import (
 from extractors.fields.written_dates import (
     FoundDate,
     find_dates,
-    find_relative_dates,
     find_yearless_dates,
     numeric_date,
     weekday_pattern,
@@ -32,29 +40,73 @@ from extractors.fields.written_dates import (
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["DateFinder", "yearless_date_fields"]
+__all__ = ["DateFinder", "first_told_incident", "mentions_a_claim", "yearless_date_fields"]
 
 _CUES = DATE_CUES  # cue kinds: which field a cue points to (see `date_words`)
 # A cue for another event ("déclaré le", "due date") or an incident verb ("survenu")
 # governs a date more surely than a noun met earlier in the sentence.
-_BIAS = {"incident_verb": -25, "other": -25, "incident": 0, "invoice": 0, "date": 0}
+# Care ("chez le dentiste") and a word of harm (`EVENT_WORDS`) count less than other cues, and
+# never label a date right after them.
+_BIAS = {"incident_verb": -25, "other": -25, "incident": 0, "invoice": 0, "date": 0, "care": 10, "event": 10}
+_NEVER_DIRECT = frozenset({"care", "event"})
 _AFTER_PENALTY = 15  # a cue after the date counts less than one before it
 _GOVERNED_WITHIN = 40  # how far back a verb of another event governs an incident noun
 _PAST = re.compile(r"(?:é|ée|és|ées|ed|sent|sold|bought|vendue?s?)$", re.IGNORECASE)
-_AFTER_KINDS = frozenset({"incident_verb", "incident", "other"})
+_AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
 _DIRECT_GAP = re.compile(
-    rf"[\s:.,\-(]*(?:(?:du|le|en date du|of|on|the|at|:|{weekday_pattern()})[\s:.,\-]*)*"
+    rf"[\s:.,\-(]*(?:(?:du|de|d'|le|en date du|of|on|the|at|:|{weekday_pattern()})[\s:.,\-]*)*"
 )
-_FIELD_OF_KIND = {"incident_verb": "incident_date", "incident": "incident_date", "invoice": "invoice_date"}
+# "le 25, après l'accident", "on the 25th, after the accident": a day after the event.
+_AFTER_THE_EVENT = re.compile(
+    r"(?<![a-z])(?:apres|after|suite a|following|since|depuis)\s+(?:(?:the|l'|le|la|les|mon|ma|mes|my|our"
+    r"|notre|nos|son|sa|ses|his|her|their|leur|ce|cet|cette|this|that)\s*)?$"
+)
+_FIELD_OF_KIND = {
+    "incident_verb": "incident_date",
+    "incident": "incident_date",
+    "care": "incident_date",
+    "event": "incident_date",
+    "invoice": "invoice_date",
+}
 # A document that bills something; till receipts rarely call themselves receipts, but print a total.
 _INVOICE_DOCUMENT = re.compile(
     r"factur|invoice|receipt|recu n|ticket|quittance|note d'honoraires|\btotal\b"
     r"|rechnung|faktura|\bcash\b|\bchange\b|\bsubtotal\b|\bgst\b|\bqty\b|\brounding\b"
 )
-# "du 20 au 27 octobre", "from 20 to 27 October": a stay or a cover, whose end is no event.
+# "du 20 au 27 octobre", "du samedi 24 au samedi 31", "from 20 to 27 October": a stay or a
+# cover, whose ends are no event.
 _PERIOD_END = re.compile(
-    r"(?<![a-z])(?:du|from(?:\s+the)?)\s+\d{1,2}(?:er|st|nd|rd|th)?\s*(?:au|to|-)\s*(?:the\s+)?$"
+    rf"(?<![a-z])(?:(?:du|from(?:\s+the)?)\s+(?:(?:{weekday_pattern()})\s+)?\d{{1,2}}(?:er|st|nd|rd|th)?"
+    rf"\s*(?:au|to|-)|jusqu'au|jusqu'a|until|till|up\s+to)\s*(?:the\s+|le\s+)?(?:(?:{weekday_pattern()})\s+)?$"
 )
+_PERIOD_START = re.compile(
+    rf"\s*(?:au|to|until|till|jusqu'au|-)\s*(?:le\s+|the\s+)?(?:(?:{weekday_pattern()})\s+)?\d"
+)
+# "vers le 10", "around the 14th", "the weekend of the 21st": not a day one can be sure of.
+_ROUGHLY = re.compile(
+    r"(?<![a-z])(?:vers|around|about|environ|approximately|roughly|alentours\s+du|autour\s+du"
+    r"|week[\s\-]?end\s+(?:du|de|of)|semaine\s+(?:du|de)|week\s+of)(?:\s+(?:le|the|du))?\s*$"
+)
+# "je pense", "maybe": the customer is not sure of the day; "impossible de savoir quel jour",
+# "could have been any time": nor of any day the mail names for the loss.
+_HEDGE = re.compile(
+    r"(?<![a-z])(?:je pense|je crois|il me semble|peut[\s\-]etre|probablement|suis pas sure?"
+    r"|pas certaine?|i think|thinks|maybe|perhaps|probably|possibly|not sure|might have|may have"
+    r"|could have)(?![a-z])"
+)
+_DAY_UNKNOWN = re.compile(
+    r"(?<![a-z])(?:(?:impossible de (?:savoir|dire)|ne (?:sais|savons|sait) pas)\s+(?:exactement\s+)?"
+    r"(?:quel jour|quand)|(?:don't|do not|dont|can't|cannot)\s+(?:know|say|tell)\s+(?:exactly\s+)?"
+    r"(?:when|which day|what day)|could have been any\s*time|n'importe quand)"
+)
+# Words of the future in a day's clause ("the garage will have it ready on the 25th", "l'expert
+# passera le 12"): a day a mail names without its year is read as gone by, which this is not.
+_FUTURE = re.compile(
+    r"(?<![a-z])(?:will|'ll|shall|going to|gonna|tomorrow|demain|prochaine?|next(?! door)|vais|vont"
+    r"|doit|doivent|devrait|sera|seront|fera|feront|aura|auront|ira|iront|devra|pourra|viendra|verra"
+    r"|enverra|faudra|rendra|[a-z]{4,}era[is]?|[a-z]{3,}(?:eront|erons|erez))(?![a-z])"
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\n,]")
 _PERIOD_JOIN = re.compile(r"\s*(?:au|to|-|a|until|jusqu'au|through|thru)\s*")
 
 # OCR of till receipts scatters the separators of a labelled date: "Date : 20- -06- 2018",
@@ -65,15 +117,23 @@ _SCATTERED = re.compile(
 )
 
 DIRECT = 0.9  # "Date du sinistre : 14/03/2025", "survenu le 14 mars 2025"
+NAMED = 0.8  # "l'accident du 14/03/2025", "tombé hier": an incident word right before; no label
 IN_SENTENCE = 0.75  # a cue earlier in the sentence
 AFTER = 0.7  # "le 14 mars, ma voiture a été volée"
 DOCUMENT = 0.5  # a date on an invoice or receipt, with no cue at all
 YEARLESS_PENALTY = 0.05  # "le 3 mars": its year is the mail's, or the one before
 SCATTERED = 0.6  # "Date : 20- -06- 2018" on a receipt
+TOLD = 0.6  # in a mail about a claim, a day told with a word of harm or as a night, and no cue
+_LABELLED = DIRECT - YEARLESS_PENALTY  # a date right after its label, with or without its year
+_TOLD_KINDS = ("body", "subject", "quoted")  # what a customer writes, and the reply they quote
 
 
-def _classify(text: str, folded: str, found: FoundDate, invoice_document: bool) -> tuple[str | None, float]:
-    """Which field a date fills, and how sure we are; (None, 0) for no field."""
+def _classify(
+    text: str, folded: str, found: FoundDate, invoice_document: bool, told: bool = False
+) -> tuple[str | None, float]:
+    """Which field a date fills, and how sure we are; (None, 0) for no field. A date `told`
+    alone in its sentence of a mail about a claim also reads words of harm or care
+    (`EVENT_WORDS`), and is the incident's when its words name a night."""
     start, end = found.start, found.end
     window = sentence_start(folded, start, 120)
     if invoice_document:
@@ -84,22 +144,37 @@ def _classify(text: str, folded: str, found: FoundDate, invoice_document: bool) 
         alone = not folded[line_start:start].strip(" \t:.-")
         labels_it = alone and not any(char.isdigit() for char in folded[above:line_start])
         window = max(window, above if labels_it else line_start)
-    before = list(_CUES.finditer(folded, window, start))
-    if before and _DIRECT_GAP.fullmatch(folded, before[-1].end, start):
-        return _direct_field(text, folded, before, invoice_document), DIRECT
+    before = _cues(folded, window, start, told)
+    if (
+        before
+        and before[-1].kind not in _NEVER_DIRECT
+        and _DIRECT_GAP.fullmatch(folded, before[-1].end, start)
+    ):
+        name = _direct_field(text, folded, before, invoice_document)
+        return name, NAMED if before[-1].kind == "incident" else DIRECT
     scored = [
         (start - cue.end + _BIAS[cue.kind], cue.kind, IN_SENTENCE) for cue in before if cue.kind != "date"
     ]
-    after = _CUES.finditer(folded, end, sentence_end(folded, end, 80))
+    after = _cues(folded, end, sentence_end(folded, end, 80), told)
     scored += [
         (cue.start - end + _AFTER_PENALTY + _BIAS[cue.kind], cue.kind, AFTER)
         for cue in after
-        if cue.kind in _AFTER_KINDS
+        if cue.kind in _AFTER_KINDS and not _AFTER_THE_EVENT.search(folded, max(0, cue.start - 20), cue.start)
     ]
     if scored:
         _, kind, confidence = min(scored)
-        return _FIELD_OF_KIND.get(kind), confidence
+        return _FIELD_OF_KIND.get(kind), TOLD if kind == "event" else confidence
+    if told and found.night:
+        return "incident_date", TOLD
     return ("invoice_date", DOCUMENT) if invoice_document else (None, 0.0)
+
+
+def _cues(folded: str, start: int, end: int, told: bool) -> list[Cue]:
+    cues = list(_CUES.finditer(folded, start, end))
+    if told:
+        cues += [word for word in EVENT_WORDS.finditer(folded, start, end) if word.kind == "event"]
+        cues.sort(key=lambda cue: cue.start)
+    return cues
 
 
 def _direct_field(text: str, folded: str, before: list[Cue], invoice_document: bool) -> str | None:
@@ -163,25 +238,102 @@ class DateFinder:
             yield from _scattered_dates(source, folded, dates, settings.day_first)
 
 
-def yearless_date_fields(source: TextSource, received: date, settings: ParsingSettings) -> Iterator[Field]:
+def yearless_date_fields(
+    source: TextSource, received: date, settings: ParsingSettings, *, about_a_claim: bool = False
+) -> Iterator[Field]:
     """Dates the customer writes without a year in a mail received on `received` ("survenu
-    le 3 mars", "on Wednesday 7 October", "hier", "last Tuesday", "le 3/11"), read like the
-    others with a little less confidence."""
-    if source_kind(source.source) not in ("body", "subject"):
+    le 3 mars", "on Wednesday 7 October", "hier", "samedi soir", "le 3/11"), read like the
+    others with a little less confidence. In a mail `about_a_claim`, a day told with a word
+    of harm or care, or as a night, with no cue in its sentence, is the incident's."""
+    if source_kind(source.source) not in _TOLD_KINDS:
         return
     folded = fold(source.text)
     written = [(found.start, found.end) for found in find_dates(folded, settings.day_first)]
     taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
+    kept: list[FoundDate] = []
     relative = list(find_relative_dates(folded, received, settings.day_first))
     for found in [*relative, *find_yearless_dates(folded, received)]:
-        period_end = _PERIOD_END.search(folded, max(0, found.start - 30), found.start)
-        if period_end or taken.overlaps(found.start, found.end):
+        if _bounds_a_period(folded, found) or taken.overlaps(found.start, found.end):
             continue
         taken.add(found.start, found.end)
-        name, confidence = _classify(source.text, folded, found, False)
+        kept.append(found)
+    every_date = sorted([*written, *((found.start, found.end) for found in kept)])
+    doubted = bool(_DAY_UNKNOWN.search(folded))
+    for found in kept:
+        told = about_a_claim and _alone_in_its_sentence(folded, found, every_date)
+        name, confidence = _classify(source.text, folded, found, False, told)
+        if name == "incident_date" and (doubted or _unsure(folded, found) or _ahead(folded, found)):
+            continue
         if name is not None:
             raw = source.text[found.start : found.end]
             yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
+
+
+def _bounds_a_period(folded: str, found: FoundDate) -> bool:
+    """ "du 20 au 27 octobre", "from the 14th to the 20th": either end of a stay or a cover."""
+    return bool(
+        _PERIOD_END.search(folded, max(0, found.start - 40), found.start)
+        or _PERIOD_START.match(folded, found.end)
+    )
+
+
+def _ahead(folded: str, found: FoundDate) -> bool:
+    """Whether the clause of a day named without its year speaks of the future."""
+    start = max(
+        (match.end() for match in _CLAUSE_BREAK.finditer(folded, max(0, found.start - 120), found.start)),
+        default=max(0, found.start - 120),
+    )
+    after = _CLAUSE_BREAK.search(folded, found.end, found.end + 120)
+    return bool(_FUTURE.search(folded, start, after.start() if after else min(len(folded), found.end + 120)))
+
+
+def _unsure(folded: str, found: FoundDate) -> bool:
+    """A day the customer is not sure of: "vers le 10", "the weekend of the 21st", "je pense
+    que c'était mardi soir"."""
+    start, end = sentence_start(folded, found.start, 160), sentence_end(folded, found.end, 160)
+    return bool(
+        _ROUGHLY.search(folded, max(0, found.start - 40), found.start) or _HEDGE.search(folded, start, end)
+    )
+
+
+def _alone_in_its_sentence(folded: str, found: FoundDate, every_date: list[tuple[int, int]]) -> bool:
+    start = sentence_start(folded, found.start, 160)
+    end = sentence_end(folded, found.end, 160)
+    return sum(start <= first < end for first, _ in every_date) == 1
+
+
+def mentions_a_claim(sources: Sequence[TextSource]) -> bool:
+    """Whether the customer's mail tells of a loss, damage or care, or of a claim."""
+    for source in sources:
+        if source_kind(source.source) not in _TOLD_KINDS:
+            continue
+        folded = fold(source.text)
+        if next(CLAIM_WORDS.finditer(folded), None) is not None or any(
+            cue.kind in ("incident", "incident_verb", "care") for cue in _CUES.finditer(folded)
+        ):
+            return True
+    return False
+
+
+def first_told_incident(candidates: list[Field]) -> list[Field]:
+    """Of the days the customer's text tells of as the incident, without a label to say so,
+    the first: what came after it (a ceiling that fell the next day, damage found in the
+    morning) is not the incident. A date labelled as the incident's keeps its rank."""
+    incidents = [field for field in candidates if field.name == "incident_date"]
+    if len(incidents) < 2:
+        return candidates
+    rank = min(source_rank(field.source) for field in incidents)
+    told = [field for field in incidents if source_rank(field.source) == rank]
+    if any(field.confidence >= _LABELLED for field in told):
+        return candidates
+    first = min(told, key=lambda field: field.value)
+    top = max(field.confidence for field in told)
+    later = {id(field) for field in told if field is not first}
+    return [
+        dataclasses.replace(field, confidence=top) if field is first else field
+        for field in candidates
+        if id(field) not in later
+    ]
 
 
 def _scattered_dates(

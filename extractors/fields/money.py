@@ -63,6 +63,20 @@ _EVERYDAY_NAMES = {
     "rs": "INR",
     "rs.": "INR",
 }
+# Dollars of other countries as people type them ("3 420,00 $ CA", "C$ 45", "A$120").
+_EVERYDAY_SYMBOLS = {
+    "$ CA": "CAD",
+    "$ CAN": "CAD",
+    "$CA": "CAD",
+    "$CAN": "CAD",
+    "CA$": "CAD",
+    "C$": "CAD",
+    "$ AU": "AUD",
+    "AU$": "AUD",
+    "A$": "AUD",
+    "$ US": "USD",
+    "US$": "USD",
+}
 
 
 @cache
@@ -78,8 +92,8 @@ def _markers() -> dict[str, str]:
         for code in ISO_CODES:
             for count in (1, 2):
                 markers.setdefault(get_currency_name(code, count=count, locale=locale).lower(), code)
-    for name, code in _EVERYDAY_NAMES.items():
-        markers.setdefault(name, code)
+    for marker, code in (*_EVERYDAY_NAMES.items(), *_EVERYDAY_SYMBOLS.items()):
+        markers.setdefault(marker, code)
     return markers
 
 
@@ -91,7 +105,9 @@ def _marker_pattern() -> str:
         elif marker[0].isalpha() and marker.lower() == marker:
             names.append(re.escape(marker).replace(r"\ ", r"\s+"))
         else:
-            symbols.append(re.escape(marker))
+            # "$ CA" is typed with any space, and is not the start of "$ Cash"
+            symbol = re.escape(marker).replace(r"\ ", f"{_SPACE}?")
+            symbols.append(symbol + ("(?![A-Za-z])" if marker[-1].isalpha() else ""))
     # Codes must be capitals ("EUR", not the "eur" in "leur"); names may be any case.
     return rf"(?:{'|'.join(symbols)}|(?-i:(?:{'|'.join(codes)})(?![A-Za-z]))|(?:{'|'.join(names)})(?![a-z]))"
 
@@ -128,7 +144,8 @@ class Money:
 def currency_code(marker: str) -> str | None:
     """ISO code of a printed currency marker: "€" -> "EUR", "euros" -> "EUR", "£" -> "GBP"."""
     markers = _markers()
-    return markers.get(marker.strip()) or markers.get(" ".join(marker.lower().split()))
+    spaced = " ".join(marker.split())
+    return markers.get(spaced) or markers.get(spaced.upper()) or markers.get(spaced.lower())
 
 
 def _decimal(number: str, thousands: str | None) -> Decimal:

@@ -19,7 +19,7 @@ from extractors.fields.text import fold
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["CustomerNameFinder", "normalise_person_name"]
+__all__ = ["CustomerNameFinder", "name_written_as_address", "normalise_person_name"]
 
 _TITLE = re.compile(
     r"^(?:(?:m|mr|mrs|ms|mme|mmes|mlle|melle|dr|pr|me|monsieur|madame|mademoiselle|miss|sir|docteur"
@@ -279,3 +279,17 @@ def _fields(lines: Iterable[str], confidence: float, source: TextSource, *, stri
         if name is not None:
             fields.append(make_field("customer_name", name, line, confidence, source))
     return fields
+
+
+def name_written_as_address(email: str, text: str) -> str | None:
+    """The line of `text` that spells the name an address is made of ("Roger Millet" for
+    roger.millet@..., "MILLET Roger" too): the name of a sender whose From gives none."""
+    local = fold(email.partition("@")[0])
+    parts = [part for part in re.split(r"[._\-]+", local) if part.isalpha()]
+    if len(parts) < 2 or any(len(part) < 2 for part in parts):
+        return None
+    for line in text.splitlines():
+        words = [word for word in re.split(r"[\s\-]+", fold(line.strip())) if word]
+        if sorted(words) == sorted(parts):
+            return line.strip()
+    return None

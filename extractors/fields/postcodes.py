@@ -1,4 +1,5 @@
-"""Postcodes: French five-digit codes on an address line, UK postcodes in English text.
+"""Postcodes: French five-digit codes on an address line, UK postcodes in English text,
+and UK postcodes and Irish Eircodes that end an address line in any language.
 
 Five digits alone are everywhere (amounts, references, bank codes), so a French
 postcode is read only where addresses put it: at the start of a line or after
@@ -66,10 +67,22 @@ _NOT_TOWN = frozenset(
     """euro euros eur ttc ht km kg habitants personnes points exemplaires pieces unites articles
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre""".split()
 )
-_UK_POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9\-/])(?P<code>(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
-    r" ?[0-9][ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])"
+_UK_SHAPE = (
+    r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
+    r" ?[0-9][ABD-HJLNP-UW-Z]{2}"
 )
+_UK_POSTCODE = re.compile(rf"(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE})(?![A-Za-z0-9])")
+# An Irish Eircode: a routing key ("D06", "D6W") and a unique identifier ("K7W2").
+_EIRCODE_SHAPE = r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+# At the end of an address line, in any language and any case: alone on its line, or after
+# the town ("Edinburgh eh9 1hs", "Dublin 6, D06 K7W2"), as people write their own address.
+_LINE_END_POSTCODE = re.compile(
+    rf"(?P<before>[^\n]*?)(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE}|{_EIRCODE_SHAPE})[ \t.]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TOWN_BEFORE = re.compile(r"(?:^|,|[A-ZÀ-Ý][a-zà-ÿ'’\-]+)[ \t,]*$")
+# "La Trinité-sur-Mer (56470)": a town and its French postcode in brackets.
+_FR_BRACKETED = re.compile(r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’\-]+[ \t]\((?P<code>\d{5})\)")
 
 _STREET_REACH = 80  # how far before a postcode its street may be named
 
@@ -79,16 +92,17 @@ UK = 0.7
 
 
 def normalise_postcode(text: str) -> str | None:
-    """A French postcode (five digits, a real department) or a UK postcode in upper
-    case with one space ("SW1A 1AA"); None otherwise."""
+    """A French postcode (five digits, a real department), or a UK postcode or an Irish
+    Eircode in upper case with one space ("SW1A 1AA", "D06 K7W2"); None otherwise."""
     compact = text.strip().upper()
     if re.fullmatch(r"\d{5}", compact):
         return compact if _french_department(compact) else None
-    match = _UK_POSTCODE.fullmatch(compact)
-    if match is None:
-        return None
     squeezed = compact.replace(" ", "")
-    return f"{squeezed[:-3]} {squeezed[-3:]}"
+    if _UK_POSTCODE.fullmatch(compact):
+        return f"{squeezed[:-3]} {squeezed[-3:]}"
+    if re.fullmatch(_EIRCODE_SHAPE, compact):
+        return f"{squeezed[:3]} {squeezed[3:]}"
+    return None
 
 
 def _french_department(code: str) -> bool:
@@ -130,6 +144,13 @@ class PostcodeFinder:
                 and _on_address_line(text, folded, match.start())
             ):
                 fields.append(make_field("postcode", code, match.group(0), ADDRESS_LINE, source))
+        for match in _FR_BRACKETED.finditer(text):
+            if _french_department(code := match.group("code")):
+                fields.append(make_field("postcode", code, match.group(0), ADDRESS_LINE, source))
+        for match in _LINE_END_POSTCODE.finditer(text):
+            postcode = normalise_postcode(match.group("code"))
+            if postcode and _TOWN_BEFORE.search(match.group("before")):
+                fields.append(make_field("postcode", postcode, match.group("code"), ADDRESS_LINE, source))
         if (source.language or detect_language(text)[0]) == "en":
             for match in _UK_POSTCODE.finditer(text):
                 if " " in match.group("code") and (postcode := normalise_postcode(match.group("code"))):

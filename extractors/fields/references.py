@@ -3,14 +3,26 @@
 A label is a kind's word with or without a number sign, in French or English
 ("n° de contrat", "contrat n°", "police", "policy no.", "claim ref", "facture
 n°", "invoice #"), possibly with a few words between ("contrat d'assurance auto
-n°"), or with a word or two naming the cover before a value that is plainly a
-reference ("contrat habitation HM-0620433"). Some words name a kind only beside a
-number sign ("n° client", "customer number"); the customer's own reference ("my
-ref is") is their policy's. What follows must look like an identifier: it holds a
-digit, and it is not a date, an amount, a phone number, a number plate or an
-IBAN; a letter prefix may stand before groups of digits ("MOT 2011 003 27"). Without a label,
-a capitalised prefix that names its kind (AUT-4587-2291, SIN-2025-00412,
-FA-2025-0193) is enough, with less confidence.
+n°", "contrat assistance voyage chez vous, n°"), or with a word or two naming the
+cover before a value that is plainly a reference: letters, then digits
+("contrat habitation HM-0620433"), or six digits or more ("contrat auto 4471 2209
+88"); a cover word written in capitals is the value's prefix ("contract AUTO 6129
+3305 C"). Some words name a kind only beside a number sign ("n° client", "customer
+number", "n° d'adhésion"); the customer's own reference ("my ref is") is their
+policy's. A label word mistyped by one slip is still a label ("N° de polcie",
+"numero de contart"; see `label_typos`). The value may follow in brackets or after a
+comma ("policy (HL-IE-HOME-448190)", "annual policy, WCA 2026 0388 104"); what it
+may look like, and what it must not be (a date, an amount, a phone number, a number
+plate, an IBAN, a year, a time), is `reference_values`' business.
+
+Without a label, a capitalised prefix that names its kind (AUT-4587-2291,
+SIN-2025-00412, FA-2025-0193) is enough, with less confidence. In the customer's own
+text, so is a plain reference (capitals and five digits or more, joined by dashes or
+slashes) whose kind's number is spoken of earlier in its sentence ("my policy number is
+on your letter, I think it is NHP/0048823/H"); a part of the subject set apart by a dash
+("Renewal price - HL/HOME/0931277"), and a line of the signature or the last line of
+the text that is nothing but a reference ("Ben\nPS 61 448 207"), give the one the
+customer holds, their policy, unless its prefix names another kind (see `unlabelled`).
 
 Where a PDF page comes with its layout (`TextSource.layout`), labels are also
 paired with the value printed beside them on the same row, or under them when
@@ -24,44 +36,20 @@ if need be, a value pattern.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from extractors.fields.amounts import find_money
-from extractors.fields.banking import normalise_iban
 from extractors.fields.base import make_field, reads_text, source_kind
-from extractors.fields.contacts import normalise_phone
-from extractors.fields.registrations import normalise_plate
+from extractors.fields.label_typos import misspellings, slips_in
+from extractors.fields.reference_values import FUNCTION_WORDS, IDENTIFIER_VALUE, is_identifier, trimmed
 from extractors.fields.text import LABEL_GAP, NUMBER_SIGN, Spans, fold, phrases
-from extractors.fields.written_dates import find_dates
+from extractors.fields.unlabelled import announced_references, names_something_else, own_reference_spans
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
 __all__ = ["IDENTIFIER_VALUE", "REFERENCE_KINDS", "ReferenceFinder", "ReferenceKind", "is_identifier"]
-
-# On folded text: letters and digits, joined by single dashes, slashes, dots or underscores,
-# possibly after a short letter prefix and a space ("MRH 123456"), holding a digit (checked
-# ahead, so that "Bill\nInvoice No 123" does not spend "Invoice" as a value and miss its label).
-# Or a letter prefix and groups of digits one space apart ("MOT 2011 003 27"), none of them
-# the day of a date or a sum ("MRH 123456 15 mars", "AB 1234 150 €").
-_NOT_A_GROUP = (
-    r"(?![\d,.]\d| ?(?:€|%|eur|jan|fev|feb|mar|avr|apr|mai|may|jun|jui|jul|aou|aug|sep|oct|nov|dec))"
-)
-# Or groups of digits one space apart, a group of capitals perhaps among them ("4471 2209",
-# "77 410 932", "26 DDE 3391"), the last not a unit, a street or a month ("12345 15 jours"),
-# and the run whole (the first groups of "06 12 34 56 78" are no reference).
-_NOT_A_UNIT = (
-    r"(?! ?(?:jours?|days?|ans?|years?|mois|months?|semaines?|weeks?|heures?|hours?|h|km|kg"
-    r"|rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|street|st|road|rd|lane|close|drive)(?![a-z]))"
-)
-IDENTIFIER_VALUE = (
-    r"(?=(?:[a-z]{2,5} )?[a-z0-9\-/._]*?\d)"
-    rf"(?:[a-z]{{2,5}}(?: \d{{2,6}}{_NOT_A_GROUP}){{2,4}}(?![a-z0-9])"
-    rf"|\d{{2,6}}{_NOT_A_GROUP}(?: (?:[a-z]{{2,4}} )?\d{{1,6}}{_NOT_A_GROUP}){{1,3}}"
-    rf"{_NOT_A_UNIT}(?![a-z0-9]| \d)"
-    r"|(?:[a-z]{2,5} (?=\d))?[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9]))"
-)
 
 
 @dataclass(frozen=True)
@@ -93,7 +81,17 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "assurance",
         ),
         ("POL", "CTR", "CNT", "AUT", "HAB", "MRH"),
-        numbered_words=("client", "cliente", "customer", "assure", "assuree", "member", "membre", "plan"),
+        numbered_words=(
+            "client",
+            "cliente",
+            "customer",
+            "assure",
+            "assuree",
+            "member",
+            "membre",
+            "plan",
+            "adhesion",
+        ),
     ),
     ReferenceKind(
         "claim_number",
@@ -137,43 +135,63 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
 # holds, a policy ("this is for my contents, ref: LHI-00921-B").
 _GENERIC_KIND = "claim_number"
 _GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:reference|ref)s?\.?(?![a-z])"
-_SUBJECT_ONLY = re.compile(rf"\s*(?:(?:re|tr|fwd?|aw)\s*:\s*)*(?P<value>{IDENTIFIER_VALUE})[\s.]*")
 _CLAIM_MENTIONED = re.compile(r"(?<![a-z])(?:sinistres?|dossiers?|claims?|cases?|declarations?)(?![a-z])")
 # The customer's own reference ("my ref is", "ma référence") is the one they hold: their policy.
 _OWN_KIND = "policy_number"
 _OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
+_SLIP_CACHE = 64  # label regexes kept for so many sets of slips
 
 # "My policy number is X", "mon numéro de contrat est le X".
 _VERB = r"(?:\s+(?:is|was|est|etait)(?:\s+(?:le|the))?(?=\s))?"
+# What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
+# or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
 _PREFIXED = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/ ]?\d"
-# A number sign cut short or mistyped: "contrat n AUT-4587-2291", "contrat c AUT-4587-2291".
-_STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+)?"
-_YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
-_TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
+_LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
+_FUNCTION_WORD = phrases(FUNCTION_WORDS)
+# After the label, the value may open a bracket ("policy (HL-IE-HOME-448190)") or follow a
+# comma when a number sign or a prefix makes it plain ("annual policy, WCA 2026 0388 104").
+_GAP = rf"{LABEL_GAP}(?:\([ \t]*|,[ \t]*(?={NUMBER_SIGN}|{_PREFIXED}))?"
+# A number sign cut short or mistyped: "contrat n AUT-4587-2291", "contrat c AUT-4587-2291"
+# (before digits, a lone letter is the value's prefix or is left out by `trimmed`).
+_STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+(?=[a-z]))?"
 
 DIRECT = 0.95  # "N° de contrat : AUT-4587-2291"
 BARE_WORD = 0.9  # "Contrat AUT-4587-2291"
 WORDS_BETWEEN = 0.85  # "contrat d'assurance auto n° 4587", "contrat habitation HM-0620433"
 COLUMN = 0.85  # "Invoice No." atop a column, the number under it (page layout)
 GENERIC = 0.8  # "Référence : SIN-2025-00412"
+NEAR_LABEL = 0.7  # "my policy number is on your letter, I think it is NHP/0048823/H"
 SHAPE = 0.6  # "AUT-4587-2291" with no label
 
+_WORD = re.compile(r"[a-z][a-z'\-]+")
+_CAPITAL_PREFIX = re.compile(r"[A-Z]{2,5}(?:-[A-Z]{1,5})* ")  # "AUTO ", "MUT-FAM "
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a laid-out row: words one space apart
+
+
+def _numbered_label(kind: ReferenceKind) -> str:
+    """A kind's word or numbered word beside a number sign: "n° de contrat", "policy number"."""
+    numbered = phrases([*kind.words, *kind.numbered_words])
+    return (
+        rf"{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
+        rf"|{numbered}[\s.:]*{NUMBER_SIGN}"
+    )
 
 
 def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     words = phrases(kind.words)
-    numbered = phrases([*kind.words, *kind.numbered_words])
+    other = phrases(all_words)
     # Words between a kind's word and its number sign must not be another kind's word,
     # or "dossier de la facture n° FA-1" would give the claim an invoice number.
-    between = rf"(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,5}}?"
+    between = rf"(?:[\s,(]+(?!{other})[a-z'\-]+){{1,5}}?"
+    cover = rf"(?:\s+(?!{other})[a-z][a-z'\-]+){{1,2}}?"
+    cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+){{1,2}}?"
     return (
-        rf"(?P<numbered>{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
-        rf"|{numbered}[\s.:]*{NUMBER_SIGN})"
-        rf"|(?P<between>{words}{between}[\s(]*{NUMBER_SIGN}"
+        rf"(?P<numbered>{_numbered_label(kind)})"
+        rf"|(?P<between>{words}{between}[\s,(]*{NUMBER_SIGN})"
         # Without a number sign, a word or two naming the cover ("contrat habitation") may stand
-        # before a value that is plainly a reference: letters, then digits ("HM-0620433").
-        rf"|{words}(?:\s+(?!{phrases(all_words)})[a-z'\-]+){{1,2}}?[ \t]*:?\s+(?={_PREFIXED}))"
+        # before a value that is plainly a reference.
+        rf"|(?P<cover>{words}{cover}[ \t]*:?\s+\(?(?={_PREFIXED})"
+        rf"|{words}{cover_word}[ \t]*:?\s+\(?(?={_LONG_DIGITS}))"
         rf"|{words}"
     )
 
@@ -181,7 +199,7 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
 def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
     # A label is a word of its own, not part of a web or mail address ("actu-assurance.example/142").
     return re.compile(
-        rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_VERB}{LABEL_GAP}"
+        rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_VERB}{_GAP}"
         rf"(?:{NUMBER_SIGN}{LABEL_GAP})?{_STRAY_LETTER}"
         rf"(?P<value>{kind.value_pattern})"
     )
@@ -192,31 +210,6 @@ def _column_label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pat
     return re.compile(rf"(?:{_label(kind, all_words)})[\s.:#]*")
 
 
-def is_identifier(text: str, value: str, start: int, end: int, settings: ParsingSettings) -> bool:
-    """Whether `value` (at text[start:end]) can be a reference number and nothing else."""
-    compact = re.sub(r"[\-/._]", "", value)
-    if not any(char.isdigit() for char in value) or len(compact) < 4:
-        return False
-    if compact.isdigit() and len(compact) == 4 and compact[:2] in ("19", "20"):
-        return False  # a year: "sinistre 2024"
-    if _YEARS.fullmatch(value):
-        return False  # a span of years: "attestation d'assurance 2025-2026", "insurance 2025/26"
-    raw = text[start:end]
-    prefix = raw.rpartition(" ")[0]
-    if prefix and not (prefix.isupper() or (prefix.replace(" ", "").isdigit() and not raw.islower())):
-        return False  # "du 12345", "auto 2", "12 des": a word, not the first block of a number
-    if next(find_dates(fold(value), settings.day_first), None) is not None:
-        return False
-    if len(compact) == 5 and compact.isdigit() and _TOWN_AFTER.match(text, end):
-        return False  # "75011 Paris": a postcode
-    money = next(iter(find_money(text[start : end + 8])), None)
-    if money is not None and money.start == 0 and (money.currency or money.has_cents):
-        return False
-    if value[:1] in "0+" and compact.isdigit() and normalise_phone(value, settings.default_region):
-        return False
-    return normalise_plate(value) is None and normalise_iban(value) is None
-
-
 @dataclass(frozen=True)
 class _Labelled:
     start: int  # of the value
@@ -225,6 +218,7 @@ class _Labelled:
     confidence: float
     prefix_decides: bool  # a loose label: a prefix naming another kind wins ("Référence : FA-12")
     next_line: bool = False  # the value is the first thing on the line after its label
+    cover_word: int | None = None  # where the last word naming the cover starts, if any
 
 
 class ReferenceFinder:
@@ -233,9 +227,14 @@ class ReferenceFinder:
     def __init__(self, kinds: Sequence[ReferenceKind] = REFERENCE_KINDS) -> None:
         self.kinds = tuple(kinds)
         self.names = tuple(kind.name for kind in self.kinds)
+        self._labelled = _label_regexes(self.kinds)
         all_words = [word for kind in self.kinds for word in kind.words]
-        self._labelled = [(kind.name, _label_regex(kind, all_words)) for kind in self.kinds]
         self._column_labels = [(kind.name, _column_label_regex(kind, all_words)) for kind in self.kinds]
+        self._slips = misspellings(
+            word for kind in self.kinds for word in [*kind.words, *kind.numbered_words]
+        )
+        self._with_slips: dict[frozenset[str], list[tuple[str, re.Pattern[str]]]] = {}
+        self._announcers = [(kind.name, re.compile(_numbered_label(kind))) for kind in self.kinds]
         # Only the built-in kinds read a bare "Référence :"; a user-defined kind has its own labels.
         generic = rf"{_GENERIC_LABEL}{_VERB}{LABEL_GAP}(?P<value>{IDENTIFIER_VALUE})"
         self._generic = re.compile(generic if _GENERIC_KIND in self.names else "(?!)")
@@ -250,12 +249,16 @@ class ReferenceFinder:
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
         if not reads_text(source.source):
             return []
-        text = source.text
+        text, folded = source.text, fold(source.text)
         taken = Spans()
         kind = source_kind(source.source)
-        found = [*self._labelled_values(fold(text), kind in ("body", "subject"))]
-        if kind == "subject":
-            found += _subject_reference(fold(text))
+        customer = kind in ("body", "subject", "signature")
+        found = [*self._labelled_values(folded, kind in ("body", "subject"))]
+        if customer and _OWN_KIND in self.names:
+            found += [
+                _Labelled(start, end, _OWN_KIND, GENERIC, True)
+                for start, end in own_reference_spans(folded, kind, settings.default_region)
+            ]
         read = self._read_labelled(text, found, source, settings, taken)
         if source.layout:
             read = self._with_layout(read, source, settings)
@@ -268,7 +271,10 @@ class ReferenceFinder:
                 and not taken.overlaps(match.start(), match.end())
                 and is_identifier(text, value, match.start(), match.end(), settings)
             ):
+                taken.add(match.start(), match.end())
                 fields.append(make_field(name, value, value, SHAPE, source))
+        if customer:
+            fields += self._announced(text, folded, source, settings, taken)
         return fields
 
     def _read_labelled(
@@ -283,13 +289,13 @@ class ReferenceFinder:
         it was read on the line after its label; `taken` gets their spans."""
         read: list[tuple[Field, bool]] = []
         for item in found:
-            end = _before_street_number(text, item.start, item.end)
-            value = text[item.start : end].upper()
-            if taken.overlaps(item.start, end) or not is_identifier(text, value, item.start, end, settings):
+            start, end = trimmed(text, _with_capital_prefix(text, item), item.end)
+            value = text[start:end].upper()
+            if taken.overlaps(start, end) or not is_identifier(text, value, start, end, settings):
                 continue
             name = (self._kind_of_prefix(value) if item.prefix_decides else None) or item.kind
-            taken.add(item.start, end)
-            field = make_field(name, value, text[item.start : end], item.confidence, source)
+            taken.add(start, end)
+            field = make_field(name, value, text[start:end], item.confidence, source)
             read.append((field, item.next_line))
         return read
 
@@ -327,7 +333,7 @@ class ReferenceFinder:
 
     def _labelled_values(self, folded: str, customer: bool = False) -> Iterator[_Labelled]:
         """Values after their labels; `customer` says the text is the customer's own."""
-        for kind, regex in self._labelled:
+        for kind, regex in self._regexes_for(folded):
             for match in regex.finditer(folded):
                 start, end = match.span("value")
                 next_line = "\n" in folded[match.start() : start]
@@ -335,6 +341,9 @@ class ReferenceFinder:
                     yield _Labelled(start, end, kind, DIRECT, False, next_line)
                 elif match.group("between"):
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line)
+                elif match.group("cover"):
+                    words = list(_WORD.finditer(folded, match.start("cover"), match.end("cover")))
+                    yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line, words[-1].start())
                 else:
                     yield _Labelled(start, end, kind, BARE_WORD, False, next_line)
         for kind, regex in ((_OWN_KIND, self._own), (_GENERIC_KIND, self._generic)):
@@ -345,26 +354,71 @@ class ReferenceFinder:
                     kind = _OWN_KIND
                 yield _Labelled(start, end, kind, GENERIC, True, "\n" in folded[match.start() : start])
 
+    def _regexes_for(self, folded: str) -> list[tuple[str, re.Pattern[str]]]:
+        """The label regexes of each kind, with the slips of its words that `folded` holds."""
+        slips = slips_in(folded, self._slips)
+        if not slips:
+            return self._labelled
+        key = frozenset(slips)
+        if key not in self._with_slips:
+            if len(self._with_slips) > _SLIP_CACHE:
+                self._with_slips.clear()
+            self._with_slips[key] = _label_regexes(self.kinds, slips)
+        return self._with_slips[key]
+
+    def _announced(
+        self, text: str, folded: str, source: TextSource, settings: ParsingSettings, taken: Spans
+    ) -> list[Field]:
+        """Plain references that a kind's word announces earlier in their sentence, unless
+        their prefix names a kind (read already) or they name something else."""
+        fields = []
+        for start, end, name in announced_references(text, folded, self._announcers):
+            value = text[start:end]
+            if (
+                not taken.overlaps(start, end)
+                and not self._kind_of_prefix(value)
+                and not names_something_else(value, settings.default_region)
+                and is_identifier(text, value, start, end, settings)
+            ):
+                taken.add(start, end)
+                fields.append(make_field(name, value, value, NEAR_LABEL, source))
+        return fields
+
     def _kind_of_prefix(self, value: str) -> str | None:
         letters = re.match(r"[A-Z]+", value)
         return self._prefix_kind.get(letters.group(0)) if letters else None
 
 
-def _before_street_number(text: str, start: int, end: int) -> int:
-    """Where a value in groups of digits ends when its last group is the number of a street
-    or a house ("Policy 771204 12 Station Road", "contrat 771204 12 Grande Rue")."""
-    raw = text[start:end]
-    if " " in raw and raw.replace(" ", "").isdigit() and _TOWN_AFTER.match(text, end):
-        return start + raw.rindex(" ")
-    return end
+def _label_regexes(
+    kinds: Sequence[ReferenceKind], slips: dict[str, str] | None = None
+) -> list[tuple[str, re.Pattern[str]]]:
+    """Each kind's label regex; `slips` (a mistyped word to the label word it stands for) are
+    read as the words they stand for."""
+    if slips:
+        kinds = [_with_slips(kind, slips) for kind in kinds]
+    all_words = [word for kind in kinds for word in kind.words]
+    return [(kind.name, _label_regex(kind, all_words)) for kind in kinds]
 
 
-def _subject_reference(folded: str) -> Iterator[_Labelled]:
-    """A subject line that is nothing but a reference ("Re: HT-8812-330") gives the one the
-    customer holds, their policy, unless its prefix names another kind."""
-    match = _SUBJECT_ONLY.fullmatch(folded)
-    if match is not None:
-        yield _Labelled(*match.span("value"), _OWN_KIND, GENERIC, True)
+def _with_slips(kind: ReferenceKind, slips: dict[str, str]) -> ReferenceKind:
+    return dataclasses.replace(
+        kind,
+        words=(*kind.words, *(slip for slip, word in slips.items() if word in kind.words)),
+        numbered_words=(
+            *kind.numbered_words,
+            *(slip for slip, word in slips.items() if word in kind.numbered_words),
+        ),
+    )
+
+
+def _with_capital_prefix(text: str, item: _Labelled) -> int:
+    """Where a value read after a word naming the cover starts: at that word when it is
+    written in capitals right before the digits ("contract AUTO 6129 3305 C"), which makes it
+    the value's prefix, not the cover's name ("contrat auto 4471 2209 88")."""
+    if item.cover_word is None:
+        return item.start
+    word = text[item.cover_word : item.start]
+    return item.cover_word if _CAPITAL_PREFIX.fullmatch(word) else item.start
 
 
 def _rows_with_offsets(layout: str) -> Iterator[tuple[str, int]]:

@@ -35,6 +35,7 @@ from rpa.models import Intent
 
 __all__ = [
     "MARKED_SHARE",
+    "MARKED_THRESHOLD",
     "SECONDARY_THRESHOLD",
     "WHOLE_SHARE",
     "IntentScorer",
@@ -45,6 +46,8 @@ __all__ = [
 SECONDARY_THRESHOLD = 0.6  # a sentence's probability of the other intent
 WHOLE_SHARE = 0.25  # and the whole text's: room left for it beside the main one
 MARKED_SHARE = 0.05  # the room enough when the customer says another matter follows ("par ailleurs")
+# ... and the sentence's probability enough then: the customer said a second request comes
+MARKED_THRESHOLD = 0.45
 
 _NEVER_SECONDARY = frozenset({Intent.AUTO_REPLY, Intent.OTHER})
 # Requests that documents go with: sending them is part of the request, not another one.
@@ -133,7 +136,8 @@ def secondary_intents(
     best: dict[Intent, float] = {}
     for sentence, probabilities in zip(parts, sentences, strict=True):
         intent, probability = max(probabilities.items(), key=lambda item: item[1])
-        if probability < threshold or whole.get(intent, 0.0) < floor or not _may_be_secondary(intent, main):
+        bar = min(threshold, MARKED_THRESHOLD) if marked else threshold
+        if probability < bar or whole.get(intent, 0.0) < floor or not _may_be_secondary(intent, main):
             continue
         if _asks_for(intent, sentence, marked=marked):
             best[intent] = max(probability, best.get(intent, 0.0))

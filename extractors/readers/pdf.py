@@ -25,9 +25,12 @@ them are read from there. Where a field's value stands on a page is not measured
 while reading: `extractors.locate` opens again, once fields are chosen, only the
 pages that hold one.
 
-Pages beyond `limits.max_pages` are not read; the returned `PageList` says so
-in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts
+Pages beyond `limits.max_pages` are not read; the returned `DocumentText` says
+so in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts
 in the attachment's `error` field while the status stays ``ok``.
+
+`PDFIUM_LOCK` and the `pdfium` bindings imported here are shared with
+`extractors.locate` and `extractors.render`, which open PDFs too.
 """
 
 from __future__ import annotations
@@ -37,13 +40,20 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from functools import partial
 
 from PIL import Image
 
-from extractors.documents import PageList, assemble_pages, declared_as, sniff_format
 from extractors.layout import Word, lay_out
 from extractors.ocr import OcrEngine
+from extractors.readers.base import (
+    DocumentText,
+    assemble_pages,
+    declared_as,
+    page_limit_notes,
+    sniff_format,
+)
 from extractors.tables import claim_rows
 from rpa.config import Settings
 from rpa.errors import ExtractionError
@@ -102,9 +112,9 @@ class PdfReader:
 
     name = "pdf"
 
-    def __init__(self, settings: Settings, ocr: OcrEngine | None = None) -> None:
+    def __init__(self, settings: Settings, ocr: OcrEngine) -> None:
         self.settings = settings
-        self.ocr = ocr if ocr is not None else OcrEngine(settings)
+        self.ocr = ocr
 
     def is_available(self) -> bool:
         return pdfium is not None
@@ -115,17 +125,17 @@ class PdfReader:
             return found == "pdf"
         return declared_as(content_type, filename, _PDF_TYPES, (".pdf",))
 
-    def read(self, filename: str, data: bytes) -> PageList:
-        """The pages' text and claim tables (`PageList.tables`); raises
-        `ExtractionError` for an encrypted or broken PDF."""
-        pages = self._read_text(filename, data)
+    def read(self, filename: str, data: bytes) -> DocumentText:
+        """The pages' text and claim tables; raises `ExtractionError` for an
+        encrypted or broken PDF."""
+        text = self._read_text(filename, data)
         try:
-            pages.tables = claim_rows(pages, data, day_first=self.settings.parsing.day_first)
+            rows = claim_rows(text.pages, data, day_first=self.settings.parsing.day_first)
         except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; the text is still good
-            pages.notes.append(f"tables not read: {_describe(exc)}")
-        return pages
+            return replace(text, notes=(*text.notes, f"tables not read: {_describe(exc)}"))
+        return replace(text, tables=tuple(rows))
 
-    def _read_text(self, filename: str, data: bytes) -> PageList:
+    def _read_text(self, filename: str, data: bytes) -> DocumentText:
         try:
             document = _open(data)
         except _Broken as pdfium_failure:
@@ -138,7 +148,7 @@ class PdfReader:
             with PDFIUM_LOCK:
                 document.close()
 
-    def _read_document(self, document) -> PageList:
+    def _read_document(self, document) -> DocumentText:
         with PDFIUM_LOCK:
             total = len(document)
         count = min(total, self.settings.limits.max_pages)
@@ -151,10 +161,11 @@ class PdfReader:
         }
         # Waits for every job, so the document outlives its renderings.
         results = self.ocr.ocr_pages(needs_ocr)
-        pages = assemble_pages(layers, results, _limit_notes(count, total))
-        if pages and not pages[0].ocr:
-            pages[0].layout = read[0][1]
-        return pages
+        text = assemble_pages(layers, results, page_limit_notes(count, total))
+        if not text.pages or text.pages[0].ocr:
+            return text
+        first = replace(text.pages[0], layout=read[0][1])
+        return replace(text, pages=(first, *text.pages[1:]))
 
     def _render(self, document, index: int) -> Image.Image:
         """Page `index` as a grey picture at `ocr.dpi` (runs on an OCR worker)."""
@@ -177,7 +188,7 @@ class PdfReader:
         image.info["dpi"] = (round(scale * 72), round(scale * 72))
         return image
 
-    def _read_with_pdfplumber(self, filename: str, data: bytes, pdfium_failure: _Broken) -> PageList:
+    def _read_with_pdfplumber(self, filename: str, data: bytes, pdfium_failure: _Broken) -> DocumentText:
         limit = self.settings.limits.max_pages
         try:
             layers, total = _pdfplumber_text(data, limit)
@@ -186,7 +197,7 @@ class PdfReader:
             raise ExtractionError(reason, filename=filename) from exc
         if total == 0:
             raise ExtractionError(f"not a valid PDF: {pdfium_failure}", filename=filename)
-        notes = _limit_notes(len(layers), total)
+        notes = page_limit_notes(len(layers), total)
         for number, layer in enumerate(layers, start=1):
             if not is_plausible_text(layer, self.settings.ocr.min_text_chars):
                 notes.append(
@@ -271,12 +282,6 @@ def _pdfplumber_text(data: bytes, limit: int) -> tuple[list[str], int]:
             finally:
                 page.close()
     return layers, total
-
-
-def _limit_notes(count: int, total: int) -> list[str]:
-    if total <= count:
-        return []
-    return [f"read the first {count} of {total} pages (limits.max_pages)"]
 
 
 def _pdfium_reason(exc: Exception) -> str:

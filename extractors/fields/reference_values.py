@@ -1,0 +1,153 @@
+"""What a reference number looks like once its label is found, and what it must not be.
+
+`IDENTIFIER_VALUE` is matched on folded text (see `text.fold`). It reads, longest first:
+
+- a letter prefix, perhaps of two parts or two words, before groups of digits one space
+  apart: "MOT 2011 003 27", "MRH 2 514 998 07", "MUT-FAM 2 203 556", "WC TRV 2025 90114",
+  "S 26 771 045";
+- groups of digits one space apart, a group of capitals perhaps among them: "4471 2209 88",
+  "26 DDE 3391", and a lone first digit before groups of three ("4 118 552 730");
+- a prefix and digits joined by dashes, slashes or dots whose last group was typed after a
+  space: "AU-2022-558 109", "HAB/2021/0092 387";
+- letters and digits joined by single dashes, slashes, dots or underscores, holding a digit,
+  perhaps after a short prefix and a space: "AUT-4587-2291", "MRH 123456", "NHP/0048823/H";
+
+each perhaps followed by a key letter ("40 118 732 K", "GG 4410 0082 M"). No group may begin
+a date, a sum or a time ("MRH 123456 15 mars", "AB 1234 150 €"), a run of groups ends
+whole (the first groups of "06 12 34 56 78" are no reference) and its last group is not a
+count of days or a street number ("448120 3 ans", "771204 12 rue").
+
+What the folded text cannot tell is decided on the text as written: whether a letter after
+the digits is a key or the next word ("... 732 A new car"), whether a lone letter before them
+is a prefix or a stray "c" ("c 12345678"), whether the last group is a house number ("771204
+12 Grande Rue"). `trimmed` applies those; `is_identifier` then refuses what is a date, an
+amount, a phone number, a number plate, an IBAN, a year, a time, a file name or a word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.fields.amounts import find_money
+from extractors.fields.banking import normalise_iban
+from extractors.fields.contacts import normalise_phone
+from extractors.fields.registrations import normalise_plate
+from extractors.fields.text import IBAN_SHAPE, fold
+from extractors.fields.written_dates import find_dates
+from rpa.config import ParsingSettings
+
+__all__ = ["FUNCTION_WORDS", "IDENTIFIER_VALUE", "is_identifier", "trimmed"]
+
+# A group that begins a decimal, a sum, a percentage or a date is not a group of the number.
+_NOT_A_GROUP = (
+    r"(?![\d,.]\d| ?(?:€|%|eur|jan|fev|feb|mar|avr|apr|mai|may|jun|jui|jul|aou|aug|sep|oct|nov|dec))"
+)
+# Nor is a count of days, a distance or a street number ("12345 15 jours", "771204 12 rue").
+_NOT_A_UNIT = (
+    r"(?! ?(?:jours?|days?|ans?|years?|mois|months?|semaines?|weeks?|heures?|hours?|h(?=\d)|km|kg"
+    r"|rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|street|st|road|rd|lane|close|drive)(?![a-z]))"
+)
+_GROUP = rf"\d{{1,6}}{_NOT_A_GROUP}"
+_RUN_END = rf"{_NOT_A_UNIT}(?![a-z0-9]| \d)"
+_LETTERS = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*"  # "mrh", "mut-fam", "hl/home"
+_KEY_LETTER = r"(?: [a-z](?![a-z0-9'\-]))?"
+
+_PREFIXED_GROUPS = rf"{_LETTERS}(?: [a-z]{{2,5}})? {_GROUP}(?: {_GROUP}){{1,4}}{_RUN_END}"
+_GROUPS = (
+    rf"(?:\d{{2,6}}|\d(?= \d{{3}} \d{{3}})){_NOT_A_GROUP}(?: (?:[a-z]{{2,4}} )?{_GROUP}){{1,4}}{_RUN_END}"
+)
+_CUT_GROUP = rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
+_JOINED = (
+    r"(?:[a-z]{1,5} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
+    r"[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9])"
+)
+IDENTIFIER_VALUE = rf"(?:{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED}){_KEY_LETTER}"
+
+# Words that sit between a label and a number without naming a cover or a prefix
+# ("contrat de 12 mois", "policy since 2019", "du 12345"). Folded.
+FUNCTION_WORDS = (
+    "a au aux avec ce cet cette chez dans de depuis des du en est et etait jusqu la le les leur ma mes"
+    " mon notre ou par pour qui que sa sans se ses son sur un une votre vos"
+    " an and are as at by for from in is it its my no of on or our since the their this to until"
+    " was with your worth covers costs signe signed valid valable expire expires expired"
+).split()
+
+_KEY = re.compile(r"(?<=\d) ([^\W\d_])$")
+_WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
+_LOWER_INITIAL = re.compile(r"[a-z] (?=\d)")
+_TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
+_YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
+_TIME = re.compile(r"\d{1,2}h\d{2}")
+_IBAN_REACH = 40
+_FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|heic|tiff?|pdf|docx?|xlsx?|odt|txt|eml|msg|zip)$", re.IGNORECASE)
+_LOWER_WITH_KEY = re.compile(r"([a-z]{2,5})(?: \d+)+ [a-z]")
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the value matched at text[start:end] once what the case of its letters
+    and the words after it show is not part of it: a letter after the digits that is a word
+    ("4471 2209 A new", "... 88 a été"), a stray lower-case letter before them ("c 12345678"),
+    a last group that is a house number or a postcode ("771204 12 Grande Rue")."""
+    key = _KEY.search(text, start, end)
+    if key is not None and not _is_key_letter(text, start, key.start(1)):
+        end = key.start()
+    if _LOWER_INITIAL.match(text, start, end):
+        start += 2
+    raw = text[start:end]
+    parts = raw.split(" ")
+    if len(parts) > 1 and parts[-1].isdigit() and _TOWN_AFTER.match(text, end):
+        if all(part.isdigit() for part in parts) or (len(parts) == 2 and any(c.isdigit() for c in parts[0])):
+            end = start + raw.rindex(" ")
+    return start, end
+
+
+def _is_key_letter(text: str, start: int, at: int) -> bool:
+    """Whether the letter at `at`, after the digits of the value starting at `start`, is its
+    key: a capital that is not a word of its own ("A new", "I think", "Y a-t-il"), or a small
+    letter closing a value written all in small letters ("gg 2291 7740 k")."""
+    letter = text[at]
+    if not letter.isascii():
+        return False  # "à", "é": a word
+    if letter.isupper():
+        return letter not in "AIY" or not _WORD_AFTER.match(text, at + 1)
+    return text[start].islower() and letter not in "aiy"
+
+
+def is_identifier(text: str, value: str, start: int, end: int, settings: ParsingSettings) -> bool:
+    """Whether `value` (at text[start:end]) can be a reference number and nothing else."""
+    compact = re.sub(r"[\-/._ ]", "", value)
+    if not any(char.isdigit() for char in value) or len(compact) < 4:
+        return False
+    if compact.isdigit() and len(compact) == 4 and compact[:2] in ("19", "20"):
+        return False  # a year: "sinistre 2024"
+    if _YEARS.fullmatch(value) or _TIME.fullmatch(compact.lower()):
+        return False  # years ("attestation d'assurance 2025-2026", "insurance 2025/26"), a time ("14h30")
+    if _FILE_NAME.search(value):
+        return False  # "000.JPG", "scan_2291.pdf": a file, named in a subject or a text
+    if not _written_as_one_number(text[start:end]):
+        return False
+    if next(find_dates(fold(value), settings.day_first), None) is not None:
+        return False
+    if len(compact) == 5 and compact.isdigit() and _TOWN_AFTER.match(text, end):
+        return False  # "75011 Paris": a postcode
+    money = next(iter(find_money(text[start : end + 8])), None)
+    if money is not None and money.start == 0 and (money.currency or money.has_cents):
+        return False
+    if value[:1] in "0+" and compact.isdigit() and normalise_phone(value, settings.default_region):
+        return False
+    iban = IBAN_SHAPE.search(text, start, end + _IBAN_REACH)
+    if iban is not None and iban.start() < end:
+        return False  # the first groups of an IBAN, valid or not ("IBAN FR76 3000 6000 ...")
+    return normalise_plate(value) is None and normalise_iban(value) is None
+
+
+def _written_as_one_number(raw: str) -> bool:
+    """Parts one space apart make one number when each holds a digit or is written in capitals
+    ("MRH 2019 004 81", "AU-2022-558 109", "26 DDE 3391"), or when the whole is typed in small
+    letters from its prefix to its key ("gg 2291 7740 k"); a word in small letters among them
+    is prose ("du 12345", "auto 2", "12 des")."""
+    parts = raw.split(" ")
+    if all(part.isupper() or any(char.isdigit() for char in part) for part in parts):
+        return True
+    lower = _LOWER_WITH_KEY.fullmatch(raw)
+    return lower is not None and lower.group(1) not in FUNCTION_WORDS

@@ -1,0 +1,253 @@
+"""Days a mail names from the day it was sent: "hier", "samedi soir", "la nuit de mardi à
+mercredi", "le dimanche 27", "la fuite du 1er", "le lendemain de la Toussaint", and the same
+in English ("on Tuesday night", "overnight on 3rd-4th November", "the day after Boxing Day").
+
+Each is the latest day on or before the mail's date (`received`) that fits the words: a
+mail tells of what happened, not of what will. A weekday written with its day ("le dimanche
+27") must fall on that weekday, or the words name no day we can be sure of; a night is
+dated by its first day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from extractors.fields.written_dates import MONTH, ORDINAL, FoundDate, make_date, month_number
+
+__all__ = ["find_relative_dates"]
+
+_WEEKDAYS = {
+    name: number
+    for names in (
+        ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    )
+    for number, name in enumerate(names)
+}
+_WEEKDAY = "|".join(_WEEKDAYS)
+
+# --- Days counted back from the mail: "hier", "mardi dernier", "samedi soir", "ce matin" ----
+
+_DAYS_BACK = {"hier": 1, "yesterday": 1, "avant hier": 2, "day before yesterday": 2}
+_NIGHT_BEFORE = r"(?:la\s+)?nuit\s+derniere|last\s+night|cette\s+nuit"
+_EARLIER_TODAY = (
+    r"ce\s+matin|cet\s+apres[\s\-]midi|this\s+morning|this\s+afternoon|earlier\s+today"
+    r"|plus\s+tot\s+aujourd'hui"
+)
+_COUNTS = {
+    **dict.fromkeys(("un", "une", "one", "a"), 1),
+    **dict.fromkeys(("deux", "two"), 2),
+    **dict.fromkeys(("trois", "three"), 3),
+    **dict.fromkeys(("quatre", "four"), 4),
+    **dict.fromkeys(("cinq", "five"), 5),
+    **dict.fromkeys(("six",), 6),
+    **dict.fromkeys(("sept", "seven"), 7),
+}
+_COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|\d"
+_PART_OF_DAY = r"(?:soir|matin|apres[\s\-]midi|night|morning|evening|afternoon|lunchtime)"
+# "samedi soir", "on Tuesday night": a part of a day gone by; not "ce samedi soir", "next
+# Tuesday night", "samedi soir prochain", nor a habit ("le samedi soir", "every Friday night").
+_UNSPENT = r"(?<!ce\s)(?<!le\s)(?<!this\s)(?<!next\s)(?<!every\s)(?<!chaque\s)"
+_RELATIVE = re.compile(
+    rf"(?<![a-z\-])(?:(?P<back>avant[\s\-]hier|day\s+before\s+yesterday|hier|yesterday)"
+    rf"|(?P<night>{_NIGHT_BEFORE})"
+    rf"|(?P<today>{_EARLIER_TODAY})"
+    rf"|il\s+y\s+a\s+(?P<fr_count>{_COUNT})\s+jours?|(?P<en_count>{_COUNT})\s+days?\s+ago"
+    rf"|{_UNSPENT}(?:on\s+)?(?P<part_day>{_WEEKDAY})\s+{_PART_OF_DAY}(?![a-z])(?!\s+(?:prochain|qui\s+vient))"
+    # "mardi dernier", "last Tuesday", "on Tuesday" (a mail tells of a day gone by), but not
+    # "on Wednesday 7 October", which is a date written whole
+    rf"|(?P<fr_day>{_WEEKDAY})\s+dernier|(?:last|on)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d))(?![a-z])"
+)
+
+# --- A day of the month without its month: "the 14th", "le 14 au soir", "3/11", "du 1er." ----
+
+# Words that may follow "the 14th" in a sentence ("on the 8th and I..."), where a noun would
+# make it a rank ("the 5th floor", "my 40th birthday").
+_AFTER_A_DAY = (
+    r"and|at|in|on|for|with|by|to|during|near|outside|when|while|but|or|around|about|before|after|so"
+    r"|as|i|we|he|she|they|it|my|our|the|a|an|from|last|this|which|where|because|morning|evening"
+    r"|night|afternoon"
+)
+_DAY_ONLY = re.compile(
+    r"(?<![a-z])(?:the\s+(?P<en>\d{1,2})(?:st|nd|rd|th)(?![a-z])"
+    rf"(?=[ \t]*(?:[^a-z\s]|\n|$|(?:{_AFTER_A_DAY})(?![a-z])))"
+    r"|le\s+(?P<fr>\d{1,2}|1er)(?=\s+(?:au\s+(?:soir|matin)|dans\s+la|en\s+(?:fin|debut)|vers\s+\d"
+    r"|a\s+\d{1,2}\s*h))"
+    # "la fuite du 1er.", "survenu le 10,": the day ends its clause; "du 1er" is a day anywhere
+    r"|(?:du|le)\s+(?P<fr_end>\d{1,2}|1er)(?=[ \t]*(?:[.,;!?)](?!\d)|\n|$))"
+    rf"|du\s+(?P<first>1er)(?![a-z])(?![\s\-]*(?:{MONTH}|au\s|a\s))"
+    r")"
+    r"|(?<![\w/.\-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/]|[.,]\d)"
+)
+# "le dimanche 27", "Tuesday the 3rd": a weekday and its day, with no month (that is a date
+# `written_dates` reads) and no hour after.
+_WEEKDAY_AND_DAY = re.compile(
+    rf"(?<![a-z])(?P<weekday>{_WEEKDAY})\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?(?![a-z])"
+    rf"(?![\d/:]|[.,]\d|\s*h(?![a-z])|\s*heures?(?![a-z]))(?![\s\-]*(?:of\s+|de\s+)?{MONTH})"
+)
+
+# --- Nights, dated by their first day --------------------------------------------------------
+
+# "la nuit du 6 au 7 novembre", "dans la nuit du mardi 3 au mercredi 4", "the night of
+# 23rd/24th October", "overnight on 3rd-4th November"
+_NIGHT_OF = re.compile(
+    rf"(?:nuit\s+du|night\s+of(?:\s+the)?|overnight\s+(?:on\s+)?(?:the\s+)?)\s*"
+    rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?P<d>\d{{1,2}}){ORDINAL}\s*(?:au|to|-|/|and)\s*"
+    rf"(?:the\s+)?(?:(?:{_WEEKDAY})\s+)?\d{{1,2}}{ORDINAL}(?:[\s\-]*(?:of\s+)?(?P<m>{MONTH}))?"
+)
+# "la nuit de jeudi à vendredi", "the night of Tuesday to Wednesday"
+_WEEKDAY_NIGHT = re.compile(
+    rf"(?:nuit\s+(?:de|du)\s+(?P<fr>{_WEEKDAY})\s+(?:a|au)\s+(?:{_WEEKDAY})"
+    rf"|night\s+(?:of\s+|from\s+)?(?P<en>{_WEEKDAY})\s+(?:to|into|-|/)\s*(?:{_WEEKDAY}))(?![a-z])"
+)
+
+# --- Feast days: "le lendemain de la Toussaint", "Boxing Day", "the day after Christmas" ----
+
+_FEASTS = {
+    "toussaint": (11, 1),
+    "noel": (12, 25),
+    "nouvel an": (1, 1),
+    "jour de l'an": (1, 1),
+    "saint sylvestre": (12, 31),
+    "armistice": (11, 11),
+    "assomption": (8, 15),
+    "saint valentin": (2, 14),
+    "halloween": (10, 31),
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "boxing day": (12, 26),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "bonfire night": (11, 5),
+    "valentine's day": (2, 14),
+    "st patrick's day": (3, 17),
+    "remembrance day": (11, 11),
+}
+# A feast said alone is one day; "Noël" or "la Toussaint" alone may be a season ("les
+# vacances de la Toussaint"), and is read only as "le jour de", "le lendemain de", "la veille de".
+_ONE_DAY_FEASTS = (
+    "jour de l'an",
+    "christmas day",
+    "christmas eve",
+    "boxing day",
+    "new year's day",
+    "new year's eve",
+    "bonfire night",
+    "valentine's day",
+    "st patrick's day",
+    "remembrance day",
+)
+
+
+def _feast_key(name: str) -> str:
+    """One key for "New Year's Day", "new years day" and "new-year's day"; "St" is "Saint"."""
+    return re.sub(r"[^a-z]", "", name.replace("saint", "st"))
+
+
+_FEAST_KEYS = {_feast_key(name): day for name, day in _FEASTS.items()}
+
+
+def _feast_pattern(names: list[str] | tuple[str, ...]) -> str:
+    def one(name: str) -> str:
+        written = re.sub(r"^(?:saint|st) ", r"(?:st\\.?|saint) ", name)
+        return written.replace(" ", r"[\s\-]+").replace("'", "'?")
+
+    return "|".join(one(name) for name in sorted(names, key=len, reverse=True))
+
+
+_FEAST = re.compile(
+    r"(?<![a-z])(?:(?:(?P<after>lendemain|day\s+after)|(?P<before>veille|day\s+before)|jour)"
+    rf"\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|d')?(?P<named>{_feast_pattern(list(_FEASTS))})"
+    rf"|(?P<alone>{_feast_pattern(_ONE_DAY_FEASTS)}))(?![a-z])"
+)
+
+
+def find_relative_dates(folded: str, received: date, day_first: bool = True) -> Iterator[FoundDate]:
+    """Days a mail sent on `received` names without writing them whole, nights first (a
+    night's words hold other shapes: "la nuit du mardi 3 au mercredi 4")."""
+    yield from _nights(folded, received)
+    yield from _feasts(folded, received)
+    weekday_and_day = []  # "lundi 23" names no day when the 23rd was no Monday, nor does its "23"
+    for match in _WEEKDAY_AND_DAY.finditer(folded):
+        weekday_and_day.append(range(match.start(), match.end()))
+        value = _latest_day(received, _day(match.group("d")), None)
+        if value is not None and value.weekday() == _WEEKDAYS[match.group("weekday")]:
+            yield FoundDate(match.start(), match.end(), value)
+    for match in _RELATIVE.finditer(folded):
+        value = received - timedelta(days=_days_back(match, received))
+        yield FoundDate(match.start(), match.end(), value, night=bool(match.group("night")))
+    for match in _DAY_ONLY.finditer(folded):
+        if any(match.start() in span or match.end() - 1 in span for span in weekday_and_day):
+            continue
+        day = match.group("en") or match.group("fr") or match.group("fr_end") or match.group("first")
+        day = day or match.group("d")
+        month = match.group("m")
+        if month is not None and not day_first:
+            day, month = month, day
+        value = _latest_day(received, _day(day), int(month) if month else None)
+        if value is not None:
+            yield FoundDate(match.start(), match.end(), value)
+
+
+def _nights(folded: str, received: date) -> Iterator[FoundDate]:
+    for match in _NIGHT_OF.finditer(folded):
+        month = match.group("m")
+        value = _latest_day(received, int(match.group("d")), month_number(month) if month else None)
+        weekday = match.group("weekday")
+        if value is not None and (weekday is None or value.weekday() == _WEEKDAYS[weekday]):
+            yield FoundDate(match.start(), match.end(), value, night=True)
+    for match in _WEEKDAY_NIGHT.finditer(folded):
+        first = _WEEKDAYS[match.group("fr") or match.group("en")]
+        value = received - timedelta(days=(received.weekday() - first) % 7 or 7)
+        yield FoundDate(match.start(), match.end(), value, night=True)
+
+
+def _feasts(folded: str, received: date) -> Iterator[FoundDate]:
+    for match in _FEAST.finditer(folded):
+        month, day = _FEAST_KEYS[_feast_key(match.group("named") or match.group("alone"))]
+        shift = timedelta(days=1 if match.group("after") else -1 if match.group("before") else 0)
+        for year in (received.year, received.year - 1):
+            value = date(year, month, day) + shift
+            if value <= received:
+                yield FoundDate(match.start(), match.end(), value)
+                break
+
+
+def _day(written: str) -> int:
+    return int(written.removesuffix("er"))
+
+
+def _days_back(match: re.Match[str], received: date) -> int:
+    if match.group("back"):
+        return _DAYS_BACK[re.sub(r"[\s\-]+", " ", match.group("back"))]
+    if match.group("night"):
+        return 1
+    if match.group("today"):
+        return 0
+    count = match.group("fr_count") or match.group("en_count")
+    if count:
+        return int(count) if count.isdigit() else _COUNTS[count]
+    weekday = _WEEKDAYS[match.group("fr_day") or match.group("en_day") or match.group("part_day")]
+    return (received.weekday() - weekday) % 7 or 7
+
+
+def _latest_day(received: date, day: int, month: int | None) -> date | None:
+    """The latest day `day` (of `month`, else of any month) on or before `received`."""
+    if month is not None:
+        if not 1 <= month <= 12:
+            return None
+        for year in (received.year, received.year - 1):
+            value = make_date(year, month, day)
+            if value is not None and value <= received:
+                return value
+        return None
+    year, number = received.year, received.month
+    for _ in range(3):
+        value = make_date(year, number, day)
+        if value is not None and value <= received:
+            return value
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+    return None

@@ -1,0 +1,92 @@
+"""References a customer writes with no label right before them.
+
+- A part of the subject set apart by a dash or a bar ("Re: HT-8812-330", "Renewal price -
+  HL/HOME/0931277"), a line of the signature ("Mathilde Perrin\\nANI-2025-88412") or the last
+  line of the text that is nothing but a reference: the one the customer holds, their policy
+  (`own_reference_spans`).
+- A plain reference (capitals, then letters and five digits or more, joined by dashes or
+  slashes) that a kind's number is announced for earlier in its sentence ("my policy number
+  is on your letter, I think it is NHP/0048823/H"): a reference of that kind
+  (`announced_references`). A kind's word alone announces nothing ("my policy covers the
+  laptop, serial SN-2291-7740").
+
+Beside other words, such a value must hold letters and must not be the digits of what a word
+before them names: a phone, a SIRET, a VAT number ("TEL 06 12 34 56 78"). The finder still
+checks each value with `reference_values.is_identifier`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from extractors.fields.contacts import normalise_phone
+from extractors.fields.reference_values import IDENTIFIER_VALUE
+from extractors.fields.registrations import normalise_siret, normalise_vat
+from extractors.fields.text import sentence_start
+
+__all__ = ["announced_references", "names_something_else", "own_reference_spans"]
+
+_REPLY_MARKS = r"(?:(?:re|tr|fwd?|aw)\s*:\s*)*"
+_SUBJECT_PART = re.compile(
+    rf"(?:^\s*{_REPLY_MARKS}|\s[\-|]\s+)(?P<value>{IDENTIFIER_VALUE})[\s.]*(?=$|\s[\-|]\s)"
+)
+_SUBJECT_ONLY = re.compile(rf"\s*{_REPLY_MARKS}{IDENTIFIER_VALUE}[\s.]*")
+_ALONE = re.compile(rf"^[ \t]*(?P<value>{IDENTIFIER_VALUE})[ \t.]*$", re.MULTILINE)
+_PLAIN = re.compile(r"(?<![\w\-/.])[A-Z][A-Z0-9]*(?:[\-/][A-Z0-9]+)+(?![\w\-/])")
+_PLAIN_DIGITS = 5
+_SENTENCE_REACH = 300  # characters looked back for the start of a sentence
+_NAMING_WORD = re.compile(r"^[A-Za-z]+[ .:\-]*")
+
+
+def own_reference_spans(folded: str, kind: str, region: str) -> Iterator[tuple[int, int]]:
+    """Spans of the references written alone in a text of `kind` ("subject", "signature",
+    "body"): in a subject, a part of it (the whole subject may be a bare number); in a
+    signature, any line; in the body, its last line."""
+    if kind == "subject":
+        if _SUBJECT_ONLY.fullmatch(folded):
+            yield from (match.span("value") for match in _SUBJECT_PART.finditer(folded))
+            return
+        matches = _SUBJECT_PART.finditer(folded)
+    elif kind == "signature":
+        matches = _ALONE.finditer(folded)
+    else:
+        last = folded.rstrip()
+        matches = _ALONE.finditer(last, last.rfind("\n") + 1)
+    for match in matches:
+        value = match.group("value")
+        if re.search("[a-z]", value) and not names_something_else(value, region):
+            yield match.span("value")
+
+
+def announced_references(
+    text: str, folded: str, announcers: Sequence[tuple[str, re.Pattern[str]]]
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, kind) of the plain references in `text` announced earlier in their
+    sentence by one of `announcers` (a kind and the regex of its numbered labels: "policy
+    number", "n° de dossier"); the nearest announcement gives the kind."""
+    for match in _PLAIN.finditer(text):
+        start, end = match.span()
+        if sum(char.isdigit() for char in match.group(0)) < _PLAIN_DIGITS:
+            continue
+        sentence = sentence_start(folded, start, _SENTENCE_REACH)
+        announced = [
+            (found.end(), kind)
+            for kind, regex in announcers
+            for found in regex.finditer(folded, sentence, start)
+        ]
+        if announced:
+            yield start, end, max(announced)[1]
+
+
+def names_something_else(value: str, region: str) -> bool:
+    """Whether a value written with no label is the digits of a phone, a SIRET or a VAT
+    number, perhaps after the word that names it ("TEL 06 12 34 56 78", "SIRET 732 829 320
+    00074")."""
+    digits = _NAMING_WORD.sub("", value)
+    if digits[:1] in "0+" and normalise_phone(digits, region):
+        return True
+    return any(
+        number is not None
+        for number in (normalise_siret(digits), normalise_vat(value), normalise_vat(digits))
+    )

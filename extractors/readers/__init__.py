@@ -1,0 +1,34 @@
+"""Document readers: one module per kind of document, each turning bytes into `DocumentText`.
+
+    base       the contract (`DocumentFormat`, `DocumentText`) and what readers share:
+               `sniff_format`, `declared_as`, `assemble_pages`, `page_limit_notes`
+    pdf        PDF: text layer, OCR for scanned pages, claim tables
+    images     pictures and multi-page TIFF scans: OCR
+    word       Word .docx (python-docx)
+    xlsx       Excel .xlsx (openpyxl)
+    odt, ods   OpenDocument text and spreadsheets (zip + defusedxml)
+    rtf        RTF (striprtf)
+    htmldoc    HTML attachments (inscriptis)
+    doc        Word 97-2003 .doc (catdoc, in a subprocess)
+    delimited  CSV
+    text       plain text
+    registry   `READERS`: name -> factory(settings, ocr), in the order they are tried
+
+and what several of them share:
+
+    packages      zipped Office documents: their kind, opened within `[limits]`
+    opendocument  OpenDocument XML: paragraphs' and cells' text
+    sheets        cells as lines, sheets as pages, claim rows, `Budget`
+
+Readers import only `base`, the shared modules above and what their format
+needs, never the registry nor `extractors.documents`, which reads a message's
+attachments with them.
+
+Adding a reader (pptx, xls, ...): write `extractors/readers/<format>.py`
+with a class that has a `name`, `is_available()` (its package or program
+installed), `can_read(content_type, filename, head)` (by `sniff_format(head)`
+first, then `declared_as(...)`) and `read(filename, data) -> DocumentText`
+raising `ExtractionError`; import heavy packages inside `read` or behind
+`is_available`. Then add it to `registry.READERS` before any reader that would
+also claim it; the contract test in tests/test_documents.py checks it at once.
+"""

@@ -1,0 +1,60 @@
+"""The document readers rpa has, by name: where a new kind of document is added.
+
+`READERS` maps a reader's name to a factory `(settings, ocr) -> DocumentFormat`.
+They are tried in this order and the first whose `can_read` says yes reads the
+document: readers that know a document by its first bytes come before the text
+reader, which takes what is only declared as text; HTML, which is known by how it
+begins, comes before the Word 97-2003 reader, which takes a `.doc` whatever it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from extractors.ocr import OcrEngine
+from extractors.readers.base import DocumentFormat
+from extractors.readers.delimited import CsvReader
+from extractors.readers.doc import DocReader
+from extractors.readers.htmldoc import HtmlReader
+from extractors.readers.images import ImageReader
+from extractors.readers.ods import OdsReader
+from extractors.readers.odt import OdtReader
+from extractors.readers.pdf import PdfReader
+from extractors.readers.rtf import RtfReader
+from extractors.readers.text import TextReader
+from extractors.readers.word import DocxReader
+from extractors.readers.xlsx import XlsxReader
+from rpa.config import Settings
+from rpa.errors import ConfigError
+
+__all__ = ["READERS", "ReaderFactory", "make_readers"]
+
+# The engine is the caller's: readers share its pool and never close it.
+ReaderFactory = Callable[[Settings, OcrEngine], DocumentFormat]
+
+READERS: dict[str, ReaderFactory] = {
+    PdfReader.name: PdfReader,
+    ImageReader.name: ImageReader,
+    DocxReader.name: lambda settings, ocr: DocxReader(settings),
+    XlsxReader.name: lambda settings, ocr: XlsxReader(settings),
+    OdtReader.name: lambda settings, ocr: OdtReader(settings),
+    OdsReader.name: lambda settings, ocr: OdsReader(settings),
+    RtfReader.name: lambda settings, ocr: RtfReader(settings),
+    # Before the .doc reader: Word saves web pages named .doc.
+    HtmlReader.name: lambda settings, ocr: HtmlReader(settings),
+    DocReader.name: lambda settings, ocr: DocReader(settings),
+    CsvReader.name: lambda settings, ocr: CsvReader(settings),
+    TextReader.name: lambda settings, ocr: TextReader(),
+}
+
+
+def make_readers(
+    settings: Settings, ocr: OcrEngine, names: Sequence[str] | None = None
+) -> list[DocumentFormat]:
+    """The readers called `names` (default: every one, in the registry's order),
+    sharing `ocr`. Raises `ConfigError` for a name the registry does not hold."""
+    unknown = [name for name in names or () if name not in READERS]
+    if unknown:
+        known = ", ".join(READERS)
+        raise ConfigError(f"unknown document reader {', '.join(map(repr, unknown))} (known: {known})")
+    return [READERS[name](settings, ocr) for name in (names or READERS)]
