@@ -11,6 +11,10 @@ Measured with `bench/corpora.py` on the public mail and PDF corpora:
   object it visits: frozen before the fork, they are never visited;
 - a worker reading pictures and scans reached 600 MB and more, so on a machine
   with little memory free fewer workers are started (`worker_processes`).
+
+Trimming and freezing together lowered a run's peak proportional set size (shared
+pages counted once) by 23 to 185 MB on the eight corpora; the peaks themselves come
+from reading pictures (see `bench/corpora.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ __all__ = [
     "available_memory_mb",
     "return_freed_memory",
     "share_with_forks",
+    "stop_sharing",
     "worker_processes",
 ]
 

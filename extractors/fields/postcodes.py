@@ -77,7 +77,7 @@ _EIRCODE_SHAPE = r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
 # At the end of an address line, in any language and any case: alone on its line, or after
 # the town ("Edinburgh eh9 1hs", "Dublin 6, D06 K7W2"), as people write their own address.
 _LINE_END_POSTCODE = re.compile(
-    rf"(?P<before>[^\n]*?)(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE}|{_EIRCODE_SHAPE})[ \t.]*$",
+    rf"^(?P<before>[^\n]*?)(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE}|{_EIRCODE_SHAPE})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _TOWN_BEFORE = re.compile(r"(?:^|,|[A-ZÀ-Ý][a-zà-ÿ'’\-]+)[ \t,]*$")
