@@ -17,7 +17,7 @@ Operators may add their own file with ``[pipeline] intent_examples``. `rpa train
 (`rpa.training`) saves versions of the examples with the mails agents reviewed added;
 the version it made current replaces them all (`shipped_model(..., trained=folder)`).
 
-The model is fitted at first use (about 3 s for 1,363 examples) and cached per process,
+The model is fitted at first use (a few seconds for the 1,962 examples) and cached per process,
 rather than shipped fitted: the JSONL stays the one source of truth, there is no
 build step to forget, and no pickle is ever loaded (a pickle is code, and its
 format is tied to the scikit-learn version installed). Fitting is deterministic.
