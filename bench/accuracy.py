@@ -36,6 +36,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from accuracy_corpora import CORPORA, TARGETS, Case, invoice2data_tool  # noqa: E402
 from accuracy_scoring import SCORERS, percent  # noqa: E402
+from markdown_table import print_markdown_table  # noqa: E402
 
 from extractors.sources import RawInput  # noqa: E402
 from rpa.batch import PipelineRunner, worker_count  # noqa: E402
@@ -97,18 +98,11 @@ def tally(cases_and_answers: list[tuple[Case, dict[str, str]]], exact: bool = Fa
 def print_table(title: str, columns: dict[str, dict[str, FieldTally]], targets: dict[str, float]) -> bool:
     """One row per field, one column per extractor; True when ours meets every target."""
     print(f"\n## {title}\n")
-    header = "| field | " + " | ".join(columns) + " | target |"
-    print(header)
-    print("|---" * (len(columns) + 2) + "|")
     ours = next(iter(columns.values()))
     met = True
+    rows = []
     for name in ours:
-        cells = []
-        for tallies in columns.values():
-            found = tallies.get(name)
-            cells.append(
-                f"{found.right:.3g}/{found.total} ({percent(found.right, found.total)})" if found else "-"
-            )
+        cells = [_score(tallies.get(name)) for tallies in columns.values()]
         target = targets.get(name)
         if target is not None:
             reached = ours[name].right >= target * ours[name].total - 1e-9
@@ -116,8 +110,13 @@ def print_table(title: str, columns: dict[str, dict[str, FieldTally]], targets: 
             goal = f">= {target:.0%} {'ok' if reached else 'MISSED'}"
         else:
             goal = ""
-        print(f"| {name} | " + " | ".join(cells) + f" | {goal} |")
+        rows.append([name, *cells, goal])
+    print_markdown_table(["field", *columns, "target"], rows)
     return met
+
+
+def _score(found: FieldTally | None) -> str:
+    return f"{found.right:.3g}/{found.total} ({percent(found.right, found.total)})" if found else "-"
 
 
 def print_misses(tallies: dict[str, FieldTally]) -> None:

@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+from markdown_table import print_markdown_table  # noqa: E402
+
 from extractors.sources import RawInput  # noqa: E402
 from rpa import batch  # noqa: E402
 from rpa.batch import PipelineRunner, worker_count  # noqa: E402
@@ -384,33 +386,24 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{label} {number}" for label, number in sorted(counts.items())) or "-"
 
 
+_COLUMNS = (
+    "corpus",
+    "inputs",
+    "outputs",
+    "tracebacks",
+    "messages",
+    "drafts",
+    "attachments",
+    "slowest",
+    f"peak RSS (PSS), MB, target <= {MAX_PEAK_MB}",
+    "largest process MB",
+    "heaviest input",
+    "wall s",
+)
+
+
 def print_table(summaries: list[dict]) -> None:
-    print(
-        "| corpus | inputs | outputs | tracebacks | messages | drafts | attachments | slowest |"
-        f" peak RSS (PSS), MB, target <= {MAX_PEAK_MB} | largest process MB | heaviest input | wall s |"
-    )
-    print("|---" * 12 + "|")
-    for s in summaries:
-        slowest = f"{s['slowest']['seconds']} s {s['slowest']['source']}" if s["slowest"] else "-"
-        heaviest = (
-            s["heaviest"]
-            and f"+{s['heaviest']['grew_mb']} to {s['heaviest']['peak_mb']} MB {s['heaviest']['source']}"
-        )
-        cells = [
-            s["corpus"],
-            s["inputs"],
-            s["outputs"],
-            s["tracebacks"],
-            _counts(s["messages"]),
-            s["drafts"],
-            _counts(s["attachments"]),
-            slowest,
-            f"{s['peak_rss_mb']} ({s['peak_pss_mb']})",
-            s["largest_process_mb"],
-            heaviest,
-            s["seconds"],
-        ]
-        print("| " + " | ".join(str(cell) for cell in cells) + " |")
+    print_markdown_table(_COLUMNS, [_row(s) for s in summaries])
     for s in summaries:
         print(f"\n## {s['corpus']}: error reasons\n")
         for reason, count in s["reasons"].items():
@@ -419,6 +412,28 @@ def print_table(summaries: list[dict]) -> None:
             print("  none")
         for source, text in s["traceback_sources"].items():
             print(f"\n  traceback of {source}:\n" + "\n".join(f"    {line}" for line in text.splitlines()))
+
+
+def _row(s: dict) -> list:
+    slowest = f"{s['slowest']['seconds']} s {s['slowest']['source']}" if s["slowest"] else "-"
+    heaviest = (
+        s["heaviest"]
+        and f"+{s['heaviest']['grew_mb']} to {s['heaviest']['peak_mb']} MB {s['heaviest']['source']}"
+    )
+    return [
+        s["corpus"],
+        s["inputs"],
+        s["outputs"],
+        s["tracebacks"],
+        _counts(s["messages"]),
+        s["drafts"],
+        _counts(s["attachments"]),
+        slowest,
+        f"{s['peak_rss_mb']} ({s['peak_pss_mb']})",
+        s["largest_process_mb"],
+        heaviest,
+        s["seconds"],
+    ]
 
 
 def met_targets(summary: dict) -> bool:

@@ -7,15 +7,12 @@ UTF-8, then charset_normalizer's best guess, then UTF-8 with replacement charact
 and says what it did in `Message.errors`, one short sentence each.
 
 The body is the text/plain part (an HTML-only mail is turned into text); every other
-leaf part is an attachment, kept in memory within the size limits of `LimitSettings`
-(one budget for a mail and the mails forwarded inside it). A forwarded mail, attached
-(message/rfc822) or pasted in the text ("---------- Forwarded message ---------"), becomes
-a `Message` in `forwarded`: its sender is the customer (see `Message.customer`). So does
-a mail saved as a file and attached, an Outlook `.msg` or a `winmail.dat`
-(`extractors.mailfiles`); one that cannot be opened stays an attachment saying why.
-The files of a zip archive (`extractors.archives`) become the mail's own attachments,
-within the archive limits of `LimitSettings`; a Word or OpenDocument file, a zip too,
-stays one attachment.
+leaf part is a file of the mail, handed to `extractors.containers`, which keeps it as an
+attachment within the size limits of `LimitSettings`, or opens it: a mail saved as a
+file (an Outlook `.msg`, a `winmail.dat`) becomes a forwarded mail, the files of a zip
+archive the mail's own attachments. A forwarded mail, attached (message/rfc822) or
+pasted in the text ("---------- Forwarded message ---------"), becomes a `Message` in
+`forwarded`: its sender is the customer (see `Message.customer`).
 
 The parts of a report (RFC 6522 multipart/report: a bounce's delivery-status, a read
 receipt's disposition-notification, an abuse report's feedback-report, the returned
@@ -34,22 +31,18 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from extractors.archives import ArchivedFile, ZipArchive, is_zip
 from extractors.charsets import decode_text
+from extractors.containers import MAX_PARTS, AttachmentBudget, MailContents
 from extractors.html import declared_charset, html_to_text, referenced_content_ids
-from extractors.mailfiles.base import MailFile, MailFileFormat
-from extractors.mailfiles.registry import mail_format_of
 from extractors.mimeparts import (
     FORWARD_TYPES,
     HEADER_ERRORS,
     REPORT_TYPES,
     RETURNED_HEADER_TYPES,
     chosen_alternative,
-    clean_filename,
     content_charset,
     decode_words,
     document_type,
-    extension_for,
     filename_of,
     message_id,
     part_bytes,
@@ -58,13 +51,10 @@ from extractors.mimeparts import (
 )
 from extractors.quotes import MAX_FORWARD_DEPTH, fill_reply_parts
 from rpa.config import LimitSettings
-from rpa.errors import ExtractionError
-from rpa.models import Address, Attachment, AttachmentStatus, Message
+from rpa.models import Address, Attachment, Message
 
 __all__ = ["MAX_PARTS", "parse_message", "message_from_document"]
 
-MAX_PARTS = 1000  # per mail; more is a broken or hostile mail, not a customer's
-_MB = 1024 * 1024
 _BODY_TYPES = ("text/plain", "text/html")
 _DEFECT_SENTENCES = {
     "StartBoundaryNotFoundDefect": "the multipart boundary never appears; the part was read as one text",
@@ -89,12 +79,12 @@ _IGNORED_DEFECTS = {"ObsoleteHeaderDefect", "HeaderMissingRequiredValue"}  # leg
 
 def parse_message(data: bytes, *, source: str, limits: LimitSettings) -> Message:
     """Read one RFC 5322 mail. Never raises: what went wrong is in `Message.errors`."""
-    return _parse(data, source, _Budget(limits), depth=0)
+    return _parse(data, source, AttachmentBudget(limits), depth=0)
 
 
 def message_from_document(source: str, filename: str, data: bytes, *, limits: LimitSettings) -> Message:
     """A standalone document (PDF, scan) as a message with no sender and one attachment."""
-    attachment = _Budget(limits).attachment(filename, document_type(filename, data), data)
+    attachment = AttachmentBudget(limits).attachment(filename, document_type(filename, data), data)
     return Message(
         source=source,
         message_id=None,
@@ -107,38 +97,8 @@ def message_from_document(source: str, filename: str, data: bytes, *, limits: Li
     )
 
 
-class _Budget:
-    """The attachment bytes kept for one mail, the mails forwarded in it included."""
-
-    def __init__(self, limits: LimitSettings) -> None:
-        self.limits = limits
-        self.used = 0
-
-    def attachment(
-        self, filename: str, content_type: str, data: bytes, *, inline: bool = False
-    ) -> Attachment:
-        size = len(data)
-        reason = self.refusal(size)
-        if reason:
-            return Attachment(filename, content_type, size, AttachmentStatus.SKIPPED, reason, inline=inline)
-        self.used += size
-        return Attachment(filename, content_type, size, inline=inline, data=data)
-
-    def refusal(self, size: int) -> str | None:
-        """Why an attachment of `size` bytes is not kept, or None when it fits."""
-        if size > self.limits.max_attachment_mb * _MB:
-            return f"attachment is {size / _MB:.1f} MB, over the {self.limits.max_attachment_mb:g} MB limit"
-        if self.used + size > self.limits.max_message_mb * _MB:
-            return (
-                f"attachment is {size / _MB:.1f} MB and the mail's attachments already take "
-                f"{self.used / _MB:.1f} MB, over the {self.limits.max_message_mb:g} MB "
-                "per-message limit"
-            )
-        return None
-
-
 def _parse(
-    data: bytes, source: str, budget: _Budget, depth: int, mail: EmailMessage | None = None
+    data: bytes, source: str, budget: AttachmentBudget, depth: int, mail: EmailMessage | None = None
 ) -> Message:
     """`mail` is `data` already parsed (a forwarded mail inside its parent), if it is."""
     try:
@@ -161,155 +121,10 @@ def _parse(
         )
 
 
-class _Contents:
-    """What a mail holds besides its text: attachments and the mails forwarded in it, kept
-    within the budget it shares with its parent, and the errors met reading them."""
-
-    def __init__(self, source: str, budget: _Budget, depth: int) -> None:
-        self.source, self.budget, self.depth = source, budget, depth
-        self.errors: list[str] = []
-        self.attachments: list[Attachment] = []
-        self.forwarded: list[Message] = []
-        self.unnamed = 0
-        self.unzipped = 0  # files taken out of zip archives
-
-    def add_file(
-        self,
-        name: str | None,
-        content_type: str,
-        data: bytes,
-        *,
-        inline: bool = False,
-        archive_depth: int = 0,
-    ) -> Attachment | None:
-        """An attachment; a mail saved as a file (.msg, winmail.dat) is opened as a forwarded
-        mail instead, and the files of a zip archive are added in its place (both None); one
-        that is not opened is kept as an attachment saying why. `archive_depth`: how many
-        zip archives the file came out of."""
-        if not name:
-            self.unnamed += 1
-            name = f"attachment-{self.unnamed}{extension_for(content_type)}"
-        mail_format = mail_format_of(content_type, name, data)
-        if mail_format is not None:
-            return self._open_mail_file(mail_format, name, content_type, data)
-        if is_zip(content_type, name, data):
-            return self._open_archive(name, content_type, data, inline=inline, depth=archive_depth)
-        return self._keep(self.budget.attachment(name, content_type, data, inline=inline))
-
-    def _keep(self, attachment: Attachment) -> Attachment:
-        self.attachments.append(attachment)
-        return attachment
-
-    def _open_mail_file(
-        self, mail_format: MailFileFormat, name: str, content_type: str, data: bytes
-    ) -> Attachment | None:
-        reason = self._why_left_closed(mail_format, len(data))
-        if reason is not None:
-            return self._keep(Attachment(name, content_type, len(data), AttachmentStatus.SKIPPED, reason))
-        try:
-            mail_file = mail_format.read(data)
-        except ExtractionError as exc:
-            return self._keep(Attachment(name, content_type, len(data), AttachmentStatus.ERROR, exc.reason))
-        source = f"{self.source}/forwarded-{len(self.forwarded) + 1}"
-        self.forwarded.append(_MailFileReader(mail_file, source, self.budget, self.depth + 1).message(data))
-        return None
-
-    def _why_left_closed(self, mail_format: MailFileFormat, size: int) -> str | None:
-        label = mail_format.label
-        if not mail_format.is_available():
-            return f"the {label} was not opened: its package is not installed (see `rpa doctor`)"
-        if self.depth >= MAX_FORWARD_DEPTH:
-            return f"the {label} was not opened: it is nested more than {MAX_FORWARD_DEPTH} mails deep"
-        return self.budget.refusal(size)
-
-    def _open_archive(
-        self, name: str, content_type: str, data: bytes, *, inline: bool, depth: int
-    ) -> Attachment | None:
-        """The files of a zip archive, added in its place (None); an Office document, a zip
-        too, is kept like any file, and an archive not opened is kept saying why."""
-        limits = self.budget.limits
-        try:
-            archive = ZipArchive(data, limits)
-        except ExtractionError as exc:
-            reason = f"the zip archive was not opened: {exc.reason}"
-            return self._keep(Attachment(name, content_type, len(data), AttachmentStatus(exc.status), reason))
-        if archive.is_office_document:
-            return self._keep(self.budget.attachment(name, content_type, data, inline=inline))
-        reason = self._why_archive_left_closed(archive, len(data), depth)
-        if reason is not None:
-            return self._keep(Attachment(name, content_type, len(data), AttachmentStatus.SKIPPED, reason))
-        for file in archive.files:
-            if self.unzipped >= limits.max_archive_files:
-                self.errors.append(
-                    f"the mail's zip archives hold more than {limits.max_archive_files} files; "
-                    "the rest were not unzipped (limits.max_archive_files)"
-                )
-                break
-            self.unzipped += 1
-            self._add_archived(archive, file, depth)
-        return None
-
-    def _why_archive_left_closed(self, archive: ZipArchive, size: int, depth: int) -> str | None:
-        limit = self.budget.limits.max_archive_depth
-        if depth >= limit:
-            where = f"it is inside {depth} other zip archive{'s' * (depth > 1)} and " if depth else ""
-            return f"the zip archive was not opened: {where}limits.max_archive_depth is {limit}"
-        refusal = archive.refusal()
-        return f"the zip archive was not opened: {refusal}" if refusal else self.budget.refusal(size)
-
-    def _add_archived(self, archive: ZipArchive, file: ArchivedFile, depth: int) -> None:
-        """A file of an archive, unzipped and added like any attachment; one that is not
-        (encrypted, a bomb, beyond the mail's attachment budget, damaged) is kept saying why."""
-        try:
-            if file.problem is None and (reason := self.budget.refusal(file.size)):
-                raise ExtractionError(reason, status="skipped")
-            data = archive.unzip(file)
-        except ExtractionError as exc:
-            status = AttachmentStatus(exc.status)
-            self._keep(Attachment(file.name, document_type(file.name, b""), file.size, status, exc.reason))
-            return
-        self.add_file(file.name, document_type(file.name, data), data, archive_depth=depth + 1)
-
-
-class _MailFileReader(_Contents):
-    """Reads the mail in a .msg or winmail.dat; its files go through `add_file` in turn."""
-
-    def __init__(self, mail_file: MailFile, source: str, budget: _Budget, depth: int) -> None:
-        super().__init__(source, budget, depth)
-        self.mail_file = mail_file
-
-    def message(self, data: bytes) -> Message:
-        mail = self.mail_file
-        if len(mail.files) > MAX_PARTS:
-            self.errors.append(f"the mail holds more than {MAX_PARTS} attachments; the rest were not read")
-        for file in mail.files[:MAX_PARTS]:
-            name = clean_filename(file.name)
-            content_type = file.content_type or document_type(name or "", file.data)
-            self.add_file(name, content_type, file.data, inline=file.inline)
-        message = Message(
-            source=self.source,
-            message_id=mail.message_id,
-            subject=mail.subject,
-            sender=mail.sender,
-            to=mail.to,
-            cc=mail.cc,
-            date=mail.date,
-            body=mail.body,
-            html_only=mail.html_only,
-            attachments=self.attachments,
-            forwarded=self.forwarded,
-            errors=[*mail.notes, *self.errors],
-            content_hash=hashlib.sha256(data).hexdigest(),
-            raw=data,
-        )
-        fill_reply_parts(message, depth=self.depth)
-        return message
-
-
-class _MailReader(_Contents):
+class _MailReader(MailContents):
     """Reads one parsed mail: headers, body, attachments, forwarded mails, reports, errors."""
 
-    def __init__(self, mail: EmailMessage, source: str, budget: _Budget, depth: int) -> None:
+    def __init__(self, mail: EmailMessage, source: str, budget: AttachmentBudget, depth: int) -> None:
         super().__init__(source, budget, depth)
         self.mail = mail
         self.parsed: dict[str, object] = {}  # lower-case name -> header object (first occurrence)

@@ -19,7 +19,9 @@ by page as workers free up, instead of holding 300 bitmaps in memory.
 
 Every engine gives an `OcrResult`: the text, and the boxes of its words
 (Tesseract) or detected lines (RapidOCR) from the same recognition, which
-become `Page.spans`.
+become `Page.spans`. A picture too small or too thin to hold text
+(`extractors.pictures.too_small_for_text`) goes to no engine: its result is
+empty, with a note saying why.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Protocol
 from PIL import Image
 
 from extractors.ocrresult import OcrResult
+from extractors.pictures import too_small_for_text
 from extractors.rapid import RapidRecogniser
 from extractors.tesseract import TesseractRecogniser
 from rpa.config import OcrSettings, Settings
@@ -94,8 +97,12 @@ class OcrEngine:
         return self.recognisers[RapidRecogniser.name if photo else TesseractRecogniser.name]
 
     def ocr(self, image: Image.Image, photo: bool = False) -> OcrResult:
-        """The text of one picture and its boxes. Raises `OcrError` (missing engine or
-        language, timeout, engine failure)."""
+        """The text of one picture and its boxes, or no text and a note for a picture too
+        small or thin to hold any. Raises `OcrError` (missing engine or language, timeout,
+        engine failure)."""
+        refused = too_small_for_text(*image.size, self.settings)
+        if refused:
+            return OcrResult("", note=f"not read: the picture is {refused}")
         return self.recogniser(photo).read(image)
 
     def submit(self, source: ImageSource, photo: bool = False) -> Future[OcrResult]:

@@ -20,10 +20,12 @@ _PLACES = 4  # 1/10,000 of the page: a quarter pixel at 300 dpi across A4
 @dataclass(frozen=True)
 class OcrResult:
     """The text of one picture, line by line, and the boxes of stretches of it
-    (`TextSpan.start`/`end` index `text`)."""
+    (`TextSpan.start`/`end` index `text`); `note` says why a picture was not read
+    ("400 x 1 pixels, too small to hold text ..."), empty when it was."""
 
     text: str
     spans: tuple[TextSpan, ...] = ()
+    note: str = ""
 
 
 def relative_box(left: float, top: float, right: float, bottom: float, width: float, height: float) -> Box:

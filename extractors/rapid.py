@@ -19,16 +19,18 @@ quarter to a half of it in detection. OpenVINO's kernels run the detector about 
 fast at the same float32 precision, and on a CPU with bfloat16 units (AMX or AVX512-BF16, as
 the machines this project runs on) OpenVINO computes in bfloat16 by default, which makes
 recognition about 3 times as fast too. bfloat16 reads a character differently here and there
-(99.7% of the text of 12 SROIE photos the same) and no field: on the 63 SROIE photos dates,
-totals and company names read right stay 61, 59 and 50, and a photo takes 0.3 times ONNX
-Runtime's time, 0.9 to 1.35 times Tesseract's (`bench/photo_profile.py`, `bench/documents.py
-photos`, on a busy machine). A CPU without bfloat16 computes in float32 (RapidOCR sets no
-precision): the fields of ONNX Runtime (the networks' outputs within 2e-5) in 0.6 times its
-time. `[ocr] photo_runtime = "onnxruntime"` gives the same text on every CPU. Not taken:
-ONNX Runtime's session options (its full graph optimisation is already the fastest; no
-spinning or parallel execution helped) and INT8 models quantised with ONNX Runtime
-(detection calibrated on the sample pictures, recognition dynamic: 0.55 times the float32
-time, 99.4% of the text the same, still 1.85 times Tesseract's).
+(99.7% of the text of 12 SROIE photos the same): on the 63 SROIE photos dates and totals
+read right stay 61 and 59, company names 49 for 50 (one read "TRADING GCO"), addresses 52.3
+for 52.0, and a photo takes 0.3 to 0.5 times ONNX Runtime's time, 0.9 to 1.35 times
+Tesseract's (`bench/photo_profile.py`, `bench/documents.py photos`, on a busy machine). Its
+memory stays steady since the networks are compiled without OpenVINO's cache of shapes
+(`_recompile_without_shape_cache`), so it is the default. A CPU without bfloat16 computes in
+float32 (RapidOCR sets no precision): the fields of ONNX Runtime (the networks' outputs
+within 2e-5) in 0.6 times its time. `[ocr] photo_runtime = "onnxruntime"` gives the same
+text on every CPU. Not taken: ONNX Runtime's session options (its full graph optimisation is
+already the fastest; no spinning or parallel execution helped) and INT8 models quantised
+with ONNX Runtime (detection calibrated on the sample pictures, recognition dynamic: 0.55
+times the float32 time, 99.4% of the text the same, still 1.85 times Tesseract's).
 
 `[ocr] photo_detection_side = 1024` looks for lines on the photo shrunk to 1024 pixels and
 reads them at full size; on ONNX Runtime that saved a third of the time for one SROIE total
@@ -43,11 +45,20 @@ per page and pages side by side is fastest.
 Each detected region is kept as a span of the page's text with its box (the
 region's bounds on the upright picture), so that a value read from a photo can
 be drawn where it was printed.
+
+RapidOCR enlarges a picture until its shorter side is 736 pixels before looking for
+lines (and pads a wide one to a quarter of its width first): a 400 x 1 spacer GIF became
+12,000 x 3,000 pixels, 4.9 GB and 41 s. Such pictures do not reach it (`extractors.ocr`),
+and a small picture is laid on a white canvas large enough that the detector enlarges
+it at most `extractors.pictures.MAX_ENLARGEMENT` times (`_detection_canvas`), which
+keeps the detector's input within about 3 million pixels; photos 368 pixels or more
+across, every SROIE receipt among them, are given to RapidOCR as they are.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,7 +69,7 @@ from PIL import Image
 
 from extractors.ocrlines import PlacedBox, TextBox, placed_lines
 from extractors.ocrresult import OcrResult, relative_box
-from extractors.pictures import upright_on_white
+from extractors.pictures import allowed_enlargement, upright_on_white
 from rpa.config import OcrSettings
 from rpa.errors import OcrError
 from rpa.models import TextSpan
@@ -91,7 +102,15 @@ _OPTIONS = {
     "Det.box_thresh": 0.3,
     "EngineConfig.onnxruntime.intra_op_num_threads": 1,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    # RapidOCR's own sizes, stated because `_detection_canvas` counts on them: a picture is
+    # shrunk to 2000 pixels on its longer side, then enlarged to 736 on its shorter side to
+    # look for lines (`photo_detection_side` shrinks it to a longer side instead).
+    "Global.max_side_len": 2000,
+    "Det.limit_type": "min",
+    "Det.limit_side_len": 736,
 }
+
+_CANVAS_ASPECT = 4  # see `_detection_canvas`
 
 # The networks' files in RapidOCR's wheel (its defaults), which OpenVINO reads as they are: without a
 # model path RapidOCR would download OpenVINO's own copies.
@@ -133,7 +152,42 @@ def rapidocr_engine(options: Mapping[str, object]):  # noqa: ANN201 - rapidocr.R
         if runtime is EngineType.OPENVINO:
             _require("openvino")
             params.setdefault(f"{stage}.model_path", str(_shipped_model(file_name)))
-    return RapidOCR(params=params)
+    engine = RapidOCR(params=params)
+    if EngineType.OPENVINO in {params[f"{stage}.engine_type"] for stage in _SHIPPED_MODELS}:
+        _recompile_without_shape_cache(engine)
+    return engine
+
+
+# OpenVINO's CPU plugin keeps what it prepared for each input shape it has seen (up to 5,000),
+# and every photo and every batch of lines has its own: over the 63 SROIE photos one engine's
+# memory grew from 670 MB to 1.9 GB and stayed there. With the cache off it holds what the
+# largest input needed (1.5 GB on whole photos, 760 MB with `photo_detection_side = 1024`, where
+# ONNX Runtime held 1.3 GB and 980 MB) in the same time. RapidOCR passes no such setting to
+# OpenVINO, so its networks are compiled again with it (0.2 s each, once per OCR thread).
+_OPENVINO_PROPERTIES = {
+    "INFERENCE_NUM_THREADS": "1",
+    "ENABLE_CPU_PINNING": "False",
+    "CPU_RUNTIME_CACHE_CAPACITY": "0",
+}
+
+
+def _recompile_without_shape_cache(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
+    from openvino import Core
+    from rapidocr.inference_engine.openvino import OpenVINOInferSession
+
+    try:
+        stages = [engine._load_det_model(), engine._load_rec_model()]  # noqa: SLF001 - see above
+        sessions = [stage.session for stage in stages]
+    except AttributeError as exc:
+        raise OcrError(
+            f"this rapidocr version loads its models differently ({exc}); install rapidocr 3.10"
+        ) from exc
+    core = Core()
+    for session in sessions:
+        if isinstance(session, OpenVINOInferSession):
+            session.session = core.compile_model(
+                session.model, "CPU", _OPENVINO_PROPERTIES
+            ).create_infer_request()
 
 
 def _require(package: str) -> None:
@@ -198,8 +252,9 @@ class RapidRecogniser:
         picture = upright_on_white(image)
         if picture.mode not in ("RGB", "L"):
             picture = picture.convert("RGB")
+        picture, canvas = _detection_canvas(picture, self.options)
         try:
-            found = engine(picture)
+            found = engine(canvas)
         except Exception as exc:  # noqa: BLE001 - ONNX Runtime and OpenCV raise their own kinds
             raise OcrError(f"rapidocr failed: {type(exc).__name__}: {exc}") from exc
         if found.txts is None:
@@ -221,6 +276,30 @@ class RapidRecogniser:
             except Exception as exc:  # noqa: BLE001 - a damaged model file, a missing runtime
                 raise OcrError(f"rapidocr cannot load its models: {type(exc).__name__}: {exc}") from exc
         return engine
+
+
+def _detection_canvas(picture: Image.Image, options: Mapping[str, object]) -> tuple[Image.Image, Image.Image]:
+    """The picture as read, and what to give RapidOCR: the picture itself, or, when the
+    detector would enlarge it more than `allowed_enlargement` says, the picture at the top
+    left of a white canvas (so boxes need no shifting) with a shorter side the detector
+    enlarges that much only, and at least a quarter of its longer side, as RapidOCR pads a
+    wide picture: a canvas no thinner keeps the detector's input within 3,000 x 736
+    pixels. A picture RapidOCR would shrink first is shrunk here before it is laid out."""
+    if options.get("Det.limit_type") != "min":
+        return picture, picture  # the detector only shrinks
+    detection_side = float(options["Det.limit_side_len"])  # type: ignore[arg-type]
+    shrink = min(1.0, float(options["Global.max_side_len"]) / max(picture.size))  # type: ignore[arg-type]
+    size = (max(1, round(picture.width * shrink)), max(1, round(picture.height * shrink)))
+    wanted = detection_side / min(size)
+    allowed = allowed_enlargement(size, wanted)
+    if allowed >= wanted:
+        return picture, picture
+    if shrink < 1:
+        picture = picture.resize(size, Image.Resampling.BILINEAR)
+    side = max(math.ceil(detection_side / allowed), math.ceil(max(size) / _CANVAS_ASPECT))
+    canvas = Image.new(picture.mode, (max(side, picture.width), max(side, picture.height)), "white")
+    canvas.paste(picture, (0, 0))
+    return picture, canvas
 
 
 def _span(placed: PlacedBox, size: tuple[int, int]) -> TextSpan:

@@ -2,8 +2,9 @@
 
 An input is a mail (`.eml`, one message of an `.mbox`, a file of a Maildir) or a
 standalone document (`.pdf`, `.png`, `.jpg`, `.jpeg`, `.tif`, `.tiff`, the photos of
-recent phones: `.webp`, `.heic`, `.heif`, `.avif`, and office documents: `.docx`, `.doc`,
-`.odt`, `.rtf`, `.xlsx`, `.ods`). Folders are walked
+recent phones: `.webp`, `.heic`, `.heif`, `.avif`, office documents: `.docx`, `.doc`,
+`.odt`, `.rtf`, `.xlsx`, `.xls`, `.ods`, `.pptx`, and `.zip` archives of them, whose
+files are read as those of a zip attached to a mail). Folders are walked
 recursively in name order; in a walk, files of other types (notes, JSON, scripts) are
 left alone, but a path named explicitly must be something we can read, or the user is
 told why not (`InputError`). Everything streams: one file is in memory at a time.
@@ -25,7 +26,8 @@ MAIL_SUFFIXES = frozenset({".eml"})
 MBOX_SUFFIXES = frozenset({".mbox"})
 DOCUMENT_SUFFIXES = frozenset(
     {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".heic", ".heif", ".avif"}
-    | {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".ods"}  # office documents and spreadsheets
+    | {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".pptx"}  # office documents
+    | {".zip"}  # archives of documents: their files are read (extractors.standalone)
 )
 _MAILDIR_PARTS = ("cur", "new", "tmp")
 

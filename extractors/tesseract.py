@@ -3,7 +3,9 @@
 Preprocessing is deliberately plain and the same for every document: grey
 scale, transparency flattened onto white, EXIF rotation applied, the dark
 table or scanner lid around a photographed page painted over with the paper's
-shade, and small pictures enlarged 1.5x.
+shade, and small pictures enlarged 1.5x (unless that would make more pixels than
+`extractors.pictures.MAX_ENLARGED_PIXELS`: a page rendered 4 pixels wide and 12
+million tall took 1.4 GB to enlarge).
 
 The dark surround matters because Tesseract binarises a page with one global
 (Otsu) threshold: a black band around a receipt printed in pale grey pulls
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from extractors.ocrresult import OcrResult, relative_box
-from extractors.pictures import upright_on_white
+from extractors.pictures import allowed_enlargement, upright_on_white
 from rpa.config import OcrSettings, Settings
 from rpa.errors import ConfigError, OcrError
 from rpa.models import TextSpan
@@ -119,13 +121,14 @@ def _run(command: str, flag: str) -> str:
 
 
 def prepare_image(image: Image.Image) -> Image.Image:
-    """Grey scale, upright, on white, and large enough for Tesseract."""
+    """Grey scale, upright, on white, and large enough for Tesseract (within bounds)."""
     image = upright_on_white(image)
     if image.mode != "L":
         image = image.convert("L")
     image = _paint_over_surround(image)
-    if 0 < image.width < _SMALL_WIDTH:
-        size = (round(image.width * _UPSCALE), round(image.height * _UPSCALE))
+    factor = allowed_enlargement(image.size, _UPSCALE) if 0 < image.width < _SMALL_WIDTH else 1.0
+    if factor > 1:
+        size = (round(image.width * factor), round(image.height * factor))
         image = image.resize(size, Image.Resampling.LANCZOS)
     return image
 

@@ -130,19 +130,22 @@ def _templates(settings: Settings) -> Check:
     )
 
 
+# What a reader that is not available needs, by its name: a program from Debian (installed by
+# `make setup`); any other reader lacks one of rpa's own Python packages.
+_READER_NEEDS = {
+    "doc": "catdoc is not installed: apt-get install catdoc (make setup)",
+    "image": "an OCR engine it uses is missing (see the tesseract and rapidocr lines)",
+}
+
+
 def _document_readers(settings: Settings) -> list[Check]:
     checks = []
     with OcrEngine(settings) as ocr:  # no thread starts until a page is OCRed
         for reader in make_readers(settings, ocr):
             available = reader.is_available()
-            checks.append(
-                Check(
-                    f"reader:{reader.name}",
-                    available,
-                    "available" if available else "not available",
-                    required=False,
-                )
-            )
+            missing = _READER_NEEDS.get(reader.name, "a Python package of rpa is missing: make setup")
+            detail = "available" if available else f"not available: {missing}"
+            checks.append(Check(f"reader:{reader.name}", available, detail, required=False))
     return checks
 
 

@@ -115,8 +115,29 @@ class Address:
         """A robot's address that takes no answer ("noreply@", "ne-pas-repondre@")."""
         return NO_REPLY_LOCAL.match(self.email.partition("@")[0]) is not None
 
+    @property
+    def business(self) -> bool:
+        """A firm's address rather than a person's: a role mailbox ("devis@", "quotes@") or a
+        firm's name ("Kelly Motors", "Carrosserie Valette")."""
+        local = self.email.partition("@")[0]
+        return ROLE_LOCAL.match(local) is not None or FIRM_WORDS.search(self.name) is not None
+
 
 NO_REPLY_LOCAL = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?repondre)", re.I)
+ROLE_LOCAL = re.compile(
+    r"^(?:devis|quotes?|estimates?|contact|info|infos|service|services|sales|ventes?|support|accounts?|"
+    r"billing|compta|comptabilite|facturation|invoices?|atelier|workshop|garage|reception|accueil|"
+    r"office|bureau|admin|hello|bonjour|team|equipe|orders?|commandes?|bookings?|reservations?)"
+    r"(?:[-_.]|$)",
+    re.I,
+)
+FIRM_WORDS = re.compile(
+    r"\b(?:motors?|garage|carrosserie|bodyshop|body shop|auto|autos|automobiles?|ltd|limited|llc|inc|plc|"
+    r"gmbh|sarl|sas|eurl|cie|company|services|agence|agency|cabinet|clinique|clinic|hotel|hôtel|"
+    r"airlines?|airways|transports?|plomberie|plumbing|électricité|vitrage|glass|repairs?|"
+    r"réparations?|workshop|atelier)\b",
+    re.I,
+)
 
 
 # Where something stands on a page: (left, top, right, bottom), each 0-1 of the page as
@@ -146,12 +167,15 @@ class Page:
     # fields are located afterwards from the PDF itself (extractors.locate).
     spans: list[TextSpan] = field(default_factory=list, repr=False)
     sheet: str = ""  # a spreadsheet's page is one of its sheets: its name
+    slide: bool = False  # a presentation's page is one of its slides, numbered as the page
 
     @property
     def anchor(self) -> str:
-        """Where the page stands in its document, as a field's source ends: ``#p2``, or
-        ``#sheet<name>`` for a spreadsheet's sheet."""
-        return f"#sheet{self.sheet}" if self.sheet else f"#p{self.number}"
+        """Where the page stands in its document, as a field's source ends: ``#p2``,
+        ``#sheet<name>`` for a spreadsheet's sheet, ``#slide3`` for a presentation's slide."""
+        if self.sheet:
+            return f"#sheet{self.sheet}"
+        return f"#slide{self.number}" if self.slide else f"#p{self.number}"
 
 
 @dataclass(frozen=True)
@@ -218,17 +242,23 @@ class Message:
 
         A forwarded mail from a robot ("noreply@" a garage's workshop system) or from the
         insurer itself (the domain the mail was sent to) is what the customer received and
-        passes on: the customer is then the one who forwards it."""
+        passes on: the customer is then the one who forwards it. So is a firm's mail sent to
+        the one who forwards it (a garage's estimate passed on); a person's mail forwarded by
+        whom it was sent to (a broker's or a relative's) stays the customer's."""
         return self.customer_mails()[0].sender
 
     def customer_mails(self) -> list[Message]:
         """The mails the customer wrote: those forwarded in this one by a person outside the
         insurer (see `customer`), else this one."""
         ours = {address.domain for address in self.to}
+        forwarder = "" if self.sender is None else self.sender.email.lower()
         forwarded = [
             inner
             for inner in self.forwarded
-            if inner.sender is not None and not inner.sender.no_reply and inner.sender.domain not in ours
+            if inner.sender is not None
+            and not inner.sender.no_reply
+            and inner.sender.domain not in ours
+            and not (inner.sender.business and forwarder in {to.email.lower() for to in inner.to})
         ]
         return forwarded or [self]
 
@@ -252,13 +282,15 @@ class TextSource:
 
     `source` is one of ``subject``, ``body``, ``signature``, ``quoted``,
     ``sender``, ``attachment:<filename>#p<page>`` or, for a spreadsheet's sheet,
-    ``attachment:<filename>#sheet<name>`` (`Page.anchor`).
+    ``attachment:<filename>#sheet<name>`` (``#slide<n>`` for a slide: `Page.anchor`).
     """
 
     source: str
     text: str
     language: str = ""  # the message's language ("fr", "en"), "" when unknown
     layout: str = ""  # the same page as printed, when its reader knows (Page.layout)
+    sent: datetime | None = None  # when a forwarded mail's text was written, if not the mail's own date
+    country: str = ""  # where the mail says its customer lives (ISO 3166 code), "" when it does not say
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 
-from extractors.mime import message_from_document, parse_message
+from extractors.mime import parse_message
 from extractors.render import page_count, render_page
+from extractors.standalone import message_from_file
 from rpa.config import Settings
 from rpa.errors import ExtractionError, NotFound
 from rpa.models import Message
@@ -45,7 +46,7 @@ def original_message(store: Store, settings: Settings, message_pk: int) -> Messa
     raw = store.raw_message(message_pk)
     if kind == "document":
         filename = PurePosixPath(source.replace("\\", "/")).name or "document"
-        return message_from_document(source, filename, raw, limits=settings.limits)
+        return message_from_file(source, filename, raw, limits=settings.limits)
     return parse_message(raw, source=source, limits=settings.limits)
 
 

@@ -1,6 +1,6 @@
 """From raw bytes to an understood message with a draft: the stages, wired.
 
-    parse      bytes -> Message (MIME, or a bare document as a one-attachment message)
+    parse      bytes -> Message (MIME, or a bare document as a message: its attachment, or a zip's files)
     read       attachments -> pages of text (PDF text layer, else OCR)
     extract    texts -> one Field per canonical name, placed on its document page when read in one
     classify   language, intent, and whether this mail may be answered at all
@@ -33,10 +33,11 @@ from extractors.intent.urgency import urgency_reasons
 from extractors.language import detect_language
 from extractors.letters import read_letter
 from extractors.locate import locate_fields
-from extractors.mime import message_from_document, parse_message
+from extractors.mime import parse_message
 from extractors.ocr import OcrEngine
 from extractors.questions import find_questions
 from extractors.sources import RawInput
+from extractors.standalone import message_from_file
 from rpa.config import Settings
 from rpa.errors import DraftingError
 from rpa.models import (
@@ -84,7 +85,7 @@ class Pipeline:
 
     def parse(self, raw: RawInput) -> Message:
         if raw.kind == "document":
-            return message_from_document(raw.source, raw.filename, raw.data, limits=self.settings.limits)
+            return message_from_file(raw.source, raw.filename, raw.data, limits=self.settings.limits)
         return parse_message(raw.data, source=raw.source, limits=self.settings.limits)
 
     def process(self, raw: RawInput) -> ProcessedMessage:
@@ -122,7 +123,7 @@ class Pipeline:
             text_sources(message, language),
             self.settings.parsing,
             exclude_emails=_known_addresses(message, own),
-            received=message.date.date() if message.date else None,
+            received=message.date,
         )
         fields = locate_fields(fields, attachments)
         classification = self.classifier.classify(message, fields, language)
@@ -205,12 +206,15 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
                 sources.append(TextSource("sender", written))
         sources.append(TextSource("signature", author.signature))
     for part in (message, *message.forwarded):
+        sent = part.date if part is not message else None  # "hier" in a forwarded mail is its day before
         sources += [
-            TextSource("subject", part.subject),
+            TextSource("subject", part.subject, sent=sent),
             TextSource(
-                "body", part.new_text if part.new_text or part.quoted_text or part.forwarded else part.body
+                "body",
+                part.new_text if part.new_text or part.quoted_text or part.forwarded else part.body,
+                sent=sent,
             ),
-            TextSource("quoted", part.quoted_text),
+            TextSource("quoted", part.quoted_text, sent=sent),
         ]
     for attachment in message.all_attachments():
         sources += [

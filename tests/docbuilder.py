@@ -21,6 +21,7 @@ __all__ = [
     "FONT_PATH",
     "text_pdf",
     "placed_pdf",
+    "sized_pdf",
     "scan_image",
     "image_pdf",
     "mixed_pdf",
@@ -78,6 +79,19 @@ def placed_pdf(pages: Sequence[Sequence[tuple[float, float, str]]]) -> bytes:
         pdf.add_page()
         for x, y, text in texts:
             pdf.text(x, y, text)
+    return bytes(pdf.output())
+
+
+def sized_pdf(pages: Sequence[tuple[float, float, str]]) -> bytes:
+    """A PDF whose pages are `width` x `height` points (a sliver 3 points wide, a page
+    taller than any screen), each with its text, if any, an inch from the top left."""
+    pdf = FPDF(unit="pt")
+    pdf.add_font("DejaVu", fname=str(FONT_PATH))
+    pdf.set_font("DejaVu", size=12)
+    for width, height, text in pages:
+        pdf.add_page(format=(width, height))
+        if text:
+            pdf.text(72, 72, text)
     return bytes(pdf.output())
 
 

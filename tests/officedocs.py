@@ -1,24 +1,37 @@
 """Office documents built on the fly for the tests, by the libraries that write them
-for real: python-docx (Word), openpyxl (Excel), odfpy (OpenDocument); a Word 97
-file is an OLE2 file (written by extract-msg's OLE writer) holding the smallest
-`WordDocument` stream Word 97 itself would read: a file information block and the
-text after it.
+for real: python-docx (Word), openpyxl (Excel), xlwt (Excel 97-2003), python-pptx
+(PowerPoint), odfpy (OpenDocument); a Word 97 file is an OLE2 file (written by
+extract-msg's OLE writer) holding the smallest `WordDocument` stream Word 97 itself
+would read: a file information block and the text after it.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import struct
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
+
+from extractors.documents import DocumentReader
+from extractors.ocr import OcrEngine
+from rpa.config import Settings
+from rpa.models import Attachment
+
 __all__ = [
+    "Slide",
     "encrypted_office_file",
+    "excel97",
+    "excel97_stream",
     "lying_zip",
     "ods",
     "odt",
     "ole_file",
+    "presentation",
     "word97",
     "word_document",
     "workbook",
@@ -69,6 +82,86 @@ def workbook(sheets: dict[str, Sequence[Sequence[Any]]], formats: dict[str, str]
         name, cell = where.split("!")
         book[name][cell].number_format = number_format
     return _saved(book)
+
+
+def excel97(sheets: dict[str, Sequence[Sequence[Any]]], formats: dict[str, str] | None = None) -> bytes:
+    """An .xls as Excel 97-2003 writes it (xlwt): the OLE2 directory after the sheets.
+    A sheet per entry (rows of values); `formats` maps "Sheet!D2" to a number format."""
+    return _saved(_excel97_book(sheets, formats or {}))
+
+
+def excel97_stream(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
+    """The `Workbook` stream of an .xls (its BIFF records), to be put in an OLE2 file of one's own."""
+    return _excel97_book(sheets, {}).get_biff_data()
+
+
+def _excel97_book(sheets: dict[str, Sequence[Sequence[Any]]], formats: dict[str, str]) -> Any:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                if value is None:
+                    continue
+                number_format = formats.get(f"{name}!{chr(ord('A') + column)}{row + 1}")
+                if number_format is None and isinstance(value, datetime.date):
+                    number_format = "DD/MM/YYYY"
+                style = (
+                    xlwt.easyxf(num_format_str=number_format) if number_format else xlwt.Style.default_style
+                )
+                sheet.write(row, column, value, style)
+    return book
+
+
+@dataclass(frozen=True)
+class Slide:
+    """What one slide of `presentation` shows: a title, text boxes (each may hold lines),
+    a group of text boxes, a table, and the speaker's notes."""
+
+    title: str = ""
+    texts: Sequence[str] = ()
+    group: Sequence[str] = ()
+    table: Sequence[Sequence[str]] = ()
+    notes: str = ""
+    title_last: bool = False  # the title listed after the other shapes, as a slide edited may have it
+
+
+def presentation(slides: Sequence[Slide]) -> bytes:
+    """A .pptx (python-pptx) of `slides`: in each, the title, the text boxes, the group
+    and the table, listed in this order."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    for spec in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[5 if spec.title else 6])  # title only / blank
+        shapes = slide.shapes
+        if spec.title:
+            shapes.title.text = spec.title
+        for text in spec.texts:
+            shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1)).text_frame.text = text
+        if spec.group:
+            group = shapes.add_group_shape()
+            for text in spec.group:
+                group.shapes.add_textbox(Inches(1), Inches(3), Inches(3), Inches(1)).text_frame.text = text
+        if spec.table:
+            columns = max(len(row) for row in spec.table)
+            grid = shapes.add_table(
+                len(spec.table), columns, Inches(1), Inches(4), Inches(8), Inches(2)
+            ).table
+            for row, values in enumerate(spec.table):
+                for column, value in enumerate(values):
+                    grid.cell(row, column).text = value
+        if spec.title_last:
+            title = shapes.title.element
+            tree = title.getparent()
+            tree.remove(title)
+            tree.append(title)
+        if spec.notes:
+            slide.notes_slide.notes_text_frame.text = spec.notes
+    return _saved(deck)
 
 
 def odt(paragraphs: Sequence[str] = (), *, table: Sequence[Sequence[str]] = (), heading: str = "") -> bytes:
@@ -196,3 +289,16 @@ def _saved(document: Any, method: str = "save") -> bytes:
     out = io.BytesIO()
     getattr(document, method)(out)
     return out.getvalue()
+
+
+# The document reader the Office tests read with, and reading one file as an attachment.
+@pytest.fixture
+def reader(settings: Settings) -> DocumentReader:
+    with OcrEngine(settings) as ocr:
+        yield DocumentReader(settings, ocr)
+
+
+def read(reader: DocumentReader, filename: str, data: bytes, content_type: str = "") -> Attachment:
+    attachment = Attachment(filename, content_type or "application/octet-stream", len(data), data=data)
+    reader.read(attachment)
+    return attachment

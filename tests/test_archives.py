@@ -1,6 +1,7 @@
 """Zip archives sent as attachments: the files in them are read as the mail's own, within
 the `[limits]` that keep a hostile archive from expanding; an encrypted or damaged file is
-reported, and an Office document, a zip too, is left whole for the document readers.
+reported, and an Office document, a zip too, is left whole for the document readers. A zip
+given to `rpa process` on its own is opened the same way, its files the document's attachments.
 
 Every archive is written by the test: with `zipfile`, or byte by byte (`handmade_zip`)
 for what `zipfile` will not write, names in code page 437 and encrypted files.
@@ -10,25 +11,33 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import io
+import json
 import re
 import struct
 import tracemalloc
 import zipfile
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import docbuilder
+import officedocs
 import pytest
-from conftest import make_mail
+from conftest import make_mail, run_rpa
+from PIL import Image
 from test_bounces import pipeline  # noqa: F401 - one pipeline for the module, made as there
 
 from extractors.mime import parse_message
-from extractors.sources import RawInput
-from rpa.config import LimitSettings, load_settings
+from extractors.sources import RawInput, iter_inputs
+from extractors.standalone import message_from_file
+from rpa.config import LimitSettings, Settings, load_settings
 from rpa.errors import ConfigError
 from rpa.models import Attachment, AttachmentStatus, Message
+from rpa.pages import original_message, page_image
 from rpa.pipeline import Pipeline
+from rpa.store import Store
 
 LIMITS = LimitSettings()
 MB = 1024 * 1024
@@ -358,3 +367,148 @@ def test_limits_read_from_the_settings_reach_the_archives(tmp_path) -> None:
     assert limits == dataclasses.replace(LIMITS, max_archive_files=1)
     (attachment,) = mail_with(zipped({"a.pdf": claim_pdf(), "b.pdf": claim_pdf()}), limits=limits).attachments
     assert attachment.status == AttachmentStatus.SKIPPED and "limits.max_archive_files" in attachment.error
+
+
+# -- a zip given on its own (rpa process dossier.zip) ------------------------------------------------
+
+
+def test_a_zip_given_on_its_own_is_a_document_whose_files_are_its_attachments() -> None:
+    inner = zipped({"facture.pdf": claim_pdf("Facture F-2025-0012")})
+    archive = zipped({"dossier/constat.pdf": claim_pdf(), "annexes.zip": inner})
+    message = message_from_file("envoi/dossier.zip", "dossier.zip", archive, limits=LIMITS)
+    assert (message.kind, message.subject, message.sender, message.errors) == (
+        "document",
+        "dossier.zip",
+        None,
+        [],
+    )
+    assert [(a.filename, a.status, a.data) for a in message.attachments] == [
+        ("constat.pdf", AttachmentStatus.OK, claim_pdf()),
+        ("facture.pdf", AttachmentStatus.OK, claim_pdf("Facture F-2025-0012")),
+    ]
+    assert message.content_hash == hashlib.sha256(archive).hexdigest()  # its identity in the store
+
+
+HOSTILE_ARCHIVES = {
+    "bomb": (zipped({"rapport.pdf": bytes(60 * MB), "constat.pdf": claim_pdf()}), LIMITS),
+    "encrypted": (
+        handmade_zip(
+            [(b"rapport.pdf", claim_pdf()), (b"constat.pdf", claim_pdf())], encrypted=[b"rapport.pdf"]
+        ),
+        LIMITS,
+    ),
+    "too-deep": (zipped({"niveau2.zip": zipped({"niveau3.zip": zipped({"a.pdf": claim_pdf()})})}), LIMITS),
+    "too-many-files": (
+        zipped(
+            {
+                "a.zip": zipped({f"photo-{n}.jpg": b"\xff\xd8\xff" for n in range(3)}),
+                "b.zip": zipped({"c.pdf": b""}),
+            }
+        ),
+        LimitSettings(max_archive_files=4),
+    ),
+    "too-large": (
+        zipped({f"scan-{n}.tif": docbuilder.random_bytes(MB, seed=n) for n in range(3)}, zipfile.ZIP_STORED),
+        LimitSettings(max_archive_mb=2),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_ARCHIVES))
+def test_a_zip_given_on_its_own_is_held_to_the_limits_of_a_zip_attached_to_a_mail(case: str) -> None:
+    archive, limits = HOSTILE_ARCHIVES[case]
+    alone = message_from_file("dossier.zip", "dossier.zip", archive, limits=limits)
+    attached = mail_with(archive, limits=limits)
+
+    def seen(message: Message) -> list[tuple[str, AttachmentStatus, str | None]]:
+        return [(a.filename, a.status, a.error) for a in message.attachments]
+
+    assert seen(alone) == seen(attached)
+    assert alone.errors == attached.errors
+    assert any(status != AttachmentStatus.OK for _, status, _ in seen(alone)) or alone.errors  # a refusal
+
+
+def test_a_damaged_zip_given_on_its_own_is_one_attachment_saying_why() -> None:
+    archive = docbuilder.truncated(zipped({"constat.pdf": claim_pdf()}))
+    (attachment,) = message_from_file("dossier.zip", "dossier.zip", archive, limits=LIMITS).attachments
+    assert (attachment.filename, attachment.status) == ("dossier.zip", AttachmentStatus.ERROR)
+    assert attachment.error == (
+        "the zip archive was not opened: it is not a zip file or it is damaged (File is not a zip file)"
+    )
+
+
+def test_an_office_document_given_on_its_own_stays_one_document() -> None:
+    (attachment,) = message_from_file(
+        "lettre.docx", "lettre.docx", docbuilder.docx(), limits=LIMITS
+    ).attachments
+    assert (attachment.filename, attachment.status, attachment.data) == (
+        "lettre.docx",
+        AttachmentStatus.OK,
+        docbuilder.docx(),
+    )
+
+
+def test_a_stored_zip_is_parsed_again_into_the_same_attachments_and_their_pages_drawn(
+    pipeline: Pipeline, store: Store, settings: Settings
+) -> None:
+    note = docbuilder.text_pdf(["Note de l'agent"])
+    archive = zipped({"a-note.pdf": note, "b-constat.pdf": claim_pdf()})
+    result = pipeline.process(RawInput("envoi/dossier.zip", archive, "document", "dossier.zip"))
+    message_pk = store.save_processed(result, actor="test").message_pk
+    again = original_message(store, settings, message_pk)
+    assert [(a.filename, a.data) for a in again.attachments] == [
+        ("a-note.pdf", note),
+        ("b-constat.pdf", claim_pdf()),
+    ]
+    assert [a.filename for a in store.message(message_pk).attachments] == ["a-note.pdf", "b-constat.pdf"]
+    assert Image.open(page_image(store, settings, message_pk, 1, 1, 800)).width == 800
+
+
+def test_rpa_process_reads_the_files_of_a_zip_and_goes_on_past_a_broken_one(tmp_path: Path) -> None:
+    folder = tmp_path / "envois"
+    folder.mkdir()
+    (folder / "1-dossier.zip").write_bytes(
+        zipped(
+            {
+                "dossier/constat.pdf": claim_pdf(),
+                "dossier/sinistres.xls": officedocs.excel97(
+                    {"Sinistres": [["N° sinistre", "SIN-2025-0042"]]}
+                ),
+                "dossier/presentation.pptx": officedocs.presentation([officedocs.Slide(title="Expertise")]),
+                "rapport.pdf": bytes(60 * MB),  # a zip bomb among them
+            }
+        )
+    )
+    (folder / "2-casse.zip").write_bytes(docbuilder.truncated(zipped({"constat.pdf": claim_pdf()})))
+    (folder / "3-courrier.pdf").write_bytes(claim_pdf("Contrat numéro CD-2025-330"))
+    home = tmp_path / "home"
+    done = run_rpa("process", str(folder), "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    dossier, broken, letter = (json.loads(line) for line in done.stdout.splitlines())
+    assert [(a["filename"], a["status"]) for a in dossier["attachments"]] == [
+        ("constat.pdf", "ok"),
+        ("sinistres.xls", "ok"),
+        ("presentation.pptx", "ok"),
+        ("rapport.pdf", "skipped"),
+    ]
+    assert "a zip bomb, not unzipped" in dossier["attachments"][3]["error"]
+    assert dossier["fields"]["policy_number"]["source"] == "attachment:constat.pdf#p1"
+    assert dossier["fields"]["claim_number"]["source"] == "attachment:sinistres.xls#sheetSinistres"
+    assert broken["attachments"] == [
+        {
+            "filename": "2-casse.zip",
+            "status": "error",
+            "error": "the zip archive was not opened: it is not a zip file or it is damaged (File is not a zip file)",
+            "pages": 0,
+            "ocr": False,
+        }
+    ]
+    assert letter["fields"]["policy_number"]["value"] == "CD-2025-330"
+
+
+def test_a_zip_named_on_the_command_line_is_taken_as_a_document(tmp_path: Path) -> None:
+    path = tmp_path / "Dossier.ZIP"
+    path.write_bytes(zipped({"constat.pdf": claim_pdf()}))
+    (raw,) = iter_inputs([path])
+    assert (raw.kind, raw.filename, raw.source) == ("document", "Dossier.ZIP", str(path))

@@ -240,6 +240,12 @@ READER_SAMPLES = {
     "rtf": ("lettre.rtf", "application/octet-stream", rb"{\rtf1\ansi Contrat MRH-77120-B\par}"),
     "html": ("lettre.htm", "text/html", b"<p>Contrat MRH-77120-B</p>"),
     "doc": ("lettre.doc", "application/msword", officedocs.word97("Contrat MRH-77120-B\n")),
+    "xls": ("sinistres.xls", "application/octet-stream", officedocs.excel97({"Feuil1": [["MRH-77120-B"]]})),
+    "pptx": (
+        "sinistre.pptx",
+        "application/octet-stream",
+        officedocs.presentation([officedocs.Slide(title="Contrat MRH-77120-B")]),
+    ),
     "csv": ("lignes.csv", "text/csv", b"date;montant\n2025-03-12;1842,50\n"),
 }
 
@@ -259,8 +265,11 @@ def test_every_registered_reader_claims_its_sample_and_returns_document_text(
 
 
 def test_an_unknown_reader_name_is_a_config_error_listing_the_known_ones(settings: Settings) -> None:
-    with OcrEngine(settings) as engine, pytest.raises(ConfigError, match="'pptx'.*known: pdf, image, docx, "):
-        make_readers(settings, engine, ["pdf", "pptx"])
+    with (
+        OcrEngine(settings) as engine,
+        pytest.raises(ConfigError, match="'keynote'.*known: pdf, image, docx, "),
+    ):
+        make_readers(settings, engine, ["pdf", "keynote"])
 
 
 class BlankOcrEngine(OcrEngine):

@@ -45,6 +45,9 @@ def field(text: str, name: str, source: str = "body") -> Field:
         ("300 livres sterling", "300.00", "GBP"),
         ("Rs -40.00", "40.00", "INR"),  # a discount: the marker, then the sign
         ("€ -5,00", "5.00", "EUR"),
+        ("INR 2,35,000/-", "235000.00", "INR"),  # Indian grouping: two lakh thirty-five thousand
+        ("Rs. 12,45,500.50", "1245500.50", "INR"),
+        ("1 250,00 $ au garagiste", "1250.00", "USD"),  # "au" is French for "to the", not "$ AU"
     ],
 )
 def test_parse_amount_reads_every_written_form(written: str, amount: str, currency: str) -> None:
@@ -273,3 +276,27 @@ def test_a_total_without_currency_takes_the_one_printed_by_a_signed_amount_elsew
     total = field(invoice, "total_amount", source="attachment:invoice.pdf#p1")
     assert total.value == "319.00"
     assert field(invoice, "currency", source="attachment:invoice.pdf#p1").value == "INR"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        (
+            "Hello, you paid me £200.00 but the invoice was £950.00. When will the remaining £750.00"
+            " be paid?",
+            "750.00",
+        ),
+        ("Hi, I received $120.00 from you last week, the $380.00 still owed is what I ask for.", "380.00"),
+        (
+            "Bonjour, vous m'avez versé 300,00 € sur une facture de 900,00 €. Quand réglerez-vous"
+            " les 600,00 € restants ?",
+            "600.00",
+        ),
+        (
+            "Bonjour, il me reste un solde impayé de 245,00 € après votre premier versement de 100,00 €.",
+            "245.00",
+        ),
+    ],
+)
+def test_what_is_still_owed_after_a_part_payment_is_the_total(sentence: str, amount: str) -> None:
+    assert field(sentence, "total_amount").value == amount

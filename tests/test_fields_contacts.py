@@ -281,3 +281,35 @@ def test_a_signed_name_in_the_mail_beats_a_labelled_name_in_an_attachment() -> N
         TextSource("attachment:constat.pdf#p1", "Nom : BERNARD   Prénom : Luc"),
     ]
     assert extract_fields(sources, SETTINGS)["customer_name"].value == "Marie Durand"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "phone"),
+    [
+        ("Bonjour, contrat n° 0 312 458 977, merci de me rappeler au 02 41 88 67 30.", "fr", "+33241886730"),
+        ("Hello, customer number 0117 325 8841. Please call me on 07912 408 336.", "en", "+447912408336"),
+    ],
+)
+def test_a_number_right_after_a_reference_label_is_that_reference_not_a_phone(
+    text: str, language: str, phone: str
+) -> None:
+    source = TextSource("body", text, language=language)
+    assert [f.value for f in find_candidates(source, SETTINGS) if f.name == "phone"] == [phone]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bonjour, mon numéro de téléphone est anglais : +44 7700 900 123", "fr"),
+        ("Hello, my mobile number is a UK one: +44 7700 900 123", "en"),
+    ],
+)
+def test_a_labelled_number_with_its_country_code_is_kept_though_its_range_is_unknown(
+    text: str, language: str
+) -> None:
+    fields = extract_fields([TextSource("body", text, language=language)], SETTINGS)
+    assert fields["phone"].value == "+447700900123"
+
+
+def test_an_unlabelled_number_of_an_unknown_range_is_not_a_phone() -> None:
+    assert found("Référence +44 7700 900 123", "phone") == []

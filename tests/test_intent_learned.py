@@ -28,7 +28,6 @@ from extractors.intent.learned import (
     Example,
     IntentModel,
     example_from_message,
-    labelled_examples,
     load_examples,
     shipped_examples,
     shipped_model,
@@ -330,38 +329,58 @@ def test_a_missing_examples_file_is_a_configuration_error(tmp_path: Path) -> Non
         LearnedClassifier(PipelineSettings(intent_examples=str(tmp_path / "absent.jsonl")))
 
 
-def test_the_shipped_samples_file_matches_the_samples_folder() -> None:
-    shipped = (ROOT / "extractors" / "intent" / "data" / "samples.jsonl").read_text(encoding="utf-8")
-    current = [example.as_json() for example in labelled_examples(SAMPLES, LimitSettings())]
+@pytest.mark.parametrize(
+    ("file", "folder"), [("samples.jsonl", SAMPLES), ("devset.jsonl", ROOT / "tests" / "data" / "devset")]
+)
+def test_the_shipped_files_written_from_mail_folders_match_them(
+    file: str, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bench = _bench_module(monkeypatch)
+    shipped = (ROOT / "extractors" / "intent" / "data" / file).read_text(encoding="utf-8")
+    current = [example.as_json() for example in bench.shipped_from(folder, LimitSettings())]
     assert [json.loads(line) for line in shipped.splitlines()] == current, (
-        "samples changed: run `python bench/intent.py --write-samples`"
+        f"{folder.name} changed: run `python bench/intent.py --write-examples`"
     )
 
 
 def test_the_intent_benchmark_runs_on_a_small_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for case in (
+    samples, devset = tmp_path / "samples", tmp_path / "devset"
+    samples.mkdir()
+    devset.mkdir()
+    cases = (
         "en_cancellation_renewal",
         "fr_resiliation_loi_hamon",
         "en_complaint_ombudsman",
         "fr_reclamation_colere",
-    ):
+    )
+    for number, case in zip(
+        (101, 102, 201, 202), cases, strict=True
+    ):  # two writers, numbering in their own hundred
         for suffix in (".eml", ".expected.json"):
-            shutil.copy(SAMPLES / f"{case}{suffix}", tmp_path)
-    # In this process: the script's imports and scikit-learn's are already paid for.
-    spec = importlib.util.spec_from_file_location("bench_intent", ROOT / "bench" / "intent.py")
-    bench = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up there
-    spec.loader.exec_module(bench)
-    arguments = ["--samples", str(tmp_path), "--folds", "2", "--melusine", str(tmp_path / "absent")]
-    status = bench.main([*arguments, "--heldout", str(tmp_path)])
+            shutil.copy(SAMPLES / f"{case}{suffix}", samples)
+            shutil.copy(SAMPLES / f"{case}{suffix}", devset / f"{case}_{number}{suffix}")
+    bench = _bench_module(monkeypatch)
+    arguments = ["--samples", str(samples), "--folds", "2", "--melusine", str(tmp_path / "absent")]
+    arguments += ["--devset", str(devset)]
+    status = bench.main([*arguments, "--heldout", str(samples)])
     out = capsys.readouterr().out
     assert status == 0
     assert "4 labelled inputs, 2-fold cross-validation" in out
     assert "learned  accuracy" in out and "rules    accuracy" in out
     assert "== held-out" in out and "4 labelled mails" in out and "routed to triage" in out
+    assert "== development set (devset): 4 labelled mails by 2 writers" in out
     assert "melusine" in out and "absent, skipped" in out
+
+
+def _bench_module(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN202 - bench/intent.py as a module
+    # In this process: the script's imports and scikit-learn's are already paid for.
+    spec = importlib.util.spec_from_file_location("bench_intent", ROOT / "bench" / "intent.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bench)  # dataclasses look their module up there
+    spec.loader.exec_module(bench)
+    return bench
 
 
 HELDOUT = ROOT / "tests" / "data" / "heldout"

@@ -14,6 +14,7 @@ import docbuilder
 import officedocs
 import pytest
 from conftest import SHARED_EVAL, make_mail, require
+from officedocs import read, reader  # noqa: F401 - reader is a fixture
 
 from extractors.documents import DocumentReader
 from extractors.fields import extract_fields
@@ -31,18 +32,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 CLAIM_HEADER = ["N° sinistre", "N° de contrat", "Date de survenance", "Montant réglé"]
-
-
-@pytest.fixture
-def reader(settings: Settings) -> DocumentReader:
-    with OcrEngine(settings) as ocr:
-        yield DocumentReader(settings, ocr)
-
-
-def read(reader: DocumentReader, filename: str, data: bytes, content_type: str = "") -> Attachment:
-    attachment = Attachment(filename, content_type or "application/octet-stream", len(data), data=data)
-    reader.read(attachment)
-    return attachment
 
 
 def fields_of(settings: Settings, attachment: Attachment) -> dict[str, tuple[str, str]]:
@@ -353,7 +342,7 @@ def test_an_outlook_msg_is_never_taken_for_a_word_97_document(settings: Settings
 
 
 def test_an_excel_97_file_named_doc_is_an_error_saying_what_it_is(reader: DocumentReader) -> None:
-    xls = officedocs.ole_file({"Workbook": bytes(4096)})
+    xls = officedocs.excel97({"Feuil1": [["Contrat MRH-77120-B"]]})  # its first bytes say nothing
     attachment = read(reader, "tableau.doc", xls, "application/msword")
     assert attachment.status == AttachmentStatus.ERROR
     assert attachment.error == "it is not a Word 97-2003 document: it is an Excel 97-2003 workbook (.xls)"

@@ -9,10 +9,11 @@ its confidence, and `select.choose_best` keeps one per field. To add a field,
 add a finder to the list; fields declared in `[[parsing.custom_fields]]` get a
 `CustomFieldFinder` each, next to `FINDERS`, with no code change.
 
-Modules: `text` (folding, labels), `dates` (and `date_words`, `written_dates`, `relative_dates`), `amounts`
-(and `amount_words`), `references` (policy, claim and invoice numbers; and `reference_values`,
-`label_typos`, `unlabelled`), `banking` (IBAN,
-BIC), `registrations` (SIRET, VAT, number plate), `postcodes`, `contacts` (e-mail, phone), `names` (customer
+Modules: `text` (folding, labels), `dates` (and `date_words`, `incident_words`, `written_dates`,
+`relative_dates`, `sent_dates`), `amounts` (and `amount_words`), `references` (policy, claim and
+invoice numbers; and `reference_values`, `label_typos`, `unlabelled`), `banking` (IBAN,
+BIC), `registrations` (SIRET, VAT), `plates` (number plates), `postcodes`, `contacts` (e-mail,
+phone), `residence` (the customer's country: whose national numbers, "$" and postcodes), `names` (customer
 name), `issuer` (company and address of a document's issuer), `select` (ranking).
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from extractors.fields.amounts import AT_STAKE, AmountFinder, currency_code, parse_amount
 from extractors.fields.banking import BankDetailsFinder, normalise_bic, normalise_iban
@@ -33,16 +34,14 @@ from extractors.fields.names import (
     LOWER_CASE_SIGN_OFF,
     SIGNED_IN_BODY,
     CustomerNameFinder,
+    abbreviates,
     normalise_person_name,
 )
+from extractors.fields.plates import PlateFinder, normalise_plate
 from extractors.fields.postcodes import PostcodeFinder, normalise_postcode
-from extractors.fields.references import REFERENCE_KINDS, ReferenceFinder, ReferenceKind
-from extractors.fields.registrations import (
-    RegistrationFinder,
-    normalise_plate,
-    normalise_siret,
-    normalise_vat,
-)
+from extractors.fields.references import REFERENCE_KINDS, ReferenceFinder, ReferenceKind, one_kind_per_value
+from extractors.fields.registrations import RegistrationFinder, normalise_siret, normalise_vat
+from extractors.fields.residence import with_customer_country
 from extractors.fields.select import choose_best, source_rank
 from extractors.fields.text import fold
 from extractors.fields.written_dates import normalise_date
@@ -82,6 +81,7 @@ FINDERS: list[FieldFinder] = [
     AmountFinder(),
     BankDetailsFinder(),
     RegistrationFinder(),
+    PlateFinder(),
     PostcodeFinder(),
     EmailFinder(),
     PhoneFinder(),
@@ -114,14 +114,16 @@ def extract_fields(
     settings: ParsingSettings,
     *,
     exclude_emails: Collection[str] = (),
-    received: date | None = None,
+    received: date | datetime | None = None,
 ) -> dict[str, Field]:
     """One best `Field` per field name found in `sources`.
 
     `exclude_emails` are addresses that are no news (ours, the sender's): they
     are never reported as the customer's `email`. `received` is the day the mail
-    came, which gives its year to a date written without one ("le 3 mars").
+    came, which gives its year to a date written without one ("le 3 mars"), and
+    its time, when given, tells whether "ce soir" had come yet.
     """
+    sources = with_customer_country(sources, settings, received)  # whose national numbers, "$", postcodes
     excluded = {address.strip().lower() for address in exclude_emails}
     candidates = [
         field
@@ -133,7 +135,7 @@ def extract_fields(
         about_a_claim = mentions_a_claim(sources)
         for source in sources:
             candidates += yearless_date_fields(source, received, settings, about_a_claim=about_a_claim)
-    named = _displayed_lower_case(candidates, sources)
+    named = _displayed_lower_case(one_kind_per_value(candidates), sources)
     best = choose_best(first_told_incident(_without_mere_mentions(_signed_names_first(named))))
     if "customer_name" in best:
         best["customer_name"] = _fuller_name(best["customer_name"], named)
@@ -143,13 +145,14 @@ def extract_fields(
 def _fuller_name(chosen: Field, candidates: list[Field]) -> Field:
     """A name signed with an initial ("J. Smith") under a mail from "John Smith": the same
     person, whose whole name is kept; and of the same name written twice, the one with its
-    accents ("Gérard" in the text, "Gerard" in the mail header, which often loses them)."""
+    accents ("Gérard" in the text, "Gerard" in the mail header, which often loses them),
+    else in the order of the mail header."""
     fuller = [
         other
         for other in candidates
         if other.name == "customer_name"
         and (
-            fold(other.value) == fold(chosen.value) or _abbreviates(chosen.value.split(), other.value.split())
+            fold(other.value) == fold(chosen.value) or abbreviates(chosen.value.split(), other.value.split())
         )
     ]
     if not fuller:
@@ -159,19 +162,10 @@ def _fuller_name(chosen: Field, candidates: list[Field]) -> Field:
         key=lambda other: (
             not any(len(word.rstrip(".")) == 1 for word in other.value.split()),
             sum(not char.isascii() for char in other.value),
+            not reads_text(other.source),  # the From header's order: "Wei Zhang" for "ZHANG Wei"
         ),
     )
     return dataclasses.replace(accented, confidence=chosen.confidence)
-
-
-def _abbreviates(short: list[str], full: list[str]) -> bool:
-    if len(short) != len(full):
-        return False
-    for mine, theirs in zip(short, full, strict=True):
-        mine, theirs = fold(mine.rstrip(".")), fold(theirs)
-        if mine != theirs and not (len(mine) == 1 < len(theirs) and theirs.startswith(mine)):
-            return False
-    return True
 
 
 def _displayed_lower_case(candidates: list[Field], sources: Sequence[TextSource]) -> list[Field]:

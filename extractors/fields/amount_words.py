@@ -2,6 +2,8 @@
 
 grand_total, final_total, total   the sum to pay, most surely first
 claim                             what a customer asks for or paid ("je vous réclame")
+balance                           what is left to pay after a part payment ("the remaining
+                                  $750.00", "le solde restant de 320 €"): the claim itself
 tax, inclusive                    a tax line, or a total that includes the tax
 not_total                         parts of a bill (HT, subtotal, unit price, change)
 aside                             a deposit, a discount, an excess: never a bill's total,
@@ -131,6 +133,22 @@ AMOUNT_CUES = CueMatcher(
             "calcul*",
             "comes to",
             "came to",
+        ],
+        "balance": [
+            "remaining",
+            "outstanding",
+            "still owed",
+            "still owe",
+            "still due",
+            "left to pay",
+            "unpaid",
+            "shortfall",
+            "difference",
+            "restant*",
+            "reste du",
+            "le reste",
+            "reliquat",
+            "impaye*",
         ],
         # A tax line is not the total, unless the tax is said to be included ("incl. VAT").
         # Not "tax*": a taxi fare is no tax.

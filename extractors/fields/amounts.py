@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from extractors.fields.amount_words import AMOUNT_CUES as _CUES
 from extractors.fields.base import is_attachment, make_field, reads_text
-from extractors.fields.money import ISO_CODES, Money, currency_code, find_money, parse_amount
+from extractors.fields.money import ISO_CODES, Money, currency_code, find_money, local_currency, parse_amount
 from extractors.fields.receipts import UNSURE, check_with_change, join_split_cents
 from extractors.fields.text import Cue, LineIndex, Spans, fold, sentence_start
 from extractors.fields.written_dates import find_dates
@@ -45,6 +45,7 @@ _CONFIDENCE = {
     "final_total": 0.97,
     "grand_total": 0.95,
     "total": 0.85,
+    "balance": 0.82,  # above what was paid or claimed first: what is still owed
     "claim": 0.8,
     "gross": 0.8,
     "claim_after": 0.7,
@@ -106,6 +107,8 @@ def _label(folded: str, lines: LineIndex, money: Money, per_line: Counter[int], 
         return _Label("claim_after", adjacent)
     if _AFTER_GROSS.match(after) and kind in (None, "claim"):
         return _Label("gross", adjacent)
+    if not document and following == "balance":
+        return _Label("balance", adjacent)  # "les 600 € restants", "$750 still owed"
     if kind is None and (following == "claim" or (not document and following in ("total", "grand_total"))):
         return _Label("claim_after", adjacent)
     return _Label(kind, adjacent)
@@ -153,7 +156,9 @@ class AmountFinder:
         folded = fold(text)
         found = [
             money
-            for money in find_money(text, informal=not document)
+            for money in find_money(
+                text, informal=not document, country=source.country, shared_symbols=not document
+            )
             if not dates.overlaps(money.start, money.end)
         ]
         totals = _favour_largest(_totals(folded, found, document))
@@ -169,7 +174,9 @@ class AmountFinder:
         for money, confidence in totals:
             raw = original[money.start : moved.get(money.end, money.end)]
             fields.append(make_field("total_amount", f"{money.amount}", raw, confidence, source))
-            code, currency_confidence = _currency_of(money, confidence, printed, settings)
+            abroad = source.country and source.country != settings.default_region
+            default = (local_currency(source.country) if abroad else None) or settings.default_currency
+            code, currency_confidence = _currency_of(money, confidence, printed, default)
             fields.append(make_field("currency", code, raw, currency_confidence, source))
         return fields
 
@@ -253,11 +260,9 @@ def _favour_largest(totals: list[tuple[Money, float]]) -> list[tuple[Money, floa
     return favoured
 
 
-def _currency_of(
-    money: Money, confidence: float, printed: set[str], settings: ParsingSettings
-) -> tuple[str, float]:
+def _currency_of(money: Money, confidence: float, printed: set[str], default: str) -> tuple[str, float]:
     if money.currency:
         return money.currency, confidence
     if len(printed) == 1:
         return next(iter(printed)), confidence * PRINTED_ELSEWHERE
-    return settings.default_currency, DEFAULT_CURRENCY
+    return default, DEFAULT_CURRENCY

@@ -20,6 +20,7 @@ from phonenumbers import (
 )
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
+from extractors.fields.residence import GROUPING_REGIONS, grouped_as_in, home_region
 from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, line_span
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
@@ -96,20 +97,78 @@ _PHONE_CUES = CueMatcher(
             "mob",
             "cell*",
             "fixe",
+            "whatsapp",
             "joignable",
             "joindre",
             "reach me",
             "call me",
+            "ring me",
+            "text me",
+            "contact me on",
             "appeler",
             "rappeler",
+            "rappelle",
+            "rappelez",
+            "rappeliez",
         ],
         "fax": ["fax", "telecopie"],
+        # A number right after one of these is the reference they name ("N° de contrat : 0 447 120 938").
+        "reference": [
+            "contrat",
+            "contract",
+            "police",
+            "policy",
+            "dossier",
+            "sinistre",
+            "claim",
+            "reference",
+            "ref",
+            "client",
+            "customer",
+            "adherent",
+            "societaire",
+            "member",
+            "membership",
+            "account",
+            "compte",
+            "facture",
+            "invoice",
+            "commande",
+            "order",
+            "certificat",
+            "certificate",
+            "licence",
+            "license",
+            "permis",
+            "imei",
+            "serie",
+            "serial",
+        ],
     }
 )
+# What may stand between a reference's label and its number: "contrat n° ", "policy number: ".
+_AFTER_REFERENCE_LABEL = re.compile(r"[\s:#.\-]*(?:(?:n\s?°|no|nr|num(?:ero|ber)?)\.?[\s:#.\-]*)?")
+
+# Where customers of a French or British insurer also live, study or travel: their national
+# numbers are read only where the text says it is a phone ("Téléphone UK : 07912 408 336",
+# "joignable au 514 873 2291") or on a line of its own in national form ("087 214 5569").
+# Plans strict enough that a number is of one country; in English mail, a number of Belgium's
+# or Switzerland's plan is as likely one of South Africa's or Australia's, and one of these
+# plans may read an Irish number too.
+_ABROAD = {"fr": ("GB", "IE", "BE", "CH"), "en": ("GB", "IE")}
+_OTHER_READINGS = {"fr": _ABROAD["fr"], "en": ("GB", "IE", "AU", "ZA", "NZ")}
+# A number written with its country code ("+44 7700 900 431") after a phone label is the
+# customer's even where the numbering plan does not know its range yet.
+POSSIBLE = 0.6
 
 
 class PhoneFinder:
-    """`phone`: valid numbers in E.164 form; fax numbers are not how to reach a customer."""
+    """`phone`: valid numbers in E.164 form; fax numbers are not how to reach a customer.
+
+    National numbers are read as numbers of the customer's country (`residence.home_region`);
+    numbers of other countries only where the text says they are phones, or on a line of
+    their own: those of a country that groups them its own way ("06 12 34 56 78" in France,
+    "(917) 555-0132" in North America), or valid in one strict numbering plan only."""
 
     names = ("phone",)
 
@@ -120,9 +179,12 @@ class PhoneFinder:
         envelope = envelope_spans(source.source, folded)
         ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
         seen = Spans()
-        home = _regions(source, settings)
+        home = home_region(source, settings)
         # Numbers abroad are looked for in what the customer wrote, not in long documents.
-        for match, abroad in _matches(text, home, abroad=source_kind(source.source) in ("body", "signature")):
+        written = source_kind(source.source) in ("body", "signature")
+        strict = _ABROAD.get(source.language, _ABROAD["fr"])
+        others = _OTHER_READINGS.get(source.language, _OTHER_READINGS["fr"])
+        for match, abroad in _matches(text, home, strict if written else ()):
             start, end = match.start, match.end
             if (
                 seen.overlaps(start, end)
@@ -132,61 +194,73 @@ class PhoneFinder:
                 or not _grouped_like_a_phone(match.raw_string)
             ):
                 continue
-            line_start = line_span(text, start, _LABEL_REACH)[0]
-            cues = list(_PHONE_CUES.finditer(folded, line_start, start))
-            label = cues[-1].kind if cues else None
-            if abroad and not (label == "phone" or _own_line_national(text, match)):
+            label = _label_before(text, folded, start)
+            if label == "reference" or (abroad and not (label == "phone" or _own_line_national(text, match))):
                 continue
             value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
-            if abroad and _other_readings(match.raw_string, value, home):
+            if abroad and _other_readings(match.raw_string, value, home, others):
                 continue  # "0475 12 34 56": a number of two countries abroad is no one's
             seen.add(start, end)
             if label == "fax":
                 continue
             confidence = PHONE_LABELLED if label == "phone" else PHONE_WRITTEN
             yield make_field("phone", value, match.raw_string, confidence, source)
+        if written:
+            yield from _possible_numbers(text, folded, seen, source)
 
 
-# The country whose national numbers a customer writing in a language would use.
-_LANGUAGE_REGION = {"fr": "FR", "en": "GB"}
+def _label_before(text: str, folded: str, start: int) -> str | None:
+    """The kind of the last cue before a number on its line; "reference" only right before it."""
+    line_start = line_span(text, start, _LABEL_REACH)[0]
+    cues = list(_PHONE_CUES.finditer(folded, line_start, start))
+    if not cues:
+        return None
+    if cues[-1].kind == "reference" and not _AFTER_REFERENCE_LABEL.fullmatch(folded, cues[-1].end, start):
+        return None
+    return cues[-1].kind
 
 
-def _regions(source: TextSource, settings: ParsingSettings) -> list[str]:
-    """The configured region first, then the one of the message's language."""
-    regions = [settings.default_region]
-    by_language = _LANGUAGE_REGION.get(source.language)
-    if by_language and by_language != settings.default_region:
-        regions.append(by_language)
-    return regions
+def _possible_numbers(text: str, folded: str, seen: Spans, source: TextSource) -> Iterable[Field]:
+    for match in PhoneNumberMatcher(text, "ZZ", leniency=Leniency.POSSIBLE):
+        if (
+            not seen.overlaps(match.start, match.end)
+            and match.raw_string.startswith("+")
+            and not phonenumbers.is_valid_number(match.number)  # valid ones were read, or turned down
+            and not _inside_token(text, match.start, match.end)
+            and _label_before(text, folded, match.start) == "phone"
+        ):
+            value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+            yield make_field("phone", value, match.raw_string, POSSIBLE, source)
 
 
-# Where customers of a French or British insurer also live, study or travel: their national
-# numbers are read only where the text says it is a phone ("Téléphone UK : 07912 408 336",
-# "joignable au 514 873 2291") or on a line of its own in national form ("087 214 5569").
-_ABROAD = ("GB", "IE", "BE", "CH", "CA")  # plans strict enough that a number is of one country
-
-
-def _matches(text: str, regions: list[str], *, abroad: bool) -> Iterable[tuple[PhoneNumberMatch, bool]]:
-    """Valid numbers of the home `regions`, then (`abroad`) of the regions abroad, with True."""
-    for region in regions:
+def _matches(text: str, home: str, strict: tuple[str, ...]) -> Iterable[tuple[PhoneNumberMatch, bool]]:
+    """Valid numbers of the `home` region, then, with True, those of the `strict` regions and
+    those grouped as only one country groups them (none without `strict`)."""
+    for match in PhoneNumberMatcher(text, home, leniency=Leniency.VALID):
+        yield match, False
+    for region in dict.fromkeys((*strict, *GROUPING_REGIONS)) if strict else ():
+        if region == home:
+            continue
         for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-            yield match, False
-    for region in _ABROAD if abroad else ():
-        if region not in regions:
-            for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            grouped = grouped_as_in(match.raw_string)
+            if (region in strict and not grouped) or region in grouped:
                 yield match, True
 
 
 def _own_line_national(text: str, match: PhoneNumberMatch) -> bool:
     start, end = line_span(text, match.start, len(text))
     raw = match.raw_string.strip()
-    return text[start:end].strip() == raw and raw.startswith("0") and not raw.startswith("00") and " " in raw
+    national = raw[:1] in "0(" and not raw.startswith("00") and " " in raw
+    return text[start:end].strip() == raw and (national or bool(grouped_as_in(raw)))
 
 
-def _other_readings(raw: str, value: str, home: list[str]) -> bool:
-    """Whether a number read abroad is also a valid number of another region, as another number."""
-    for region in _ABROAD:
-        if region in home:
+def _other_readings(raw: str, value: str, home: str, others: tuple[str, ...]) -> bool:
+    """Whether a number read abroad is also a valid number of another region, as another number;
+    a number grouped as one country groups them is that country's."""
+    if grouped_as_in(raw):
+        return False
+    for region in others:
+        if region == home:
             continue
         other = normalise_phone(raw, region)
         if other is not None and other != value:

@@ -1,7 +1,8 @@
 """Dates: the written forms customers and documents use, and which date is which.
 
 A date is found by its shape (`extractors.fields.written_dates`, and
-`relative_dates` for days named from the mail's date). Which field a date fills is
+`relative_dates` for days named from the date of the mail, or of the quoted mail they
+are in: `sent_dates`). Which field a date fills is
 read from the words around it: the nearest cue before it ("date de facture :",
 "survenu le"), else the words of its sentence; in a mail about a claim, a day told
 with a word of harm or care ("de l'eau coulait", "admitted") or as a night, and
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, time
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
-from extractors.fields.date_words import CLAIM_WORDS, DATE_CUES, EVENT_WORDS
-from extractors.fields.relative_dates import find_relative_dates
+from extractors.fields.date_words import DATE_CUES
+from extractors.fields.incident_words import CLAIM_WORDS, EVENT_WORDS
+from extractors.fields.relative_dates import find_relative_dates, shifted
 from extractors.fields.select import source_rank
+from extractors.fields.sent_dates import written_parts
 from extractors.fields.text import (
     Cue,
     Spans,
@@ -51,6 +55,7 @@ _BIAS = {"incident_verb": -25, "other": -25, "incident": 0, "invoice": 0, "date"
 _NEVER_DIRECT = frozenset({"care", "event"})
 _AFTER_PENALTY = 15  # a cue after the date counts less than one before it
 _GOVERNED_WITHIN = 40  # how far back a verb of another event governs an incident noun
+_COMPOUND = re.compile(r"\s+(?:de|of)\s+|\s+d'\s*")
 _PAST = re.compile(r"(?:é|ée|és|ées|ed|sent|sold|bought|vendue?s?)$", re.IGNORECASE)
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
 _DIRECT_GAP = re.compile(
@@ -60,6 +65,16 @@ _DIRECT_GAP = re.compile(
 _AFTER_THE_EVENT = re.compile(
     r"(?<![a-z])(?:apres|after|suite a|following|since|depuis)\s+(?:(?:the|l'|le|la|les|mon|ma|mes|my|our"
     r"|notre|nos|son|sa|ses|his|her|their|leur|ce|cet|cette|this|that)\s*)?$"
+)
+# "relative au vol", "regarding the theft": what follows is what the date is said of.
+_LINK = re.compile(
+    r"(?<![a-z])(?:relati(?:f|ve|fs|ves)\s+(?:a|au|aux)|concernant|au\s+sujet\s+d|regarding|concerning"
+    r"|in\s+respect\s+of|relating\s+to|in\s+relation\s+to)(?![a-z])"
+)
+_AFTER_REACH = 80  # how far after a date its sentence is read for a cue
+_FRONTED_REACH = 160
+_OPENING = re.compile(
+    rf"[\s\-*>]*(?:(?:{weekday_pattern()}|le|on|the|et|and|puis|then|mais|but|so|alors)[\s,]+)*"
 )
 _FIELD_OF_KIND = {
     "incident_verb": "incident_date",
@@ -144,7 +159,7 @@ def _classify(
         alone = not folded[line_start:start].strip(" \t:.-")
         labels_it = alone and not any(char.isdigit() for char in folded[above:line_start])
         window = max(window, above if labels_it else line_start)
-    before = _cues(folded, window, start, told)
+    before = _linked(folded, _cues(folded, window, start, told), start)
     if (
         before
         and before[-1].kind not in _NEVER_DIRECT
@@ -155,7 +170,10 @@ def _classify(
     scored = [
         (start - cue.end + _BIAS[cue.kind], cue.kind, IN_SENTENCE) for cue in before if cue.kind != "date"
     ]
-    after = _cues(folded, end, sentence_end(folded, end, 80), told)
+    # A day that opens its sentence dates all of it: "Le 3 mars, après l'orage, le mur ... s'est effondré".
+    fronted = not invoice_document and _OPENING.fullmatch(folded, window, start)
+    reach = _FRONTED_REACH if fronted else _AFTER_REACH
+    after = _cues(folded, end, sentence_end(folded, end, reach), told)
     scored += [
         (cue.start - end + _AFTER_PENALTY + _BIAS[cue.kind], cue.kind, AFTER)
         for cue in after
@@ -167,6 +185,16 @@ def _classify(
     if told and found.night:
         return "incident_date", TOLD
     return ("invoice_date", DOCUMENT) if invoice_document else (None, 0.0)
+
+
+def _linked(folded: str, before: list[Cue], start: int) -> list[Cue]:
+    """Cues before a date, less those that only lead to what the date is said of: in "votre
+    déclaration relative au vol de votre vélo le 1er octobre", the day is the theft's."""
+    links = list(_LINK.finditer(folded, before[0].end if before else start, start))
+    if not links:
+        return before
+    after_link = [cue for cue in before if cue.start >= links[-1].end()]
+    return after_link if any(cue.kind in ("incident", "incident_verb") for cue in after_link) else before
 
 
 def _cues(folded: str, start: int, end: int, told: bool) -> list[Cue]:
@@ -185,7 +213,14 @@ def _direct_field(text: str, folded: str, before: list[Cue], invoice_document: b
         # "J'ai déclaré le sinistre le 20/03": a past verb dates the declaration, not the
         # loss ("je vous déclare un sinistre : le 14/03" still dates the loss).
         governed = [cue for cue in before[:-1] if nearest.start - cue.end <= _GOVERNED_WITHIN]
-        past_event = any(cue.kind == "other" and _PAST.search(text, cue.start, cue.end) for cue in governed)
+        # "votre déclaration de sinistre du 3 mars": the day of the act the compound names.
+        past_event = any(
+            cue.kind == "other"
+            and (
+                _PAST.search(text, cue.start, cue.end) or _COMPOUND.fullmatch(folded, cue.end, nearest.start)
+            )
+            for cue in governed
+        )
         if past_event and not any(cue.kind == "incident_verb" for cue in governed):
             return None
     if nearest.kind != "date":
@@ -227,9 +262,10 @@ class DateFinder:
         invoice_document = kind == "attachment" and bool(_INVOICE_DOCUMENT.search(folded))
         dates = list(find_dates(folded, settings.day_first))
         periods = _in_periods(folded, dates)
-        for index, found in enumerate(dates):
-            if index in periods or envelope.overlaps(found.start, found.end):
+        for index, written in enumerate(dates):
+            if index in periods or envelope.overlaps(written.start, written.end):
                 continue
+            found = written if invoice_document else shifted(folded, written)  # "la veille du 11 novembre"
             name, confidence = _classify(source.text, folded, found, invoice_document)
             if name is not None:
                 raw = source.text[found.start : found.end]
@@ -239,25 +275,25 @@ class DateFinder:
 
 
 def yearless_date_fields(
-    source: TextSource, received: date, settings: ParsingSettings, *, about_a_claim: bool = False
+    source: TextSource, received: date | datetime, settings: ParsingSettings, *, about_a_claim: bool = False
 ) -> Iterator[Field]:
     """Dates the customer writes without a year in a mail received on `received` ("survenu
     le 3 mars", "on Wednesday 7 October", "hier", "samedi soir", "le 3/11"), read like the
-    others with a little less confidence. In a mail `about_a_claim`, a day told with a word
-    of harm or care, or as a night, with no cue in its sentence, is the incident's."""
+    others with a little less confidence; in a mail it quotes, from that mail's own date. In
+    a mail `about_a_claim`, a day told with a word of harm or care, or as a night, with no
+    cue in its sentence, is the incident's."""
     if source_kind(source.source) not in _TOLD_KINDS:
         return
     folded = fold(source.text)
     written = [(found.start, found.end) for found in find_dates(folded, settings.day_first)]
     taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
     kept: list[FoundDate] = []
-    relative = list(find_relative_dates(folded, received, settings.day_first))
-    for found in [*relative, *find_yearless_dates(folded, received)]:
+    for found in _days_named(folded, source.sent or received, settings.day_first):
         if _bounds_a_period(folded, found) or taken.overlaps(found.start, found.end):
             continue
         taken.add(found.start, found.end)
-        kept.append(found)
-    every_date = sorted([*written, *((found.start, found.end) for found in kept)])
+        kept.append(shifted(folded, found))
+    every_date = sorted([*(start for start, _ in written), *(found.start for found in kept)])
     doubted = bool(_DAY_UNKNOWN.search(folded))
     for found in kept:
         told = about_a_claim and _alone_in_its_sentence(folded, found, every_date)
@@ -267,6 +303,19 @@ def yearless_date_fields(
         if name is not None:
             raw = source.text[found.start : found.end]
             yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
+
+
+def _days_named(folded: str, received: date | datetime, day_first: bool) -> Iterator[FoundDate]:
+    """Days named from the date of the part of the text they are in (the mail's, or a
+    quoted mail's), relative ones ("hier") first."""
+    day, hour = (received, None)
+    if isinstance(received, datetime):  # a date header with no time is read as midnight
+        day, hour = received.date(), (received.hour if received.time() != time() else None)
+    for part in written_parts(folded, day, hour, day_first):
+        text = folded[part.start : part.end]
+        relative = find_relative_dates(text, part.day, day_first, part.hour)
+        for found in [*relative, *find_yearless_dates(text, part.day)]:
+            yield dataclasses.replace(found, start=found.start + part.start, end=found.end + part.start)
 
 
 def _bounds_a_period(folded: str, found: FoundDate) -> bool:
@@ -296,10 +345,11 @@ def _unsure(folded: str, found: FoundDate) -> bool:
     )
 
 
-def _alone_in_its_sentence(folded: str, found: FoundDate, every_date: list[tuple[int, int]]) -> bool:
+def _alone_in_its_sentence(folded: str, found: FoundDate, every_date: list[int]) -> bool:
+    """Whether no other date starts in the sentence of `found` (`every_date`: sorted starts)."""
     start = sentence_start(folded, found.start, 160)
     end = sentence_end(folded, found.end, 160)
-    return sum(start <= first < end for first, _ in every_date) == 1
+    return bisect_left(every_date, end) - bisect_left(every_date, start) == 1
 
 
 def mentions_a_claim(sources: Sequence[TextSource]) -> bool:

@@ -40,11 +40,12 @@ _REAL_WORDS = frozenset(
 _WORD = re.compile(rf"(?<![a-z])[a-z]{{{_SHORTEST},}}(?![a-z])")
 
 
-def misspellings(words: Iterable[str]) -> dict[str, str]:
+def misspellings(words: Iterable[str], not_slips: Iterable[str] = ()) -> dict[str, str]:
     """Each slip of the one-word labels among `words` (folded), mapped to the word it stands
-    for; the labels themselves are no slips of one another ("police", "policy")."""
+    for; the labels themselves are no slips of one another ("police", "policy"), nor are
+    `not_slips` (words of a language that mean something else)."""
     known = set(words)
-    refused = known | _REAL_WORDS
+    refused = known | _REAL_WORDS | set(not_slips)
     table: dict[str, str] = {}
     for word in sorted(known):
         if len(word) < _SHORTEST or not word.isalpha():

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import get_currency_name, get_currency_symbol
+from babel.core import UnknownLocaleError
+from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
 
-__all__ = ["ISO_CODES", "Money", "currency_code", "find_money", "parse_amount"]
+__all__ = ["ISO_CODES", "Money", "currency_code", "find_money", "local_currency", "parse_amount"]
 
 # ISO codes recognised when printed in capitals next to a number. Not every ISO 4217
 # code: PEN, GEL, TOP, ALL and BOB are also words printed in capitals on receipts.
@@ -105,16 +106,21 @@ def _marker_pattern() -> str:
         elif marker[0].isalpha() and marker.lower() == marker:
             names.append(re.escape(marker).replace(r"\ ", r"\s+"))
         else:
-            # "$ CA" is typed with any space, and is not the start of "$ Cash"
+            # "$ CA" is typed with any space, and is not the start of "$ Cash"; in capitals, for
+            # "1 250 $ au garagiste" is French for "to the garage"
             symbol = re.escape(marker).replace(r"\ ", f"{_SPACE}?")
-            symbols.append(symbol + ("(?![A-Za-z])" if marker[-1].isalpha() else ""))
+            symbol += "(?![A-Za-z])" if marker[-1].isalpha() else ""
+            symbols.append(f"(?-i:{symbol})" if " " in marker else symbol)
     # Codes must be capitals ("EUR", not the "eur" in "leur"); names may be any case.
     return rf"(?:{'|'.join(symbols)}|(?-i:(?:{'|'.join(codes)})(?![A-Za-z]))|(?:{'|'.join(names)})(?![a-z]))"
 
 
 _SPACE = "[ \u00a0\u202f]"
+# Thousands grouped by three ("1 842", "1,842", "1.842"), or the Indian way, by two above the
+# thousands ("1,86,400" is one lakh eighty-six thousand four hundred).
 _NUMBER = (
-    r"(?<![\d.,])(?P<number>(?:\d{1,3}(?P<sep>[ \u00a0\u202f.,'’])\d{3}(?:(?P=sep)\d{3}){0,4}|\d{1,12})"
+    r"(?<![\d.,])(?P<number>(?:(?P<lakh>\d{1,2}(?:,\d\d)+,\d{3})"
+    r"|\d{1,3}(?P<sep>[ \u00a0\u202f.,'’])\d{3}(?:(?P=sep)\d{3}){0,4}|\d{1,12})"
     r"(?P<cents>[.,]\d{1,2})?)(?![\d]|[.,]\d|\s?%)"
 )
 _NUMBER_RE = re.compile(_NUMBER)
@@ -129,6 +135,46 @@ _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNO
 # is no more than a hint: "3e étage" is an ordinal (see `Money.informal`).
 _INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
 _MARKER_REACH = 30  # longer than any currency name
+
+
+@cache
+def local_currency(country: str) -> str | None:
+    """The currency of a country ("AU" -> "AUD"), None for an unknown country."""
+    try:
+        currencies = get_territory_currencies(country) if country else []
+    except (UnknownLocaleError, ValueError):
+        return None
+    return currencies[0] if currencies else None
+
+
+@dataclass(frozen=True)
+class _LocalMarkers:
+    """What a country's own people print for their currency: symbols other countries print
+    for theirs ("$" is AUD in Australia), and symbols no other country prints ("R" in South
+    Africa), found by their own pattern."""
+
+    shared: dict[str, str]
+    own: dict[str, str]
+    own_before: re.Pattern[str] | None
+
+
+@cache
+def _local_markers(country: str) -> _LocalMarkers:
+    code = local_currency(country)
+    markers: dict[str, str] = {}
+    for language in ("en", "fr"):
+        try:
+            symbol = get_currency_symbol(code, locale=f"{language}_{country}") if code else ""
+        except UnknownLocaleError:
+            continue
+        if code and symbol and symbol != code and not any(char.isspace() for char in symbol):
+            markers[symbol] = code
+    own = {marker: code for marker, code in markers.items() if currency_code(marker) is None}
+    shared = {marker: code for marker, code in markers.items() if marker not in own}
+    if not own:
+        return _LocalMarkers(shared, own, None)
+    pattern = "|".join(re.escape(marker) + ("(?![A-Za-z])" if marker[-1].isalpha() else "") for marker in own)
+    return _LocalMarkers(shared, own, re.compile(rf"(?<![A-Za-z])(?-i:(?P<marker>{pattern})){_SPACE}?\Z"))
 
 
 @dataclass(frozen=True)
@@ -168,19 +214,38 @@ def _glued(text: str, start: int, end: int) -> bool:
 
 
 def _marker_before(text: str, start: int) -> re.Match[str] | None:
-    # Markers end with a letter or a symbol ("EUR", "€", "US$"); most numbers follow neither.
+    # Markers end with a letter, a symbol or a dot ("EUR", "€", "US$", "Rs."); most numbers follow none.
     previous = text[max(0, start - 4) : start].rstrip(" \u00a0\u202f-")[-1:]
-    if not previous or (previous.isascii() and not previous.isalpha() and previous != "$"):
+    if not previous or (previous.isascii() and not previous.isalpha() and previous not in "$."):
         return None
     return _MARKER_BEFORE.search(text[max(0, start - _MARKER_REACH) : start])
 
 
-def find_money(text: str, *, informal: bool = False) -> Iterable[Money]:
+def _local_marker(pattern: re.Pattern[str], text: str, number: re.Match[str]) -> re.Match[str] | None:
+    """A local marker before `number`; a letter touching a bare integer ("R300", a road) is none."""
+    found = pattern.search(text, max(0, number.start() - 4), number.start())
+    plain = not (number.group("sep") or number.group("lakh") or number.group("cents"))
+    if found is not None and plain and found.end() == number.start() and found.group(0)[-1].isalpha():
+        return None
+    return found
+
+
+def find_money(
+    text: str, *, informal: bool = False, country: str = "", shared_symbols: bool = True
+) -> Iterable[Money]:
     """Every number in `text` that could be money, with the currency printed beside it;
-    with `informal`, also the euros of hurried mail ("165e", "89 eur")."""
+    with `informal`, also the euros of hurried mail ("165e", "89 eur").
+
+    The markers of the `country` where the text was written are its currency: "R 8 950" in
+    South Africa is ZAR, and, with `shared_symbols`, "$" in Australia is AUD (an invoice
+    may print "$" for the dollars of another country)."""
+    local = _local_markers(country) if country else _LocalMarkers({}, {}, None)
+    currencies = {**local.shared, **local.own} if shared_symbols else local.own
     for match in _NUMBER_RE.finditer(text):
         start, end = match.span()
         before = _marker_before(text, start)
+        if before is None and local.own_before is not None and start:
+            before = _local_marker(local.own_before, text, match)
         after = None if before else _MARKER_AFTER.match(text, end)
         euro = None
         if informal and not (before or after or _glued(text, start, start)):
@@ -188,11 +253,16 @@ def find_money(text: str, *, informal: bool = False) -> Iterable[Money]:
         if not (before or after or euro) and _glued(text, start, end):
             continue
         marker = before or after
+        printed = " ".join(marker.group("marker").split()) if marker else ""
         yield Money(
             start=start - len(before.group(0)) if before else start,
             end=(after or euro).end() if after or euro else end,
-            amount=_decimal(match.group("number"), match.group("sep")),
-            currency=currency_code(marker.group("marker")) if marker else "EUR" if euro else None,
+            amount=_decimal(match.group("number"), "," if match.group("lakh") else match.group("sep")),
+            currency=(currencies.get(printed) or currency_code(printed))
+            if marker
+            else "EUR"
+            if euro
+            else None,
             has_cents=match.group("cents") is not None,
             informal=bool(euro and euro.group("letter")),
         )

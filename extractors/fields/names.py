@@ -6,24 +6,29 @@ the top (a letter's sender block), "je m'appelle Jean Dupont" in a sentence.
 
 Display names are often not people ("Service client", "Garage Martin SARL",
 "noreply"); names are recognised by their shape (two to five capitalised words
-of letters) and by the absence of words that name a company or a role.
+of letters) and by the absence of words that name a company or a role. A name line
+may end with the writer's phone or, after a bar, their role ("Claire O'Neill |
+Analyst"); a middle initial is left out ("Samuel J. Whitaker" is "Samuel Whitaker").
+Someone writing for a relative names the policyholder ("on behalf of my mother,
+Bridget Keane"), who is then the customer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import permutations
 
-from extractors.fields.base import make_field, source_kind
+from extractors.fields.base import make_field, reads_text, source_kind
 from extractors.fields.text import fold
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["CustomerNameFinder", "name_written_as_address", "normalise_person_name"]
+__all__ = ["CustomerNameFinder", "abbreviates", "name_written_as_address", "normalise_person_name"]
 
 _TITLE = re.compile(
     r"^(?:(?:m|mr|mrs|ms|mme|mmes|mlle|melle|dr|pr|me|monsieur|madame|mademoiselle|miss|sir|docteur"
-    r"|maitre|professeur)\.?\s+)+",
+    r"|maitre|professeur)\.?\s+(?:(?:et|and|&)\s+)?)+",  # "M. et Mme Garnier": a couple, no given name
     re.IGNORECASE,
 )
 _WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?$")
@@ -51,7 +56,7 @@ _NOT_PERSON = frozenset(
     courtage boulangerie optique coiffure traiteur fleurs pressing taxi taxis ambulances jardins paysages
     bonne journee soiree semaine week-end weekend salutations amities bises remerciements see soon love
     envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
-    fax adresse address email e-mail courriel the
+    fax adresse address email e-mail courriel the contrat contract policy police dossier ref reference
     sarl sas sasu sa eurl sci snc scp selarl ltd llc llp plc gmbh ag inc corp co bv nv spa srl sl limited
     corporation incorporated cie
     """.split()
@@ -65,6 +70,8 @@ SIGNED_IN_BODY = 0.8  # the same, when the closing is still in the body
 DISPLAY_NAME = 0.8  # the From display name
 SIGNATURE_TOP = 0.7  # the first line of a signature that has no closing
 INTRODUCED = 0.75  # "je m'appelle Jean Dupont", "my name is John Smith"
+# "on behalf of my mother, Bridget Keane": the policyholder, over the writer's own signature
+REPRESENTED = 0.9
 SENDER_BLOCK = 0.75  # a name over its postal address at the top of a letter or a mail
 SENDER_BLOCK_DOCUMENT = 0.65  # the same on a document page, where a label says more
 SIGN_OFF = 0.7  # a name on the last line, or atop the last paragraph, of a mail with no closing
@@ -98,11 +105,23 @@ def _surname_last(words: list[str]) -> list[str]:
     return words
 
 
+def _without_middle_initials(words: list[str]) -> list[str]:
+    """A middle initial is left out, as forms and files write a name: "Samuel J. Whitaker"
+    is "Samuel Whitaker" (a first initial stays: "J. Smith")."""
+    if len(words) < 3 or _is_initial(words[0]):
+        return words
+    return [words[0], *(word for word in words[1:-1] if not _is_initial(word)), words[-1]]
+
+
+def _is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1 and word[0].isalpha()
+
+
 def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None:
     """A person's name as "Jean Dupont", or None when `text` is not one.
 
-    Titles are dropped, "Dupont, Jean" and "DUPONT Jean" are put in the usual
-    order, words written in capitals (or all lower-case) are capitalised. With
+    Titles and middle initials are dropped, "Dupont, Jean" and "DUPONT Jean" are put in the
+    usual order, words written in capitals (or all lower-case) are capitalised. With
     `strict_case`, every word must already start with a capital, as names do in
     running text (so "envoyé de mon iPhone" is not a name).
     """
@@ -120,7 +139,7 @@ def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None
         return None
     if strict_case and not all(word[0].isupper() or word.lower() in _PARTICLES for word in words):
         return None
-    return " ".join(_case_words(_surname_last(words)))
+    return " ".join(_case_words(_without_middle_initials(_surname_last(words))))
 
 
 _CLOSING = re.compile(
@@ -199,6 +218,41 @@ def _introduced_names(text: str) -> Iterator[str]:
         yield text[start : cut.start() if cut else end].strip()
 
 
+# Someone writing for the policyholder names them: "I'm writing on behalf of my mother, Bridget
+# Keane", "je vous écris au nom de mon père, M. Gérard Lemoine", "for my father Derek Holloway".
+_RELATIVE = (
+    r"(?:mother|father|mum|mom|dad|parents?|son|daughter|husband|wife|partner|brother|sister"
+    r"|grand(?:mother|father|ma|pa|son|daughter)|aunt|uncle|neighbou?r|client"
+    r"|mere|pere|fils|fille|mari|epouse|femme|conjointe?|compagnon|compagne|frere|soeur"
+    r"|grand-mere|grand-pere|oncle|tante|voisine?|cliente?)"
+)
+_ON_BEHALF = re.compile(
+    r"(?<![a-z])(?:on behalf of|au nom de|pour le compte de"
+    r"|(?:writing|write|ecris|ecrire|contacte)(?: to you| you)? (?:for|pour))"
+    # the relative is named: "au nom de M. Perrot" alone is whom letters are addressed to
+    rf" (?:my|mon|ma|notre|our) (?:[a-z'\-]+ ){{0,2}}?{_RELATIVE}(?![a-z])[ \t,:]*"
+    r"(?P<name>[^\n,;:!?()]+)"
+)
+
+
+def _represented_names(text: str) -> Iterator[str]:
+    """The policyholder a writer speaks for: the capitalised words after "on behalf of my
+    mother,", "au nom de ma mère,", up to the first word in small letters ("who", "qui")."""
+    folded = fold(text)
+    for match in _ON_BEHALF.finditer(folded):
+        words = text[match.start("name") : match.end("name")].split()
+        name: list[str] = []
+        for word in words[: _MAX_WORDS + 1]:
+            if not (word[0].isupper() or (name and word.lower() in _PARTICLES)):
+                break
+            if word.endswith(".") and not (_is_initial(word) or _TITLE.match(f"{word} ")):
+                name.append(word.rstrip("."))  # the end of the sentence: "... Bridget Keane. She"
+                break
+            name.append(word)
+        if name:
+            yield " ".join(name)
+
+
 # The line under a name in a sender block: a street with its number, a flat or a building, a
 # postcode and its town ("12 rue des Lilas", "Flat 3, 14 High Street", "69003 LYON", "BS7 9LQ").
 _ADDRESS_LINE = re.compile(
@@ -237,9 +291,14 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _first_line(text: str) -> str:
+_TOP_LINES = 4
+
+
+def _top_lines(text: str) -> list[str]:
+    """The first lines of a signature, where its writer's name stands ("Claire O'Neill | Analyst"
+    under a bare "Claire")."""
     lines = [line.strip() for line in text.splitlines() if line.strip() not in ("", "--", "-- ", "__")]
-    return lines[0] if lines else ""
+    return lines[:_TOP_LINES]
 
 
 class CustomerNameFinder:
@@ -261,7 +320,7 @@ class CustomerNameFinder:
             signed = SIGNED if kind == "signature" else SIGNED_IN_BODY
             closing = _fields(_names_after_closings(source.text), signed, source, strict_case=True)
             if kind == "signature" and not closing:
-                closing = _fields([_first_line(source.text)], SIGNATURE_TOP, source, strict_case=True)
+                closing = _fields(_top_lines(source.text), SIGNATURE_TOP, source, strict_case=True)[:1]
             if kind == "body" and not closing:
                 signed_off = _sign_offs(source.text)
                 closing = _fields(signed_off, SIGN_OFF, source, strict_case=True)
@@ -269,27 +328,55 @@ class CustomerNameFinder:
                 closing += _fields(lower, LOWER_CASE_SIGN_OFF, source, strict_case=False)
             fields += closing
             fields += _fields(_introduced_names(source.text), INTRODUCED, source, strict_case=True)
+        if kind == "body":
+            fields += _fields(_represented_names(source.text), REPRESENTED, source, strict_case=True)
         return fields
 
 
 def _fields(lines: Iterable[str], confidence: float, source: TextSource, *, strict_case: bool) -> list[Field]:
+    """The names of `lines`; in a text, a name line may end with the writer's phone."""
+    in_text = reads_text(source.source)
     fields = []
     for line in lines:
-        name = normalise_person_name(line, strict_case=strict_case)
+        written = _AFTER_NAME.sub("", line) if in_text else line
+        name = normalise_person_name(written, strict_case=strict_case)
         if name is not None:
-            fields.append(make_field("customer_name", name, line, confidence, source))
+            fields.append(make_field("customer_name", name, written, confidence, source))
     return fields
 
 
 def name_written_as_address(email: str, text: str) -> str | None:
     """The line of `text` that spells the name an address is made of ("Roger Millet" for
-    roger.millet@..., "MILLET Roger" too): the name of a sender whose From gives none."""
+    roger.millet@..., "MILLET Roger" too): the name of a sender whose From gives none. The
+    address may add digits to the name (lucas.ferreira93@), and the line a phone or other
+    digits after it ("jordan mallet 06 01 02 93 84")."""
     local = fold(email.partition("@")[0])
-    parts = [part for part in re.split(r"[._\-]+", local) if part.isalpha()]
-    if len(parts) < 2 or any(len(part) < 2 for part in parts):
+    parts = [part.rstrip("0123456789") for part in re.split(r"[._\-]+", local)]
+    parts = [part for part in parts if part]
+    if len(parts) < 2 or not all(part.isalpha() for part in parts) or all(len(part) < 2 for part in parts):
         return None
     for line in text.splitlines():
-        words = [word for word in re.split(r"[\s\-]+", fold(line.strip())) if word]
-        if sorted(words) == sorted(parts):
-            return line.strip()
+        name = _AFTER_NAME.sub("", line.strip())
+        words = [word for word in re.split(r"[\s\-]+", fold(name)) if word]
+        if all(len(word) >= 2 for word in words) and abbreviates(parts, words):
+            return name
     return None
+
+
+def abbreviates(short: list[str], full: list[str]) -> bool:
+    """Whether the words of `short` are those of `full` or their initials, in any order:
+    "R. Venkatesh" for "Venkatesh Raghunathan", "J. Smith" for "John Smith"."""
+    return len(short) == len(full) <= _MAX_WORDS and any(
+        all(_abbreviates_word(mine, theirs) for mine, theirs in zip(short, order, strict=True))
+        for order in permutations(full)
+    )
+
+
+def _abbreviates_word(mine: str, theirs: str) -> bool:
+    mine, theirs = fold(mine.rstrip(".")), fold(theirs)
+    return mine == theirs or (len(mine) == 1 < len(theirs) and theirs.startswith(mine))
+
+
+# What follows a name on its line: a phone or other digits ("jordan mallet 06 01 02 93 84"), a
+# role or a company set apart by a bar ("Claire O'Neill | Senior Analyst | Acme Ltd").
+_AFTER_NAME = re.compile(r"[\s,;:/\-]+[+(]?\d(?:[\s().+/\-]*\d){7,}[\s).]*$|[ \t]*\|.*$")

@@ -15,8 +15,9 @@ from extractors.fields.banking import normalise_bic, normalise_iban
 from extractors.fields.contacts import normalise_email, normalise_phone
 from extractors.fields.custom import normalise_custom
 from extractors.fields.names import normalise_person_name
+from extractors.fields.plates import normalise_vehicle_plate
 from extractors.fields.postcodes import normalise_postcode
-from extractors.fields.registrations import normalise_plate, normalise_siret, normalise_vat
+from extractors.fields.registrations import normalise_siret, normalise_vat
 from extractors.fields.written_dates import normalise_date
 from rpa.config import ParsingSettings
 
@@ -60,7 +61,7 @@ _NORMALISERS: dict[str, tuple[Callable[[str, ParsingSettings], str | None], str]
     "bic": (lambda text, _: normalise_bic(text), "a valid BIC"),
     "email": (lambda text, _: normalise_email(text), "an e-mail address"),
     "phone": (lambda text, s: normalise_phone(text, s.default_region), "a phone number"),
-    "vehicle_plate": (lambda text, _: normalise_plate(text), "a French plate, e.g. AB-123-CD"),
+    "vehicle_plate": (lambda text, _: normalise_vehicle_plate(text), "a number plate, e.g. AB-123-CD"),
     "siret": (lambda text, _: normalise_siret(text), "a SIRET of 14 digits with a valid key"),
     "vat_number": (lambda text, _: normalise_vat(text), "a valid VAT number"),
     "postcode": (lambda text, _: normalise_postcode(text), "a postcode"),

@@ -1,16 +1,26 @@
-"""Postcodes: French five-digit codes on an address line, UK postcodes in English text,
-and UK postcodes and Irish Eircodes that end an address line in any language.
+"""Postcodes, read where each country writes them in an address, with the countries their
+shape belongs to.
 
-Five digits alone are everywhere (amounts, references, bank codes), so a French
-postcode is read only where addresses put it: at the start of a line or after
-a comma or a street, and followed by a town name in capitals ("75011 Paris",
-"13008 MARSEILLE"), or after a "code postal" label.
+    FR   "75011 Paris", "13008 MARSEILLE", "(34000 Montpellier)", "Code postal : 69003"
+    GB   "London SW1A 2AA", "Edinburgh eh9 1hs";  IE  "Dublin 6, D06 K7W2" (Eircode)
+    US   "Chicago, IL 60647": a state, then the ZIP code
+    CA   "Ottawa ON K1S 0R2": letter, digit, letter, digit, letter, digit
+    AU   "St Leonards NSW 2065": a state, then four digits
+    four digits before the town ("1050 Ixelles", "0184 Oslo": BE, CH, LU, AT, DK, NO) or
+    after it at the end of an address line ("Pretoria, 0184": ZA, NZ)
+
+Digits alone are everywhere (amounts, references, years, bank codes), so a number is a
+postcode only in an address's own places: at the start of a line or after a comma or a
+street, followed by a town in capitals, or after a state, or ending an address line.
+Four digits fit so many countries that the finder keeps them only where the rest of the
+mail says which country its customer lives in (`TextSource.country`, see `residence`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from extractors.fields.base import make_field, reads_text
 from extractors.fields.text import IBAN_SHAPE, Spans, fold, line_span, phrases
@@ -18,46 +28,23 @@ from extractors.language import detect_language
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["PostcodeFinder", "normalise_postcode"]
+__all__ = ["FOUR_DIGIT_COUNTRIES", "Postcode", "PostcodeFinder", "find_postcodes", "normalise_postcode"]
 
-_FR_ADDRESS = re.compile(
-    r"(?<![\w\-/.,])(?P<code>\d{5})[ \t]+(?:cedex[ \t]*\d*[ \t]+)?"
-    r"(?P<town>[A-ZÀ-Ý][A-Za-zÀ-ÿ'’]*(?:[ \-][A-Za-zÀ-ÿ'’]+){0,4})",
-)
-_FR_LABELLED = re.compile(
-    phrases(["code postal", "cp", "postcode", "post code", "postal code", "zip", "zip code"])
-    + r"[ \t]*[:.]?[ \t]*(?P<code>\d{5})(?!\d)"
+_TOWN = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’]*(?:[ \-][A-Za-zÀ-ÿ'’]+){0,4}"
+_FR_ADDRESS = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{5}})[ \t]+(?:cedex[ \t]*\d*[ \t]+)?(?P<town>{_TOWN})")
+_CODE_FIRST = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{4}})[ \t]+(?P<town>{_TOWN})")
+_CODE_LAST = re.compile(r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>\d{4})[ \t.]*+$", re.MULTILINE)
+_LABELLED = re.compile(
+    phrases(["code postal", "cp", "postcode", "post code", "postal code", "zip", "zip code", "npa"])
+    + r"[ \t]*[:.]?[ \t]*(?P<code>\d{4,5})(?![\d.,])"
 )
 _STREET = re.compile(
     phrases(
         [
-            "rue",
-            "avenue",
-            "av",
-            "bd",
-            "boulevard",
-            "chemin",
-            "chem",
-            "allee",
-            "place",
-            "impasse",
-            "route",
-            "rte",
-            "quai",
-            "cours",
-            "square",
-            "residence",
-            "lieu-dit",
-            "lotissement",
-            "bp",
-            "cs",
-            "faubourg",
-            "voie",
-            "hameau",
-            "parc",
-            "za",
-            "zi",
-            "zac",
+            *("rue avenue av bd boulevard chemin chem allee place impasse route rte quai cours".split()),
+            *("square residence lieu-dit lotissement bp cs faubourg voie hameau parc za zi zac".split()),
+            *("street st road rd lane ln drive dr crescent cres grove terrace ave gardens".split()),
+            *("weg strasse straat laan chaussee".split()),
         ]
     )
 )
@@ -65,7 +52,9 @@ _STREET = re.compile(
 _ADDRESS_LABEL = re.compile(phrases(["code postal", "cp", "ville", "adresse", "address", "town", "city"]))
 _NOT_TOWN = frozenset(
     """euro euros eur ttc ht km kg habitants personnes points exemplaires pieces unites articles
-    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre""".split()
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    january february march april may june july august september october november december
+    dollars francs pounds rand chf""".split()
 )
 _UK_SHAPE = (
     r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
@@ -74,33 +63,68 @@ _UK_SHAPE = (
 _UK_POSTCODE = re.compile(rf"(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE})(?![A-Za-z0-9])")
 # An Irish Eircode: a routing key ("D06", "D6W") and a unique identifier ("K7W2").
 _EIRCODE_SHAPE = r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
+# A Canadian postal code: no D, F, I, O, Q or U; no W or Z first.
+_CA_SHAPE = r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \-]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
+_CA_PROVINCE = r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|Qu[ée]bec|Ont\.?)"
+_CA_POSTCODE = re.compile(rf"(?<![A-Za-z])(?:{_CA_PROVINCE})[ \t,]+(?P<code>{_CA_SHAPE})(?![A-Za-z0-9])")
 # At the end of an address line, in any language and any case: alone on its line, or after
 # the town ("Edinburgh eh9 1hs", "Dublin 6, D06 K7W2"), as people write their own address.
 _LINE_END_POSTCODE = re.compile(
-    rf"^(?P<before>[^\n]*?)(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE}|{_EIRCODE_SHAPE})[ \t.]*$",
+    rf"^(?P<before>[^\n]*?)(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE}|{_EIRCODE_SHAPE}|{_CA_SHAPE})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _TOWN_BEFORE = re.compile(r"(?:^|,|[A-ZÀ-Ý][a-zà-ÿ'’\-]+)[ \t,]*$")
 # "La Trinité-sur-Mer (56470)": a town and its French postcode in brackets.
 _FR_BRACKETED = re.compile(r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’\-]+[ \t]\((?P<code>\d{5})\)")
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH"
+    " NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+).split()
+_STATE = rf"(?:{'|'.join(_US_STATES)})"
+# "Van Nuys, CA 91405" anywhere; "Austin TX 78701" at the end of its line.
+_US_POSTCODE = re.compile(
+    rf"(?:,[ \t]*+|[A-Za-z][ \t]++(?={_STATE}[ \t]++\d{{5}}(?:-\d{{4}})?(?:[ \t.]*+,?[ \t]*+USA)?[ \t.]*+$))"
+    rf"{_STATE}[ \t]++(?P<code>\d{{5}})(?:-\d{{4}})?(?![\w\-])",
+    re.MULTILINE,
+)
+_AU_POSTCODE = re.compile(
+    r"[A-Za-z][ \t,]+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|Vic|Qld|Tas)[ \t,]+(?P<code>\d{4})(?![\w\-/]|[.,]\d)"
+)
 
 _STREET_REACH = 80  # how far before a postcode its street may be named
+
+# Countries that write four-digit postcodes before the town, and after it.
+_CODE_FIRST_COUNTRIES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO"})
+_CODE_LAST_COUNTRIES = frozenset({"ZA", "NZ"})
+FOUR_DIGIT_COUNTRIES = _CODE_FIRST_COUNTRIES | _CODE_LAST_COUNTRIES | {"AU"}
 
 LABELLED = 0.9
 ADDRESS_LINE = 0.75
 UK = 0.7
+FOUR_DIGITS = 0.7
+ELSEWHERE = 0.1  # less sure of a code of another country than the customer's
+
+
+@dataclass(frozen=True)
+class Postcode:
+    code: str  # normal form
+    raw: str
+    start: int
+    confidence: float
+    countries: frozenset[str]  # where a code of that shape, written there, belongs; empty: anywhere
 
 
 def normalise_postcode(text: str) -> str | None:
-    """A French postcode (five digits, a real department), or a UK postcode or an Irish
-    Eircode in upper case with one space ("SW1A 1AA", "D06 K7W2"); None otherwise."""
+    """A postcode in its usual form: five or four digits ("75011", "2065"), a UK postcode,
+    Irish Eircode or Canadian postal code in upper case with one space ("SW1A 1AA",
+    "D06 K7W2", "M5T 2C2"); None otherwise."""
     compact = text.strip().upper()
-    if re.fullmatch(r"\d{5}", compact):
-        return compact if _french_department(compact) else None
-    squeezed = compact.replace(" ", "")
+    if re.fullmatch(r"\d{4,5}", compact):
+        return compact if int(compact) else None
+    squeezed = re.sub(r"[ \-]", "", compact)
     if _UK_POSTCODE.fullmatch(compact):
         return f"{squeezed[:-3]} {squeezed[-3:]}"
-    if re.fullmatch(_EIRCODE_SHAPE, compact):
+    if re.fullmatch(_EIRCODE_SHAPE, compact) or re.fullmatch(_CA_SHAPE, compact):
         return f"{squeezed[:3]} {squeezed[3:]}"
     return None
 
@@ -114,45 +138,123 @@ def _on_address_line(text: str, folded: str, start: int) -> bool:
     before = text[line_start:start].rstrip(" \t")
     return (
         not before
-        or before[-1] in ",-–"
+        or before[-1] in ",-–("
         or _STREET.search(folded, line_start, start) is not None
         or _ADDRESS_LABEL.search(folded, line_start, start) is not None
     )
 
 
+def _under_a_street(text: str, folded: str, start: int) -> bool:
+    """Whether the line above names a street or starts with a house number ("Rue de la Loi 16",
+    "12 Storgata"): four digits opening a line are a postcode only in an address block."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    line = text[above:line_start]
+    return bool(line.strip()) and (
+        _STREET.search(folded, above, line_start) is not None
+        or re.search(r"^\d|\d[a-z]?$", line.strip()) is not None
+    )
+
+
+def _in_address(text: str, folded: str, start: int) -> bool:
+    """Whether a line names a street, or opens under a line that does."""
+    line_start = line_span(text, start, _STREET_REACH)[0]
+    return _STREET.search(folded, line_start, start) is not None or _under_a_street(text, folded, line_start)
+
+
+def _town(match: re.Match[str]) -> str:
+    return fold(match.group("town")).split()[0].strip("'-")
+
+
+def find_postcodes(text: str, language: str) -> list[Postcode]:
+    """Every postcode written in `text`, in no particular order, each with its countries."""
+    folded = fold(text)
+    ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
+    found = []
+    for match in _LABELLED.finditer(folded):
+        if (code := normalise_postcode(match.group("code"))) is not None:
+            found.append(Postcode(code, match.group("code"), match.start("code"), LABELLED, frozenset()))
+    for match in _FR_ADDRESS.finditer(text):
+        code = match.group("code")
+        if (
+            _french_department(code)
+            and _town(match) not in _NOT_TOWN
+            and not ibans.overlaps(match.start(), match.end())
+            and _on_address_line(text, folded, match.start())
+        ):
+            found.append(Postcode(code, match.group(0), match.start(), ADDRESS_LINE, frozenset({"FR"})))
+    for match in _FR_BRACKETED.finditer(text):
+        if _french_department(code := match.group("code")):
+            found.append(Postcode(code, match.group(0), match.start(), ADDRESS_LINE, frozenset({"FR"})))
+    found += _four_digit_codes(text, folded, ibans)
+    for pattern, country in ((_US_POSTCODE, "US"), (_CA_POSTCODE, "CA"), (_AU_POSTCODE, "AU")):
+        if country == "AU" and language != "en":
+            continue  # "Dupont SA 1234": a French company, not an Australian state
+        for match in pattern.finditer(text):
+            if country == "US" and match.group(0)[0] != "," and not _in_address(text, folded, match.start()):
+                continue  # "Client ID 12345" is no town and state
+            if (code := normalise_postcode(match.group("code"))) is not None:
+                found.append(
+                    Postcode(
+                        code, match.group("code"), match.start("code"), ADDRESS_LINE, frozenset({country})
+                    )
+                )
+    for match in _LINE_END_POSTCODE.finditer(text):
+        code = normalise_postcode(match.group("code"))
+        if code and _TOWN_BEFORE.search(match.group("before")):
+            found.append(
+                Postcode(code, match.group("code"), match.start("code"), ADDRESS_LINE, _country_of(code))
+            )
+    if language == "en":
+        for match in _UK_POSTCODE.finditer(text):
+            if " " in match.group("code") and (code := normalise_postcode(match.group("code"))):
+                found.append(Postcode(code, match.group(0), match.start(), UK, frozenset({"GB"})))
+    return found
+
+
+def _country_of(code: str) -> frozenset[str]:
+    if _UK_POSTCODE.fullmatch(code):
+        return frozenset({"GB"})
+    return frozenset({"CA"}) if re.fullmatch(_CA_SHAPE, code) else frozenset({"IE"})
+
+
+def _four_digit_codes(text: str, folded: str, ibans: Spans) -> Iterable[Postcode]:
+    """ "1050 Ixelles" after a comma or a street, or opening a line under one; "Pretoria, 0184"
+    ending a line that names a street or an address."""
+    for match in _CODE_FIRST.finditer(text):
+        start = match.start()
+        if _town(match) in _NOT_TOWN or ibans.overlaps(start, match.end()):
+            continue
+        line_start = line_span(text, start, _STREET_REACH)[0]
+        opens_line = not text[line_start:start].strip()
+        if (
+            _under_a_street(text, folded, start) if opens_line else _on_address_line(text, folded, start)
+        ) and (normalise_postcode(match.group("code"))):
+            yield Postcode(match.group("code"), match.group(0), start, FOUR_DIGITS, _CODE_FIRST_COUNTRIES)
+    for match in _CODE_LAST.finditer(text):
+        start = match.start("code")
+        line_start = line_span(text, start, _STREET_REACH)[0]
+        named = _STREET.search(folded, line_start, start) or _ADDRESS_LABEL.search(folded, line_start, start)
+        if named and not ibans.overlaps(start, match.end()) and normalise_postcode(match.group("code")):
+            yield Postcode(match.group("code"), match.group("code"), start, FOUR_DIGITS, _CODE_LAST_COUNTRIES)
+
+
 class PostcodeFinder:
-    """`postcode`."""
+    """`postcode`: a code of four digits only where the mail's country writes them."""
 
     names = ("postcode",)
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
         if not reads_text(source.source):
             return []
-        text, folded = source.text, fold(source.text)
-        ibans = Spans(match.span() for match in IBAN_SHAPE.finditer(text))
+        text = source.text
+        language = source.language or detect_language(text)[0]
         fields = []
-        for match in _FR_LABELLED.finditer(folded):
-            code = match.group("code")
-            if _french_department(code):
-                fields.append(make_field("postcode", code, code, LABELLED, source))
-        for match in _FR_ADDRESS.finditer(text):
-            code, town = match.group("code"), fold(match.group("town")).split()[0].strip("'-")
-            if (
-                _french_department(code)
-                and town not in _NOT_TOWN
-                and not ibans.overlaps(match.start(), match.end())
-                and _on_address_line(text, folded, match.start())
-            ):
-                fields.append(make_field("postcode", code, match.group(0), ADDRESS_LINE, source))
-        for match in _FR_BRACKETED.finditer(text):
-            if _french_department(code := match.group("code")):
-                fields.append(make_field("postcode", code, match.group(0), ADDRESS_LINE, source))
-        for match in _LINE_END_POSTCODE.finditer(text):
-            postcode = normalise_postcode(match.group("code"))
-            if postcode and _TOWN_BEFORE.search(match.group("before")):
-                fields.append(make_field("postcode", postcode, match.group("code"), ADDRESS_LINE, source))
-        if (source.language or detect_language(text)[0]) == "en":
-            for match in _UK_POSTCODE.finditer(text):
-                if " " in match.group("code") and (postcode := normalise_postcode(match.group("code"))):
-                    fields.append(make_field("postcode", postcode, match.group(0), UK, source))
+        for postcode in find_postcodes(text, language):
+            confidence = postcode.confidence
+            if postcode.countries and source.country not in postcode.countries:
+                if len(postcode.countries) > 1:
+                    continue  # four digits, and the mail does not say where its customer lives
+                confidence -= ELSEWHERE if source.country else 0
+            fields.append(make_field("postcode", postcode.code, postcode.raw, confidence, source))
         return fields

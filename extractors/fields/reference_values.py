@@ -12,7 +12,9 @@
 - letters and digits joined by single dashes, slashes, dots or underscores, holding a digit,
   perhaps after a short prefix and a space: "AUT-4587-2291", "MRH 123456", "NHP/0048823/H";
 
-each perhaps followed by a key letter ("40 118 732 K", "GG 4410 0082 M"). No group may begin
+each perhaps followed by a key letter ("40 118 732 K", "GG 4410 0082 M") or a country code
+of two capitals ("MV 2208 7731 ZA"). A prefix of two parts may stand apart from the digits
+("ONT-A 6612093"). No group may begin
 a date, a sum or a time ("MRH 123456 15 mars", "AB 1234 150 €"), a run of groups ends
 whole (the first groups of "06 12 34 56 78" are no reference) and its last group is not a
 count of days or a street number ("448120 3 ans", "771204 12 rue").
@@ -50,7 +52,7 @@ _NOT_A_UNIT = (
 _GROUP = rf"\d{{1,6}}{_NOT_A_GROUP}"
 _RUN_END = rf"{_NOT_A_UNIT}(?![a-z0-9]| \d)"
 _LETTERS = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*"  # "mrh", "mut-fam", "hl/home"
-_KEY_LETTER = r"(?: [a-z](?![a-z0-9'\-]))?"
+_KEY_LETTER = r"(?: [a-z]{1,2}(?![a-z0-9'\-]))?"  # a key or a country code (see `trimmed`)
 
 _PREFIXED_GROUPS = rf"{_LETTERS}(?: [a-z]{{2,5}})? {_GROUP}(?: {_GROUP}){{1,4}}{_RUN_END}"
 _GROUPS = (
@@ -58,7 +60,7 @@ _GROUPS = (
 )
 _CUT_GROUP = rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
 _JOINED = (
-    r"(?:[a-z]{1,5} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
+    rf"(?:{_LETTERS} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
     r"[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9])"
 )
 IDENTIFIER_VALUE = rf"(?:{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED}){_KEY_LETTER}"
@@ -72,7 +74,12 @@ FUNCTION_WORDS = (
     " was with your worth covers costs signe signed valid valable expire expires expired"
 ).split()
 
-_KEY = re.compile(r"(?<=\d) ([^\W\d_])$")
+_KEY = re.compile(r"(?<=[^\W_]) ([^\W\d_]{1,2})$")
+# Two capitals that are a word, not a country code after the digits ("... 7731 OK", "... 4410 ET").
+_TWO_LETTER_WORDS = frozenset(
+    "AM PM OK TV UK US EU ID IT IS IN ON TO OR NO AT BY MY OF SO UP AN AS BE DO GO HE IF ME WE"
+    " DE LE LA EN ET AU DU UN NE CE SE SA SI OU IL JE TU MA MON TA".split()
+)
 _WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
 _LOWER_INITIAL = re.compile(r"[a-z] (?=\d)")
 _TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
@@ -89,7 +96,7 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     ("4471 2209 A new", "... 88 a été"), a stray lower-case letter before them ("c 12345678"),
     a last group that is a house number or a postcode ("771204 12 Grande Rue")."""
     key = _KEY.search(text, start, end)
-    if key is not None and not _is_key_letter(text, start, key.start(1)):
+    if key is not None and not _is_key(text, start, key.start(1), key.end(1)):
         end = key.start()
     if _LOWER_INITIAL.match(text, start, end):
         start += 2
@@ -99,6 +106,15 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if all(part.isdigit() for part in parts) or (len(parts) == 2 and any(c.isdigit() for c in parts[0])):
             end = start + raw.rindex(" ")
     return start, end
+
+
+def _is_key(text: str, start: int, at: int, end: int) -> bool:
+    """Whether text[at:end], after the digits of the value starting at `start`, closes it: a
+    key letter, or two capitals that are no word (a country code: "MV 2208 7731 ZA")."""
+    if end - at == 1:
+        return _is_key_letter(text, start, at)
+    letters = text[at:end]
+    return letters.isascii() and letters.isupper() and letters not in _TWO_LETTER_WORDS
 
 
 def _is_key_letter(text: str, start: int, at: int) -> bool:
@@ -113,8 +129,11 @@ def _is_key_letter(text: str, start: int, at: int) -> bool:
     return text[start].islower() and letter not in "aiy"
 
 
-def is_identifier(text: str, value: str, start: int, end: int, settings: ParsingSettings) -> bool:
-    """Whether `value` (at text[start:end]) can be a reference number and nothing else."""
+def is_identifier(
+    text: str, value: str, start: int, end: int, settings: ParsingSettings, *, numbered: bool = False
+) -> bool:
+    """Whether `value` (at text[start:end]) can be a reference number and nothing else.
+    A value `numbered` by its label ("N° de contrat : 0 447 120 938") may have a phone's shape."""
     compact = re.sub(r"[\-/._ ]", "", value)
     if not any(char.isdigit() for char in value) or len(compact) < 4:
         return False
@@ -133,7 +152,12 @@ def is_identifier(text: str, value: str, start: int, end: int, settings: Parsing
     money = next(iter(find_money(text[start : end + 8])), None)
     if money is not None and money.start == 0 and (money.currency or money.has_cents):
         return False
-    if value[:1] in "0+" and compact.isdigit() and normalise_phone(value, settings.default_region):
+    if (
+        not numbered
+        and value[:1] in "0+"
+        and compact.isdigit()
+        and normalise_phone(value, settings.default_region)
+    ):
         return False
     iban = IBAN_SHAPE.search(text, start, end + _IBAN_REACH)
     if iban is not None and iban.start() < end:

@@ -1,8 +1,7 @@
-"""Official registration numbers: SIRET, intra-EU VAT number, French number plate.
+"""Official registration numbers: SIRET and intra-EU VAT number (number plates: `plates`).
 
 SIRET and VAT numbers carry check digits; a number that fails its check is a
-typo or something else, and is not reported. Number plates (SIV, "AB-123-CD")
-carry none, so outside a plate label only the dashed form, in capitals, counts.
+typo or something else, and is not reported.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from stdnum.fr import siret as fr_siret
 from stdnum.gb import vat as gb_vat
 
 from extractors.fields.base import make_field, reads_text
+from extractors.fields.plates import normalise_plate  # read from here before plates had a module
 from extractors.fields.text import (
     IBAN_SHAPE,
     LABEL_GAP,
@@ -23,13 +23,11 @@ from extractors.fields.text import (
     fold,
     line_span,
     longest_valid_prefix,
-    phrases,
 )
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
 __all__ = [
-    "PLATE_SHAPE",
     "RegistrationFinder",
     "normalise_plate",
     "normalise_siret",
@@ -49,47 +47,11 @@ _VAT_LABELLED = re.compile(
 )
 _VAT_WRITTEN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9][0-9A-Z]{7,12}(?![A-Za-z0-9])")
 
-# SIV letters: no I, O or U. Blocks SS and WW are not issued first, SS not last, 000 never.
-_SIV_LETTERS = "[A-HJ-NP-TV-Z]"
-PLATE_SHAPE = re.compile(rf"^{_SIV_LETTERS}{{2}}[\- ]?\d{{3}}[\- ]?{_SIV_LETTERS}{{2}}$", re.IGNORECASE)
-_PLATE_DASHED = re.compile(
-    rf"(?<![A-Za-z0-9\-]){_SIV_LETTERS}{{2}}-\d{{3}}-{_SIV_LETTERS}{{2}}(?![A-Za-z0-9\-])"
-)
-_PLATE_LABELLED = re.compile(
-    phrases(
-        [
-            "immatricul*",
-            "plaque*",
-            "registration",
-            "reg no",
-            "reg",
-            "plate*",
-            "license plate",
-            "licence plate",
-            "vehicle registration",
-            "numberplate",
-        ]
-    )
-    + rf"(?:\s*{NUMBER_SIGN})?(?:[^\n\d]{{0,30}}?)?{LABEL_GAP}"
-    rf"(?P<value>(?<![a-z0-9]){_SIV_LETTERS}{{2}}[\- ]?\d{{3}}[\- ]?{_SIV_LETTERS}{{2}}(?![a-z0-9]))",
-    re.IGNORECASE,
-)
-
-# Right after the vehicle it is on, a plate may be written with spaces, without dashes, or
-# in lower case ("ma voiture BV 332 TL", "my car (dz 114 mf)"); elsewhere only a label says so.
-_PLATE_AFTER_VEHICLE = re.compile(
-    phrases(["voiture", "vehicule", "auto", "moto", "camionnette", "car", "van", "vehicle", "motorbike"])
-    + rf"[^\n\d]{{0,20}}?(?<![a-z0-9])(?P<value>{_SIV_LETTERS}{{2}}[\- ]?\d{{3}}[\- ]?{_SIV_LETTERS}{{2}})"
-    r"(?![a-z0-9\-])",
-    re.IGNORECASE,
-)
 _LABEL_REACH = 40  # how far before a SIRET its label may sit
 
 LABELLED = 0.95
 SIRET_WRITTEN = 0.6  # a Luhn-valid 14-digit run has a one-in-ten chance of being something else
 VAT_WRITTEN = 0.7
-PLATE_DASHED = 0.75
-AFTER_VEHICLE = 0.8
 
 
 def normalise_siret(text: str) -> str | None:
@@ -109,21 +71,10 @@ def normalise_vat(text: str) -> str | None:
     return compact if _valid_vat(compact) else None
 
 
-def normalise_plate(text: str) -> str | None:
-    """A French SIV plate as "AB-123-CD", or None."""
-    compact = re.sub(r"[\s\-]", "", text.strip()).upper()
-    if not PLATE_SHAPE.match(compact):
-        return None
-    first, digits, last = compact[:2], compact[2:5], compact[5:]
-    if first in ("SS", "WW") or last == "SS" or digits == "000":
-        return None
-    return f"{first}-{digits}-{last}"
-
-
 class RegistrationFinder:
-    """`siret`, `vat_number` and `vehicle_plate`."""
+    """`siret` and `vat_number`."""
 
-    names = ("siret", "vat_number", "vehicle_plate")
+    names = ("siret", "vat_number")
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
         if not reads_text(source.source):
@@ -132,7 +83,6 @@ class RegistrationFinder:
         return [
             *self._sirets(text, folded, source),
             *self._vat_numbers(text, folded, source),
-            *self._plates(text, source),
         ]
 
     @staticmethod
@@ -161,20 +111,3 @@ class RegistrationFinder:
                 continue
             if (vat := normalise_vat(match.group(0))) is not None:
                 yield make_field("vat_number", vat, match.group(0), VAT_WRITTEN, source)
-
-    @staticmethod
-    def _plates(text: str, source: TextSource) -> Iterable[Field]:
-        seen = set()
-        for match in _PLATE_LABELLED.finditer(text):
-            raw = match.group("value")
-            if (plate := normalise_plate(raw)) is not None:
-                seen.add(match.start("value"))
-                yield make_field("vehicle_plate", plate, raw, LABELLED, source)
-        for match in _PLATE_AFTER_VEHICLE.finditer(fold(text)):
-            raw = text[match.start("value") : match.end("value")]
-            if match.start("value") not in seen and (plate := normalise_plate(raw)) is not None:
-                seen.add(match.start("value"))
-                yield make_field("vehicle_plate", plate, raw, AFTER_VEHICLE, source)
-        for match in _PLATE_DASHED.finditer(text):
-            if match.start() not in seen and (plate := normalise_plate(match.group(0))) is not None:
-                yield make_field("vehicle_plate", plate, match.group(0), PLATE_DASHED, source)

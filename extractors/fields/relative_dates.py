@@ -5,18 +5,22 @@ in English ("on Tuesday night", "overnight on 3rd-4th November", "the day after 
 Each is the latest day on or before the mail's date (`received`) that fits the words: a
 mail tells of what happened, not of what will. A weekday written with its day ("le dimanche
 27") must fall on that weekday, or the words name no day we can be sure of; a night is
-dated by its first day.
+dated by its first day. "Ce soir", "tonight", "cet après-midi" name the mail's own day when
+it was sent once that part of the day had begun (the hour, when known, says so); a mail sent
+in the small hours tells of the evening before. "La veille du 11 novembre", "the day after
+the 3rd" move the day they name (`shifted`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 
 from extractors.fields.written_dates import MONTH, ORDINAL, FoundDate, make_date, month_number
 
-__all__ = ["find_relative_dates"]
+__all__ = ["find_relative_dates", "shifted"]
 
 _WEEKDAYS = {
     name: number
@@ -27,15 +31,21 @@ _WEEKDAYS = {
     for number, name in enumerate(names)
 }
 _WEEKDAY = "|".join(_WEEKDAYS)
+_FR_WEEKDAY = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 
 # --- Days counted back from the mail: "hier", "mardi dernier", "samedi soir", "ce matin" ----
 
 _DAYS_BACK = {"hier": 1, "yesterday": 1, "avant hier": 2, "day before yesterday": 2}
 _NIGHT_BEFORE = r"(?:la\s+)?nuit\s+derniere|last\s+night|cette\s+nuit"
-_EARLIER_TODAY = (
-    r"ce\s+matin|cet\s+apres[\s\-]midi|this\s+morning|this\s+afternoon|earlier\s+today"
-    r"|plus\s+tot\s+aujourd'hui"
+_EARLIER_TODAY = r"ce\s+matin|this\s+morning|earlier\s+today|plus\s+tot\s+aujourd'hui"
+# Parts of the mail's own day that may still be to come when it is sent: "cet après-midi",
+# "ce soir", "tonight" (not "ce soir-là", which is another day's evening).
+_LATER_TODAY = (
+    r"(?P<afternoon>cet\s+apres[\s\-]midi|this\s+afternoon)"
+    r"|(?P<evening>ce\s+soir(?![\s\-]*la(?![a-z]))|this\s+evening|(?P<tonight>tonight|to-night))"
 )
+_BEGINS = {"afternoon": 12, "evening": 17}  # the hour from which the part of the day has begun
+_SMALL_HOURS = 5  # "tonight", written at 2 a.m., is the night that began the evening before
 _COUNTS = {
     **dict.fromkeys(("un", "une", "one", "a"), 1),
     **dict.fromkeys(("deux", "two"), 2),
@@ -45,20 +55,28 @@ _COUNTS = {
     **dict.fromkeys(("six",), 6),
     **dict.fromkeys(("sept", "seven"), 7),
 }
-_COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|\d"
-_PART_OF_DAY = r"(?:soir|matin|apres[\s\-]midi|night|morning|evening|afternoon|lunchtime)"
+_COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|(?<!\d)\d{1,2}"  # not the 5 of "15 days"
+_PART_OF_DAY = r"(?:soir|(?P<night_part>night)|evening|matin|apres[\s\-]midi|morning|afternoon|lunchtime)"
 # "samedi soir", "on Tuesday night": a part of a day gone by; not "ce samedi soir", "next
 # Tuesday night", "samedi soir prochain", nor a habit ("le samedi soir", "every Friday night").
 _UNSPENT = r"(?<!ce\s)(?<!le\s)(?<!this\s)(?<!next\s)(?<!every\s)(?<!chaque\s)"
 _RELATIVE = re.compile(
     rf"(?<![a-z\-])(?:(?P<back>avant[\s\-]hier|day\s+before\s+yesterday|hier|yesterday)"
     rf"|(?P<night>{_NIGHT_BEFORE})"
-    rf"|(?P<today>{_EARLIER_TODAY})"
+    rf"|(?P<today>{_EARLIER_TODAY})|{_LATER_TODAY}"
     rf"|il\s+y\s+a\s+(?P<fr_count>{_COUNT})\s+jours?|(?P<en_count>{_COUNT})\s+days?\s+ago"
     rf"|{_UNSPENT}(?:on\s+)?(?P<part_day>{_WEEKDAY})\s+{_PART_OF_DAY}(?![a-z])(?!\s+(?:prochain|qui\s+vient))"
     # "mardi dernier", "last Tuesday", "on Tuesday" (a mail tells of a day gone by), but not
     # "on Wednesday 7 October", which is a date written whole
-    rf"|(?P<fr_day>{_WEEKDAY})\s+dernier|(?:last|on)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d))(?![a-z])"
+    rf"|(?P<fr_day>{_WEEKDAY})\s+dernier"
+    rf"|(?:last|on|this\s+past|this\s+last)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d)"
+    rf"|{_UNSPENT}(?<!last\s)(?P<en_own>{_WEEKDAY})'s"  # "Tuesday's storm"
+    # "lundi, ma voiture a été volée": a French weekday alone is a day gone by, unless its
+    # words make it a habit, a deadline or a day to come ("le lundi", "avant lundi", "dès lundi")
+    rf"|{_UNSPENT}(?<!les\s)(?<!du\s)(?<!au\s)(?<!partir\sde\s)(?<!compter\sde\s)(?<!des\s)(?<!avant\s)"
+    r"(?<!pour\s)(?<!d'ici\s)"
+    rf"(?<!jusqu'a\s)(?P<fr_alone>{_FR_WEEKDAY})(?![a-z])"
+    rf"(?![\s,]*(?:\d|{MONTH}|prochain|qui\s+vient|en\s+huit|-|(?:a|au|et)\s+(?:{_FR_WEEKDAY}))))(?![a-z])"
 )
 
 # --- A day of the month without its month: "the 14th", "le 14 au soir", "3/11", "du 1er." ----
@@ -71,7 +89,7 @@ _AFTER_A_DAY = (
     r"|night|afternoon"
 )
 _DAY_ONLY = re.compile(
-    r"(?<![a-z])(?:the\s+(?P<en>\d{1,2})(?:st|nd|rd|th)(?![a-z])"
+    r"(?<![a-z])(?:(?:the|on)\s+(?P<en>\d{1,2})(?:st|nd|rd|th)(?![a-z])"
     rf"(?=[ \t]*(?:[^a-z\s]|\n|$|(?:{_AFTER_A_DAY})(?![a-z])))"
     r"|le\s+(?P<fr>\d{1,2}|1er)(?=\s+(?:au\s+(?:soir|matin)|dans\s+la|en\s+(?:fin|debut)|vers\s+\d"
     r"|a\s+\d{1,2}\s*h))"
@@ -80,6 +98,13 @@ _DAY_ONLY = re.compile(
     rf"|du\s+(?P<first>1er)(?![a-z])(?![\s\-]*(?:{MONTH}|au\s|a\s))"
     r")"
     r"|(?<![\w/.\-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/]|[.,]\d)"
+)
+# "the 28th of last month", "le 3 de ce mois", "le 28 du mois dernier"
+_OF_A_MONTH = re.compile(
+    r"(?<![a-z])(?:(?:the\s+)?(?P<en>\d{1,2})(?:st|nd|rd|th)?\s+of\s+"
+    r"(?:(?P<en_last>last|the\s+previous)|this)\s+month"
+    r"|(?:le\s+)?(?P<fr>\d{1,2}|1er)\s+"
+    r"(?:du\s+mois\s+(?P<fr_last>dernier|precedent|passe)|de\s+ce\s+mois(?:[\s\-]ci)?))(?![a-z])"
 )
 # "le dimanche 27", "Tuesday the 3rd": a weekday and its day, with no month (that is a date
 # `written_dates` reads) and no hour after.
@@ -98,9 +123,12 @@ _NIGHT_OF = re.compile(
     rf"(?:the\s+)?(?:(?:{_WEEKDAY})\s+)?\d{{1,2}}{ORDINAL}(?:[\s\-]*(?:of\s+)?(?P<m>{MONTH}))?"
 )
 # "la nuit de jeudi à vendredi", "the night of Tuesday to Wednesday"
+# "la nuit de samedi", "samedi dans la nuit", "overnight on Saturday"
 _WEEKDAY_NIGHT = re.compile(
-    rf"(?:nuit\s+(?:de|du)\s+(?P<fr>{_WEEKDAY})\s+(?:a|au)\s+(?:{_WEEKDAY})"
-    rf"|night\s+(?:of\s+|from\s+)?(?P<en>{_WEEKDAY})\s+(?:to|into|-|/)\s*(?:{_WEEKDAY}))(?![a-z])"
+    rf"(?:nuit\s+(?:de|du)\s+(?P<fr>{_WEEKDAY})(?:\s+(?:a|au)\s+(?:{_WEEKDAY})|(?![\s,]*\d))"
+    rf"|(?P<fr_then>{_WEEKDAY})\s+dans\s+la\s+nuit"
+    rf"|(?:night|overnight)\s+(?:of\s+|from\s+|on\s+)?(?P<en>{_WEEKDAY})"
+    rf"(?:\s+(?:to|into|-|/)\s*(?:{_WEEKDAY})|(?![\s,]*(?:the\s+)?\d)))(?![a-z])"
 )
 
 # --- Feast days: "le lendemain de la Toussaint", "Boxing Day", "the day after Christmas" ----
@@ -165,9 +193,50 @@ _FEAST = re.compile(
 )
 
 
-def find_relative_dates(folded: str, received: date, day_first: bool = True) -> Iterator[FoundDate]:
-    """Days a mail sent on `received` names without writing them whole, nights first (a
-    night's words hold other shapes: "la nuit du mardi 3 au mercredi 4")."""
+# --- A day moved from the one it names: "la veille du 11", "the day after the 3rd" ----------
+
+_SHIFTS = {
+    "avant veille": -2,
+    "veille": -1,
+    "lendemain": 1,
+    "surlendemain": 2,
+    "day before": -1,
+    "night before": -1,
+    "eve": -1,
+    "day after": 1,
+    "morning after": 1,
+}
+_SHIFT = re.compile(
+    r"(?<![a-z])(?:(?:la\s+|le\s+|l')?(?P<fr>avant[\s\-]veille|veille|lendemain|surlendemain)\s+(?:du|de|d')"
+    r"|(?:the\s+)?(?P<en>day\s+before|day\s+after|night\s+before|morning\s+after|eve\s+of)"
+    rf"|(?P<count>{_COUNT})\s+(?:jours?\s+(?P<fr_way>avant|apres)|days?\s+(?P<en_way>before|after))"
+    rf")\s*(?:le\s+|the\s+)?(?:(?:{_WEEKDAY})\s+(?:the\s+)?)?$"
+)
+_SHIFT_REACH = 40
+
+
+def shifted(folded: str, found: FoundDate) -> FoundDate:
+    """The day named by "la veille du 11 novembre", "the day after 3 March", "deux jours
+    avant le 5" around `found` (its span then takes in those words), or `found` itself."""
+    match = _SHIFT.search(folded, max(0, found.start - _SHIFT_REACH), found.start)
+    if match is None:
+        return found
+    if match.group("count"):
+        count = match.group("count")
+        days = int(count) if count.isdigit() else _COUNTS[count]
+        days = -days if (match.group("fr_way") or match.group("en_way")) in ("avant", "before") else days
+    else:
+        days = _SHIFTS[re.sub(r"[\s\-]+", " ", match.group("fr") or match.group("en")).removesuffix(" of")]
+    night = found.night or (match.group("en") or "").startswith("night")
+    return replace(found, start=match.start(), value=found.value + timedelta(days=days), night=night)
+
+
+def find_relative_dates(
+    folded: str, received: date, day_first: bool = True, hour: int | None = None
+) -> Iterator[FoundDate]:
+    """Days a mail sent on `received` (at `hour`, when known) names without writing them
+    whole, nights first (a night's words hold other shapes: "la nuit du mardi 3 au mercredi
+    4")."""
     yield from _nights(folded, received)
     yield from _feasts(folded, received)
     weekday_and_day = []  # "lundi 23" names no day when the 23rd was no Monday, nor does its "23"
@@ -177,8 +246,18 @@ def find_relative_dates(folded: str, received: date, day_first: bool = True) -> 
         if value is not None and value.weekday() == _WEEKDAYS[match.group("weekday")]:
             yield FoundDate(match.start(), match.end(), value)
     for match in _RELATIVE.finditer(folded):
-        value = received - timedelta(days=_days_back(match, received))
-        yield FoundDate(match.start(), match.end(), value, night=bool(match.group("night")))
+        back = _days_back(match, received, hour)
+        if back is not None:
+            night = bool(match.group("night") or match.group("night_part") or match.group("tonight"))
+            yield FoundDate(match.start(), match.end(), received - timedelta(days=back), night=night)
+    for match in _OF_A_MONTH.finditer(folded):
+        year, month = received.year, received.month
+        if match.group("en_last") or match.group("fr_last"):
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        value = make_date(year, month, _day(match.group("en") or match.group("fr")))
+        if value is not None and value <= received:
+            yield FoundDate(match.start(), match.end(), value)
+    day_first = _day_first(folded, day_first)
     for match in _DAY_ONLY.finditer(folded):
         if any(match.start() in span or match.end() - 1 in span for span in weekday_and_day):
             continue
@@ -200,7 +279,7 @@ def _nights(folded: str, received: date) -> Iterator[FoundDate]:
         if value is not None and (weekday is None or value.weekday() == _WEEKDAYS[weekday]):
             yield FoundDate(match.start(), match.end(), value, night=True)
     for match in _WEEKDAY_NIGHT.finditer(folded):
-        first = _WEEKDAYS[match.group("fr") or match.group("en")]
+        first = _WEEKDAYS[match.group("fr") or match.group("fr_then") or match.group("en")]
         value = received - timedelta(days=(received.weekday() - first) % 7 or 7)
         yield FoundDate(match.start(), match.end(), value, night=True)
 
@@ -220,7 +299,32 @@ def _day(written: str) -> int:
     return int(written.removesuffix("er"))
 
 
-def _days_back(match: re.Match[str], received: date) -> int:
+def _day_first(folded: str, day_first: bool) -> bool:
+    """Whether "3/11" is the 3rd of November: as configured, unless the text holds a day and
+    month that can only be read the other way ("9/26") and none that can only be read this way."""
+    pairs = [
+        (int(match.group("d")), int(match.group("m")))
+        for match in _DAY_ONLY.finditer(folded)
+        if match.group("d")
+    ]
+    only_day_first = any(first > 12 >= second for first, second in pairs)
+    only_month_first = any(second > 12 >= first for first, second in pairs)
+    if only_day_first != only_month_first:
+        return only_day_first
+    return day_first
+
+
+_WEEKDAY_GROUPS = ("fr_day", "en_day", "part_day", "fr_alone", "en_own")
+
+
+def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | None:
+    """How many days before the mail's day its words name; None when they name a part of the
+    mail's day not yet begun when it was sent ("ce soir" written at 9 a.m.)."""
+    later = "afternoon" if match.group("afternoon") else "evening" if match.group("evening") else None
+    if later is not None:
+        if hour is None or hour >= _BEGINS[later]:
+            return 0
+        return 1 if later == "evening" and hour < _SMALL_HOURS else None
     if match.group("back"):
         return _DAYS_BACK[re.sub(r"[\s\-]+", " ", match.group("back"))]
     if match.group("night"):
@@ -230,7 +334,7 @@ def _days_back(match: re.Match[str], received: date) -> int:
     count = match.group("fr_count") or match.group("en_count")
     if count:
         return int(count) if count.isdigit() else _COUNTS[count]
-    weekday = _WEEKDAYS[match.group("fr_day") or match.group("en_day") or match.group("part_day")]
+    weekday = _WEEKDAYS[next(match.group(name) for name in _WEEKDAY_GROUPS if match.group(name))]
     return (received.weekday() - weekday) % 7 or 7
 
 

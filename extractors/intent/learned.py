@@ -12,7 +12,8 @@ intent is `other`, flagged `needs_triage`, so that an agent sorts it.
 Training data ships as JSON Lines in `extractors/intent/data/` (`SHIPPED_FILES`):
 requests written for rpa in FR and EN by writers who never saw the held-out mails of
 `tests/data/heldout/`, and `samples.jsonl`, the words of `samples/*.eml` with their
-expected intent (rewritten by `python bench/intent.py --write-samples`).
+expected intent, and `devset.jsonl`, the mails of the development set (both rewritten by
+`python bench/intent.py --write-examples`).
 Operators may add their own file with ``[pipeline] intent_examples``. `rpa train`
 (`rpa.training`) saves versions of the examples with the mails agents reviewed added;
 the version it made current replaces them all (`shipped_model(..., trained=folder)`).
@@ -70,6 +71,7 @@ SHIPPED_FILES = (
     "written3_en.jsonl",
     "pairs_fr.jsonl",
     "pairs_en.jsonl",
+    "devset.jsonl",
     "samples.jsonl",
 )
 _SEED = 20250314

@@ -6,11 +6,14 @@ says whether it `is_available()` here (its package installed), whether it
 the mail declared), and `read(data)`s it into a `MailFile`, or raises
 `ExtractionError` with a sentence a user understands, never anything else: the
 packages behind the formats raise many kinds of exception on damaged files, and
-`read` is the boundary where they become one.
+`read` is the boundary where they become one. A format read with one Python package
+is a `PackagedFormat`, which gives it both `is_available` and that boundary.
 """
 
 from __future__ import annotations
 
+import importlib.util
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -25,6 +28,7 @@ __all__ = [
     "FileInMail",
     "MailFile",
     "MailFileFormat",
+    "PackagedFormat",
     "as_utc",
     "html_text",
     "readable_body",
@@ -80,6 +84,29 @@ class MailFileFormat(Protocol):
     def read(self, data: bytes) -> MailFile:
         """The mail in the file; raises `ExtractionError`, and nothing else."""
         ...
+
+
+class PackagedFormat(ABC):
+    """A `MailFileFormat` read with one Python package, imported as `module` (inside
+    `_read`, so that a missing package only makes the format unavailable)."""
+
+    name: str
+    label: str
+    package: str  # what to install
+    module: str  # what the package is imported as
+
+    def is_available(self) -> bool:
+        return importlib.util.find_spec(self.module) is not None
+
+    def read(self, data: bytes) -> MailFile:
+        try:
+            return self._read(data)
+        except Exception as exc:  # noqa: BLE001 - the boundary of one file (see the module's docstring)
+            raise unreadable(self.label, exc) from exc
+
+    @abstractmethod
+    def _read(self, data: bytes) -> MailFile:
+        """The mail in the file; whatever this raises, `read` turns into an `ExtractionError`."""
 
 
 def readable_body(text: str | None, html: str | None, rtf: bytes | None) -> tuple[str, bool]:

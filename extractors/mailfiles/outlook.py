@@ -9,7 +9,6 @@ handed on as a `.msg` file of its own.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from collections.abc import Iterator
 from email.utils import getaddresses
@@ -18,6 +17,7 @@ from typing import Any
 from extractors.mailfiles.base import (
     FileInMail,
     MailFile,
+    PackagedFormat,
     as_utc,
     html_text,
     readable_body,
@@ -36,28 +36,23 @@ _OTHER_DATES = ("0E060040", "30070040")
 _TO, _CC = 1, 2  # extract-msg's RecipientType values
 
 
-class OutlookMsg:
+class OutlookMsg(PackagedFormat):
     name = "outlook-msg"
     label = "Outlook .msg file"
     package = "extract-msg"
-
-    def is_available(self) -> bool:
-        return importlib.util.find_spec("extract_msg") is not None
+    module = "extract_msg"
 
     def can_read(self, content_type: str, filename: str, data: bytes) -> bool:
         if data.startswith(OLE_SIGNATURE) and _MSG_STREAM in data:
             return True
         return content_type in _TYPES or filename.lower().endswith(".msg")
 
-    def read(self, data: bytes) -> MailFile:
+    def _read(self, data: bytes) -> MailFile:
+        msg = _open(data)
         try:
-            msg = _open(data)
-            try:
-                return _mail(msg)
-            finally:
-                msg.close()
-        except Exception as exc:  # noqa: BLE001 - the boundary of one file, see extractors.mailfiles.base
-            raise unreadable(self.label, exc) from exc
+            return _mail(msg)
+        finally:
+            msg.close()
 
 
 def _open(data: bytes) -> Any:

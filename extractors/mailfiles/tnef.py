@@ -9,7 +9,6 @@ as a file. A stream starts with the signature 0x223E9F78, little-endian.
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -18,10 +17,10 @@ from extractors.charsets import decode_text
 from extractors.mailfiles.base import (
     FileInMail,
     MailFile,
+    PackagedFormat,
     as_utc,
     html_text,
     readable_body,
-    unreadable,
 )
 from rpa.errors import ExtractionError
 from rpa.models import Address
@@ -48,27 +47,22 @@ _ATT_FROM, _ATT_SUBJECT, _ATT_DATE_SENT, _ATT_RECIPIENTS = 0x8000, 0x8004, 0x800
 _TO, _CC = 1, 2
 
 
-class WinmailDat:
+class WinmailDat(PackagedFormat):
     name = "tnef"
     label = "winmail.dat (TNEF) file"
     package = "tnefparse"
-
-    def is_available(self) -> bool:
-        return importlib.util.find_spec("tnefparse") is not None
+    module = "tnefparse"
 
     def can_read(self, content_type: str, filename: str, data: bytes) -> bool:
         name = filename.lower()
         declared = content_type in _TYPES or name in _NAMES or name.endswith(".tnef")
         return declared or data.startswith(SIGNATURE)
 
-    def read(self, data: bytes) -> MailFile:
-        try:
-            _check_framing(data)
-            from tnefparse import TNEF
+    def _read(self, data: bytes) -> MailFile:
+        _check_framing(data)
+        from tnefparse import TNEF
 
-            return _mail(TNEF(data, do_checksum=False))
-        except Exception as exc:  # noqa: BLE001 - the boundary of one file, see extractors.mailfiles.base
-            raise unreadable(self.label, exc) from exc
+        return _mail(TNEF(data, do_checksum=False))
 
 
 def _check_framing(data: bytes) -> None:

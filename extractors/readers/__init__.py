@@ -1,11 +1,13 @@
 """Document readers: one module per kind of document, each turning bytes into `DocumentText`.
 
     base       the contract (`DocumentFormat`, `DocumentText`) and what readers share:
-               `sniff_format`, `declared_as`, `assemble_pages`, `page_limit_notes`
+               `sniff_format`, `ole_kind`, `declared_as`, `assemble_pages`, `page_limit_notes`
     pdf        PDF: text layer, OCR for scanned pages, claim tables
     images     pictures and multi-page TIFF scans: OCR
     word       Word .docx (python-docx)
     xlsx       Excel .xlsx (openpyxl)
+    xls        Excel 97-2003 .xls (xlrd, in a child process: `xlsworker`)
+    pptx       PowerPoint .pptx (zip + defusedxml)
     odt, ods   OpenDocument text and spreadsheets (zip + defusedxml)
     rtf        RTF (striprtf)
     htmldoc    HTML attachments (inscriptis)
@@ -24,7 +26,7 @@ Readers import only `base`, the shared modules above and what their format
 needs, never the registry nor `extractors.documents`, which reads a message's
 attachments with them.
 
-Adding a reader (pptx, xls, ...): write `extractors/readers/<format>.py`
+Adding a reader (odp, ppt, ...): write `extractors/readers/<format>.py`
 with a class that has a `name`, `is_available()` (its package or program
 installed), `can_read(content_type, filename, head)` (by `sniff_format(head)`
 first, then `declared_as(...)`) and `read(filename, data) -> DocumentText`

@@ -28,10 +28,12 @@ from rpa.models import Page, TableRow
 
 __all__ = [
     "HEAD_SIZE",
+    "OLE_LABELS",
     "DocumentFormat",
     "DocumentText",
     "assemble_pages",
     "declared_as",
+    "ole_kind",
     "page_limit_notes",
     "plain_text",
     "sniff_format",
@@ -92,6 +94,29 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "rar"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
 )
+# The main stream of each kind of OLE2 file, as its directory names it (in UTF-16): the
+# name, or its start and the length of the whole name, and the kind it makes the file.
+_OLE_STREAMS = tuple(
+    (name.encode("utf-16-le"), length or len(name), kind)
+    for name, length, kind in (
+        ("WordDocument", 0, "doc"),
+        ("Workbook", 0, "xls"),
+        ("Book", 0, "xls"),  # Excel 5
+        ("PowerPoint Document", 0, "ppt"),
+        ("__substg1.0_", 20, "msg"),  # __substg1.0_0037001F: a property of the mail
+        ("EncryptedPackage", 0, "encrypted"),
+    )
+)
+_ENTRY_SIZE = 128
+_ENTRY_TYPES = (1, 2)  # a storage (a folder), a stream (a file)
+# Each kind `ole_kind` tells, as a user calls it.
+OLE_LABELS = {
+    "doc": "a Word 97-2003 document (.doc)",
+    "xls": "an Excel 97-2003 workbook (.xls)",
+    "ppt": "a PowerPoint 97-2003 presentation (.ppt)",
+    "msg": "an Outlook .msg file",
+    "encrypted": "an Office file protected with a password",
+}
 # PDF readers accept junk before the header; Acrobat looks in the first 1024 bytes.
 _PDF_WINDOW = 1024
 _BMP_HEADER_SIZES = {12, 40, 52, 56, 64, 108, 124}
@@ -119,6 +144,36 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
+def ole_kind(data: bytes) -> str | None:
+    """What an OLE2 compound file is, by the first of the streams its directory names:
+    "doc" (`WordDocument`), "xls" (`Workbook`, or Excel 5's `Book`), "ppt", "msg" (an
+    Outlook mail's `__substg1.0_` streams) or "encrypted" (a password-protected .docx or
+    .xlsx); None when `data` is not an OLE2 file or stops before its directory.
+
+    The first entry wins because a file lists its own streams before those of the files
+    embedded in it: a mail with a Word document attached, a workbook in a Word document.
+    A directory sector may lie anywhere in the file: a head that misses it says nothing.
+    """
+    if sniff_format(data[:8]) != "ole":
+        return None
+    found = ((_directory_entry(data, name, length), kind) for name, length, kind in _OLE_STREAMS)
+    return min(((at, kind) for at, kind in found if at >= 0), default=(0, None))[1]
+
+
+def _directory_entry(data: bytes, name: bytes, length: int) -> int:
+    """Where the directory entry of a stream or storage whose name starts with `name` and
+    is `length` characters long stands in `data`, or -1. An entry is 128 bytes at a
+    multiple of 128: the name in UTF-16, its size in bytes with the final NUL, its type.
+    Text in the streams that happens to spell the name is not an entry."""
+    at = data.find(name)
+    while 0 <= at <= len(data) - _ENTRY_SIZE:
+        size = int.from_bytes(data[at + 64 : at + 66], "little")
+        if at % _ENTRY_SIZE == 0 and size == 2 * (length + 1) and data[at + 66] in _ENTRY_TYPES:
+            return at
+        at = data.find(name, at + 1)
+    return -1
+
+
 def declared_as(content_type: str, filename: str, types: Iterable[str], extensions: Iterable[str]) -> bool:
     """Whether the declared MIME type or the file name's extension is one of these."""
     mime = content_type.split(";", 1)[0].strip().lower()
@@ -139,9 +194,9 @@ def assemble_pages(
     OCRed page keeps its result's boxes (`Page.spans`).
 
     A page whose OCR failed or found nothing keeps its own text (a failure also
-    gets a note). If nothing at all could be read and OCR failed, the first
-    failure is raised: a scan Tesseract could not read is a document we could
-    not read.
+    gets a note, as does a picture not read for its size). If nothing at all
+    could be read and OCR failed, the first failure is raised: a scan Tesseract
+    could not read is a document we could not read.
     """
     pages: list[Page] = []
     notes = list(notes)
@@ -151,6 +206,9 @@ def assemble_pages(
         if isinstance(result, ExtractionError):
             failures.append(result)
             notes.append(f"page {number}: {result.reason}")
+            pages.append(Page(number, layer, ocr=False))
+        elif result is not None and result.note:
+            notes.append(f"page {number}: {result.note}")
             pages.append(Page(number, layer, ocr=False))
         elif result is not None and (result.text.strip() or not layer.strip()):
             pages.append(Page(number, result.text, ocr=True, spans=list(result.spans)))

@@ -1,10 +1,10 @@
 """Word 97-2003 documents (`.doc`), read by Debian's `catdoc` in a subprocess.
 
 A `.doc` is an OLE2 compound file, like an Excel `.xls` and an Outlook `.msg`: what
-makes it a Word document is its `WordDocument` stream (its name is stored in
-UTF-16, as OLE writes names). An Outlook `.msg` holds `__substg1.0_` streams
-instead; it is opened as a forwarded mail before documents are read (see
-`extractors.mailfiles`), and never taken for a Word document here.
+makes it a Word document is its `WordDocument` stream (`ole_kind` tells the kinds
+apart by their streams). An Outlook `.msg` is opened as a forwarded mail before
+documents are read (see `extractors.mailfiles`), and never taken for a Word
+document here.
 
 catdoc is C code reading a file a stranger sent, so it runs in a child process
 with a time limit (`limits.document_seconds`) and a memory limit (`prlimit`,
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 
-from extractors.readers.base import DocumentText, declared_as, sniff_format
+from extractors.readers.base import OLE_LABELS, DocumentText, declared_as, ole_kind, sniff_format
+from extractors.readers.children import run_child
 from extractors.tables import claim_rows
 from rpa.config import Settings
 from rpa.errors import ExtractionError
@@ -28,15 +28,6 @@ __all__ = ["DocReader"]
 _DOC_TYPES = ("application/msword", "application/vnd.ms-word", "application/x-msword", "application/doc")
 _DOC_EXTENSIONS = (".doc", ".dot")
 _LABEL = "Word 97-2003 document"
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
-_MSG_STREAM = "__substg1.0_".encode("utf-16-le")
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # a password-protected .docx
-# The main stream of the other Office 97-2003 files, as their OLE2 directory names it.
-_OTHER_KINDS = {
-    "Workbook".encode("utf-16-le"): "an Excel 97-2003 workbook (.xls)",
-    "Book".encode("utf-16-le"): "an Excel 5 workbook (.xls)",
-    "PowerPoint Document".encode("utf-16-le"): "a PowerPoint 97-2003 presentation (.ppt)",
-}
 _MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of address space catdoc may use
 _ENCRYPTED = "[File is encrypted"
 _FAST_SAVED = "[This was fast-saved"
@@ -60,9 +51,10 @@ class DocReader:
     def can_read(self, content_type: str, filename: str, head: bytes) -> bool:
         found = sniff_format(head)
         if found == "ole":
-            if _MSG_STREAM in head:
+            kind = ole_kind(head)
+            if kind == "msg":
                 return False
-            return _WORD_STREAM in head or declared_as(content_type, filename, _DOC_TYPES, _DOC_EXTENSIONS)
+            return kind == "doc" or declared_as(content_type, filename, _DOC_TYPES, _DOC_EXTENSIONS)
         return found is None and declared_as(content_type, filename, _DOC_TYPES, _DOC_EXTENSIONS)
 
     def read(self, filename: str, data: bytes) -> DocumentText:
@@ -86,14 +78,7 @@ class DocReader:
         prlimit = shutil.which("prlimit")
         if prlimit is not None:
             command = [prlimit, f"--as={_MEMORY_LIMIT}", "--", *command]
-        try:
-            done = subprocess.run(command, input=data, capture_output=True, timeout=self.seconds, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ExtractionError(
-                f"the {_LABEL} took longer than {self.seconds} s to read (limits.document_seconds)"
-            ) from exc
-        except OSError as exc:
-            raise ExtractionError(f"the {_LABEL} could not be read: catdoc did not run ({exc})") from exc
+        done = run_child(command, data, self.seconds, _LABEL, "catdoc")
         if done.returncode != 0:
             raise _Damaged(done.stderr.decode("utf-8", "replace"), done.returncode)
         return done.stdout.decode("utf-8", "replace")
@@ -114,14 +99,13 @@ def _check_is_word(data: bytes) -> None:
         raise ExtractionError(
             f"it is not a {_LABEL}: it does not start with the OLE2 signature Word 97-2003 files have"
         )
-    if _MSG_STREAM in data:
+    kind = ole_kind(data)  # None: a cut-short .doc may have lost its directory; catdoc will say
+    if kind == "msg":
         raise ExtractionError("it is an Outlook .msg file, not a Word document")
-    if _ENCRYPTED_PACKAGE in data:
+    if kind == "encrypted":
         raise ExtractionError("the Word document is protected with a password")
-    if _WORD_STREAM not in data:  # a cut-short .doc may have lost its directory: catdoc will say
-        other = next((what for stream, what in _OTHER_KINDS.items() if stream in data), None)
-        if other is not None:
-            raise ExtractionError(f"it is not a {_LABEL}: it is {other}")
+    if kind in ("xls", "ppt"):
+        raise ExtractionError(f"it is not a {_LABEL}: it is {OLE_LABELS[kind]}")
 
 
 def _readable(output: str) -> tuple[str, list[str]]:

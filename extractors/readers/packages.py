@@ -1,4 +1,4 @@
-"""What the readers of zipped Office documents (docx, xlsx, odt, ods) share: knowing
+"""What the readers of zipped Office documents (docx, xlsx, pptx, odt, ods) share: knowing
 their kind, and opening them only within `[limits]`.
 
 Each of these readers claims a zip whose first bytes show its kind

@@ -3,7 +3,10 @@
 pypdfium2 reads the text layer (about 1 ms a page, lines kept) and renders the
 pages that need OCR. A page is OCRed only when its text layer is missing or not
 plausible (`is_plausible_text`): fewer than `ocr.min_text_chars` letters and
-digits, or mostly garbage from fonts without a Unicode mapping.
+digits, or mostly garbage from fonts without a Unicode mapping. A page that would
+render as a sliver (`extractors.pictures.too_small_for_text`: a page 3 points
+wide, or one 2,147,483,648 points tall squeezed into the pixel budget as a
+picture 3 pixels wide) or too coarse to read is not rendered, and a note says so.
 
 Some damaged files open in pdfminer but not in PDFium; those are read with
 pdfplumber instead (text layer only: without PDFium nothing can be rendered, so
@@ -46,7 +49,8 @@ from functools import partial
 from PIL import Image
 
 from extractors.layout import Word, lay_out
-from extractors.ocr import OcrEngine
+from extractors.ocr import ImageSource, OcrEngine
+from extractors.pictures import too_small_for_text
 from extractors.readers.base import (
     DocumentText,
     assemble_pages,
@@ -72,6 +76,9 @@ _PDF_TYPES = ("application/pdf", "application/x-pdf", "application/acrobat")
 # A page is rendered at `ocr.dpi` unless that would exceed this many pixels
 # (a poster-sized page at 300 dpi would take gigabytes).
 _MAX_RENDER_PIXELS = 40_000_000
+# A page that fits that budget only below this resolution is not rendered: 12 pt print would be
+# 6 pixels tall, which no engine reads (a page over 4 metres across; a hostile file's).
+_MIN_RENDER_DPI = 36
 _BAD_CATEGORIES = frozenset({"Co", "Cn", "Cs", "Cc"})
 _CID = re.compile(r"\(cid:\d+\)")  # pdfminer's way of printing an unmapped glyph
 _LATIN = re.compile(r"[a-z]")
@@ -154,28 +161,61 @@ class PdfReader:
         count = min(total, self.settings.limits.max_pages)
         read = [_text_layer(document, index, laid_out=index == 0) for index in range(count)]
         layers = [text for text, _ in read]
-        needs_ocr = {
-            index + 1: partial(self._render, document, index)
-            for index, layer in enumerate(layers)
-            if not is_plausible_text(layer, self.settings.ocr.min_text_chars)
-        }
+        needs_ocr, notes = self._scanned_pages(document, layers)
         # Waits for every job, so the document outlives its renderings.
         results = self.ocr.ocr_pages(needs_ocr)
-        text = assemble_pages(layers, results, page_limit_notes(count, total))
+        text = assemble_pages(layers, results, [*page_limit_notes(count, total), *notes])
         if not text.pages or text.pages[0].ocr:
             return text
         first = replace(text.pages[0], layout=read[0][1])
         return replace(text, pages=(first, *text.pages[1:]))
 
-    def _render(self, document, index: int) -> Image.Image:
-        """Page `index` as a grey picture at `ocr.dpi` (runs on an OCR worker)."""
+    def _scanned_pages(self, document, layers: list[str]) -> tuple[dict[int, ImageSource], list[str]]:
+        """The pages to OCR (page number -> what renders it), and a note for each page
+        that needs OCR but is not rendered (see `_render_scale`)."""
+        sources, notes = {}, []
+        for index, layer in enumerate(layers):
+            if is_plausible_text(layer, self.settings.ocr.min_text_chars):
+                continue
+            scale, refused = self._render_scale(document, index)
+            if refused:
+                notes.append(f"page {index + 1}: not rendered for OCR: {refused}")
+            else:
+                sources[index + 1] = partial(self._render, document, index, scale)
+        return sources, notes
+
+    def _render_scale(self, document, index: int) -> tuple[float, str | None]:
+        """The scale at which page `index` is rendered: `ocr.dpi`, lower for a page larger
+        than `_MAX_RENDER_PIXELS`; or why it is not rendered: it would be a sliver
+        (`too_small_for_text`) or coarser than `_MIN_RENDER_DPI`."""
         dpi = self.settings.ocr.dpi
         try:
             with PDFIUM_LOCK:
                 page = document[index]
                 try:
                     width, height = page.get_size()
-                    scale = min(dpi / 72, (_MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+                finally:
+                    page.close()
+        except pdfium.PdfiumError:
+            return dpi / 72, None  # rendering it says what is wrong
+        scale = min(dpi / 72, (_MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+        refused = too_small_for_text(width * scale, height * scale, self.settings.ocr)
+        if refused:
+            return scale, f"the page would be {refused}"
+        if scale * 72 < _MIN_RENDER_DPI:
+            inches = f"{width / 72:,.0f} x {height / 72:,.0f} inches"
+            return scale, (
+                f"the page is {inches}: within {_MAX_RENDER_PIXELS:,} pixels it would be "
+                f"rendered at {scale * 72:.0f} dpi, too coarse to read"
+            )
+        return scale, None
+
+    def _render(self, document, index: int, scale: float) -> Image.Image:
+        """Page `index` as a grey picture at `scale` (runs on an OCR worker)."""
+        try:
+            with PDFIUM_LOCK:
+                page = document[index]
+                try:
                     bitmap = page.render(scale=scale, grayscale=True)
                     try:
                         image = bitmap.to_pil().copy()  # own memory, not the bitmap's

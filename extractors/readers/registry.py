@@ -5,6 +5,8 @@ They are tried in this order and the first whose `can_read` says yes reads the
 document: readers that know a document by its first bytes come before the text
 reader, which takes what is only declared as text; HTML, which is known by how it
 begins, comes before the Word 97-2003 reader, which takes a `.doc` whatever it holds.
+The Excel 97-2003 reader, which takes an OLE2 file that its directory or its name says
+is a workbook, comes before the Word one: a workbook named `.doc` is read, not refused.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from extractors.readers.images import ImageReader
 from extractors.readers.ods import OdsReader
 from extractors.readers.odt import OdtReader
 from extractors.readers.pdf import PdfReader
+from extractors.readers.pptx import PptxReader
 from extractors.readers.rtf import RtfReader
 from extractors.readers.text import TextReader
 from extractors.readers.word import DocxReader
+from extractors.readers.xls import XlsReader
 from extractors.readers.xlsx import XlsxReader
 from rpa.config import Settings
 from rpa.errors import ConfigError
@@ -37,11 +41,13 @@ READERS: dict[str, ReaderFactory] = {
     ImageReader.name: ImageReader,
     DocxReader.name: lambda settings, ocr: DocxReader(settings),
     XlsxReader.name: lambda settings, ocr: XlsxReader(settings),
+    PptxReader.name: lambda settings, ocr: PptxReader(settings),
     OdtReader.name: lambda settings, ocr: OdtReader(settings),
     OdsReader.name: lambda settings, ocr: OdsReader(settings),
     RtfReader.name: lambda settings, ocr: RtfReader(settings),
     # Before the .doc reader: Word saves web pages named .doc.
     HtmlReader.name: lambda settings, ocr: HtmlReader(settings),
+    XlsReader.name: lambda settings, ocr: XlsReader(settings),
     DocReader.name: lambda settings, ocr: DocReader(settings),
     CsvReader.name: lambda settings, ocr: CsvReader(settings),
     TextReader.name: lambda settings, ocr: TextReader(),

@@ -9,6 +9,9 @@ there has the source ``attachment:<file>#sheet<name>``. A CSV file is one page
 without a name (``#p1``), and so is a word processor's document: it has no pages
 of its own until it is laid out.
 
+A cell is written as a person sees it, near enough (`cell_text`): a date as an ISO
+date, a number with the decimals and currency symbol of its format ("1842.50 €").
+
 `Budget` keeps a document within a `[limits]` setting: `max_cells` for a
 spreadsheet (an empty row costs one cell, so that a sheet of a million empty rows
 ends as soon as one of a million full ones), `max_paragraphs` for a document.
@@ -16,8 +19,11 @@ ends as soon as one of a million full ones), `max_paragraphs` for a document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
 
 from extractors.readers.base import DocumentText
 from extractors.tables import cell_table_rows, claim_rows
@@ -28,6 +34,7 @@ __all__ = [
     "Budget",
     "Sheet",
     "TextBody",
+    "cell_text",
     "rows_text",
     "spreadsheet_text",
     "text_document",
@@ -35,6 +42,8 @@ __all__ = [
 ]
 
 CELL_SEPARATOR = " | "
+_DECIMALS = re.compile(r"\.(0+)")
+_CURRENCIES = ("€", "$", "£", "CHF")
 
 
 class Budget:
@@ -84,6 +93,34 @@ def trimmed(cells: Iterable[str]) -> list[str]:
     while row and not row[-1]:
         row.pop()
     return row
+
+
+def cell_text(value: Any, number_format: str | None) -> str:
+    """A cell's value as text: dates in ISO form, numbers as their format shows them."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ", "minutes")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int | float):
+        return _number(value, number_format or "General")
+    return str(value)
+
+
+def _number(value: float, number_format: str) -> str:
+    section = number_format.split(";", 1)[0]
+    if "%" in section:
+        return f"{value * 100:g} %"
+    decimals = _DECIMALS.search(section)
+    if decimals is not None:
+        text = f"{value:.{len(decimals.group(1))}f}"
+    else:
+        text = str(int(value)) if float(value).is_integer() else repr(value)
+    currency = next((symbol for symbol in _CURRENCIES if symbol in section), "")
+    return f"{text} {currency}" if currency else text
 
 
 def rows_text(rows: Iterable[Sequence[str]]) -> str:

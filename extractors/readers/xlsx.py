@@ -13,22 +13,19 @@ styles whole: `_check_parts` first makes sure, by a quick look that holds nothin
 that no row has more cells than Excel has columns and that those parts are of a
 size a spreadsheet program writes.
 
-A cell is written as a person sees it, near enough: a date as an ISO date, a
-number with the decimals and currency symbol of its format ("1842.50 €").
+A cell is written as a person sees it, near enough (`sheets.cell_text`): a date as
+an ISO date, a number with the decimals and currency symbol of its format ("1842.50 €").
 """
 
 from __future__ import annotations
 
 import importlib.util
 import io
-import re
 import zipfile
-from datetime import date, datetime, time
-from typing import Any
 
 from extractors.readers.base import DocumentText
 from extractors.readers.packages import MAX_UNREAD_ELEMENTS, OfficeKind, OfficeReader
-from extractors.readers.sheets import Budget, Sheet, spreadsheet_text, trimmed
+from extractors.readers.sheets import Budget, Sheet, cell_text, spreadsheet_text, trimmed
 from rpa.errors import ExtractionError
 
 __all__ = ["XlsxReader"]
@@ -54,8 +51,6 @@ _NAMESPACES = (
 )
 _ROW_TAGS = frozenset(f"{{{namespace}}}row" for namespace in _NAMESPACES)
 _CELL_TAGS = frozenset(f"{{{namespace}}}c" for namespace in _NAMESPACES)
-_DECIMALS = re.compile(r"\.(0+)")
-_CURRENCIES = ("€", "$", "£", "CHF")
 
 
 class XlsxReader(OfficeReader):
@@ -130,31 +125,3 @@ def _read_sheets(data: bytes, budget: Budget) -> list[Sheet]:
         return sheets
     finally:
         workbook.close()
-
-
-def cell_text(value: Any, number_format: str | None) -> str:
-    """A cell's value as text: dates in ISO form, numbers as their format shows them."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ", "minutes")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, int | float):
-        return _number(value, number_format or "General")
-    return str(value)
-
-
-def _number(value: float, number_format: str) -> str:
-    section = number_format.split(";", 1)[0]
-    if "%" in section:
-        return f"{value * 100:g} %"
-    decimals = _DECIMALS.search(section)
-    if decimals is not None:
-        text = f"{value:.{len(decimals.group(1))}f}"
-    else:
-        text = str(int(value)) if float(value).is_integer() else repr(value)
-    currency = next((symbol for symbol in _CURRENCIES if symbol in section), "")
-    return f"{text} {currency}" if currency else text

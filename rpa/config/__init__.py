@@ -12,6 +12,7 @@ Secrets (fields marked ``secret``) are never read from the file: they come from
 No other module reads the environment: they receive a `Settings`.
 """
 
+from rpa.config.limits import LimitSettings
 from rpa.config.loading import default_config_text, load_settings
 from rpa.config.sections import (
     ROLES,
@@ -21,7 +22,6 @@ from rpa.config.sections import (
     ImapSettings,
     KnowledgeSettings,
     LetterSettings,
-    LimitSettings,
     MailRule,
     ModelSettings,
     OcrSettings,

@@ -1,4 +1,7 @@
-"""The settings sections: one frozen dataclass per TOML table, each key with its help."""
+"""The settings sections: one frozen dataclass per TOML table, each key with its help.
+
+`[limits]`, the bounds held against hostile input, is `rpa.config.limits`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rpa.config.limits import LimitSettings
+from rpa.config.options import option as _opt
 from rpa.errors import ConfigError
 from rpa.models import FIELD_NAMES
 
@@ -15,7 +20,6 @@ __all__ = [
     "StoreSettings",
     "OcrSettings",
     "PipelineSettings",
-    "LimitSettings",
     "ParsingSettings",
     "CustomField",
     "DraftingSettings",
@@ -34,10 +38,6 @@ __all__ = [
 
 ROLES = ("agent", "supervisor", "admin")  # each role may do what the one before it may, and more
 PHOTO_RUNTIMES = ("openvino", "onnxruntime")  # [ocr] photo_runtime: what runs RapidOCR's networks
-
-
-def _opt(default, help: str, *, secret: bool = False):
-    return field(default=default, metadata={"help": help, "secret": secret})
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,29 @@ class OcrSettings:
         "(on OpenVINO, 4 to 22% less), at the cost of one SROIE total in 63; 0: on the whole photo",
     )
     photo_runtime: str = _opt(
-        "onnxruntime",
-        "What runs RapidOCR's networks: onnxruntime (the same text on every CPU, steady memory) or "
-        "openvino (2 to 3 times as fast, in bfloat16 on CPUs that have it, but its resting memory "
-        "grew from 575 MB to 2 GB over 63 photos)",
+        "openvino",
+        "What runs RapidOCR's networks: openvino (2 to 3 times as fast, in bfloat16 on CPUs that have "
+        "it: one SROIE company name in 63 read one letter differently) or onnxruntime (the same text "
+        "on every CPU)",
+    )
+    min_picture_side: int = _opt(
+        32,
+        "Pictures, and PDF pages rendered for OCR, narrower or shorter than this many pixels are "
+        "not OCRed: too small to hold text (spacers, rules, tracking pixels); the document says so",
+    )
+    max_picture_aspect: float = _opt(
+        50.0,
+        "Pictures, and PDF pages rendered for OCR, this many times longer than wide (or wider than "
+        "long) are not OCRed: too thin to hold text (a line of 80 characters is about 40 times its height)",
     )
 
     def __post_init__(self) -> None:
+        if not 1 <= self.min_picture_side <= 1000:
+            raise ConfigError(
+                f"[ocr] min_picture_side must be between 1 and 1000 pixels, not {self.min_picture_side}"
+            )
+        if self.max_picture_aspect < 1:
+            raise ConfigError(f"[ocr] max_picture_aspect must be at least 1, not {self.max_picture_aspect:g}")
         if self.photo_detection_side and not 320 <= self.photo_detection_side <= 4000:
             raise ConfigError(
                 "[ocr] photo_detection_side must be 0 (the whole photo) or between 320 and 4000 "
@@ -98,57 +114,6 @@ class OcrSettings:
             raise ConfigError(
                 f"[ocr] photo_runtime must be one of {', '.join(PHOTO_RUNTIMES)}, not {self.photo_runtime!r}"
             )
-
-
-@dataclass(frozen=True)
-class LimitSettings:
-    max_attachment_mb: float = _opt(20.0, "Attachments larger than this are skipped")
-    max_message_mb: float = _opt(50.0, "Attachments beyond this total per message are skipped")
-    max_pages: int = _opt(300, "Pages read per document; the rest are reported as skipped")
-    max_image_pixels: int = _opt(
-        50_000_000, "Pictures with more pixels than this are not decoded (a decompression bomb)"
-    )
-    max_archive_files: int = _opt(
-        100, "A zip archive holding more files is not opened, nor more files unzipped from one mail"
-    )
-    max_archive_mb: float = _opt(100.0, "A zip archive whose files take more than this is not opened")
-    max_zip_ratio: float = _opt(
-        200.0,
-        "A file over 1 MB that a zip shrank more than this many times is a zip bomb: not unzipped, "
-        "nor a Word, Excel or OpenDocument file holding one (a very repetitive spreadsheet shrinks "
-        "about 100 times, a bomb about 1,000)",
-    )
-    max_archive_depth: int = _opt(2, "Levels of zip archives opened: 1 the zip attached, 2 a zip in it too")
-    max_cells: int = _opt(
-        100_000, "Spreadsheet cells read per document (xlsx, ods, csv); the rest are left out"
-    )
-    max_paragraphs: int = _opt(
-        20_000, "Paragraphs and table rows read per document (docx, odt); the rest are left out"
-    )
-    document_seconds: int = _opt(
-        60, "A document read by an outside program (catdoc for Word 97-2003 .doc) is given up after this"
-    )
-
-    def __post_init__(self) -> None:
-        positive = (
-            "max_attachment_mb",
-            "max_message_mb",
-            "max_pages",
-            "max_image_pixels",
-            "max_archive_mb",
-            "max_cells",
-            "max_paragraphs",
-            "document_seconds",
-        )
-        wrong = [f"{name} must be more than 0" for name in positive if getattr(self, name) <= 0]
-        if self.max_archive_files < 1:
-            wrong.append("max_archive_files must be at least 1")
-        if self.max_zip_ratio < 1:
-            wrong.append("max_zip_ratio must be at least 1")
-        if self.max_archive_depth < 0:
-            wrong.append("max_archive_depth must be 0 (zip archives are not opened) or more")
-        if wrong:
-            raise ConfigError(f"[limits] {'; '.join(wrong)}")
 
 
 @dataclass(frozen=True)

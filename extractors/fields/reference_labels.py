@@ -1,0 +1,303 @@
+"""The label regexes of reference numbers: what a policy, claim or invoice label looks like.
+
+A `ReferenceKind` names its label words; from them `label_regexes` builds, for each kind,
+a regex that reads a label and the value after it (group `value`), telling by its
+groups how the label was written:
+
+    numbered  a kind's word beside a number sign ("n° de contrat", "policy no.")
+    between   a few words between the word and its number sign ("contrat d'assurance auto n°")
+    cover     a word or two naming the cover, then a value that is plainly a reference
+              ("contrat habitation HM-0620433", "contrat auto 4471 2209 88")
+    (none)    the kind's word alone ("Contrat AUT-4587-2291")
+
+A name or a gloss in brackets or quotes may follow the kind's word ("policy (Ontario
+auto)", "contrat « Horizon Patrimoine » n°"), and a word between may hold digits ("contrat
+2R n°"). Words between a kind's word and its value never include another kind's word.
+Texts are matched folded (`text.fold`: lower case, no accents). What a value may be is
+`reference_values`' business; which label wins, and with what confidence, `references`'.
+
+`REFERENCE_KINDS` are the built-in kinds. A `LabelSet` holds the regexes of some kinds and
+reads their words mistyped by one slip (`label_typos`). In English, a word that names
+something else there ("police") is a label only before a number word ("police number"):
+`in_english`. A bare "ref" after a noun is that noun's reference ("police crime ref",
+"booking reference"): `names_whose`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.fields.label_typos import misspellings, slips_in
+from extractors.fields.reference_values import FUNCTION_WORDS, IDENTIFIER_VALUE
+from extractors.fields.text import LABEL_GAP, NUMBER_SIGN, phrases
+
+__all__ = [
+    "ENGLISH_FALSE_FRIENDS",
+    "GENERIC_LABEL",
+    "OWN_LABEL",
+    "REFERENCE_KINDS",
+    "LabelSet",
+    "ReferenceKind",
+    "column_label_regex",
+    "in_english",
+    "label_regexes",
+    "labelled_value_regex",
+    "names_whose",
+    "numbered_label",
+]
+
+
+@dataclass(frozen=True)
+class ReferenceKind:
+    name: str  # the field it fills
+    words: tuple[str, ...]  # label words, folded (see text.phrases for the syntax)
+    prefixes: tuple[str, ...] = ()  # capitalised value prefixes that name this kind
+    value_pattern: str = IDENTIFIER_VALUE
+    # Words that name this kind only beside a number sign: "n° client", "réf. client",
+    # "customer number" are a policy's, where a bare "client 1234" is nothing.
+    numbered_words: tuple[str, ...] = ()
+
+
+REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
+    ReferenceKind(
+        "policy_number",
+        (
+            "contrat",
+            "police",
+            "adherent",
+            "adherente",
+            "societaire",
+            "policy",
+            "contract",
+            "membership",
+            "cover",
+            "pol.",
+            "insurance",
+            "assurance",
+            # written short in a hurry: "ctr 77-10-883", "ctrt n°"
+            "ctr",
+            "ctrt",
+            # the word of the writer's own language: Italian, Spanish, Polish, Dutch, German
+            "polizza",
+            "poliza",
+            "polisa",
+            "polisy",
+            "polis",
+            "polisnummer",
+            "versicherungsnummer",
+            "vertragsnummer",
+            "policennummer",
+        ),
+        ("POL", "CTR", "CNT", "AUT", "HAB", "MRH"),
+        numbered_words=(
+            "client",
+            "cliente",
+            "customer",
+            "assure",
+            "assuree",
+            "member",
+            "membre",
+            "plan",
+            "adhesion",
+            # a travel or group cover's: "certificate number", "cert no."
+            "certificate",
+            "cert.",
+        ),
+    ),
+    ReferenceKind(
+        "claim_number",
+        (
+            "sinistre",
+            "dossier",
+            "claim",
+            "declaration de sinistre",
+            "case",
+            # the writer's own language: German, Dutch, Italian, Spanish
+            "schadennummer",
+            "schadensnummer",
+            "schaden-nr",
+            "schadenummer",
+            "sinistro",
+            "siniestro",
+        ),
+        ("SIN", "CLM", "DOS"),
+        numbered_words=("file", "incident", "declaration"),
+    ),
+    ReferenceKind(
+        "invoice_number",
+        (
+            "facture",
+            "invoice",
+            "receipt",
+            "recu",
+            "bill",
+            "note d'honoraires",
+            "devis",
+            "quote",
+            "estimate",
+            # German, Dutch and Polish invoices write the number sign into the word
+            "rechnungsnummer",
+            "rechnungsnr",
+            "rechnungs-nr",
+            "factuurnummer",
+            "factuurnr",
+            "faktura",
+            # "Rechnung Nr.", "Factuur nr.", "Factura n.º", or alone atop the number's column
+            "rechnung",
+            "factuur",
+            "factura",
+            # Shops and booking sites bill under their order or booking id
+            "order id",
+            "booking id",
+        ),
+        ("FA", "FAC", "FCT", "INV"),
+    ),
+)
+
+
+# "Votre référence", "Our ref": a reference that names no kind (group `whose`: someone's).
+GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:reference|ref)s?\.?(?![a-z])"
+# The customer's own reference: "my ref is", "ma référence".
+OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
+
+# "My policy number is X", "mon numéro de contrat est le X".
+_VERB = r"(?:\s+(?:is|was|est|etait)(?:\s+(?:le|the))?(?=\s))?"
+# What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
+# or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
+_PREFIXED = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/ ]?\d"
+_LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
+_FUNCTION_WORD = phrases(FUNCTION_WORDS)
+# After the label, the value may open a bracket ("policy (HL-IE-HOME-448190)") or follow a
+# comma when a number sign or a prefix makes it plain ("annual policy, WCA 2026 0388 104").
+_GAP = rf"{LABEL_GAP}(?:\([ \t]*|,[ \t]*(?={NUMBER_SIGN}|{_PREFIXED}))?"
+# A name or a gloss set apart after a kind's word, holding no digit: "policy (Ontario auto)",
+# "my policy (póliza) is", "contrat d'assurance vie « Horizon Patrimoine » n°".
+_ASIDE = r"""(?:[ \t]*(?:\([^()\d\n]{1,40}\)|«[^«»\d\n]{1,40}»|"[^"\d\n]{1,40}"|“[^“”\d\n]{1,40}”))"""
+# A number sign cut short or mistyped: "contrat n AUT-4587-2291", "contrat c AUT-4587-2291"
+# (before digits, a lone letter is the value's prefix or is left out by `trimmed`).
+_STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+(?=[a-z]))?"
+# Label words that in English name something else: the police ("Police crime ref is
+# 5226/0193844"). A writer whose language calls a policy so still writes "police number".
+ENGLISH_FALSE_FRIENDS = ("police",)
+_NUMBER_WORDS = ("num*", "no.", "nr.")  # "police number", "police no.": not "police ref"
+_SLIP_CACHE = 64  # label regexes kept for so many sets of slips
+# A noun before a bare "ref" says whose reference it is ("police crime ref").
+_NOUN_BEFORE = re.compile(r"(?<![a-z'])([a-z]{3,})[ \t]+$")
+_NOUN_REACH = 40
+
+
+def numbered_label(kind: ReferenceKind) -> str:
+    """A kind's word or numbered word beside a number sign: "n° de contrat", "policy number"."""
+    numbered = phrases([*kind.words, *kind.numbered_words])
+    return (
+        rf"{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
+        rf"|{numbered}[\s.:]*{NUMBER_SIGN}"
+    )
+
+
+def labelled_value_regex(label: str) -> re.Pattern[str]:
+    """`label` (a regex), perhaps a verb ("is"), then an identifier as group `value`."""
+    return re.compile(rf"{label}{_VERB}{LABEL_GAP}(?P<value>{IDENTIFIER_VALUE})")
+
+
+def label_regexes(
+    kinds: Sequence[ReferenceKind], slips: dict[str, str] | None = None
+) -> list[tuple[str, re.Pattern[str]]]:
+    """Each kind's label regex; `slips` (a mistyped word to the label word it stands for) are
+    read as the words they stand for."""
+    if slips:
+        kinds = [_with_slips(kind, slips) for kind in kinds]
+    all_words = [word for kind in kinds for word in kind.words]
+    return [(kind.name, _label_regex(kind, all_words)) for kind in kinds]
+
+
+def column_label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
+    """A cell of a header row that is only a kind's label ("Invoice No.", "Factuur")."""
+    return re.compile(rf"(?:{_label(kind, all_words)})[\s.:#]*")
+
+
+def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
+    words = phrases(kind.words)
+    other = phrases(all_words)
+    # Words between a kind's word and its number sign must not be another kind's word,
+    # or "dossier de la facture n° FA-1" would give the claim an invoice number.
+    # A word between may hold digits: a product's name ("contrat 2R n°"), a year ("souscrit en
+    # 2019 sous le n°"), a bracket ("contrat auto (Peugeot 208) n°").
+    between = rf"(?:{_ASIDE}|[\s,(]+(?!{other})[a-z0-9'\-]+\)?){{1,6}}?"
+    cover = rf"(?:\s+(?!{other})[a-z][a-z'\-]+){{1,2}}?"
+    cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+){{1,2}}?"
+    return (
+        rf"(?P<numbered>{numbered_label(kind)})"
+        rf"|(?P<between>{words}{between}[\s,(]*{NUMBER_SIGN})"
+        # Without a number sign, a word or two naming the cover ("contrat habitation") may stand
+        # before a value that is plainly a reference.
+        rf"|(?P<cover>{words}{_ASIDE}?{cover}[ \t]*:?\s+\(?(?={_PREFIXED})"
+        rf"|{words}{_ASIDE}?{cover_word}[ \t]*:?\s+\(?(?={_LONG_DIGITS}))"
+        rf"|{words}{_ASIDE}?"
+    )
+
+
+def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
+    # A label is a word of its own, not part of a web or mail address ("actu-assurance.example/142").
+    return re.compile(
+        rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_VERB}{_GAP}"
+        rf"(?:{NUMBER_SIGN}{LABEL_GAP})?{_STRAY_LETTER}"
+        rf"(?P<value>{kind.value_pattern})"
+    )
+
+
+def _with_slips(kind: ReferenceKind, slips: dict[str, str]) -> ReferenceKind:
+    return dataclasses.replace(
+        kind,
+        words=(*kind.words, *(slip for slip, word in slips.items() if word in kind.words)),
+        numbered_words=(
+            *kind.numbered_words,
+            *(slip for slip, word in slips.items() if word in kind.numbered_words),
+        ),
+    )
+
+
+def names_whose(folded: str, label: int) -> bool:
+    """Whether a bare "ref" at `label` follows a noun that says whose it is: "police crime
+    ref", "booking reference" (in English the noun comes first; "votre réf." is handled apart)."""
+    before = _NOUN_BEFORE.search(folded, max(0, label - _NOUN_REACH), label)
+    return before is not None and before.group(1) not in FUNCTION_WORDS
+
+
+class LabelSet:
+    """The label regexes of some kinds, and of their words mistyped by one slip."""
+
+    def __init__(self, kinds: Sequence[ReferenceKind], not_slips: Sequence[str] = ()) -> None:
+        self.kinds = tuple(kinds)
+        self.regexes = label_regexes(self.kinds)
+        words = (word for kind in self.kinds for word in [*kind.words, *kind.numbered_words])
+        self.slips = misspellings(words, not_slips)
+        self.announcers = [(kind.name, re.compile(numbered_label(kind))) for kind in self.kinds]
+        self._with_slips: dict[frozenset[str], list[tuple[str, re.Pattern[str]]]] = {}
+
+    def regexes_for(self, folded: str) -> list[tuple[str, re.Pattern[str]]]:
+        """The label regexes of each kind, with the slips of its words that `folded` holds."""
+        slips = slips_in(folded, self.slips)
+        if not slips:
+            return self.regexes
+        key = frozenset(slips)
+        if key not in self._with_slips:
+            if len(self._with_slips) > _SLIP_CACHE:
+                self._with_slips.clear()
+            self._with_slips[key] = label_regexes(self.kinds, slips)
+        return self._with_slips[key]
+
+
+def in_english(kind: ReferenceKind) -> ReferenceKind:
+    """`kind` with the words that mean something else in English only before a number word:
+    "the police crime ref is 5226/0193844" is the police's, "my police number" a policy's."""
+    words = [word for word in kind.words if word not in ENGLISH_FALSE_FRIENDS]
+    if len(words) == len(kind.words):
+        return kind
+    numbered = [
+        f"{word} {sign}" for word in kind.words if word in ENGLISH_FALSE_FRIENDS for sign in _NUMBER_WORDS
+    ]
+    return dataclasses.replace(kind, words=(*words, *numbered))

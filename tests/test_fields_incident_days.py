@@ -1,0 +1,335 @@
+"""The incident's day as customers tell it: parts of the mail's own day, days moved from
+another ("la veille du 11"), days counted from a quoted or forwarded mail's own date, and
+the words of harm that make a day the incident's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from email.message import EmailMessage
+
+import pytest
+
+from extractors.fields import extract_fields
+from extractors.sources import RawInput
+from rpa.config import ParsingSettings, Settings
+from rpa.models import TextSource
+from rpa.pipeline import Pipeline
+
+SETTINGS = ParsingSettings()
+THURSDAY = date(2026, 11, 19)  # the mails below were sent on Thursday 19 November 2026
+
+
+def incident(*sources: TextSource, received: date | datetime = THURSDAY) -> str | None:
+    found = extract_fields(list(sources), SETTINGS, received=received).get("incident_date")
+    return found.value if found else None
+
+
+def body(text: str, sent: datetime | None = None) -> TextSource:
+    return TextSource("body", text, sent=sent)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, 19, hour, minute)
+
+
+# --- The evening or afternoon of the mail's own day ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai eu un accrochage ce soir sur le parking du supermarché, une voiture a reculé dans ma portière.",
+        "A van clipped my wing mirror this evening on the ring road.",
+        "Tonight someone smashed the window of my car outside the gym.",
+        "Cet après-midi, un livreur a percuté notre portail en manœuvrant.",
+    ],
+)
+def test_an_evening_or_afternoon_told_in_a_mail_sent_after_it_is_the_mails_day(text: str) -> None:
+    assert incident(body(text), received=at(22, 40)) == "2026-11-19"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ce soir, le vent doit encore forcer et ma clôture est déjà cassée.",
+        "Tonight the wind is meant to pick up again and my fence is already broken.",
+        "Cet après-midi, je dépose la voiture accidentée chez le carrossier.",
+        "This afternoon I take the damaged car to the body shop.",
+    ],
+)
+def test_an_evening_or_afternoon_not_yet_come_when_the_mail_was_sent_is_no_day(text: str) -> None:
+    assert incident(body(text), received=at(8, 15)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ce soir vers 23h, des voleurs ont forcé la porte de notre garage.",
+        "Tonight, just before midnight, somebody broke into our garden shed.",
+    ],
+)
+def test_an_evening_told_in_the_small_hours_is_the_evening_before(text: str) -> None:
+    assert incident(body(text), received=at(1, 30)) == "2026-11-18"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je souhaite déclarer un sinistre. Mardi dans la nuit, l'eau a traversé le plafond de la salle de bain.",
+        "I want to make a claim. Tuesday night, water poured through the bathroom ceiling.",
+    ],
+)
+def test_a_weekday_told_as_a_night_in_a_claim_is_the_incident(text: str) -> None:
+    assert incident(body(text)) == "2026-11-17"
+
+
+# --- Days moved from the day they name --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("L'incendie a pris dans la cuisine la veille du 11 novembre.", "2026-11-10"),
+        ("The kitchen fire started the day before 11 November.", "2026-11-10"),
+        ("Our shed was burgled on the eve of the 8th.", "2026-11-07"),
+        ("Le lendemain du 3 novembre 2026, le plafond s'est effondré.", "2026-11-04"),
+        ("The ceiling collapsed the day after 3 November 2026.", "2026-11-04"),
+        ("La tuile est tombée deux jours avant le 15 novembre.", "2026-11-13"),
+    ],
+)
+def test_a_day_before_or_after_a_named_day_is_moved(text: str, value: str) -> None:
+    assert incident(body(text)) == value
+
+
+# --- A quoted or forwarded mail's days count from its own date -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "quoted", "value"),
+    [
+        (
+            "Je vous renvoie mon mail de lundi, resté sans réponse.",
+            "-----Message d'origine-----\nDe : Paul Martin <paul@example.fr>\n"
+            "Envoyé : lundi 16 novembre 2026 21:03\nObjet : vol\n\n"
+            "Bonjour,\nMon scooter a été volé ce soir devant la gare.",
+            "2026-11-16",
+        ),
+        (
+            "Sending this again, no answer yet.",
+            "-----Original Message-----\nFrom: Paul Martin <paul@example.com>\n"
+            "Sent: Monday, November 16, 2026 9:03 PM\nSubject: theft\n\n"
+            "Hello,\nMy scooter was stolen yesterday outside the station.",
+            "2026-11-15",
+        ),
+        (
+            "Any news?",
+            "On Mon, 16 Nov 2026 at 08:12, Paul Martin <paul@example.com> wrote:\n"
+            "> Our van was broken into last night on the driveway.",
+            "2026-11-15",
+        ),
+        (
+            "Des nouvelles ?",
+            "Le lun. 16 nov. 2026 à 08:12, Paul Martin <paul@example.fr> a écrit :\n"
+            "> Notre camionnette a été fracturée hier soir dans l'allée.",
+            "2026-11-15",
+        ),
+    ],
+)
+def test_days_in_a_quoted_mail_count_from_that_mails_date(reply: str, quoted: str, value: str) -> None:
+    assert incident(body(reply), TextSource("quoted", quoted), received=at(9)) == value
+
+
+def test_a_subject_line_with_a_date_does_not_date_the_quoted_mail() -> None:
+    quoted = (
+        "-----Original Message-----\nSent: Monday, November 16, 2026 9:03 PM\n"
+        "Subject: claim of 02/11/2026\n\nMy bike was stolen yesterday."
+    )
+    assert incident(body("See below."), TextSource("quoted", quoted)) == "2026-11-15"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ma voiture a été percutée hier sur le parking de la gare.",
+        "My car was hit yesterday in the station car park.",
+    ],
+)
+def test_days_in_a_forwarded_mail_count_from_the_day_it_was_written(text: str) -> None:
+    assert incident(body(text, sent=datetime(2026, 11, 2, 18, 0))) == "2026-11-01"
+
+
+# --- How the writer orders day and month -------------------------------------------------------
+
+
+def test_a_day_and_month_that_only_read_month_first_set_the_order_of_the_mail() -> None:
+    text = "Hail damage to the roof from the storm on 10/28. The adjuster came out 11/2."
+    assert incident(body(text)) == "2026-10-28"
+
+
+def test_day_and_month_are_read_day_first_when_nothing_says_otherwise() -> None:
+    assert incident(body("La grêle du 3/11 a cabossé le capot.")) == "2026-11-03"
+
+
+# --- Days written from the month, or by a weekday alone -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Le dégât des eaux a eu lieu le 28 du mois dernier.", "2026-10-28"),
+        ("The pipe burst on the 28th of last month.", "2026-10-28"),
+        ("Le vol a eu lieu le 2 de ce mois.", "2026-11-02"),
+        ("I slipped on the ice on 14th and broke my wrist.", "2026-11-14"),
+        ("Lundi, ma voiture a été volée devant la gare.", "2026-11-16"),
+        ("J'ai eu un accident mardi en rentrant du travail.", "2026-11-17"),
+        ("Someone broke into my shed this past Saturday.", "2026-11-14"),
+        ("Dans la nuit de samedi, des cambrioleurs sont entrés chez nous.", "2026-11-14"),
+        ("Our car was broken into overnight on Saturday.", "2026-11-14"),
+        ("Un arbre est tombé sur notre voiture pendant la tempête de mardi.", "2026-11-17"),
+        ("A tree came down on our car in Tuesday's storm.", "2026-11-17"),
+        ("La tempête a arraché le toit de l'abri il y a 12 jours.", "2026-11-07"),
+        ("The storm took part of the shed roof 12 days ago.", "2026-11-07"),
+    ],
+)
+def test_days_named_from_the_month_or_by_a_weekday_are_resolved(text: str, value: str) -> None:
+    assert incident(body(text)) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le garage est fermé le lundi, la voiture accidentée attendra.",
+        "Dès lundi, le plombier réparera la fuite.",
+        "Je suis absent jusqu'à lundi, le sinistre attendra.",
+        "À partir de lundi, le garage pourra réparer la voiture accidentée.",
+        "Lundi prochain, je ferai réparer la porte cassée.",
+        "Le carrossier est ouvert du lundi au vendredi pour la voiture accidentée.",
+    ],
+)
+def test_a_weekday_of_a_habit_a_deadline_or_to_come_is_no_incident_date(text: str) -> None:
+    assert incident(body(text)) is None
+
+
+# --- Which words make a day the incident's ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Une partie du mur de clôture s'est effondrée le 3 novembre 2026.", "2026-11-03"),
+        ("Part of the garden wall collapsed on 3 November 2026.", "2026-11-03"),
+        ("Mon chien s'est coupé la patte sur un barbelé le 12 novembre 2026.", "2026-11-12"),
+        ("Our dog cut his paw on broken glass on 12 November 2026.", "2026-11-12"),
+        ("My bike was nicked from the rack at work on 12 November 2026.", "2026-11-12"),
+        ("Mon sac a été arraché dans la rue le 12 novembre 2026.", "2026-11-12"),
+        ("A stone left a big crack in the windscreen on 12 November 2026.", "2026-11-12"),
+        ("La baignoire a débordé le 12 novembre 2026 et a inondé le salon.", "2026-11-12"),
+        ("En sortant le 12 novembre 2026, j'ai trouvé la vitre arrière brisée.", "2026-11-12"),
+        ("On 12 November 2026 I came out to find the rear window shattered.", "2026-11-12"),
+        ("When/where: on the 16th, at the bus station.", "2026-11-16"),
+        ("Quand et où : le 16 novembre 2026, à la gare routière.", "2026-11-16"),
+    ],
+)
+def test_words_of_harm_make_a_day_the_incidents(text: str, value: str) -> None:
+    assert incident(body(text)) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the whole sentence is read when the day opens it, however late its verb comes
+        "Le 3 novembre 2026, à la suite des très fortes pluies de la semaine, une grande partie du mur "
+        "de clôture de notre jardin s'est effondrée.",
+        "On 3 November 2026, after a whole week of very heavy rain over the valley and the town, a "
+        "large part of our garden wall collapsed.",
+    ],
+)
+def test_a_day_that_opens_its_sentence_dates_the_harm_told_late_in_it(text: str) -> None:
+    assert incident(body(text)) == "2026-11-03"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Nous avons bien reçu votre courrier concernant le dégât des eaux du 1er octobre 2026.",
+            "2026-10-01",
+        ),
+        ("We have received your letter regarding the flood in your cellar on 1 October 2026.", "2026-10-01"),
+        (
+            "Votre déclaration relative au vol de votre vélo le 1er octobre 2026 est enregistrée.",
+            "2026-10-01",
+        ),
+    ],
+)
+def test_a_day_said_of_the_harm_a_letter_is_about_is_the_incidents(text: str, value: str) -> None:
+    assert incident(TextSource("quoted", text)) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Votre lettre du 20 novembre refuse la prise en charge de l'effondrement de mon mur.",
+        "Your letter of 20 November refused my claim for the collapse of my garden wall.",
+        "Suite à votre déclaration de sinistre du 3 novembre, nous avons besoin de photos.",
+        "Le devis du 12 novembre pour réparer la fuite s'élève à 800 euros.",
+        "The quote of 12 November for mending the leak comes to 800 pounds.",
+    ],
+)
+def test_the_day_of_a_letter_a_declaration_or_a_quote_is_no_incident_date(text: str) -> None:
+    assert incident(body(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Je demande le remboursement des frais du vétérinaire. Le 11 novembre, notre chat a mangé du lys.",
+            "2026-11-11",
+        ),
+        ("I am claiming for my dog. The day before yesterday he ate a sock and kept vomiting.", "2026-11-17"),
+    ],
+)
+def test_in_a_claim_for_a_pet_what_it_swallowed_dates_the_incident(text: str, value: str) -> None:
+    assert incident(body(text)) == value
+
+
+# --- Through the pipeline: the mail's Date header and a forwarded mail's own ---------------------
+
+
+@pytest.fixture
+def pipeline(settings: Settings) -> Iterator[Pipeline]:
+    pipeline = Pipeline(settings)
+    yield pipeline
+    pipeline.close()
+
+
+def _mail(subject: str, sent: str, text: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "Léa Petit <lea.petit@example.fr>"
+    message["To"] = "sinistres@assureur.example"
+    message["Subject"] = subject
+    message["Date"] = sent
+    message.set_content(text)
+    return message
+
+
+def _process(pipeline: Pipeline, message: EmailMessage) -> str | None:
+    raw = RawInput(source="mail.eml", data=bytes(message), kind="mail", filename="mail.eml")
+    found = pipeline.process(raw).fields.get("incident_date")
+    return found.value if found else None
+
+
+def test_the_hour_of_the_date_header_tells_whether_ce_soir_had_come(pipeline: Pipeline) -> None:
+    text = "Bonjour,\nMon vélo a été volé ce soir devant le cinéma.\nLéa Petit"
+    evening = _mail("Vol de vélo", "Thu, 19 Nov 2026 22:40:00 +0100", text)
+    morning = _mail("Vol de vélo", "Thu, 19 Nov 2026 08:40:00 +0100", text)
+    assert (_process(pipeline, evening), _process(pipeline, morning)) == ("2026-11-19", None)
+
+
+def test_a_forwarded_mails_yesterday_is_the_day_before_it_was_written(pipeline: Pipeline) -> None:
+    inner = _mail("Theft", "Mon, 02 Nov 2026 18:00:00 +0000", "Hello,\nMy bike was stolen yesterday.\nLea")
+    outer = _mail("Fwd: Theft", "Thu, 19 Nov 2026 09:00:00 +0000", "Sending this again, no answer.\nLea")
+    outer.add_attachment(inner)
+    assert _process(pipeline, outer) == "2026-11-01"

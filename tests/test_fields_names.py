@@ -1,0 +1,242 @@
+"""The customer's name as people sign and write it (issue 13): an address with digits in it,
+a phone on the name's line, a middle initial, an initial first and the family name second, a
+role after a bar, a relative writing for the policyholder, a garage's mail passed on. French
+and English always, and what must not be taken for the customer's name."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_mail
+
+from extractors.fields import extract_fields, normalise_person_name
+from extractors.mime import parse_message
+from rpa.config import LimitSettings, ParsingSettings
+from rpa.pipeline import text_sources
+
+SETTINGS = ParsingSettings()
+
+
+def name_of_mail(body: str, sender: str) -> str | None:
+    """The customer name the real MIME parser and finders read in a plain-text mail."""
+    message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
+    found = extract_fields(text_sources(message), SETTINGS).get("customer_name")
+    return found.value if found else None
+
+
+# --- A sender without a display name ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "slt\nla moto est vendue, je résilie\nmerci\ntheo garnier 06 11 22 33 44",
+            "theo.garnier@free.example",
+            "Theo Garnier",
+        ),
+        (
+            "bonjour\nun accrochage ce matin\nnina roussel\n07 12 44 90 18",
+            "nina.roussel85@orange.example",
+            "Nina Roussel",
+        ),
+        (
+            "hi\nwindscreen cracked again\n\ncheers\nowen price\n07700 900123",
+            "o.price@mail.example",
+            "Owen Price",
+        ),
+        (
+            "hi\nplease cancel from friday\nmegan doyle 087 123 4567",
+            "megan.doyle1990@mail.example",
+            "Megan Doyle",
+        ),
+    ],
+)
+def test_an_address_spelt_by_a_line_names_the_sender_with_digits_and_initials_aside(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+def test_a_line_with_other_words_than_the_address_names_nobody() -> None:
+    body = "hi\nplease cancel\nowen price street 12"
+    assert name_of_mail(body, "owen.price@mail.example") is None
+
+
+# --- What stands beside a signed name -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Bonjour,\nle pare-brise est fendu.\n\nCordialement\nAgnès Morin 06 48 22 19 70", "Agnès Morin"),
+        ("Hello,\nthe boiler broke again.\n\nThanks\nGareth Evans +44 7700 900123", "Gareth Evans"),
+        (
+            "Hello,\nsee attached.\n\nKind regards,\nFiona\n\nFiona Walsh | Office Manager | Walsh Dental",
+            "Fiona Walsh",
+        ),
+        (
+            "Bonjour,\nci-joint la facture.\n\nBien à vous,\nSophie\n\nSophie Marchal | Gérante",
+            "Sophie Marchal",
+        ),
+    ],
+)
+def test_a_phone_or_a_role_after_a_bar_is_left_off_the_signed_name(body: str, name: str) -> None:
+    assert name_of_mail(body, "Client <client@example.fr>") == name
+
+
+def test_a_reference_line_in_a_signature_is_no_name() -> None:
+    body = "Bonjour,\nmerci pour tout.\n\nBien cordialement,\n\nPaul et Anne Collin\nContrat HAB 19 55 203"
+    assert name_of_mail(body, "Paul Collin <paul.collin@example.fr>") == "Paul Collin"
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Samuel J. Whitaker", "Samuel Whitaker"),
+        ("Anne-Marie L. Petit", "Anne-Marie Petit"),
+        ("J. Smith", "J. Smith"),
+        ("M. et Mme Garnier", None),
+        ("Mr and Mrs Hughes", None),
+    ],
+)
+def test_a_middle_initial_is_left_out_and_a_couple_is_no_one_name(written: str, name: str | None) -> None:
+    assert normalise_person_name(written) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Dear Sir,\nany news on my claim?\n\nYours faithfully,\nK. Anand",
+            "Anand Krishnan <ak@mail.example>",
+            "Anand Krishnan",
+        ),
+        (
+            "Madame,\nje relance.\n\nCordialement,\nD. Laurent",
+            "Laurent Dubois <ld@mail.example>",
+            "Laurent Dubois",
+        ),
+        (
+            "Hello,\nplease call me.\n\nRegards,\nChen Liang",
+            "Liang Chen <lchen@mail.example>",
+            "Liang Chen",
+        ),
+    ],
+)
+def test_a_signature_with_an_initial_or_in_another_order_gives_way_to_the_sender_name(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+# --- Someone writing for the policyholder ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\nI'm writing on behalf of my elderly father, Patrick Doyle, who holds the home policy.\n"
+            "The roof leaks.\n\nThanks,\nCiara Doyle",
+            "Ciara Doyle <ciara@mail.example>",
+            "Patrick Doyle",
+        ),
+        (
+            "Bonjour,\nje vous écris au nom de ma mère, Mme Odette Lambert, qui ne peut plus se déplacer.\n"
+            "Son chauffe-eau a fui.\n\nCordialement,\nMarc Lambert",
+            "Marc Lambert <marc.lambert@example.fr>",
+            "Odette Lambert",
+        ),
+    ],
+)
+def test_a_relative_writing_for_the_policyholder_gives_the_policyholder_name(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Bonjour,\nje reçois du courrier au nom de M. Hugo Perrin, l'ancien locataire.\n\nAline Vidal",
+            "Aline Vidal <aline.vidal@example.fr>",
+            "Aline Vidal",
+        ),
+        (
+            "Hello,\nletters keep coming on behalf of Mr Adam Kerr, who moved out.\n\nRuth Gallagher",
+            "Ruth Gallagher <ruth@mail.example>",
+            "Ruth Gallagher",
+        ),
+    ],
+)
+def test_someone_named_without_a_relative_is_not_whom_the_writer_speaks_for(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+# --- A mail passed on by the customer who received it -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "forwarded_from", "name"),
+    [
+        (
+            "Voici le devis du garage, pouvez-vous valider ?\n\nNadia",
+            "Carrosserie Valette <devis@valette.example>",
+            "Nadia Haddad",
+        ),
+        (
+            "Here is the quote from the bodyshop, can they start?\n\nNadia",
+            "Kelly Motors <quotes@kellymotors.example>",
+            "Nadia Haddad",
+        ),
+    ],
+)
+def test_a_mail_sent_to_the_customer_and_passed_on_leaves_the_customer_the_customer(
+    note: str, forwarded_from: str, name: str
+) -> None:
+    body = (
+        f"{note}\n\n---------- Forwarded message ---------\n"
+        f"From: {forwarded_from}\n"
+        "Date: Thu, 22 Oct 2026 at 15:47\n"
+        "Subject: Devis / quote 2291\n"
+        "To: Nadia Haddad <nadia.haddad@example.fr>\n\n"
+        "Bonjour / Hello Nadia,\nle devis / the quote: 1 240 EUR.\n\nRegards,\nPierre Valette\n"
+    )
+    message = parse_message(
+        make_mail(body, sender="Nadia Haddad <nadia.haddad@example.fr>"),
+        source="m.eml",
+        limits=LimitSettings(),
+    )
+    assert message.customer is not None and message.customer.email == "nadia.haddad@example.fr"
+    found = extract_fields(text_sources(message), SETTINGS)["customer_name"]
+    assert found.value == name
+
+
+@pytest.mark.parametrize(
+    ("note", "client"),
+    [
+        (
+            "Bonjour, je vous transmets le message de ma cliente ci-dessous.\n\nMarc Dubreuil, courtier",
+            "Sophie Lagarde <sophie.lagarde@example.fr>",
+        ),
+        ("Hello, please see my mother's message below.\n\nTom", "Ann Keogh <ann.keogh@example.ie>"),
+    ],
+)
+def test_a_persons_mail_forwarded_by_whom_it_was_sent_to_stays_the_customers(note: str, client: str) -> None:
+    body = (
+        f"{note}\n\n---------- Forwarded message ---------\n"
+        f"From: {client}\n"
+        "Date: Thu, 22 Oct 2026 at 15:47\n"
+        "Subject: Sinistre / claim\n"
+        "To: Marc Dubreuil <marc@courtage-dubreuil.example>\n\n"
+        "Bonjour / Hello,\nma voiture a été rayée / my car was scratched.\n"
+    )
+    message = parse_message(
+        make_mail(body, sender="Marc Dubreuil <marc@courtage-dubreuil.example>"),
+        source="m.eml",
+        limits=LimitSettings(),
+    )
+    assert message.customer is not None and message.customer.email == client.split("<")[1].rstrip(">")
