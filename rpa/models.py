@@ -8,10 +8,11 @@ data only; the behaviour lives in the modules that build them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from rpa.addresses import FIRM_WORDS, NO_REPLY_LOCAL, ROLE_LOCAL
 
 __all__ = [
     "Intent",
@@ -121,23 +122,6 @@ class Address:
         firm's name ("Kelly Motors", "Carrosserie Valette")."""
         local = self.email.partition("@")[0]
         return ROLE_LOCAL.match(local) is not None or FIRM_WORDS.search(self.name) is not None
-
-
-NO_REPLY_LOCAL = re.compile(r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?repondre)", re.I)
-ROLE_LOCAL = re.compile(
-    r"^(?:devis|quotes?|estimates?|contact|info|infos|service|services|sales|ventes?|support|accounts?|"
-    r"billing|compta|comptabilite|facturation|invoices?|atelier|workshop|garage|reception|accueil|"
-    r"office|bureau|admin|hello|bonjour|team|equipe|orders?|commandes?|bookings?|reservations?)"
-    r"(?:[-_.]|$)",
-    re.I,
-)
-FIRM_WORDS = re.compile(
-    r"\b(?:motors?|garage|carrosserie|bodyshop|body shop|auto|autos|automobiles?|ltd|limited|llc|inc|plc|"
-    r"gmbh|sarl|sas|eurl|cie|company|services|agence|agency|cabinet|clinique|clinic|hotel|hôtel|"
-    r"airlines?|airways|transports?|plomberie|plumbing|électricité|vitrage|glass|repairs?|"
-    r"réparations?|workshop|atelier)\b",
-    re.I,
-)
 
 
 # Where something stands on a page: (left, top, right, bottom), each 0-1 of the page as

@@ -200,6 +200,10 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
     for author in message.customer_mails():
         if author.sender is not None and author.sender.name:
             sources.append(TextSource("sender", author.sender.name))
+            # "S. Roux" <sarah.roux@...>: the address spells out the initial
+            spelled = name_written_as_address(author.sender.email, author.sender.name)
+            if spelled and spelled != author.sender.name:
+                sources.append(TextSource("sender", spelled))
         elif author.sender is not None:  # "roger.millet@..." signed "Roger Millet": that is the name
             written = name_written_as_address(author.sender.email, f"{author.signature}\n{author.new_text}")
             if written:

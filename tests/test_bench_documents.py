@@ -46,7 +46,7 @@ def test_photos_benchmark_times_rapidocr_three_ways_against_tesseract_with_the_f
     assert [row.split("|")[1].strip() for row in rows] == [
         "rpa's Tesseract",
         "RapidOCR (default)",
-        "RapidOCR on OpenVINO",
+        "RapidOCR on ONNX Runtime",
         "RapidOCR, detection at 1024 px",
     ]
     assert all(row.count("/1 ") == 4 for row in rows)  # date, total, company, address on the one photo

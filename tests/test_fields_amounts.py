@@ -300,3 +300,14 @@ def test_a_total_without_currency_takes_the_one_printed_by_a_signed_amount_elsew
 )
 def test_what_is_still_owed_after_a_part_payment_is_the_total(sentence: str, amount: str) -> None:
     assert field(sentence, "total_amount").value == amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The total was £240.00 for the four sessions, and my cover pays up to £500 a year for dental care.",
+        "Le total est de 240,00 € pour les quatre séances, et mon contrat rembourse jusqu'à 500 € par an.",
+    ],
+)
+def test_a_covers_yearly_limit_is_not_the_total_claimed(text: str) -> None:
+    assert field(text, "total_amount").value == "240.00"

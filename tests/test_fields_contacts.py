@@ -313,3 +313,24 @@ def test_a_labelled_number_with_its_country_code_is_kept_though_its_range_is_unk
 
 def test_an_unlabelled_number_of_an_unknown_range_is_not_a_phone() -> None:
     assert found("Référence +44 7700 900 123", "phone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        (
+            "The letting agent (Casa Nova, tel +34 933 18 40 77) knows about it. "
+            "You can reach me on my Spanish mobile, 622 31 48 05.",
+            "+34622314805",
+        ),
+        (
+            "Le syndic (Gestió Roca, tél. +34 933 18 40 77) est au courant. "
+            "Vous pouvez me joindre sur mon portable espagnol : 622 31 48 05.",
+            "+34622314805",
+        ),
+    ],
+)
+def test_a_number_the_customer_calls_their_own_in_a_named_countrys_plan_is_theirs(
+    text: str, e164: str
+) -> None:
+    assert extract_fields([TextSource("body", text)], SETTINGS)["phone"].value == e164

@@ -192,6 +192,16 @@ def test_someone_named_without_a_relative_is_not_whom_the_writer_speaks_for(
             "Kelly Motors <quotes@kellymotors.example>",
             "Nadia Haddad",
         ),
+        (
+            "See what the adjuster sent me, I do not agree.\n\nNadia",
+            "Brook Loss Adjusters <p.valette@brook-la.example>",
+            "Nadia Haddad",
+        ),
+        (
+            "Voici le rapport de l'expert, je le conteste.\n\nNadia",
+            "Valette Expertises <p.valette@valette-exp.example>",
+            "Nadia Haddad",
+        ),
     ],
 )
 def test_a_mail_sent_to_the_customer_and_passed_on_leaves_the_customer_the_customer(
@@ -240,3 +250,110 @@ def test_a_persons_mail_forwarded_by_whom_it_was_sent_to_stays_the_customers(not
         limits=LimitSettings(),
     )
     assert message.customer is not None and message.customer.email == client.split("<")[1].rstrip(">")
+
+
+# --- A name given with initials, written in full elsewhere in the mail ------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\nstill no answer about the fence.\n\nRegards,\nK. Brennan\n\n"
+            "> Dear Kieran Brennan,\n> we have received your claim.",
+            "kb@mail.example",
+            "Kieran Brennan",
+        ),
+        (
+            "Bonjour,\nje soussignée Héloïse Marchand demande le remboursement des frais.\n\n"
+            "Cordialement,\nH. Marchand",
+            "hmarchand@mail.example",
+            "Héloïse Marchand",
+        ),
+        (
+            "Bonjour,\nvoici la facture du plombier.\n\nCordialement,\nCh. Rivière",
+            "Charlotte Rivière <c.riviere@mail.example>",
+            "Charlotte Rivière",
+        ),
+        (
+            "Hello,\nplease find the receipts attached.\n\nBest,\nPaul V-M",
+            "Paul Vance-Morrow <paul@mail.example>",
+            "Paul Vance-Morrow",
+        ),
+        (
+            "Bonjour,\nje résilie mon contrat moto.\n\nMerci\nJL Bertin",
+            "Jean-Luc Bertin <jlb@mail.example>",
+            "Jean-Luc Bertin",
+        ),
+    ],
+)
+def test_a_name_signed_with_initials_is_the_fuller_form_the_mail_gives(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\nthe photos are attached.\n\nThanks,\nT. Okafor",
+            "T. Okafor <tamsin.okafor@mail.example>",
+            "Tamsin Okafor",
+        ),
+        (
+            "Bonjour,\nci-joint le devis.\n\nCordialement,\nE. FAURE",
+            "elise.faure@mail.example",
+            "Elise Faure",
+        ),
+    ],
+)
+def test_an_address_that_spells_the_initials_out_gives_the_full_name(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+def test_another_person_with_the_same_initial_elsewhere_is_not_taken_for_the_signer() -> None:
+    body = "Hello,\nmy neighbour Rachel Quinn saw it happen.\n\nRegards,\nR. Doherty"
+    assert name_of_mail(body, "rd@mail.example") == "R. Doherty"
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Pádraig Ó Briain", "Pádraig Ó Briain"),
+        ("Ó Dálaigh, Máire", "Máire Ó Dálaigh"),
+        ("Paul R. Kane", "Paul Kane"),
+    ],
+)
+def test_the_irish_o_is_a_word_of_the_name_not_a_middle_initial(written: str, name: str) -> None:
+    assert normalise_person_name(written) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\nour shed was broken into. The cover is in Ffion's name, not mine.\n\n"
+            "Thanks,\nRhys & Ffion Morgan",
+            "Rhys Morgan <rhys.morgan@mail.example>",
+            "Ffion Morgan",
+        ),
+        (
+            "Bonjour,\nle toit fuit. Le contrat est au nom de Camille, pas au mien.\n\n"
+            "Cordialement,\nThomas et Camille Girard",
+            "Thomas Girard <t.girard@mail.example>",
+            "Camille Girard",
+        ),
+    ],
+)
+def test_a_couple_signing_together_names_the_one_the_policy_is_in_the_name_of(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+def test_a_given_name_the_mail_gives_no_family_name_for_changes_nothing() -> None:
+    body = "Hello,\nthe policy is in Ffion's name.\n\nThanks,\nRhys Morgan"
+    assert name_of_mail(body, "Rhys Morgan <rhys@mail.example>") == "Rhys Morgan"

@@ -330,3 +330,97 @@ def test_a_plain_reference_announced_earlier_in_its_sentence_is_of_the_kind_anno
 )
 def test_a_word_of_a_kind_alone_or_in_another_sentence_announces_no_reference(text: str) -> None:
     assert value_in(text) is None
+
+
+# --- Joints with spaces, lower case, long gaps, second-part prefixes ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Bonjour, mon contrat n° HB/ 20417 /25 doit être mis à jour.", "HB/ 20417 /25"),
+        ("Hello, policy number 5512 - 0831 - 07, please confirm the cover.", "5512 - 0831 - 07"),
+        ("Réf. contrat : MR 2021 / 0456 / C (maison de campagne)", "MR 2021 / 0456 / C"),
+        ("hi, policy no gh auto 118 2290 please call me", "GH AUTO 118 2290"),
+        ("Hello, INR is not money here: my policy no. RS 2018 / 0455 / A", "RS 2018 / 0455 / A"),
+    ],
+)
+def test_a_reference_with_spaced_joints_or_typed_in_lower_case_is_read_whole(text: str, value: str) -> None:
+    assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("Policy number, for the third time now: KL 0448 1920", "policy_number", "KL 0448 1920"),
+        (
+            "My policy number as far as I remember from the renewal is 71-204-5588 I think.",
+            "policy_number",
+            "71-204-5588",
+        ),
+        (
+            "My policy is the family one, FM-HOME-2025-3321, since March.",
+            "policy_number",
+            "FM-HOME-2025-3321",
+        ),
+        ("Mon contrat est, si je lis bien l'attestation, le 4471.208.55.", "policy_number", "4471.208.55"),
+        (
+            "Le numéro sur la carte de l'assurance auto (formule Eco) c'est AE/27/118830, je pense.",
+            "policy_number",
+            "AE/27/118830",
+        ),
+        ("The claim number your office gave me on the phone is AB-CLM-5521.", "claim_number", "AB-CLM-5521"),
+    ],
+)
+def test_a_reference_announced_further_back_in_its_sentence_is_read(text: str, name: str, value: str) -> None:
+    assert value_in(text, name) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value"),
+    [
+        ("I only got an automatic reply with CLM-HM-440912 in it.", "claim_number", "CLM-HM-440912"),
+        ("J'ai reçu un accusé avec le numéro XY-SIN-20931.", "claim_number", "XY-SIN-20931"),
+    ],
+)
+def test_a_kind_prefix_after_or_before_another_part_names_the_kind(text: str, name: str, value: str) -> None:
+    assert value_in(text, name) == value
+
+
+def test_just_in_case_is_no_case_number() -> None:
+    text = "My policy no. is printed on your letter, but just in case: HW/331/90871-C"
+    assert value_in(text, "policy_number") == "HW/331/90871-C"
+    assert value_in(text, "claim_number") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Bonjour, je résilie ma GAV n° 0082 4410 3 au 1er janvier.", "0082 4410 3"),
+        ("Objet : déménagement - MRH n° 5530.112.09", "5530.112.09"),
+        ("Ma garantie : Accidents de la Vie, n° adh. GV/0211/874.", "GV/0211/874"),
+        ("Contrat Moto Tiers+ 31-MT-7720.", "31-MT-7720"),
+    ],
+)
+def test_french_cover_acronyms_and_cover_names_label_a_policy(text: str, value: str) -> None:
+    assert value_in(text) == value
+
+
+def test_a_bare_ref_of_a_document_gives_way_to_the_number_announced_as_the_policy() -> None:
+    body = (
+        "Hello,\n1. Police report from the station, ref LNDN 55810\n\n"
+        "My policy number as far as I know is 52-331-7780 but please check.\n\nThanks\nAnn"
+    )
+    assert references_of_mail(body)["policy_number"] == "52-331-7780"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Pour rappel : n° sociétaire 551 208 / contrat auto 551208-A3.", "551208-A3"),
+        ("Member no. 77120 43, and policy HF-2291-774 is the one for the flat.", "HF-2291-774"),
+        ("Bonjour, mon n° d'adhérent est le 4471 2208, merci.", "4471 2208"),
+    ],
+)
+def test_a_members_number_gives_way_to_the_contracts_own_number(text: str, value: str) -> None:
+    assert value_in(text) == value

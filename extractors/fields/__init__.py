@@ -30,6 +30,7 @@ from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email
 from extractors.fields.custom import CustomFieldFinder, custom_finders
 from extractors.fields.dates import DateFinder, first_told_incident, mentions_a_claim, yearless_date_fields
 from extractors.fields.issuer import IssuerFinder
+from extractors.fields.name_forms import fuller_forms, holder_by_given_name
 from extractors.fields.names import (
     LOWER_CASE_SIGN_OFF,
     SIGNED_IN_BODY,
@@ -138,15 +139,23 @@ def extract_fields(
     named = _displayed_lower_case(one_kind_per_value(candidates), sources)
     best = choose_best(first_told_incident(_without_mere_mentions(_signed_names_first(named))))
     if "customer_name" in best:
-        best["customer_name"] = _fuller_name(best["customer_name"], named)
+        best["customer_name"] = _fuller_name(best["customer_name"], named, sources)
+        holder = normalise_person_name(holder_by_given_name(source.text for source in sources) or "")
+        if holder is not None:  # "the policy is in Nia's name" under "Gareth & Nia Pritchard"
+            best["customer_name"] = dataclasses.replace(best["customer_name"], value=holder)
     return best
 
 
-def _fuller_name(chosen: Field, candidates: list[Field]) -> Field:
+def _fuller_name(chosen: Field, candidates: list[Field], sources: Sequence[TextSource]) -> Field:
     """A name signed with an initial ("J. Smith") under a mail from "John Smith": the same
-    person, whose whole name is kept; and of the same name written twice, the one with its
+    person, whose longest form is kept ("Hugo Vidal-Ramos" for "Hugo V-R"); and of the same
+    name written twice, the one with its
     accents ("Gérard" in the text, "Gerard" in the mail header, which often loses them),
-    else in the order of the mail header."""
+    else in the order of the mail header. An initial that no other candidate spells out is
+    looked for in every text of the mail, quoted ones too ("Dear Ryan Doherty")."""
+    written = fuller_forms(chosen.value, (source.text for source in sources))
+    spelled = [name for name in map(normalise_person_name, written) if name is not None]
+    candidates = [*candidates, *(dataclasses.replace(chosen, value=name) for name in spelled)]
     fuller = [
         other
         for other in candidates
@@ -160,7 +169,7 @@ def _fuller_name(chosen: Field, candidates: list[Field]) -> Field:
     accented = max(
         [chosen, *fuller],
         key=lambda other: (
-            not any(len(word.rstrip(".")) == 1 for word in other.value.split()),
+            sum(char.isalpha() for char in other.value),  # "Hugo Vidal-Ramos" over "Hugo V-R"
             sum(not char.isascii() for char in other.value),
             not reads_text(other.source),  # the From header's order: "Wei Zhang" for "ZHANG Wei"
         ),

@@ -218,6 +218,12 @@ AMOUNT_CUES = CueMatcher(
             "monthly",
             "plafond",
             "ceiling",
+            # a cover's limit: "rembourse jusqu'à 300 € par an", "allows up to £300 a year"
+            "up to",
+            "jusqu'a",
+            "per year",
+            "per annum",
+            "par an",
             "limit*",
             "capital",
         ],

@@ -157,6 +157,41 @@ _AFTER_REFERENCE_LABEL = re.compile(r"[\s:#.\-]*(?:(?:n\s?°|no|nr|num(?:ero|ber
 # plans may read an Irish number too.
 _ABROAD = {"fr": ("GB", "IE", "BE", "CH"), "en": ("GB", "IE")}
 _OTHER_READINGS = {"fr": _ABROAD["fr"], "en": ("GB", "IE", "AU", "ZA", "NZ")}
+# "my Spanish cell, 612 48 93 07", "mon portable suisse : 079 512 36 48": the customer names
+# their own phone and the country whose plan it is in; read in that plan, it is their number.
+_NATIONALITIES = {
+    **dict.fromkeys(("spanish", "espagnol"), "ES"),
+    **dict.fromkeys(("italian", "italien"), "IT"),
+    **dict.fromkeys(("portuguese", "portugais"), "PT"),
+    **dict.fromkeys(("german", "allemand"), "DE"),
+    **dict.fromkeys(("dutch", "neerlandais"), "NL"),
+    **dict.fromkeys(("belgian", "belge"), "BE"),
+    **dict.fromkeys(("swiss", "suisse"), "CH"),
+    **dict.fromkeys(("irish", "irlandais"), "IE"),
+    **dict.fromkeys(("british", "uk", "anglais", "britannique"), "GB"),
+    **dict.fromkeys(("american", "us", "americain"), "US"),
+    **dict.fromkeys(("canadian", "canadien"), "CA"),
+    **dict.fromkeys(("french", "francais"), "FR"),
+}
+_OWN_PHONE_WORDS = r"(?:cell(?:phone)?|mobile|phone|number|portable|telephone|numero|tel)"
+_OWN_NAMED_PHONE = re.compile(
+    rf"(?<![a-z])(?:my|mon|ma)\s+(?:(?P<before>{'|'.join(_NATIONALITIES)})\s+{_OWN_PHONE_WORDS}"
+    rf"|{_OWN_PHONE_WORDS}(?:\s+(?:de\s+)?(?:portable|mobile|telephone))?\s+(?P<after>{'|'.join(_NATIONALITIES)}))"
+    r"(?![a-z])"
+)
+_OWN_REACH = 40  # how far after "my Spanish cell" its number may stand
+OWN_NAMED = 0.92  # above a number merely labelled "tel", which may be someone else's
+
+
+def _own_named_numbers(text: str, folded: str) -> Iterable[tuple[PhoneNumberMatch, int]]:
+    """Numbers right after "my Spanish cell", read in the plan of the country named."""
+    for named in _OWN_NAMED_PHONE.finditer(folded):
+        region = _NATIONALITIES[named.group("before") or named.group("after")]
+        end = min(line_span(text, named.end(), _OWN_REACH)[1], named.end() + _OWN_REACH)
+        for match in PhoneNumberMatcher(text[named.end() : end], region, leniency=Leniency.VALID):
+            yield match, named.end()
+
+
 # A number written with its country code ("+44 7700 900 431") after a phone label is the
 # customer's even where the numbering plan does not know its range yet.
 POSSIBLE = 0.6
@@ -184,6 +219,13 @@ class PhoneFinder:
         written = source_kind(source.source) in ("body", "signature")
         strict = _ABROAD.get(source.language, _ABROAD["fr"])
         others = _OTHER_READINGS.get(source.language, _OTHER_READINGS["fr"])
+        if written:
+            for match, offset in _own_named_numbers(text, folded):
+                start, end = match.start + offset, match.end + offset
+                if not seen.overlaps(start, end) and not _inside_token(text, start, end):
+                    seen.add(start, end)
+                    value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+                    yield make_field("phone", value, match.raw_string, OWN_NAMED, source)
         for match, abroad in _matches(text, home, strict if written else ()):
             start, end = match.start, match.end
             if (

@@ -8,8 +8,11 @@ read from the words around it: the nearest cue before it ("date de facture :",
 with a word of harm or care ("de l'eau coulait", "admitted") or as a night, and
 nothing else in its sentence to say what it is, is the incident's. A day written
 without its year is no incident date when the customer is unsure of it ("je pense",
-"vers le 10") or speaks of the future. Of the days a customer tells of as the
-incident, the first is kept: what followed comes after.
+"vers le 10") or speaks of the future (`date_doubts`). A day that opens a sentence
+with nothing to say what it is dates the harm told in the next sentence ("On Tuesday
+20th at 11am the van was parked outside. When I came back a lorry had clipped it").
+Of the days a customer tells of as the incident, the first is kept: what followed
+comes after.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
+from extractors.fields.date_doubts import ahead, day_unknown, soon_after, unsure
 from extractors.fields.date_words import DATE_CUES
 from extractors.fields.incident_words import CLAIM_WORDS, EVENT_WORDS
 from extractors.fields.relative_dates import find_relative_dates, shifted
@@ -58,8 +62,16 @@ _GOVERNED_WITHIN = 40  # how far back a verb of another event governs an inciden
 _COMPOUND = re.compile(r"\s+(?:de|of)\s+|\s+d'\s*")
 _PAST = re.compile(r"(?:é|ée|és|ées|ed|sent|sold|bought|vendue?s?)$", re.IGNORECASE)
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
+# "survenu dans la nuit du", "which occurred in the early hours of": the part of the day
+# between an incident verb and its date.
+_TIME_OF_DAY = (
+    r"(?:in|during)\s+the\s+(?:early|small|late)\s+hours\s+of|(?:in|on|during)\s+the\s+(?:early\s+|late\s+)?"
+    r"(?:morning|afternoon|evening|night)\s+of|(?:early|late)\s+on|dans\s+la\s+(?:nuit|matinee|soiree|journee)"
+    r"|(?:tot|tard)\s+(?:le\s+(?:matin|soir)|dans\s+la\s+(?:nuit|soiree|journee))?|au\s+petit\s+matin"
+    r"|(?:le|au)\s+(?:matin|soir)"
+)
 _DIRECT_GAP = re.compile(
-    rf"[\s:.,\-(]*(?:(?:du|de|d'|le|en date du|of|on|the|at|:|{weekday_pattern()})[\s:.,\-]*)*"
+    rf"[\s:.,\-(]*(?:(?:{_TIME_OF_DAY}|du|de|d'|le|en date du|of|on|the|at|:|{weekday_pattern()})[\s:.,\-]*)*"
 )
 # "le 25, après l'accident", "on the 25th, after the accident": a day after the event.
 _AFTER_THE_EVENT = re.compile(
@@ -69,7 +81,7 @@ _AFTER_THE_EVENT = re.compile(
 # "relative au vol", "regarding the theft": what follows is what the date is said of.
 _LINK = re.compile(
     r"(?<![a-z])(?:relati(?:f|ve|fs|ves)\s+(?:a|au|aux)|concernant|au\s+sujet\s+d|regarding|concerning"
-    r"|in\s+respect\s+of|relating\s+to|in\s+relation\s+to)(?![a-z])"
+    r"|in\s+respect\s+of|relating\s+to|in\s+relation\s+to|about(?!\s+(?:the\s+)?\d)|a\s+propos\s+(?:de|du|des|d'))(?![a-z])"
 )
 _AFTER_REACH = 80  # how far after a date its sentence is read for a cue
 _FRONTED_REACH = 160
@@ -97,31 +109,6 @@ _PERIOD_END = re.compile(
 _PERIOD_START = re.compile(
     rf"\s*(?:au|to|until|till|jusqu'au|-)\s*(?:le\s+|the\s+)?(?:(?:{weekday_pattern()})\s+)?\d"
 )
-# "vers le 10", "around the 14th", "the weekend of the 21st": not a day one can be sure of.
-_ROUGHLY = re.compile(
-    r"(?<![a-z])(?:vers|around|about|environ|approximately|roughly|alentours\s+du|autour\s+du"
-    r"|week[\s\-]?end\s+(?:du|de|of)|semaine\s+(?:du|de)|week\s+of)(?:\s+(?:le|the|du))?\s*$"
-)
-# "je pense", "maybe": the customer is not sure of the day; "impossible de savoir quel jour",
-# "could have been any time": nor of any day the mail names for the loss.
-_HEDGE = re.compile(
-    r"(?<![a-z])(?:je pense|je crois|il me semble|peut[\s\-]etre|probablement|suis pas sure?"
-    r"|pas certaine?|i think|thinks|maybe|perhaps|probably|possibly|not sure|might have|may have"
-    r"|could have)(?![a-z])"
-)
-_DAY_UNKNOWN = re.compile(
-    r"(?<![a-z])(?:(?:impossible de (?:savoir|dire)|ne (?:sais|savons|sait) pas)\s+(?:exactement\s+)?"
-    r"(?:quel jour|quand)|(?:don't|do not|dont|can't|cannot)\s+(?:know|say|tell)\s+(?:exactly\s+)?"
-    r"(?:when|which day|what day)|could have been any\s*time|n'importe quand)"
-)
-# Words of the future in a day's clause ("the garage will have it ready on the 25th", "l'expert
-# passera le 12"): a day a mail names without its year is read as gone by, which this is not.
-_FUTURE = re.compile(
-    r"(?<![a-z])(?:will|'ll|shall|going to|gonna|tomorrow|demain|prochaine?|next(?! door)|vais|vont"
-    r"|doit|doivent|devrait|sera|seront|fera|feront|aura|auront|ira|iront|devra|pourra|viendra|verra"
-    r"|enverra|faudra|rendra|[a-z]{4,}era[is]?|[a-z]{3,}(?:eront|erons|erez))(?![a-z])"
-)
-_CLAUSE_BREAK = re.compile(r"[.;:!?()\n,]")
 _PERIOD_JOIN = re.compile(r"\s*(?:au|to|-|a|until|jusqu'au|through|thru)\s*")
 
 # OCR of till receipts scatters the separators of a labelled date: "Date : 20- -06- 2018",
@@ -173,7 +160,8 @@ def _classify(
     # A day that opens its sentence dates all of it: "Le 3 mars, après l'orage, le mur ... s'est effondré".
     fronted = not invoice_document and _OPENING.fullmatch(folded, window, start)
     reach = _FRONTED_REACH if fronted else _AFTER_REACH
-    after = _cues(folded, end, sentence_end(folded, end, reach), told)
+    # "le 3 oct.", "on the 4th of October.": a month's dot may also end the sentence
+    after = _cues(folded, end, sentence_end(folded, end - (folded[end - 1] == "."), reach), told)
     scored += [
         (cue.start - end + _AFTER_PENALTY + _BIAS[cue.kind], cue.kind, AFTER)
         for cue in after
@@ -294,11 +282,16 @@ def yearless_date_fields(
         taken.add(found.start, found.end)
         kept.append(shifted(folded, found))
     every_date = sorted([*(start for start, _ in written), *(found.start for found in kept)])
-    doubted = bool(_DAY_UNKNOWN.search(folded))
+    doubted = day_unknown(folded)
+    day = received.date() if isinstance(received, datetime) else received
     for found in kept:
         told = about_a_claim and _alone_in_its_sentence(folded, found, every_date)
         name, confidence = _classify(source.text, folded, found, False, told)
-        if name == "incident_date" and (doubted or _unsure(folded, found) or _ahead(folded, found)):
+        if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
+            name, confidence = "incident_date", TOLD
+        if name == "incident_date" and (
+            doubted or unsure(folded, found) or ahead(folded, found) or soon_after(found, day)
+        ):
             continue
         if name is not None:
             raw = source.text[found.start : found.end]
@@ -326,23 +319,19 @@ def _bounds_a_period(folded: str, found: FoundDate) -> bool:
     )
 
 
-def _ahead(folded: str, found: FoundDate) -> bool:
-    """Whether the clause of a day named without its year speaks of the future."""
-    start = max(
-        (match.end() for match in _CLAUSE_BREAK.finditer(folded, max(0, found.start - 120), found.start)),
-        default=max(0, found.start - 120),
-    )
-    after = _CLAUSE_BREAK.search(folded, found.end, found.end + 120)
-    return bool(_FUTURE.search(folded, start, after.start() if after else min(len(folded), found.end + 120)))
-
-
-def _unsure(folded: str, found: FoundDate) -> bool:
-    """A day the customer is not sure of: "vers le 10", "the weekend of the 21st", "je pense
-    que c'était mardi soir"."""
-    start, end = sentence_start(folded, found.start, 160), sentence_end(folded, found.end, 160)
-    return bool(
-        _ROUGHLY.search(folded, max(0, found.start - 40), found.start) or _HEDGE.search(folded, start, end)
-    )
+def _harm_told_next(folded: str, found: FoundDate, every_date: list[int]) -> bool:
+    """ "On Tuesday 3rd, at about 11am, the van was parked outside. When I came back a lorry
+    had clipped it": a day that opens a sentence with nothing to say what it is, and the
+    harm told in the next sentence, which names no day of its own."""
+    if not _OPENING.fullmatch(folded, sentence_start(folded, found.start, 160), found.start):
+        return False
+    own_end = sentence_end(folded, found.end, _FRONTED_REACH)
+    if own_end >= len(folded) or folded[own_end] == "\n":
+        return False  # a paragraph's end closes the tale
+    next_end = sentence_end(folded, own_end + 1, _FRONTED_REACH)
+    if bisect_left(every_date, next_end) != bisect_left(every_date, own_end):
+        return False
+    return any(cue.kind in ("incident", "incident_verb") for cue in _CUES.finditer(folded, own_end, next_end))
 
 
 def _alone_in_its_sentence(folded: str, found: FoundDate, every_date: list[int]) -> bool:

@@ -78,6 +78,8 @@ INCIDENT_WORDS = [
     "theft",
     "stolen",
     "damage*",
+    "endommag*",
+    "abime*",
     "fire",
     "flood*",
     "burglary",
@@ -86,6 +88,7 @@ INCIDENT_WORDS = [
     "broken into",
     "crash*",
     "leak*",
+    "escape of water",  # the insurers' word for a leak, as "dégât des eaux"
     "loss",
     "storm*",
     "orage*",
@@ -250,6 +253,12 @@ INCIDENT_WORDS = [
 EVENT_WORDS = CueMatcher(
     {
         "event": [
+            # "it was gone when I came back", "le vélo n'était plus là": a theft told by its finding
+            "was gone",
+            "were gone",
+            "had gone",
+            "n'etait plus la",
+            "n'y etait plus",
             "eau",
             "water",
             "couler",

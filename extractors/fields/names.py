@@ -10,21 +10,28 @@ of letters) and by the absence of words that name a company or a role. A name li
 may end with the writer's phone or, after a bar, their role ("Claire O'Neill |
 Analyst"); a middle initial is left out ("Samuel J. Whitaker" is "Samuel Whitaker").
 Someone writing for a relative names the policyholder ("on behalf of my mother,
-Bridget Keane"), who is then the customer.
+Bridget Keane"), who is then the customer. A name signed with initials ("R. Doherty",
+"JP Morel") is the fuller form the mail gives of it elsewhere, its address included
+(`name_forms`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import permutations
 
 from extractors.fields.base import make_field, reads_text, source_kind
+from extractors.fields.name_forms import abbreviates, spelled_out
 from extractors.fields.text import fold
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["CustomerNameFinder", "abbreviates", "name_written_as_address", "normalise_person_name"]
+__all__ = [
+    "CustomerNameFinder",
+    "abbreviates",
+    "name_written_as_address",
+    "normalise_person_name",
+]
 
 _TITLE = re.compile(
     r"^(?:(?:m|mr|mrs|ms|mme|mmes|mlle|melle|dr|pr|me|monsieur|madame|mademoiselle|miss|sir|docteur"
@@ -37,6 +44,7 @@ _PARTICLES = frozenset(
     # a married name signed whole: "Marie DUPONT épouse MARTIN", "Jane Smith née Jones"
     | {"épouse", "epouse", "née", "nee", "veuve"}
 )
+_ARTICLES = frozenset({"la", "le", "les", "l'"})  # after a particle: "Marie-Laure de la Roche"
 # Words that make a display name a company, a department or a machine.
 _NOT_PERSON = frozenset(
     """
@@ -58,7 +66,7 @@ _NOT_PERSON = frozenset(
     envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
     fax adresse address email e-mail courriel the contrat contract policy police dossier ref reference
     sarl sas sasu sa eurl sci snc scp selarl ltd llc llp plc gmbh ag inc corp co bv nv spa srl sl limited
-    corporation incorporated cie
+    corporation incorporated cie atelier ateliers
     """.split()
 )
 # A name does not start with an article or a possessive ("La Mutuelle Imaginaire", "Votre conseiller").
@@ -88,6 +96,8 @@ def _case_words(words: list[str]) -> list[str]:
     for index, word in enumerate(words):
         if 0 < index < len(words) - 1 and word.lower() in _PARTICLES:
             cased.append(word.lower())
+        elif word in _ARTICLES and index and words[index - 1].lower() in _PARTICLES:
+            cased.append(word)  # "de la Roche" as written; "de La Fontaine" too
         elif (word.isupper() and len(word.strip(".")) > 1) or word.islower():
             cased.append(_capitalise(word))
         else:
@@ -114,7 +124,8 @@ def _without_middle_initials(words: list[str]) -> list[str]:
 
 
 def _is_initial(word: str) -> bool:
-    return len(word.rstrip(".")) == 1 and word[0].isalpha()
+    """ "J." or "J"; not the Irish "Ó" of "Seán Ó Súilleabháin", a word of the name."""
+    return len(word.rstrip(".")) == 1 and word[0].isalpha() and word[0].isascii()
 
 
 def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None:
@@ -349,7 +360,8 @@ def name_written_as_address(email: str, text: str) -> str | None:
     """The line of `text` that spells the name an address is made of ("Roger Millet" for
     roger.millet@..., "MILLET Roger" too): the name of a sender whose From gives none. The
     address may add digits to the name (lucas.ferreira93@), and the line a phone or other
-    digits after it ("jordan mallet 06 01 02 93 84")."""
+    digits after it ("jordan mallet 06 01 02 93 84"). A line that gives initials where the
+    address spells the words ("C. MOULIN" from claire.moulin@) is the name the address spells."""
     local = fold(email.partition("@")[0])
     parts = [part.rstrip("0123456789") for part in re.split(r"[._\-]+", local)]
     parts = [part for part in parts if part]
@@ -360,21 +372,10 @@ def name_written_as_address(email: str, text: str) -> str | None:
         words = [word for word in re.split(r"[\s\-]+", fold(name)) if word]
         if all(len(word) >= 2 for word in words) and abbreviates(parts, words):
             return name
+        spelled = spelled_out(_TITLE.sub("", name).split(), [_capitalise(part) for part in parts])
+        if spelled is not None:
+            return " ".join(spelled)
     return None
-
-
-def abbreviates(short: list[str], full: list[str]) -> bool:
-    """Whether the words of `short` are those of `full` or their initials, in any order:
-    "R. Venkatesh" for "Venkatesh Raghunathan", "J. Smith" for "John Smith"."""
-    return len(short) == len(full) <= _MAX_WORDS and any(
-        all(_abbreviates_word(mine, theirs) for mine, theirs in zip(short, order, strict=True))
-        for order in permutations(full)
-    )
-
-
-def _abbreviates_word(mine: str, theirs: str) -> bool:
-    mine, theirs = fold(mine.rstrip(".")), fold(theirs)
-    return mine == theirs or (len(mine) == 1 < len(theirs) and theirs.startswith(mine))
 
 
 # What follows a name on its line: a phone or other digits ("jordan mallet 06 01 02 93 84"), a

@@ -66,7 +66,9 @@ _EIRCODE_SHAPE = r"(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}"
 # A Canadian postal code: no D, F, I, O, Q or U; no W or Z first.
 _CA_SHAPE = r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \-]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
 _CA_PROVINCE = r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|Qu[ée]bec|Ont\.?)"
-_CA_POSTCODE = re.compile(rf"(?<![A-Za-z])(?:{_CA_PROVINCE})[ \t,]+(?P<code>{_CA_SHAPE})(?![A-Za-z0-9])")
+_CA_POSTCODE = re.compile(  # "Ottawa ON K1S 0R2", "Montréal (QC) H2X 3K8"
+    rf"(?<![A-Za-z])(?:{_CA_PROVINCE}|\({_CA_PROVINCE}\))[ \t,]+(?P<code>{_CA_SHAPE})(?![A-Za-z0-9])"
+)
 # At the end of an address line, in any language and any case: alone on its line, or after
 # the town ("Edinburgh eh9 1hs", "Dublin 6, D06 K7W2"), as people write their own address.
 _LINE_END_POSTCODE = re.compile(
@@ -103,6 +105,12 @@ ADDRESS_LINE = 0.75
 UK = 0.7
 FOUR_DIGITS = 0.7
 ELSEWHERE = 0.1  # less sure of a code of another country than the customer's
+# "Ancienne adresse : ..., 49100 Angers" beside "Nouvelle adresse : ...": a customer who moves
+# is reached at the new one.
+_LEFT_ADDRESS = re.compile(
+    phrases(["ancienne adresse", "adresse precedente", "old address", "previous address", "former address"])
+)
+LEFT = 0.1
 
 
 @dataclass(frozen=True)
@@ -256,5 +264,8 @@ class PostcodeFinder:
                 if len(postcode.countries) > 1:
                     continue  # four digits, and the mail does not say where its customer lives
                 confidence -= ELSEWHERE if source.country else 0
+            line_start = line_span(text, postcode.start, _STREET_REACH)[0]
+            if _LEFT_ADDRESS.search(fold(text[line_start : postcode.start])):
+                confidence -= LEFT
             fields.append(make_field("postcode", postcode.code, postcode.raw, confidence, source))
         return fields

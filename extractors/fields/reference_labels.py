@@ -105,6 +105,10 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             # a travel or group cover's: "certificate number", "cert no."
             "certificate",
             "cert.",
+            "adh.",  # "n° adh.": adhérent's, adhésion's
+            # the short names of French covers: "MRH n° 6021.883.04", "ma GAV n° 0071 5530 8"
+            "mrh",
+            "gav",
         ),
     ),
     ReferenceKind(
@@ -167,7 +171,9 @@ OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
 _VERB = r"(?:\s+(?:is|was|est|etait)(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
 # or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
-_PREFIXED = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/ ]?\d"
+_PREFIXED = (
+    r"(?:[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/ ]?|\d{2,4}-[a-z]{1,4}-|\d{2,4}/[a-z]{1,4}/)\d"  # or "77-AT-5510"
+)
 _LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
 _FUNCTION_WORD = phrases(FUNCTION_WORDS)
 # After the label, the value may open a bracket ("policy (HL-IE-HOME-448190)") or follow a
@@ -196,6 +202,16 @@ def numbered_label(kind: ReferenceKind) -> str:
         rf"{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
         rf"|{numbered}[\s.:]*{NUMBER_SIGN}"
     )
+
+
+def announcing_label(kind: ReferenceKind) -> str:
+    """What announces a kind's number later in a sentence: a numbered label ("policy number",
+    "n° de contrat"), or the kind's word before a verb of being ("my policy is my travel one,
+    TW-2291-0034", "le contrat c'est"). The word alone announces nothing ("my policy covers
+    the laptop, serial SN-2291-7740")."""
+    verb = r"(?:\s+(?:is|was|est)|\s+c'est|\s*:)(?![a-z])"
+    cover = rf"(?:[ \t]+[a-z][a-z'\-]+)?{_ASIDE}?"  # "l'assurance habitation (formule Confort) c'est"
+    return rf"{numbered_label(kind)}|(?<!in )(?<!in any ){phrases(kind.words)}{cover}{verb}"  # not "in case:"
 
 
 def labelled_value_regex(label: str) -> re.Pattern[str]:
@@ -227,8 +243,9 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     # A word between may hold digits: a product's name ("contrat 2R n°"), a year ("souscrit en
     # 2019 sous le n°"), a bracket ("contrat auto (Peugeot 208) n°").
     between = rf"(?:{_ASIDE}|[\s,(]+(?!{other})[a-z0-9'\-]+\)?){{1,6}}?"
-    cover = rf"(?:\s+(?!{other})[a-z][a-z'\-]+){{1,2}}?"
-    cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+){{1,2}}?"
+    # A cover's name may end in a plus: "contrat auto tiers+ 77-AT-5510".
+    cover = rf"(?:\s+(?!{other})[a-z][a-z'\-]+\+?){{1,2}}?"
+    cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+\+?){{1,2}}?"
     return (
         rf"(?P<numbered>{numbered_label(kind)})"
         rf"|(?P<between>{words}{between}[\s,(]*{NUMBER_SIGN})"
@@ -275,7 +292,7 @@ class LabelSet:
         self.regexes = label_regexes(self.kinds)
         words = (word for kind in self.kinds for word in [*kind.words, *kind.numbered_words])
         self.slips = misspellings(words, not_slips)
-        self.announcers = [(kind.name, re.compile(numbered_label(kind))) for kind in self.kinds]
+        self.announcers = [(kind.name, re.compile(announcing_label(kind))) for kind in self.kinds]
         self._with_slips: dict[frozenset[str], list[tuple[str, re.Pattern[str]]]] = {}
 
     def regexes_for(self, folded: str) -> list[tuple[str, re.Pattern[str]]]:

@@ -2,6 +2,8 @@
 
 `IDENTIFIER_VALUE` is matched on folded text (see `text.fold`). It reads, longest first:
 
+- parts joined by slashes or dashes with a space beside some joints, three parts at least:
+  "TT/ 55621 /26", "7781 - 0299 - 03", "RS 2019 / 0733 / B" (kept as written);
 - a letter prefix, perhaps of two parts or two words, before groups of digits one space
   apart: "MOT 2011 003 27", "MRH 2 514 998 07", "MUT-FAM 2 203 556", "WC TRV 2025 90114",
   "S 26 771 045";
@@ -24,6 +26,9 @@ the digits is a key or the next word ("... 732 A new car"), whether a lone lette
 is a prefix or a stray "c" ("c 12345678"), whether the last group is a house number ("771204
 12 Grande Rue"). `trimmed` applies those; `is_identifier` then refuses what is a date, an
 amount, a phone number, a number plate, an IBAN, a year, a time, a file name or a word.
+A value typed all in small letters is one number after a number sign ("policy no brk mtr
+004 8812"), and a currency's code before it is a prefix when more parts follow ("RS 2019 /
+0733 / B" is no sum in rupees).
 """
 
 from __future__ import annotations
@@ -63,7 +68,16 @@ _JOINED = (
     rf"(?:{_LETTERS} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
     r"[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9])"
 )
-IDENTIFIER_VALUE = rf"(?:{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED}){_KEY_LETTER}"
+# Parts joined by slashes or dashes with a space beside some of them ("TT/ 55621 /26", "7781 -
+# 0299 - 03", "RS 2019 / 0733 / B"): three parts at least, each after a spaced joint holding
+# a digit or being a lone key letter, so that "AUT-4587-2291 / merci" stays "AUT-4587-2291".
+_PART = r"[a-z0-9]{1,6}"
+_PART_AFTER = r"(?:[a-z]{0,3}\d[a-z0-9]{0,5}|[a-z](?![a-z0-9]))"
+_SPACED = (
+    rf"(?:[a-z]{{1,5}} )?(?=(?:{_PART} ?[\-/] ?){{2}}){_PART}(?:[\-/]{_PART})*"
+    rf"(?: [\-/] ?|[\-/] ){_PART_AFTER}(?: ?[\-/] ?{_PART_AFTER})*(?![a-z0-9])"
+)
+IDENTIFIER_VALUE = rf"(?:{_SPACED}|{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED}){_KEY_LETTER}"
 
 # Words that sit between a label and a number without naming a cover or a prefix
 # ("contrat de 12 mois", "policy since 2019", "du 12345"). Folded.
@@ -86,8 +100,11 @@ _TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
 _YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
 _TIME = re.compile(r"\d{1,2}h\d{2}")
 _IBAN_REACH = 40
+_JOINED_AFTER = re.compile(r" ?[\-/] ?\d")  # the next part of a reference, after an amount's shape
+_LOWER_DIGITS = 5  # digits of a reference typed all in small letters
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|heic|tiff?|pdf|docx?|xlsx?|odt|txt|eml|msg|zip)$", re.IGNORECASE)
 _LOWER_WITH_KEY = re.compile(r"([a-z]{2,5})(?: \d+)+ [a-z]")
+_LOWER_PREFIXED = re.compile(r"([a-z]{2,5})(?: ([a-z]{2,5}))?((?: \d+)+)")  # "brk mtr 004 8812"
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -143,7 +160,7 @@ def is_identifier(
         return False  # years ("attestation d'assurance 2025-2026", "insurance 2025/26"), a time ("14h30")
     if _FILE_NAME.search(value):
         return False  # "000.JPG", "scan_2291.pdf": a file, named in a subject or a text
-    if not _written_as_one_number(text[start:end]):
+    if not _written_as_one_number(text[start:end], numbered=numbered):
         return False
     if next(find_dates(fold(value), settings.day_first), None) is not None:
         return False
@@ -151,7 +168,8 @@ def is_identifier(
         return False  # "75011 Paris": a postcode
     money = next(iter(find_money(text[start : end + 8])), None)
     if money is not None and money.start == 0 and (money.currency or money.has_cents):
-        return False
+        if not _JOINED_AFTER.match(text, start + money.end):
+            return False  # not "RS 2019 / 0733 / B", where "RS 2019" only looks like rupees
     if (
         not numbered
         and value[:1] in "0+"
@@ -165,13 +183,21 @@ def is_identifier(
     return normalise_plate(value) is None and normalise_iban(value) is None
 
 
-def _written_as_one_number(raw: str) -> bool:
+def _written_as_one_number(raw: str, *, numbered: bool = False) -> bool:
     """Parts one space apart make one number when each holds a digit or is written in capitals
-    ("MRH 2019 004 81", "AU-2022-558 109", "26 DDE 3391"), or when the whole is typed in small
-    letters from its prefix to its key ("gg 2291 7740 k"); a word in small letters among them
-    is prose ("du 12345", "auto 2", "12 des")."""
+    ("MRH 2019 004 81", "AU-2022-558 109", "26 DDE 3391", "TT/ 55621 /26"), or when the whole
+    is typed in small letters from its prefix to its key ("gg 2291 7740 k") or, after a number
+    sign, to its digits ("policy no brk mtr 004 8812"); a word in small letters among them is
+    prose ("du 12345", "auto 2", "12 des")."""
     parts = raw.split(" ")
-    if all(part.isupper() or any(char.isdigit() for char in part) for part in parts):
+    if all(part in ("-", "/") or part.isupper() or any(char.isdigit() for char in part) for part in parts):
         return True
     lower = _LOWER_WITH_KEY.fullmatch(raw)
-    return lower is not None and lower.group(1) not in FUNCTION_WORDS
+    if lower is not None and lower.group(1) not in FUNCTION_WORDS:
+        return True
+    prefixed = _LOWER_PREFIXED.fullmatch(raw) if numbered else None
+    return (
+        prefixed is not None
+        and not {prefixed.group(1), prefixed.group(2)} & set(FUNCTION_WORDS)
+        and sum(char.isdigit() for char in prefixed.group(3)) >= _LOWER_DIGITS
+    )

@@ -18,8 +18,12 @@ plate, an IBAN, a year, a time), is `reference_values`' business; a number label
 written (a product's name or a gloss before the number sign, short forms, the writer's own
 language, "police" in English) is `reference_labels`' business.
 
+A member's or a customer's number ("n° sociétaire 448 091") is the policy's only where no
+number is given for the contract itself; "just in case:" is no case's label.
+
 Without a label, a capitalised prefix that names its kind (AUT-4587-2291,
-SIN-2025-00412, FA-2025-0193) is enough, with less confidence. In the customer's own
+SIN-2025-00412, FA-2025-0193), perhaps after the insurer's letters or before a branch's
+(TT-CLM-8812, CLM-PS-771042), is enough, with less confidence. In the customer's own
 text, so is a plain reference (capitals and five digits or more, joined by dashes or
 slashes) whose kind's number is spoken of earlier in its sentence ("my policy number is
 on your letter, I think it is NHP/0048823/H"); a part of the subject set apart by a dash
@@ -91,10 +95,22 @@ BARE_WORD = 0.9  # "Contrat AUT-4587-2291"
 WORDS_BETWEEN = 0.85  # "contrat d'assurance auto n° 4587", "contrat habitation HM-0620433"
 COLUMN = 0.85  # "Invoice No." atop a column, the number under it (page layout)
 GENERIC = 0.8  # "Référence : SIN-2025-00412"
+# A member's or a customer's number ("n° sociétaire 448 091") stands for the policy only where
+# the text gives no number for the contract itself ("contrat habitation 448091-H2").
+MEMBER = 0.8
+_MEMBER_WORD = re.compile(
+    r"(?<![a-z])(?:societaire|adherente?|adh\.|adhesion|membership|member|membre|client|cliente|customer)(?![a-z])"
+)
 NEAR_LABEL = 0.7  # "my policy number is on your letter, I think it is NHP/0048823/H"
+# A bare "ref" in the customer's text guessed to be their policy's: a number their policy is
+# announced for says more ("the report, ref BRS 41772 ... my policy number is 40-118-3325").
+GUESSED_OWN = 0.65
 SHAPE = 0.6  # "AUT-4587-2291" with no label
 
 _WORD = re.compile(r"[a-z][a-z'\-]+")
+# "in case", "in any case": a phrase, not a case's number ahead
+_IN_CASE = re.compile(r"(?<![a-z])in\s+(?:any\s+|that\s+|this\s+)?$")
+_IN_CASE_REACH = 12
 _CAPITAL_PREFIX = re.compile(r"[A-Z]{2,5}(?:-[A-Z]{1,5})* ")  # "AUTO ", "MUT-FAM "
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a laid-out row: words one space apart
 _NOTHING = re.compile("(?!)")
@@ -127,8 +143,11 @@ class ReferenceFinder:
         self._own = labelled_value_regex(OWN_LABEL) if _OWN_KIND in self.names else _NOTHING
         self._prefix_kind = {prefix: kind.name for kind in self.kinds for prefix in kind.prefixes}
         prefixes = "|".join(sorted(self._prefix_kind, key=len, reverse=True)) or "(?!)"
+        # The prefix may follow the insurer's letters or come before a branch's: "TT-CLM-8812",
+        # "CLM-PS-771042".
         self._shape = re.compile(
-            rf"(?<![A-Za-z0-9\-/])(?:{prefixes})[\-_/]?\d[A-Z0-9]*(?:[\-/][A-Z0-9]+)*(?![A-Za-z0-9])"
+            rf"(?<![A-Za-z0-9\-/])(?:[A-Z]{{2,4}}-)?(?:{prefixes})(?:-[A-Z]{{1,4}})?[\-_/]?\d[A-Z0-9]*"
+            r"(?:[\-/][A-Z0-9]+)*(?![A-Za-z0-9])"
         )
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
@@ -232,10 +251,15 @@ class ReferenceFinder:
         """Values after their labels; `customer` says the text is the customer's own."""
         for kind, regex in labels.regexes_for(folded):
             for match in regex.finditer(folded):
+                if folded.startswith("case", match.start()) and _IN_CASE.search(
+                    folded, max(0, match.start() - _IN_CASE_REACH), match.start()
+                ):
+                    continue  # "just in case: CHC/558/20417-B" is no case number
                 start, end = match.span("value")
                 next_line = "\n" in folded[match.start() : start]
                 if match.group("numbered"):
-                    yield _Labelled(start, end, kind, DIRECT, False, next_line, numbered=True)
+                    sure = MEMBER if _MEMBER_WORD.search(match.group("numbered")) else DIRECT
+                    yield _Labelled(start, end, kind, sure, False, next_line, numbered=True)
                 elif match.group("between"):
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line)
                 elif match.group("cover"):
@@ -250,7 +274,8 @@ class ReferenceFinder:
                 if bare and names_whose(folded, match.start()):
                     continue
                 named = _OWN_KIND if bare and customer and not _CLAIM_MENTIONED.search(folded) else kind
-                yield _Labelled(start, end, named, GENERIC, True, "\n" in folded[match.start() : start])
+                sure = GENERIC if named == kind else GUESSED_OWN
+                yield _Labelled(start, end, named, sure, True, "\n" in folded[match.start() : start])
 
     def _announced(
         self,
@@ -277,8 +302,11 @@ class ReferenceFinder:
         return fields
 
     def _kind_of_prefix(self, value: str) -> str | None:
-        letters = re.match(r"[A-Z]+", value)
-        return self._prefix_kind.get(letters.group(0)) if letters else None
+        letters = re.match(r"([A-Z]+)(?:-([A-Z]+)-?(?=\d))?", value)
+        if letters is None:
+            return None
+        first, second = letters.groups()
+        return self._prefix_kind.get(first) or (self._prefix_kind.get(second) if second else None)
 
 
 def one_kind_per_value(

@@ -1,4 +1,5 @@
-"""Days a mail names from the day it was sent: "hier", "samedi soir", "la nuit de mardi à
+"""Days a mail names from the day it was sent: "hier", "samedi soir", "mardi passé",
+"Monday gone", "the night of the 3rd into the 4th", "since Halloween", "la nuit de mardi à
 mercredi", "le dimanche 27", "la fuite du 1er", "le lendemain de la Toussaint", and the same
 in English ("on Tuesday night", "overnight on 3rd-4th November", "the day after Boxing Day").
 
@@ -56,10 +57,13 @@ _COUNTS = {
     **dict.fromkeys(("sept", "seven"), 7),
 }
 _COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|(?<!\d)\d{1,2}"  # not the 5 of "15 days"
-_PART_OF_DAY = r"(?:soir|(?P<night_part>night)|evening|matin|apres[\s\-]midi|morning|afternoon|lunchtime)"
+_PART_OF_DAY = (
+    r"(?:soir|(?P<night_part>night)|evening|matin|apres[\s\-]midi|morning|afternoon|arvo|aprem|lunchtime)"
+)
 # "samedi soir", "on Tuesday night": a part of a day gone by; not "ce samedi soir", "next
-# Tuesday night", "samedi soir prochain", nor a habit ("le samedi soir", "every Friday night").
-_UNSPENT = r"(?<!ce\s)(?<!le\s)(?<!this\s)(?<!next\s)(?<!every\s)(?<!chaque\s)"
+# Tuesday night", "samedi soir prochain", nor a habit ("le samedi soir", "every Friday night");
+# whole words only ("opéré en urgence jeudi" is a day gone by).
+_UNSPENT = r"(?<!\bce\s)(?<!\ble\s)(?<!\bthis\s)(?<!\bnext\s)(?<!\bevery\s)(?<!\bchaque\s)"
 _RELATIVE = re.compile(
     rf"(?<![a-z\-])(?:(?P<back>avant[\s\-]hier|day\s+before\s+yesterday|hier|yesterday)"
     rf"|(?P<night>{_NIGHT_BEFORE})"
@@ -68,13 +72,14 @@ _RELATIVE = re.compile(
     rf"|{_UNSPENT}(?:on\s+)?(?P<part_day>{_WEEKDAY})\s+{_PART_OF_DAY}(?![a-z])(?!\s+(?:prochain|qui\s+vient))"
     # "mardi dernier", "last Tuesday", "on Tuesday" (a mail tells of a day gone by), but not
     # "on Wednesday 7 October", which is a date written whole
-    rf"|(?P<fr_day>{_WEEKDAY})\s+dernier"
+    # "mardi passé", "Monday gone", "Monday last": the same, the word after the day
+    rf"|(?P<fr_day>{_WEEKDAY})\s+(?:dernier|passe)(?![a-z])|(?P<en_gone>{_WEEKDAY})\s+(?:gone|last|just\s+gone)(?![a-z])"
     rf"|(?:last|on|this\s+past|this\s+last)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d)"
     rf"|{_UNSPENT}(?<!last\s)(?P<en_own>{_WEEKDAY})'s"  # "Tuesday's storm"
     # "lundi, ma voiture a été volée": a French weekday alone is a day gone by, unless its
     # words make it a habit, a deadline or a day to come ("le lundi", "avant lundi", "dès lundi")
-    rf"|{_UNSPENT}(?<!les\s)(?<!du\s)(?<!au\s)(?<!partir\sde\s)(?<!compter\sde\s)(?<!des\s)(?<!avant\s)"
-    r"(?<!pour\s)(?<!d'ici\s)"
+    rf"|{_UNSPENT}(?<!\bles\s)(?<!\bdu\s)(?<!\bau\s)(?<!partir\sde\s)(?<!compter\sde\s)(?<!\bdes\s)(?<!avant\s)"
+    r"(?<!\bpour\s)(?<!d'ici\s)"
     rf"(?<!jusqu'a\s)(?P<fr_alone>{_FR_WEEKDAY})(?![a-z])"
     rf"(?![\s,]*(?:\d|{MONTH}|prochain|qui\s+vient|en\s+huit|-|(?:a|au|et)\s+(?:{_FR_WEEKDAY}))))(?![a-z])"
 )
@@ -97,7 +102,9 @@ _DAY_ONLY = re.compile(
     r"|(?:du|le)\s+(?P<fr_end>\d{1,2}|1er)(?=[ \t]*(?:[.,;!?)](?!\d)|\n|$))"
     rf"|du\s+(?P<first>1er)(?![a-z])(?![\s\-]*(?:{MONTH}|au\s|a\s))"
     r")"
-    r"|(?<![\w/.\-])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\w/]|[.,]\d)"
+    # "3/11"; "l'accident du 29.10", "on 03.11": a dot only after "du", "le", "on", before two digits
+    r"|(?<![\w/.\-])(?P<d>\d{1,2})(?:/|(?:(?<=\b(?:du|le|on)\s\d)|(?<=\b(?:du|le|on)\s\d\d))\.(?=\d\d))"
+    r"(?P<m>\d{1,2})(?![\w/]|[.,]\d|\s*(?:€|eur|chf|\$|£|%))"
 )
 # "the 28th of last month", "le 3 de ce mois", "le 28 du mois dernier"
 _OF_A_MONTH = re.compile(
@@ -119,7 +126,7 @@ _WEEKDAY_AND_DAY = re.compile(
 # 23rd/24th October", "overnight on 3rd-4th November"
 _NIGHT_OF = re.compile(
     rf"(?:nuit\s+du|night\s+of(?:\s+the)?|overnight\s+(?:on\s+)?(?:the\s+)?)\s*"
-    rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?P<d>\d{{1,2}}){ORDINAL}\s*(?:au|to|-|/|and)\s*"
+    rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?P<d>\d{{1,2}}){ORDINAL}\s*(?:au|to|into|-|/|and)\s*"
     rf"(?:the\s+)?(?:(?:{_WEEKDAY})\s+)?\d{{1,2}}{ORDINAL}(?:[\s\-]*(?:of\s+)?(?P<m>{MONTH}))?"
 )
 # "la nuit de jeudi à vendredi", "the night of Tuesday to Wednesday"
@@ -157,6 +164,8 @@ _FEASTS = {
 # A feast said alone is one day; "Noël" or "la Toussaint" alone may be a season ("les
 # vacances de la Toussaint"), and is read only as "le jour de", "le lendemain de", "la veille de".
 _ONE_DAY_FEASTS = (
+    "halloween",
+    "saint sylvestre",
     "jour de l'an",
     "christmas day",
     "christmas eve",
@@ -314,7 +323,7 @@ def _day_first(folded: str, day_first: bool) -> bool:
     return day_first
 
 
-_WEEKDAY_GROUPS = ("fr_day", "en_day", "part_day", "fr_alone", "en_own")
+_WEEKDAY_GROUPS = ("fr_day", "en_day", "en_gone", "part_day", "fr_alone", "en_own")
 
 
 def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | None:

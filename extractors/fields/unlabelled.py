@@ -4,11 +4,13 @@
   HL/HOME/0931277"), a line of the signature ("Mathilde Perrin\\nANI-2025-88412") or the last
   line of the text that is nothing but a reference: the one the customer holds, their policy
   (`own_reference_spans`).
-- A plain reference (capitals, then letters and five digits or more, joined by dashes or
-  slashes) that a kind's number is announced for earlier in its sentence ("my policy number
-  is on your letter, I think it is NHP/0048823/H"): a reference of that kind
-  (`announced_references`). A kind's word alone announces nothing ("my policy covers the
-  laptop, serial SN-2291-7740").
+- A plain reference (capitals, then letters and digits joined by dashes or slashes; capitals
+  before groups of digits, "BF 0093 2210"; digits joined by dashes, slashes or dots,
+  "40-118-3325"; parts joined with spaces, "TT/ 55621 /26"; four digits or more, seven
+  letters and digits or more) that a kind's number is announced for earlier in its sentence
+  ("my policy number is on your letter, I think it is NHP/0048823/H", "my policy is the
+  travel one, TW-2291-0034"): a reference of that kind (`announced_references`). A kind's
+  word alone announces nothing ("my policy covers the laptop, serial SN-2291-7740").
 
 Beside other words, such a value must hold letters and must not be the digits of what a word
 before them names: a phone, a SIRET, a VAT number ("TEL 06 12 34 56 78"). The finder still
@@ -33,8 +35,16 @@ _SUBJECT_PART = re.compile(
 )
 _SUBJECT_ONLY = re.compile(rf"\s*{_REPLY_MARKS}{IDENTIFIER_VALUE}[\s.]*")
 _ALONE = re.compile(rf"^[ \t]*(?P<value>{IDENTIFIER_VALUE})[ \t.]*$", re.MULTILINE)
-_PLAIN = re.compile(r"(?<![\w\-/.])[A-Z][A-Z0-9]*(?:[\-/][A-Z0-9]+)+(?![\w\-/])")
-_PLAIN_DIGITS = 5
+_PLAIN = re.compile(
+    r"(?<![\w\-/.])(?:"
+    r"[A-Z][A-Z0-9]*(?:[\-/][A-Z0-9]+)+"  # "NHP/0048823/H"
+    r"|[A-Z]{2,5}(?: \d{2,6}){2,}"  # "BF 0093 2210"
+    r"|\d{2,6}(?:([\-/.])[A-Z0-9]{1,6})(?:\1[A-Z0-9]{1,6})+"  # "40-118-3325", "6021.883.04"
+    r"|[A-Z0-9]{1,6}(?: ?[\-/] ?[A-Z0-9]{1,6}){2,}"  # "TT/ 55621 /26"
+    r")(?![\w\-/])"
+)
+_PLAIN_DIGITS = 4
+_PLAIN_LENGTH = 7  # letters and digits
 _SENTENCE_REACH = 300  # characters looked back for the start of a sentence
 _NAMING_WORD = re.compile(r"^[A-Za-z]+[ .:\-]*")
 
@@ -67,7 +77,11 @@ def announced_references(
     number", "n° de dossier"); the nearest announcement gives the kind."""
     for match in _PLAIN.finditer(text):
         start, end = match.span()
-        if sum(char.isdigit() for char in match.group(0)) < _PLAIN_DIGITS:
+        value = match.group(0)
+        if (
+            sum(char.isdigit() for char in value) < _PLAIN_DIGITS
+            or sum(c.isalnum() for c in value) < _PLAIN_LENGTH
+        ):
             continue
         sentence = sentence_start(folded, start, _SENTENCE_REACH)
         announced = [

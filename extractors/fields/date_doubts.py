@@ -1,0 +1,78 @@
+"""Days a customer names without their year but is not sure of, or that are still to come.
+
+"vers le 10", "the weekend of the 21st", "je pense que c'était mardi", "I don't know when
+exactly", "the garage will have it ready on the 25th": no incident date can be read from them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extractors.fields.text import sentence_end, sentence_start
+from extractors.fields.written_dates import FoundDate
+
+__all__ = ["ahead", "day_unknown", "soon_after", "unsure"]
+
+# "vers le 10", "around the 14th", "the weekend of the 21st": not a day one can be sure of.
+_ROUGHLY = re.compile(
+    r"(?<![a-z])(?:vers|around|about|environ|approximately|roughly|alentours\s+du|autour\s+du"
+    r"|week[\s\-]?end\s+(?:du|de|of)|semaine\s+(?:du|de)|week\s+of)(?:\s+(?:le|the|du))?\s*$"
+)
+# "je pense", "maybe": the customer is not sure of the day; "impossible de savoir quel jour",
+# "could have been any time": nor of any day the mail names for the loss.
+_HEDGE = re.compile(
+    r"(?<![a-z])(?:je pense|je crois|il me semble|peut[\s\-]etre|probablement|suis pas sure?"
+    r"|pas certaine?|i think|thinks|maybe|perhaps|probably|possibly|not sure|might have|may have"
+    r"|could have)(?![a-z])"
+)
+_DAY_UNKNOWN = re.compile(
+    r"(?<![a-z])(?:(?:impossible de (?:savoir|dire)|ne (?:sais|savons|sait) pas)\s+(?:exactement\s+)?"
+    r"(?:quel jour|quand)|(?:don't|do not|dont|can't|cannot)\s+(?:know|say|tell)\s+(?:exactly\s+)?"
+    r"(?:when|which day|what day)|could have been any\s*time|n'importe quand)"
+)
+# Words of the future in a day's clause ("the garage will have it ready on the 25th", "l'expert
+# passera le 12"): a day a mail names without its year is read as gone by, which this is not.
+_FUTURE = re.compile(
+    r"(?<![a-z])(?:will|'ll|shall|going to|gonna|tomorrow|demain|prochaine?|next(?! door)|vais|vont"
+    r"|doit|doivent|devrait|sera|seront|fera|feront|aura|auront|ira|iront|devra|pourra|viendra|verra"
+    r"|enverra|faudra|rendra|[a-z]{4,}era[is]?|[a-z]{3,}(?:eront|erons|erez))(?![a-z])"
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\n,]")
+
+
+def day_unknown(folded: str) -> bool:
+    """Whether the customer says they cannot tell which day the loss happened."""
+    return bool(_DAY_UNKNOWN.search(folded))
+
+
+def ahead(folded: str, found: FoundDate) -> bool:
+    """Whether the clause of a day named without its year speaks of the future."""
+    start = max(
+        (match.end() for match in _CLAUSE_BREAK.finditer(folded, max(0, found.start - 120), found.start)),
+        default=max(0, found.start - 120),
+    )
+    after = _CLAUSE_BREAK.search(folded, found.end, found.end + 120)
+    return bool(_FUTURE.search(folded, start, after.start() if after else min(len(folded), found.end + 120)))
+
+
+def unsure(folded: str, found: FoundDate) -> bool:
+    """A day the customer is not sure of: "vers le 10", "the weekend of the 21st", "je pense
+    que c'était mardi soir"."""
+    start, end = sentence_start(folded, found.start, 160), sentence_end(folded, found.end, 160)
+    return bool(
+        _ROUGHLY.search(folded, max(0, found.start - 40), found.start) or _HEDGE.search(folded, start, end)
+    )
+
+
+_SOON = 14  # days after the mail within which a day written without its year is still to come
+
+
+def soon_after(found: FoundDate, received: date) -> bool:
+    """ "Le vétérinaire veut revoir Bolt le 10/11", in a mail of 4 November: a day its lack of
+    a year puts almost a year back, which a customer would have dated; it is a day to come."""
+    try:
+        next_year = found.value.replace(year=found.value.year + 1)
+    except ValueError:  # the 29th of February
+        return False
+    return 0 < (next_year - received).days <= _SOON

@@ -1,0 +1,47 @@
+"""Which of the postcodes a mail writes is the customer's: the new address of one who
+moves, and a Canadian code after its province in brackets."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.fields import extract_fields
+from rpa.config import ParsingSettings
+from rpa.models import TextSource
+
+SETTINGS = ParsingSettings()
+
+
+def postcode(text: str, source: str = "body") -> str | None:
+    found = extract_fields([TextSource(source, text)], SETTINGS).get("postcode")
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Je déménage en janvier.\nAncienne adresse : 12 rue des Lices, 35000 Rennes\n"
+            "Nouvelle adresse : 4 allée des Tilleuls, 29200 Brest",
+            "29200",
+        ),
+        (
+            "We are moving in January.\nOld address: 14 Mill Lane, Leeds LS6 2AB\n"
+            "New address: 3 Harbour Row, Whitby YO21 3PU",
+            "YO21 3PU",
+        ),
+    ],
+)
+def test_the_new_address_of_a_customer_who_moves_gives_the_postcode(text: str, code: str) -> None:
+    assert postcode(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pierre Gagnon\n220 rue Sherbrooke Ouest, Montréal (QC) H3A 1E5",
+        "Pierre Gagnon\n220 Sherbrooke Street West, Montreal (QC) H3A 1E5",
+    ],
+)
+def test_a_canadian_postcode_after_its_province_in_brackets_is_read(text: str) -> None:
+    assert postcode(text, "signature") == "H3A 1E5"
