@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # as `make` and rpa itself run Tesseract
 
+from markdown_table import print_markdown_table  # noqa: E402
+
 from extractors.documents import DocumentReader  # noqa: E402
 from extractors.ocr import OcrEngine  # noqa: E402
 from extractors.rapid import RapidRecogniser, rapidocr_options  # noqa: E402
@@ -319,21 +321,23 @@ def bench_photos(args: argparse.Namespace) -> bool:
             reader.close()
     tesseract = statistics.median(readers[0].seconds)
     print(f"Photos: {len(cases)} SROIE receipt photos spread over the corpus, read by the pipeline")
-    print(f"\n| reader | median s/photo | mean s/photo | x Tesseract | {' | '.join(SROIE_FIELDS)} |")
-    print("|---" * (5 + len(SROIE_FIELDS)) + "|")
-    for reader in readers:
-        median = statistics.median(reader.seconds)
-        right = " | ".join(
-            f"{sum(reader.scores[name]):.3g}/{len(reader.scores[name])}" for name in SROIE_FIELDS
-        )
-        print(
-            f"| {reader.label} | {median:.2f} | {statistics.mean(reader.seconds):.2f} | "
-            f"{median / tesseract:.2f} | {right} |"
-        )
+    print()
+    print_markdown_table(
+        ["reader", "median s/photo", "mean s/photo", "x Tesseract", *SROIE_FIELDS],
+        [_photo_row(reader, tesseract) for reader in readers],
+    )
     ratio = statistics.median(readers[1].seconds) / tesseract
     print(f"\n  RapidOCR (default): {ratio:.2f}x Tesseract's time per photo (target <= {PHOTO_RATIO}x)")
     speedup = photo_speed_up([case.path for case in cases])
     return ratio <= PHOTO_RATIO and (speedup >= OCR_SPEEDUP or (os.cpu_count() or 1) < 2)
+
+
+def _photo_row(reader: PhotoReader, tesseract: float) -> list[str]:
+    """A reader's times per photo, its ratio to Tesseract's median, and its fields right."""
+    median = statistics.median(reader.seconds)
+    times = [f"{median:.2f}", f"{statistics.mean(reader.seconds):.2f}", f"{median / tesseract:.2f}"]
+    right = [f"{sum(reader.scores[name]):.3g}/{len(reader.scores[name])}" for name in SROIE_FIELDS]
+    return [reader.label, *times, *right]
 
 
 def photo_speed_up(photos: list[Path]) -> float:

@@ -4,7 +4,7 @@
                          [--seeds N] [--timeout S] [--rss-mb M] [--jobs N] [--quick-start] [--json]
 
 Runs each harness of `bench/fuzz_targets.py` (mime, charsets, html, pdf, image,
-office, zip, tnef, msg; default all) for `--seconds` in its own process, one after
+office, xls, pptx, zip, tnef, msg; default all) for `--seconds` in its own process, one after
 the other (`--jobs` at a time), seeded from the public corpora in ../shared/eval (`--seeds` files from each
 source), and prints per harness: executions, coverage (libFuzzer's `cov`: edges of
 the instrumented Python code, rpa's and the parsing libraries'; `ft`: features), and

@@ -1,4 +1,4 @@
-"""The document harnesses' family: pdf, image, office, and the seeds of zip.
+"""The document harnesses' family: pdf, image, office, xls, pptx, and the seeds of zip.
 
 Each document is read as the pipeline reads it (`read_document`): by the registered
 readers, built with the settings and the OCR engine handed to them, the document
@@ -24,11 +24,18 @@ __all__ = [
     "OFFICE_READERS",
     "PDF_CODE",
     "PDF_TOKENS",
+    "PPTX_CODE",
+    "PPTX_TOKENS",
+    "XLS_CODE",
+    "XLS_TOKENS",
     "document_target",
     "image_seeds",
     "office_seeds",
     "pdf_seeds",
+    "pptx_seeds",
+    "pptx_target",
     "read_document",
+    "xls_seeds",
     "zip_seeds",
 ]
 
@@ -115,6 +122,55 @@ def document_target(readers: tuple[str, ...], declared: str) -> Callable[[], Cal
     return make
 
 
+def pptx_target(declared: str) -> Callable[[], Callable[[bytes], None]]:
+    """The PowerPoint reader given each input twice: as it is, and with the CRCs of its
+    stored parts made right (`_crcs_mended`), or a change to a slide's XML would only
+    ever reach zipfile's CRC check, never the reader's walk through the slides."""
+    read = document_target(("pptx",), declared)
+
+    def make() -> Callable[[bytes], None]:
+        target = read()
+
+        def target_mended_too(data: bytes) -> None:
+            target(data)
+            mended = _crcs_mended(data)
+            if mended != data:
+                target(mended)
+
+        return target_mended_too
+
+    return make
+
+
+def _crcs_mended(data: bytes) -> bytes:
+    """`data` with the CRC of every stored zip member set to its bytes' own, in the central
+    directory (which zipfile checks) and the local header; `data` itself when zipfile
+    cannot list the members. Anyone sending a hostile file can make its CRCs right."""
+    import struct
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members, central = archive.infolist(), archive.start_dir
+    except Exception:  # noqa: BLE001 - not a zip zipfile lists: the input as it is
+        return data
+    mended = bytearray(data)
+    for member in members:  # the central directory lists them in this order
+        if central + 46 > len(mended) or mended[central : central + 4] != b"PK\x01\x02":
+            break
+        entry, central = central, central + 46 + sum(struct.unpack_from("<HHH", mended, central + 28))
+        local = member.header_offset
+        if member.compress_type != zipfile.ZIP_STORED or not 0 <= local <= len(mended) - 30:
+            continue
+        start = local + 30 + sum(struct.unpack_from("<HH", mended, local + 26))
+        crc = zlib.crc32(mended[start : start + member.compress_size])
+        struct.pack_into("<I", mended, entry + 16, crc)
+        if mended[local : local + 4] == b"PK\x03\x04":
+            struct.pack_into("<I", mended, local + 14, crc)
+    return bytes(mended)
+
+
 # --- Seeds ----------------------------------------------------------------------
 
 _PDF_SOURCES = (
@@ -168,12 +224,7 @@ _RTF = (
 def office_seeds(limit: int) -> list[bytes]:
     """A Word, Excel, OpenDocument text and spreadsheet, Word 97 and RTF document holding a
     claim, made by the writers the tests use (tests/officedocs.py), and an encrypted one."""
-    try:
-        import officedocs
-    except ImportError:
-        sys.path.insert(0, str(ROOT / "tests"))
-        import officedocs
-
+    officedocs = _officedocs()
     return [
         officedocs.word_document(_CLAIM_TEXT, table=_CLAIM_ROWS, header="MAV Assurances", footer="1/1"),
         officedocs.workbook({"Sinistres": _CLAIM_ROWS, "Notes": [["vu le 4 mars"]]}),
@@ -183,6 +234,51 @@ def office_seeds(limit: int) -> list[bytes]:
         officedocs.encrypted_office_file(),
         _RTF,
     ][: max(limit, 7)]
+
+
+def xls_seeds(limit: int) -> list[bytes]:
+    """Excel 97-2003 workbooks as xlwt writes them (tests/officedocs.py): a claim with a
+    date, a number format and several sheets; the same rows in an OLE2 file of one's own
+    (a small directory, no declaration needed); and an encrypted OLE2 file."""
+    import datetime
+
+    officedocs = _officedocs()
+    rows = [*_CLAIM_ROWS, ("S-2025-002", datetime.date(2025, 3, 4), 1250.5), ("vu", True, None)]
+    return [
+        officedocs.excel97(
+            {"Sinistres": rows, "Notes": [["vu le 4 mars"]]}, {"Sinistres!C3": "#,##0.00 [$€]"}
+        ),
+        officedocs.ole_file({"Workbook": officedocs.excel97_stream({"Sinistres": _CLAIM_ROWS})}),
+        officedocs.encrypted_office_file(),
+    ][: max(limit, 3)]
+
+
+def pptx_seeds(limit: int) -> list[bytes]:
+    """Presentations as python-pptx writes them (tests/officedocs.py): titles, text boxes,
+    a group, a table, notes, a title listed last, and a slide with no title; one of
+    them stored, not deflated, so that the fuzzer sees its XML (whose CRC it breaks)."""
+    officedocs = _officedocs()
+    slide = officedocs.Slide
+    return [
+        officedocs.presentation(
+            [
+                slide("Déclaration de sinistre", texts=_CLAIM_TEXT, notes="rappeler le client"),
+                slide("Montants", table=_CLAIM_ROWS, group=("Expert : M. Durand",), title_last=True),
+                slide(texts=("Merci",)),
+            ]
+        ),
+        _stored(officedocs.presentation([slide("Sinistre S-2025-001", table=_CLAIM_ROWS)])),
+    ][: max(limit, 2)]
+
+
+def _officedocs():  # noqa: ANN202 - the module tests/officedocs.py
+    """The writers the tests use; tests/ is put on the path when the bench runs alone."""
+    try:
+        import officedocs
+    except ImportError:
+        sys.path.insert(0, str(ROOT / "tests"))
+        import officedocs
+    return officedocs
 
 
 def zip_seeds(limit: int) -> list[bytes]:
@@ -200,6 +296,18 @@ def zip_seeds(limit: int) -> list[bytes]:
         _zipped(documents, 14),  # lzma
         _zipped({"zeros.txt": bytes(8 * 1024 * 1024)}),
     ][: max(limit, 7)]
+
+
+def _stored(package: bytes) -> bytes:
+    """`package` stored, not deflated, without its masters, layouts, theme and pictures."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        kept = [name for name in archive.namelist() if not name.startswith(_NOT_TEXT)]
+        return _zipped({name: archive.read(name) for name in kept}, 0)
+
+
+_NOT_TEXT = ("ppt/slideMasters/", "ppt/slideLayouts/", "ppt/theme/", "ppt/notesMasters/", "docProps/")
 
 
 def _zipped(files: dict[str, bytes], method: int = 8) -> bytes:  # 8: zipfile.ZIP_DEFLATED
@@ -233,5 +341,41 @@ PDF_TOKENS = (
 )
 PDF_CODE = ("extractors", "pdfplumber", "pdfminer", "pypdfium2", "PIL")
 
+XLS_TOKENS = (
+    "Workbook".encode("utf-16-le"),
+    "Book".encode("utf-16-le"),
+    b"\x09\x08\x10\x00\x00\x06",  # BOF, BIFF8
+    b"\x0a\x00\x00\x00",  # EOF
+    b"\x85\x00",  # BOUNDSHEET
+    b"\xfc\x00",  # SST
+    b"\xfd\x00",  # LABELSST
+    b"\x03\x02",  # NUMBER
+    b"\x7e\x02",  # RK
+    b"\x1e\x04",  # FORMAT
+    b"\xe0\x00",  # XF
+    b"\x22\x00",  # DATEMODE
+    b"\x2f\x00",  # FILEPASS
+    b"\x3c\x00",  # CONTINUE
+)
+PPTX_TOKENS = (
+    b"ppt/presentation.xml",
+    b"ppt/slides/slide1.xml",
+    b"_rels/",
+    b"<p:sldId ",
+    b' r:id="rId2"',
+    b"<p:sp>",
+    b"<p:grpSp>",
+    b"<p:graphicFrame>",
+    b'<p:ph type="title"/>',
+    b"<a:p><a:r><a:t>",
+    b"<a:tbl><a:tr><a:tc>",
+    b"<mc:AlternateContent><mc:Choice>",
+    b"notesSlide",
+)
+
 OFFICE_READERS = ("docx", "xlsx", "odt", "ods", "rtf", "doc")
 OFFICE_CODE = ("extractors", "docx", "openpyxl", "odf", "striprtf", "zipfile")
+# xlrd reads in a child process (extractors/readers/xlsworker.py), out of the fuzzer's
+# sight: what guides it is rpa's side, the OLE2 sniffing and the child's answer.
+XLS_CODE = ("extractors", "xlrd")  # the parent's xlrd: its dates
+PPTX_CODE = ("extractors", "zipfile", "defusedxml", "xml")

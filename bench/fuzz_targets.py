@@ -16,12 +16,14 @@ an attachment without a reason for its status) raises `Broken`.
     image     the image reader, likewise; pictures are decoded and prepared for OCR, not read
     office    the Word (.docx, .doc), Excel, OpenDocument and RTF readers, the document
               given to the first that takes it
+    xls       the Excel 97-2003 reader (xlrd in a child process, held to its time and memory)
+    pptx      the PowerPoint reader; each input read again with its stored parts' CRCs made right
     zip       a zip archive attached to a mail, opened by extractors.containers
     tnef      a winmail.dat opened by its mail-file format (extractors.mailfiles)
     msg       an Outlook .msg, likewise
 
 Their targets and seeds live by family: `fuzz_mail` (mime, zip, tnef, msg), `fuzz_text`
-(charsets, html), `fuzz_documents` (pdf, image, office, and zip's seeds); what they share
+(charsets, html), `fuzz_documents` (pdf, image, office, xls, pptx, and zip's seeds); what they share
 (`Harness`, `Broken`, seed files) is `fuzz_harness`. A reader without a harness of its
 own is listed in `PLANNED`; adding one is one entry in `HARNESSES`.
 
@@ -41,16 +43,26 @@ from fuzz_documents import (
     OFFICE_READERS,
     PDF_CODE,
     PDF_TOKENS,
+    PPTX_CODE,
+    PPTX_TOKENS,
+    XLS_CODE,
+    XLS_TOKENS,
     document_target,
     image_seeds,
     office_seeds,
     pdf_seeds,
+    pptx_seeds,
+    pptx_target,
     read_document,
+    xls_seeds,
     zip_seeds,
 )
 from fuzz_harness import Broken, Harness
 from fuzz_mail import MAIL_CODE, MIME_TOKENS, mail_file_target, mail_seeds, mail_target, msg_seeds, tnef_seeds
 from fuzz_text import CHARSET_CODE, CHARSET_TOKENS, HTML_CODE, charset_seeds, charsets, html, html_seeds
+
+_XLS = "application/vnd.ms-excel"
+_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 __all__ = ["HARNESSES", "PLANNED", "Broken", "Harness", "read_document"]
 
@@ -71,6 +83,8 @@ HARNESSES: dict[str, Harness] = {
             OFFICE_CODE,
             64_000,
         ),
+        Harness("xls", document_target(("xls",), _XLS), xls_seeds, XLS_CODE, 64_000, XLS_TOKENS),
+        Harness("pptx", pptx_target(_PPTX), pptx_seeds, PPTX_CODE, 64_000, PPTX_TOKENS),
         Harness("zip", mail_target("dossier.zip"), zip_seeds, (*MAIL_CODE, "zipfile"), 64_000),
         Harness("tnef", mail_file_target("tnef"), tnef_seeds, ("extractors", "tnefparse"), 64_000),
         Harness(

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from documents import spread  # noqa: E402
+from markdown_table import print_markdown_table  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from extractors.pictures import upright_on_white  # noqa: E402
@@ -159,20 +160,24 @@ def main(argv: list[str] | None = None) -> int:
                 tallies[name].add(time.perf_counter() - started, found)
     reference_s = statistics.median(tesseract_times)
     print(f"{len(paths)} SROIE photos; rpa's Tesseract: median {reference_s:.2f} s per photo\n")
-    print("| variant | total s | det s | cls s | rec s | other s | lines | x Tesseract | text same |")
-    print("|---|---|---|---|---|---|---|---|---|")
     reference = tallies[names[0]]
-    for tally in tallies.values():
-        same = statistics.mean(
-            difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-            for a, b in zip(reference.texts, tally.texts, strict=True)
-        )
-        print(
-            f"| {tally.name} | {tally.median('total'):.2f} | {tally.median('det'):.2f} | "
-            f"{tally.median('cls'):.2f} | {tally.median('rec'):.2f} | {tally.median('other'):.2f} | "
-            f"{statistics.mean(tally.lines):.0f} | {tally.median('total') / reference_s:.2f} | {same:.1%} |"
-        )
+    print_markdown_table(
+        ["variant", "total s", "det s", "cls s", "rec s", "other s", "lines", "x Tesseract", "text same"],
+        [_variant_row(tally, reference, reference_s) for tally in tallies.values()],
+    )
     return 0
+
+
+def _variant_row(tally: Tally, reference: Tally, reference_s: float) -> list[str]:
+    """A variant's median times per stage, its lines, its ratio to Tesseract and its text
+    likeness to the first variant's."""
+    same = statistics.mean(
+        difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+        for a, b in zip(reference.texts, tally.texts, strict=True)
+    )
+    stages = [f"{tally.median(stage):.2f}" for stage in ("total", "det", "cls", "rec", "other")]
+    ratio = tally.median("total") / reference_s
+    return [tally.name, *stages, f"{statistics.mean(tally.lines):.0f}", f"{ratio:.2f}", f"{same:.1%}"]
 
 
 if __name__ == "__main__":
