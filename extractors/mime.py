@@ -42,7 +42,6 @@ from extractors.mimeparts import (
     chosen_alternative,
     content_charset,
     decode_words,
-    document_type,
     filename_of,
     message_id,
     part_bytes,
@@ -53,7 +52,7 @@ from extractors.quotes import MAX_FORWARD_DEPTH, fill_reply_parts
 from rpa.config import LimitSettings
 from rpa.models import Address, Attachment, Message
 
-__all__ = ["MAX_PARTS", "parse_message", "message_from_document"]
+__all__ = ["MAX_PARTS", "parse_message"]
 
 _BODY_TYPES = ("text/plain", "text/html")
 _DEFECT_SENTENCES = {
@@ -80,21 +79,6 @@ _IGNORED_DEFECTS = {"ObsoleteHeaderDefect", "HeaderMissingRequiredValue"}  # leg
 def parse_message(data: bytes, *, source: str, limits: LimitSettings) -> Message:
     """Read one RFC 5322 mail. Never raises: what went wrong is in `Message.errors`."""
     return _parse(data, source, AttachmentBudget(limits), depth=0)
-
-
-def message_from_document(source: str, filename: str, data: bytes, *, limits: LimitSettings) -> Message:
-    """A standalone document (PDF, scan) as a message with no sender and one attachment."""
-    attachment = AttachmentBudget(limits).attachment(filename, document_type(filename, data), data)
-    return Message(
-        source=source,
-        message_id=None,
-        subject=filename,
-        sender=None,
-        attachments=[attachment],
-        content_hash=hashlib.sha256(data).hexdigest(),
-        raw=data,
-        kind="document",
-    )
 
 
 def _parse(

@@ -18,7 +18,8 @@ import pytest
 from conftest import make_mail, require
 
 from extractors.charsets import decode_text
-from extractors.mime import message_from_document, parse_message
+from extractors.mime import parse_message
+from extractors.standalone import message_from_file
 from rpa.config import LimitSettings
 from rpa.models import Address, AttachmentStatus, Message
 
@@ -379,7 +380,7 @@ def test_mail_without_a_forward_has_its_sender_as_customer() -> None:
 
 def test_standalone_document_is_a_message_with_one_attachment() -> None:
     data = b"%PDF-1.7\n%fake"
-    message = message_from_document("scans/facture.pdf", "facture.pdf", data, limits=LIMITS)
+    message = message_from_file("scans/facture.pdf", "facture.pdf", data, limits=LIMITS)
     assert (message.subject, message.sender, message.message_id) == ("facture.pdf", None, None)
     assert [(a.filename, a.content_type, a.data) for a in message.attachments] == [
         ("facture.pdf", "application/pdf", data)
@@ -389,7 +390,7 @@ def test_standalone_document_is_a_message_with_one_attachment() -> None:
 
 def test_document_type_comes_from_its_bytes_before_its_name() -> None:
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
-    message = message_from_document("x", "scan.jpg", png, limits=LIMITS)
+    message = message_from_file("x", "scan.jpg", png, limits=LIMITS)
     assert message.attachments[0].content_type == "image/png"
 
 
