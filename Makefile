@@ -93,6 +93,7 @@ bench: setup
 	$(BIN)/python bench/llm_drafting.py
 	$(BIN)/python bench/imap_latency.py
 	$(BIN)/python bench/imap_backlog.py
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/web.py
 
 lint: setup

@@ -200,9 +200,12 @@ def _bench_devset(pipeline: Pipeline, settings: Settings, train: list[Example], 
 
 
 def _writer(case: Case) -> str:
-    """Who wrote a development mail: each writer numbered their mails in their own hundred."""
+    """Who wrote a development mail: each writer numbered their mails in their own hundred
+    (3 digits: the first one; 4 digits, from batch 6 on: the first two)."""
     number = Path(case.source).stem.rsplit("_", 1)[-1]
-    return number[:1] if number.isdigit() and len(number) == 3 else "?"
+    if not number.isdigit() or len(number) not in (3, 4):
+        return "?"
+    return number[: len(number) - 2]
 
 
 def _bench_heldout(pipeline: Pipeline, settings: Settings, folder: Path) -> None:

@@ -17,7 +17,6 @@ from drafting.generative import ModelBackend
 from drafting.llm import MODELS
 from drafting.templated import TemplateBackend
 from rpa.config import Settings
-from rpa.errors import ConfigError
 
 __all__ = ["BACKENDS", "BackendFactory", "make_backend"]
 
@@ -31,6 +30,7 @@ def _model_backend(model_name: str) -> BackendFactory:
     return factory
 
 
+# The names are `rpa.config.sections.DRAFTING_BACKENDS`, so that the settings refuse another one.
 BACKENDS: dict[str, BackendFactory] = {
     TemplateBackend.name: lambda settings, templates_dir: TemplateBackend(settings.drafting, templates_dir),
     "transformers": _model_backend("transformers"),
@@ -39,10 +39,4 @@ BACKENDS: dict[str, BackendFactory] = {
 
 
 def make_backend(settings: Settings, templates_dir: Path) -> DraftBackend:
-    try:
-        factory = BACKENDS[settings.drafting.backend]
-    except KeyError:
-        known = ", ".join(sorted(BACKENDS))
-        name = settings.drafting.backend
-        raise ConfigError(f"unknown drafting backend {name!r} (known: {known})") from None
-    return factory(settings, templates_dir)
+    return BACKENDS[settings.drafting.backend](settings, templates_dir)

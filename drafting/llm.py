@@ -127,10 +127,8 @@ def _device(torch: Any, wanted: str) -> str:
 def _dtype(torch: Any, wanted: str, device: str) -> Any:
     if wanted == "auto":
         return torch.float32 if device == "cpu" else "auto"  # half precision is slow on CPUs
-    try:
-        return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[wanted]
-    except KeyError:
-        raise ConfigError(f"[model] dtype {wanted!r}: expected auto, float32, bfloat16 or float16") from None
+    # `[model] dtype` is one of these or auto: checked when the settings load
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[wanted]
 
 
 class TransformersModel:

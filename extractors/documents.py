@@ -15,6 +15,13 @@ pool, and whoever made the engine closes it.
 
 Attachments that are not ``ok`` on arrival (skipped for size by the MIME
 parser, for instance) are left as they are.
+
+A document costs at most `limits.document_seconds` and `document_mb`: one over
+them is an ``error`` saying so ("the docx document took longer than 60 s to read
+(limits.document_seconds)"), and the other attachments are read as usual. Readers
+that need no OCR read in a reader process (`extractors.readers.readerpool`),
+killed at the time limit; those that keep the limits themselves are listed in
+`registry.BOUNDED_IN_PROCESS` (see `extractors.readers.deadline`).
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from extractors.ocr import OcrEngine
-from extractors.readers.base import HEAD_SIZE, DocumentText
-from extractors.readers.registry import make_readers
+from extractors.readers.base import HEAD_SIZE, DocumentFormat, DocumentText
+from extractors.readers.readerpool import read_in_worker
+from extractors.readers.registry import BOUNDED_IN_PROCESS, make_readers
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 from rpa.models import Attachment, AttachmentStatus
@@ -47,6 +55,7 @@ class DocumentReader:
 
     def __init__(self, settings: Settings, ocr: OcrEngine, *, readers: Sequence[str] | None = None) -> None:
         self.readers = make_readers(settings, ocr, readers)
+        self.limits = settings.limits
 
     def read(self, attachment: Attachment) -> None:
         """Read one attachment in place. Never raises for a bad document."""
@@ -97,8 +106,16 @@ class DocumentReader:
                         f"cannot read {reader.name} documents: the {reader.name} reader "
                         "is not available here (see `rpa doctor`)"
                     )
-                return reader.read(attachment.filename, data)
+                return self._bounded(reader, attachment.filename, data)
         raise ExtractionError(f"unsupported document type: {content_type}", status="skipped")
+
+    def _bounded(self, reader: DocumentFormat, filename: str, data: bytes) -> DocumentText:
+        """`reader.read` within `document_seconds` and `document_mb` (see the module docstring)."""
+        if reader.name in BOUNDED_IN_PROCESS:
+            return reader.read(filename, data)
+        label = f"{reader.name} document"
+        limits = self.limits
+        return read_in_worker(reader, filename, data, label, limits.document_seconds, limits.document_mb)
 
 
 def _record_failure(attachment: Attachment, status: AttachmentStatus, reason: str) -> None:

@@ -27,6 +27,7 @@ empty, with a note saying why.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Protocol
@@ -38,7 +39,8 @@ from extractors.pictures import too_small_for_text
 from extractors.rapid import RapidRecogniser
 from extractors.tesseract import TesseractRecogniser
 from rpa.config import OcrSettings, Settings
-from rpa.errors import ConfigError, ExtractionError
+from rpa.config.ocr import OCR_ENGINES
+from rpa.errors import ExtractionError
 
 __all__ = ["OcrEngine", "OcrResult", "ImageSource", "Recogniser", "RECOGNISERS", "ENGINE_CHOICES"]
 
@@ -62,7 +64,7 @@ RECOGNISERS: dict[str, Callable[[OcrSettings], Recogniser]] = {
     RapidRecogniser.name: RapidRecogniser,
 }
 _AUTO = "auto"
-ENGINE_CHOICES = (_AUTO, *RECOGNISERS)
+ENGINE_CHOICES = OCR_ENGINES  # auto and RECOGNISERS' names, checked when the settings load
 
 
 class OcrEngine:
@@ -77,10 +79,6 @@ class OcrEngine:
 
     def __init__(self, settings: Settings | OcrSettings) -> None:
         self.settings = settings.ocr if isinstance(settings, Settings) else settings
-        if self.settings.engine not in ENGINE_CHOICES:
-            raise ConfigError(
-                f"[ocr] engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.settings.engine!r}"
-            )
         self.recognisers = {name: make(self.settings) for name, make in RECOGNISERS.items()}
         self.workers = self.settings.workers or os.cpu_count() or 1
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr")
@@ -121,20 +119,27 @@ class OcrEngine:
             wait(futures)
 
     def ocr_pages(
-        self, sources: Mapping[int, ImageSource], photo: bool = False
+        self, sources: Mapping[int, ImageSource], photo: bool = False, *, until: float | None = None
     ) -> dict[int, OcrResult | ExtractionError]:
         """Page number -> result, or the `ExtractionError` (an `OcrError`, or a
         rendering failure) that page ended with. Pages are read side by side;
         this returns only when every job has finished or been cancelled, so
-        the caller may close what the sources read from."""
+        the caller may close what the sources read from.
+
+        Pages not read by `until` (a `time.monotonic()` time) are cancelled and left
+        out of the result; a page being read then is awaited (it ends within
+        `ocr.timeout_seconds`) but left out too."""
         futures = {number: self.submit(source, photo) for number, source in sources.items()}
         results: dict[int, OcrResult | ExtractionError] = {}
         try:
             for number, future in futures.items():
+                wait_for = None if until is None else max(until - time.monotonic(), 0)
                 try:
-                    results[number] = future.result()
+                    results[number] = future.result(timeout=wait_for)
                 except ExtractionError as exc:
                     results[number] = exc
+                except TimeoutError:
+                    break
         finally:
             for future in futures.values():
                 future.cancel()

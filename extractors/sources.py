@@ -26,7 +26,7 @@ MAIL_SUFFIXES = frozenset({".eml"})
 MBOX_SUFFIXES = frozenset({".mbox"})
 DOCUMENT_SUFFIXES = frozenset(
     {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".heic", ".heif", ".avif"}
-    | {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".pptx"}  # office documents
+    | {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".pptx", ".ppt"}  # office documents
     | {".zip"}  # archives of documents: their files are read (extractors.standalone)
 )
 _MAILDIR_PARTS = ("cur", "new", "tmp")

@@ -47,7 +47,7 @@ from PIL import Image
 from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import allowed_enlargement, upright_on_white
 from rpa.config import OcrSettings, Settings
-from rpa.errors import ConfigError, OcrError
+from rpa.errors import OcrError
 from rpa.models import TextSpan
 
 __all__ = ["TesseractRecogniser", "TesseractStatus", "tesseract_status", "prepare_image", "INSTALL_HINT"]
@@ -65,7 +65,6 @@ _SURROUND_SHARE = 0.002
 # Tesseract page segmentation modes (--psm): automatic layout, and one uniform block.
 _AUTOMATIC_LAYOUT, _ONE_BLOCK = 3, 6
 _RECEIPT_SHAPE = 1.6  # height / width from which a picture is a till receipt
-_PAGE_SEGMENTATIONS = range(1, 14)
 _SURROUND_WORK_SIZE = 1200
 _PRINT_ISLANDS = 5  # light islands (letters) in a dark region that make it a banner, kept
 _ISLAND_SHARE = 0.001  # of the picture: an island smaller than this is a letter
@@ -189,11 +188,6 @@ class TesseractRecogniser:
         # pytesseract passes os.environ to the subprocess and has no other way to
         # set it; setdefault keeps a user's own choice.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        if settings.page_segmentation and settings.page_segmentation not in _PAGE_SEGMENTATIONS:
-            raise ConfigError(
-                f"[ocr] page_segmentation must be 0 (chosen per page) or a Tesseract --psm "
-                f"from 1 to 13, not {settings.page_segmentation}"
-            )
         self._ready_lock = threading.Lock()
         self._ready: TesseractStatus | None = None
 

@@ -1,14 +1,11 @@
-"""Processing many inputs: side by side, each stored once, none stopping the others.
+"""Running the pipeline over many inputs: in this process, or side by side in worker processes.
 
-The main process reads the inputs, parses each one just far enough to know its
-identity, and skips what the store already has (unless reprocessing). The rest
-go to worker processes, each with its own `Pipeline`; results come back in
-input order and are stored by the main process, which alone writes.
-
-Inputs go to a pipeline in chunks of the drafting backend's `batch_size`, so
-that a language model writes the drafts of a chunk in one batch (the template
-backend takes them one by one). Each pipeline process gets the knowledge base
-once, when it starts.
+`PipelineRunner` is what `rpa.ingestion.Ingestion` hands its inputs to: with one worker
+it runs `Pipeline.process_many` here, with more it keeps a pool of processes, each with
+its own `Pipeline`, and gives back one future per input. A chunk of inputs goes to one
+pipeline, so that a language model writes the chunk's drafts in one batch. Each
+pipeline process gets the knowledge base once, when it starts. Results are stored by
+the caller, which alone writes.
 
 Memory (see `rpa.memory`): the main process fits the intent model before it
 forks the workers, which share it; each process hands back what a message freed
@@ -19,10 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 
 from drafting.embeddings import SentenceEmbedder
 from drafting.kb import IndexedPassage, KnowledgeBase
@@ -31,96 +26,31 @@ from rpa.config import Settings
 from rpa.memory import return_freed_memory, share_with_forks, stop_sharing, worker_processes
 from rpa.models import ProcessedMessage
 from rpa.pipeline import Pipeline
-from rpa.store import SaveOutcome, Store
-from rpa.store.knowledge import kb_passages
 
-__all__ = ["BatchItem", "PipelineRunner", "process_inputs", "worker_count"]
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    source: str
-    result: ProcessedMessage | None = None  # None when skipped or failed
-    outcome: SaveOutcome | None = None
-    error: str | None = None  # the message could not be processed at all
-
-    @property
-    def duplicate(self) -> bool:
-        return self.outcome is not None and not self.outcome.created
+__all__ = ["PipelineRunner", "worker_count"]
 
 
 def worker_count(settings: Settings) -> int:
     return settings.pipeline.workers or worker_processes(os.cpu_count() or 1)
 
 
-def process_inputs(
-    inputs: Iterable[RawInput],
-    settings: Settings,
-    store: Store,
-    *,
-    actor: str,
-    reprocess: bool = False,
-) -> Iterator[BatchItem]:
-    """Process and store every input, yielding one item per input in order."""
-    workers = worker_count(settings)
-    with PipelineRunner(settings, workers, knowledge=kb_passages(store)) as runner:
-        chunk = runner.batch_size
-        pending: deque[list] = deque()  # [source, BatchItem | RawInput not yet submitted | Future]
-        waiting: list[list] = []
-        for raw in inputs:
-            entry = [raw.source, _check(runner, store, raw, reprocess)]
-            pending.append(entry)
-            if isinstance(entry[1], RawInput):
-                waiting.append(entry)
-            if len(waiting) >= chunk:
-                _submit(runner, waiting)
-            while len(pending) > 2 * workers * chunk and not isinstance(pending[0][1], RawInput):
-                yield _finish(pending.popleft(), store, actor, reprocess)
-        _submit(runner, waiting)
-        while pending:
-            yield _finish(pending.popleft(), store, actor, reprocess)
-
-
-def _check(runner: PipelineRunner, store: Store, raw: RawInput, reprocess: bool) -> RawInput | BatchItem:
-    """The input itself when it is to be processed, else the item that says why not."""
-    try:
-        key = runner.parser.parse(raw).key
-    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
-        return BatchItem(raw.source, error=f"cannot parse: {exc}")
-    existing = store.find_message(key)
-    if existing is not None and not reprocess:
-        return BatchItem(raw.source, outcome=SaveOutcome(existing, None, created=False))
-    return raw
-
-
-def _submit(runner: PipelineRunner, waiting: list[list]) -> None:
-    if waiting:
-        for entry, future in zip(waiting, runner.submit_many([entry[1] for entry in waiting]), strict=True):
-            entry[1] = future
-        waiting.clear()
-
-
-def _finish(entry: list, store: Store, actor: str, reprocess: bool) -> BatchItem:
-    source, work = entry
-    if isinstance(work, BatchItem):
-        return work
-    try:
-        result = work.result()
-    except Exception as exc:  # noqa: BLE001 - the worker's error, reported for this input only
-        return BatchItem(source, error=f"{type(exc).__name__}: {exc}")
-    outcome = store.save_processed(result, actor=actor, replace=reprocess)
-    result.id = outcome.message_pk
-    return BatchItem(source, result=result, outcome=outcome)
-
-
 class PipelineRunner:
     """Runs `Pipeline.process` inline (one worker) or in a pool of processes."""
 
-    def __init__(self, settings: Settings, workers: int, knowledge: Sequence[IndexedPassage] = ()) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        workers: int,
+        knowledge: Sequence[IndexedPassage] = (),
+        *,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        """`pipeline`: the one to run in this process (by default one built from `settings`)."""
         self.settings = settings
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
-        self.parser = Pipeline(_worker_settings(settings, 1), _knowledge_base(settings, knowledge))
+        inline = _worker_settings(settings, 1)
+        self.parser = pipeline or Pipeline(inline, _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
         if workers > 1:
             share_with_forks()

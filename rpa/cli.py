@@ -18,14 +18,16 @@ import typer
 
 from extractors.sources import iter_inputs
 from rpa import console
-from rpa.batch import process_inputs
 from rpa.clilearning import correct, train
 from rpa.clishell import Agent, handled, settings_of, store_of
 from rpa.cliusers import user_app
 from rpa.config import default_config_text, load_settings
 from rpa.daemon import failed_text, retry_mail, run_daemon, send_replies, status_text
 from rpa.doctor import run_checks
+from rpa.enqueue import enqueue_files
+from rpa.errors import ConfigError
 from rpa.evaluation import evaluate, format_report
+from rpa.ingestion import process_inputs
 from rpa.knowledge import add_articles, search_knowledge
 from rpa.letters import letter_pdf
 from rpa.review import edit_text
@@ -80,9 +82,21 @@ def process(
     reprocess: Annotated[
         bool, typer.Option("--reprocess", help="Process again messages already stored")
     ] = False,
+    enqueue: Annotated[
+        bool,
+        typer.Option(
+            "--enqueue", help="Store the inputs and leave them to `rpa worker` processes ([queue] broker_url)"
+        ),
+    ] = False,
     agent: Agent = "",
 ) -> None:
     """Read mails and documents, extract their facts and draft replies for review."""
+    if enqueue:
+        with handled(), store_of(ctx) as store:
+            failures = console.report_enqueued(enqueue_files(iter_inputs(paths), settings_of(ctx), store))
+        if failures:
+            raise typer.Exit(1)
+        return
     with handled(), store_of(ctx) as store:
         items = process_inputs(
             iter_inputs(paths), settings_of(ctx), store, actor=agent or getpass.getuser(), reprocess=reprocess
@@ -249,8 +263,30 @@ def daemon(
 
 
 @app.command()
+def worker(
+    ctx: typer.Context,
+    concurrency: Annotated[
+        int,
+        typer.Option("--concurrency", "-c", help="Mails processed side by side; 0: one per core"),
+    ] = 0,
+    queues: Annotated[
+        str, typer.Option("--queues", "-Q", help="Queues to take mail from, comma-separated; default: all")
+    ] = "",
+) -> None:
+    """Process the mails the daemon and `rpa process --enqueue` queued ([queue] broker_url)."""
+    from rpa.worker import run_worker  # imports Celery: only here
+
+    settings = settings_of(ctx)
+    with handled():
+        if not settings.queue.enabled:
+            raise ConfigError("rpa worker needs [queue] broker_url (RPA_QUEUE_BROKER_URL)")
+        names = [name.strip() for name in queues.split(",") if name.strip()]
+        run_worker(settings, concurrency=concurrency or (os.cpu_count() or 1), queues=names)
+
+
+@app.command()
 def status(ctx: typer.Context) -> None:
-    """Whether a daemon is running, its last heartbeat, backlog and last error."""
+    """Whether a daemon is running, its last heartbeat, backlog and last error; the workers' queues."""
     with handled():
         typer.echo(status_text(settings_of(ctx)), nl=False)
 

@@ -17,8 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from rpa.batch import BatchItem
 from rpa.doctor import Check
+from rpa.enqueue import Enqueued
+from rpa.ingestion import Ingested
 from rpa.store import QueueEntry, Store
 from rpa.views import message_json
 
@@ -29,9 +30,9 @@ _out = Console(highlight=False, soft_wrap=True, width=shutil.get_terminal_size((
 _err = Console(stderr=True, highlight=False)
 
 
-def report_batch(items: Iterable[BatchItem], store: Store, *, as_json: bool) -> int:
+def report_batch(items: Iterable[Ingested], store: Store, *, as_json: bool) -> int:
     """Print each processed message (JSON) or a progress bar and a summary; return failures."""
-    done: list[BatchItem] = []
+    done: list[Ingested] = []
     with _progress(enabled=not as_json and _err.is_terminal) as progress:
         task = progress.add_task("processing", total=None)
         for item in items:
@@ -46,6 +47,22 @@ def report_batch(items: Iterable[BatchItem], store: Store, *, as_json: bool) -> 
     return sum(1 for item in done if item.error)
 
 
+def report_enqueued(items: Iterable[Enqueued]) -> int:
+    """`rpa process --enqueue`: a line per input, then a summary; return how many failed."""
+    counts = {"queued": 0, "already stored": 0, "failed": 0}
+    for item in items:
+        if item.error:
+            counts["failed"] += 1
+            _err.print(f"[red]failed[/red] {item.source}: {item.error}", markup=True)
+        elif item.duplicate:
+            counts["already stored"] += 1
+        else:
+            counts["queued"] += 1
+            _out.print(f"queued {item.source} as mail record {item.record_id} ({item.queue})", markup=False)
+    _err.print(", ".join(f"{n} {what}" for what, n in counts.items()), markup=False)
+    return counts["failed"]
+
+
 def _progress(enabled: bool) -> Progress:
     return Progress(
         TextColumn("{task.description:<40}"),
@@ -58,7 +75,7 @@ def _progress(enabled: bool) -> Progress:
     )
 
 
-def _item_json(item: BatchItem, store: Store) -> dict:
+def _item_json(item: Ingested, store: Store) -> dict:
     if item.error or item.outcome is None:
         return {
             "source": item.source,
@@ -72,7 +89,7 @@ def _item_json(item: BatchItem, store: Store) -> dict:
     return {**message_json(record, extra_flags=extra), "source": item.source}
 
 
-def _print_summary(items: Sequence[BatchItem]) -> None:
+def _print_summary(items: Sequence[Ingested]) -> None:
     processed = [item for item in items if item.result is not None]
     by_intent = Counter(str(item.result.classification.intent) for item in processed)
     drafts = Counter(str(item.result.classification.intent) for item in processed if item.result.draft)

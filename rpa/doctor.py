@@ -17,11 +17,13 @@ from extractors.rapid import rapidocr_status
 from extractors.readers.registry import make_readers
 from extractors.tesseract import tesseract_status
 from rpa.config import Settings
-from rpa.errors import RpaError
+from rpa.errors import QueueError, RpaError
 from rpa.models import Intent
 from rpa.modelversions import describe_version_in_use
+from rpa.queue import Dispatcher
 from rpa.resources import templates_folder
 from rpa.store import Store
+from rpa.store.engine import safe_url
 from rpa.store.migrations import MIGRATIONS
 
 __all__ = ["Check", "run_checks"]
@@ -46,6 +48,7 @@ def run_checks(settings: Settings) -> list[Check]:
         Check("letters", *pdf_status(), required=False),  # replies by post to paper letters, as PDF
         _intent_model(settings),
         _workspace(settings),
+        _broker(settings),
         *_document_readers(settings),
         *_mail_file_formats(),
         *_drafting_backends(settings),
@@ -84,6 +87,26 @@ def _store(settings: Settings) -> Check:
         return Check("database", False, str(exc))
     latest = MIGRATIONS[-1][0]
     return Check("database", True, f"{store.url} (schema v{latest}, {count} message(s))")
+
+
+def _broker(settings: Settings) -> Check:
+    """The distributed mode's broker ([queue] broker_url): reachable, and its queues' depths."""
+    if not settings.queue.enabled:
+        return Check(
+            "queue", True, "no broker: mail is processed by the process that reads it", required=False
+        )
+    try:
+        dispatcher = Dispatcher(settings)
+    except QueueError as exc:
+        return Check("queue", False, str(exc))
+    try:
+        depths = dispatcher.depths()
+    finally:
+        dispatcher.close()
+    if any(depth is None for depth in depths.values()):
+        return Check("queue", False, f"the broker cannot be reached: {safe_url(settings.queue.broker_url)}")
+    waiting = ", ".join(f"{name}: {depth} waiting" for name, depth in depths.items())
+    return Check("queue", True, f"{safe_url(settings.queue.broker_url)}; {waiting}")
 
 
 def _intent_model(settings: Settings) -> Check:
@@ -163,8 +186,6 @@ def _mail_file_formats() -> list[Check]:
 def _drafting_backends(settings: Settings) -> list[Check]:
     chosen = settings.drafting.backend
     checks = [_drafting_backend(settings, name, name == chosen) for name in BACKENDS]
-    if chosen not in BACKENDS:
-        checks.append(Check(f"drafting:{chosen}", False, f"unknown backend (known: {', '.join(BACKENDS)})"))
     embedder = SentenceEmbedder(settings.kb)
     detail = (
         f"{embedder.model_path} for {', '.join(embedder.languages)}; BM25 for the rest"

@@ -14,9 +14,10 @@
     │   ├── LoginFailed      wrong name or password, or a disabled account
     │   ├── LoginLocked      too many failed logins: refused for a while
     │   └── Forbidden        the user's role may not do this
-    └── MailboxError         the mail server refused us or went away (daemon)
-        ├── AuthenticationFailed  the server refused our credentials: not retried at once
-        └── CertificateRefused    the server's TLS certificate did not verify (see ca_file)
+    ├── MailboxError         the mail server refused us or went away (daemon)
+    │   ├── AuthenticationFailed  the server refused our credentials: not retried at once
+    │   └── CertificateRefused    the server's TLS certificate did not verify (see ca_file)
+    └── QueueError           the broker of the distributed mode cannot be reached ([queue])
 
 Code that catches a broad `Exception` does so only at one boundary: one message in
 a batch, one attachment in a message. There it records the error and goes on.
@@ -42,6 +43,7 @@ __all__ = [
     "MailboxError",
     "AuthenticationFailed",
     "CertificateRefused",
+    "QueueError",
 ]
 
 
@@ -145,3 +147,7 @@ class AuthenticationFailed(MailboxError):
 
 class CertificateRefused(MailboxError):
     """The server's TLS certificate did not verify: untrusted CA, wrong host name, expired."""
+
+
+class QueueError(RpaError):
+    """The Celery broker (`[queue] broker_url`) refused us or cannot be reached."""

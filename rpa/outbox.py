@@ -42,7 +42,7 @@ from rpa.store.sending import mark_copy_saved, messages_with_drafts, messages_wi
 __all__ = ["Outbox", "SendReport", "SmtpTransport", "build_reply", "from_address"]
 
 log = logging.getLogger("rpa.outbox")
-_SECURITIES = {"ssl": 465, "starttls": 587, "none": 25}
+_PORTS = {"ssl": 465, "starttls": 587, "none": 25}  # by [smtp] security
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,19 @@ class SmtpTransport:
     def __init__(self, smtp: SmtpSettings, tokens: TokenSource | None = None) -> None:
         if not smtp.host:
             raise ConfigError("no SMTP server configured: set RPA_SMTP_HOST (or [smtp] host)")
-        if smtp.security not in _SECURITIES:
-            raise ConfigError(
-                f"[smtp] security must be one of {', '.join(_SECURITIES)}, not {smtp.security!r}"
-            )
+        if smtp.user and smtp.auth == "password" and not smtp.password:
+            raise ConfigError("no SMTP password: set RPA_SMTP_PASSWORD or [smtp] password_file")
+        if smtp.user and smtp.auth == "xoauth2" and tokens is None:
+            raise ConfigError("[smtp] auth = xoauth2 needs the [imap] token_command or token_file")
         self.smtp = smtp
         self.tokens = tokens
+        # Built now, so that an unreadable ca_file stops the command that sends, not the first reply.
+        self.context = tls_context(smtp.ca_file, "smtp") if smtp.security != "none" else None
 
     def send(self, mail: EmailMessage) -> None:
         smtp = self.smtp
-        port = smtp.port or _SECURITIES[smtp.security]
-        context = tls_context(smtp.ca_file, "smtp") if smtp.security != "none" else None
+        port = smtp.port or _PORTS[smtp.security]
+        context = self.context
         try:
             if smtp.security == "ssl":
                 client = smtplib.SMTP_SSL(smtp.host, port, timeout=smtp.timeout_seconds, context=context)
@@ -101,15 +103,11 @@ class SmtpTransport:
         if not smtp.user:
             return
         if smtp.auth == "xoauth2":
-            if self.tokens is None:
-                raise ConfigError("[smtp] auth = xoauth2 needs the [imap] token_command or token_file")
             client.ehlo_or_helo_if_needed()
             self.tokens.log_in(
                 lambda token: _xoauth2_auth(client, smtp.user, token), refused=smtplib.SMTPAuthenticationError
             )
             return
-        if not smtp.password:
-            raise ConfigError("no SMTP password: set RPA_SMTP_PASSWORD or [smtp] password_file")
         client.login(smtp.user, smtp.password)
 
 
@@ -162,8 +160,8 @@ class Outbox:
         self.store = store
         self.actor = actor
         self.mode = settings.smtp.mode
-        if self.mode not in ("smtp", "drafts"):
-            raise ConfigError(f"[smtp] mode must be smtp or drafts, not {self.mode!r}")
+        if settings.smtp.host or self.mode == "drafts":
+            from_address(settings)  # mail replies need our address: refused now, not at the first one
         if transport is None and self.mode == "smtp":
             tokens = (
                 TokenSource(settings.imap.token_command, settings.imap.token_file)

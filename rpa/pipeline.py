@@ -6,7 +6,7 @@
     classify   language, intent, and whether this mail may be answered at all
     draft      a reply for an agent to review (never for auto-replies, lists, no-reply)
 
-`Pipeline` knows nothing of the store or the CLI; `rpa.batch` runs it over many
+`Pipeline` knows nothing of the store or the CLI; `rpa.ingestion` runs it over many
 inputs and stores the results.
 """
 
@@ -38,7 +38,7 @@ from extractors.ocr import OcrEngine
 from extractors.questions import find_questions
 from extractors.sources import RawInput
 from extractors.standalone import message_from_file
-from rpa.config import Settings
+from rpa.config import LimitSettings, Settings
 from rpa.errors import DraftingError
 from rpa.models import (
     URGENT,
@@ -52,12 +52,20 @@ from rpa.models import (
 )
 from rpa.resources import templates_folder
 
-__all__ = ["NO_DRAFT_FLAGS", "Pipeline", "text_sources"]
+__all__ = ["NO_DRAFT_FLAGS", "Pipeline", "parse_input", "text_sources"]
 
 # Flags of mail no person wrote to us: no feeling to read, nothing urgent, no reply.
 _NOT_A_PERSON = frozenset({"auto_reply", "bounce", "read_receipt", "feedback_report", "bulk", "mailing_list"})
 # Flags after which no reply is drafted.
 NO_DRAFT_FLAGS = _NOT_A_PERSON | {"no_reply_sender", "own_address", "no_recipient"}
+
+
+def parse_input(raw: RawInput, limits: LimitSettings) -> Message:
+    """A mail, or a document given alone, parsed far enough to know its key, headers and
+    attachments (no document read yet)."""
+    if raw.kind == "document":
+        return message_from_file(raw.source, raw.filename, raw.data, limits=limits)
+    return parse_message(raw.data, source=raw.source, limits=limits)
 
 
 @dataclass
@@ -84,9 +92,7 @@ class Pipeline:
             self.ocr.close()
 
     def parse(self, raw: RawInput) -> Message:
-        if raw.kind == "document":
-            return message_from_file(raw.source, raw.filename, raw.data, limits=self.settings.limits)
-        return parse_message(raw.data, source=raw.source, limits=self.settings.limits)
+        return parse_input(raw, self.settings.limits)
 
     def process(self, raw: RawInput) -> ProcessedMessage:
         (result,) = self.process_many([raw])

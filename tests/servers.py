@@ -308,13 +308,14 @@ def wait_until(condition, timeout: float = 20.0, every: float = 0.05) -> bool:  
     return bool(condition())
 
 
-def run_once(env: dict[str, str], processor=None) -> None:  # noqa: ANN001
-    """`rpa daemon --once` in this process (setup for tests about something else)."""
+def run_once(env: dict[str, str], pipeline=None) -> None:  # noqa: ANN001
+    """`rpa daemon --once` in this process (setup for tests about something else), with
+    `pipeline` (a `rpa.pipeline.Pipeline`) or the default one."""
+    from rpa.batch import PipelineRunner
     from rpa.config import load_settings
     from rpa.daemon import Daemon
-    from rpa.pipeline import Pipeline
     from rpa.store import Store
 
     settings = load_settings(environ=env)
-    with Store.open(settings) as store:
-        Daemon(settings, store, processor=processor or Pipeline(settings)).run(once=True)
+    with Store.open(settings) as store, PipelineRunner(settings, 1, pipeline=pipeline) as runner:
+        Daemon(settings, store, runner=runner).run(once=True)

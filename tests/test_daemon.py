@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from conftest import make_mail, run_rpa
 from servers import FAST_PIPELINE, Dovecot, daemon_env, run_once, start_daemon, wait_until
 
+from rpa.batch import PipelineRunner
 from rpa.config import load_settings
 from rpa.daemon import Daemon
 from rpa.errors import ExtractionError
@@ -139,10 +140,10 @@ def test_sigterm_finishes_logs_out_and_exits_0_and_status_says_so(
 class ExtractionFailsOnPoison(Pipeline):
     """The real pipeline, but reading any mail about "poison" fails (think: a PDF that crashes a reader)."""
 
-    def understand(self, message: Message) -> ProcessedMessage:
+    def examine(self, message: Message) -> ProcessedMessage:
         if "poison" in message.subject.lower():
             raise ExtractionError("the reader crashed", filename="poison.pdf")
-        return super().understand(message)
+        return super().examine(message)
 
 
 def test_a_failing_mail_is_recorded_failed_the_others_go_on_and_retry_reprocesses_it(
@@ -319,8 +320,8 @@ def test_after_a_uidvalidity_change_known_mails_are_matched_on_their_message_id_
     fill_new_folder(dovecot, mailbox_user, "Claims", [*(claim(n) for n in range(21)), no_message_id])
     settings = load_settings(environ=env)
     mailbox = RecordingMailbox.connect(settings.imap)
-    with Store.open(settings) as store:
-        Daemon(settings, store, processor=Pipeline(settings), connect=lambda: mailbox).run(once=True)
+    with Store.open(settings) as store, PipelineRunner(settings, 1) as runner:
+        Daemon(settings, store, runner=runner, connect=lambda: mailbox).run(once=True)
 
     downloaded = [message_from_bytes(mail.raw)["Message-ID"] for mail in mailbox.downloaded]
     assert downloaded == ["<claim-20@example.fr>", None]  # the 2 new ones: unknown, or without a Message-ID
@@ -437,3 +438,16 @@ def _state(home: Path) -> str | None:
         return rows(home, "SELECT state FROM daemon_heartbeats")[0][0]
     except Exception:  # noqa: BLE001 - no database or no heartbeat yet
         return None
+
+
+def test_with_action_delete_a_mail_is_deleted_from_the_server_once_stored(
+    dovecot: Dovecot, mailbox_user: str, tmp_path: Path
+) -> None:
+    env = daemon_env(dovecot, mailbox_user, RPA_HOME=str(tmp_path), RPA_DAEMON_ACTION="delete")
+    dovecot.append(mailbox_user, [claim(0), claim(1)])
+
+    run_once(env)
+
+    assert dovecot.flags(mailbox_user) == {}
+    assert_each_mail_once(tmp_path, 2)
+    assert rows(tmp_path, "SELECT DISTINCT status, actions FROM mail_records") == [("done", '["delete"]')]

@@ -6,10 +6,12 @@ import json
 import logging
 import socket
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import require
 
+from rpa.config import load_settings
 from rpa.daemon.health import Metrics, configure_logging
 from rpa.errors import ConfigError
 
@@ -53,6 +55,9 @@ def test_json_logs_are_one_object_per_line(capsys: pytest.CaptureFixture[str]) -
     assert entry["message"] == "IMAP connection lost; retrying in 4 s"
 
 
-def test_an_unknown_log_format_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigError, match="log_format must be text or json"):
-        configure_logging("xml")
+def test_an_unknown_log_format_is_refused_when_the_settings_load(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"\[daemon\] log_format must be one of text, json, not 'xml' \(RPA_DAEMON_LOG_FORMAT\)",
+    ):
+        load_settings(environ={"RPA_HOME": str(tmp_path), "RPA_DAEMON_LOG_FORMAT": "xml"})

@@ -9,7 +9,7 @@ from conftest import make_mail
 
 from extractors.mime import parse_message
 from rpa.config import DaemonSettings, LimitSettings, MailRule
-from rpa.daemon.rules import actions_for, check_rules
+from rpa.daemon.rules import actions_for
 from rpa.errors import ConfigError
 
 NOW = datetime(2025, 3, 20, tzinfo=UTC)
@@ -61,6 +61,6 @@ def test_each_filter_is_checked(rule: MailRule, taken: bool) -> None:
 
 def test_a_move_without_a_folder_is_refused_before_any_mail_is_touched() -> None:
     with pytest.raises(ConfigError, match="move_to"):
-        check_rules(DaemonSettings(rules=(MailRule(action="move"),)))
+        DaemonSettings(rules=(MailRule(action="move"),))
     with pytest.raises(ConfigError, match="action must be one of"):
-        check_rules(DaemonSettings(action="delete"))
+        DaemonSettings(action="burn")

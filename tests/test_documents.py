@@ -247,6 +247,12 @@ READER_SAMPLES = {
         officedocs.presentation([officedocs.Slide(title="Contrat MRH-77120-B")]),
     ),
     "csv": ("lignes.csv", "text/csv", b"date;montant\n2025-03-12;1842,50\n"),
+    # A real PowerPoint 2007 file: nothing here writes a .ppt (tests/data/ppt/SOURCE.md).
+    "ppt": (
+        "projet.ppt",
+        "application/octet-stream",
+        (Path(__file__).parent / "data" / "ppt" / "embedded-simple-2007.ppt").read_bytes(),
+    ),
 }
 
 

@@ -140,8 +140,10 @@ def test_a_message_without_sender_cannot_be_answered(backend: DraftBackend) -> N
 
 
 def test_an_unknown_backend_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigError, match="unknown drafting backend 'gpt'"):
-        make_backend(settings_with(backend="gpt"), TEMPLATES)
+    with pytest.raises(
+        ConfigError, match=r"\[drafting\] backend must be one of template, transformers, openai, not 'gpt'"
+    ):
+        settings_with(backend="gpt")
 
 
 def test_every_registered_backend_satisfies_the_protocol(tmp_path: Path) -> None:

@@ -311,3 +311,44 @@ def test_what_is_still_owed_after_a_part_payment_is_the_total(sentence: str, amo
 )
 def test_a_covers_yearly_limit_is_not_the_total_claimed(text: str) -> None:
     assert field(text, "total_amount").value == "240.00"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        (
+            "The invoice from the vet comes to £672.35. Less my £60 excess, I am claiming £612.35.",
+            "612.35",
+        ),
+        (
+            "The total bill was Rs. 71,900/-, of which Rs. 7,650/- was for non-medical items. "
+            "I am therefore claiming Rs. 64,250/-.",
+            "64250.00",
+        ),
+        (
+            "La facture du vétérinaire s'élève à 672,35 €. Déduction faite de ma franchise de 60 €, "
+            "je vous réclame 612,35 €.",
+            "612.35",
+        ),
+    ],
+)
+def test_what_the_customer_claims_outranks_what_the_bill_came_to(text: str, amount: str) -> None:
+    assert field(text, "total_amount").value == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        (
+            "L'agence ne nous rembourse que les taxes d'aéroport ; il reste donc à notre charge "
+            "mille deux cent septante euros (1.270,00 EUR).",
+            "1270.00",
+        ),
+        (
+            "The agency only refunds the airport taxes; we are left with £1,270.00 out of pocket.",
+            "1270.00",
+        ),
+    ],
+)
+def test_what_is_left_to_the_customers_charge_after_taxes_is_the_claim(text: str, amount: str) -> None:
+    assert field(text, "total_amount").value == amount

@@ -334,3 +334,51 @@ def test_a_number_the_customer_calls_their_own_in_a_named_countrys_plan_is_their
     text: str, e164: str
 ) -> None:
     assert extract_fields([TextSource("body", text)], SETTINGS)["phone"].value == e164
+
+
+# --- whose number ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "phone"),
+    [
+        (
+            "Bonjour,\nmon avocat, Maître Leroy, est joignable au 01 42 22 33 44.\nMon portable : 06 12 34 56 78",
+            "fr",
+            "+33612345678",
+        ),
+        (
+            "Bonjour,\nle numéro du garage est le 04 78 12 34 56.\nCordialement,\nJean\n06 12 34 56 78",
+            "fr",
+            "+33612345678",
+        ),
+        (
+            "Hello,\nmy solicitor, Ms Grant, is on 020 7946 0123 if you need her.\nMy mobile: 07912 408336",
+            "en",
+            "+447912408336",
+        ),
+        ("Hi,\nthe car is at Smith's garage, 0161 496 0000, since Monday.\nThanks,\nJohn", "en", None),
+    ],
+)
+def test_a_number_after_a_garages_or_a_lawyers_name_is_theirs(
+    text: str, language: str, phone: str | None
+) -> None:
+    found = [
+        field.value
+        for field in find_candidates(TextSource("body", text, language=language), SETTINGS)
+        if field.name == "phone"
+    ]
+    assert found == ([phone] if phone else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bonjour,\nle garage m'a dit de vous appeler, vous pouvez me joindre au 06 12 34 56 78.", "fr"),
+        ("Hello,\nthe garage told me to ring you; my number is 07912 408336.", "en"),
+    ],
+)
+def test_the_writers_own_words_after_a_trade_make_the_number_theirs(text: str, language: str) -> None:
+    candidates = find_candidates(TextSource("body", text, language=language), SETTINGS)
+    phones = [field.value for field in candidates if field.name == "phone"]
+    assert phones in (["+33612345678"], ["+447912408336"])

@@ -229,8 +229,8 @@ def test_at_a_zero_threshold_the_best_guess_always_stands() -> None:
 
 
 def test_a_threshold_outside_zero_to_one_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigError, match="intent_threshold"):
-        LearnedClassifier(PipelineSettings(intent_threshold=1.5))
+    with pytest.raises(ConfigError, match=r"\[pipeline\] intent_threshold must be between 0 and 1"):
+        PipelineSettings(intent_threshold=1.5)
 
 
 def test_the_auto_reply_header_wins_over_the_words(learned: LearnedClassifier) -> None:
@@ -274,8 +274,10 @@ def test_learned_is_the_default_and_rules_stay_selectable() -> None:
 
 
 def test_an_unknown_classifier_name_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigError, match="unknown intent classifier 'bayes'.*learned, rules"):
-        make_classifier(PipelineSettings(classifier="bayes"))
+    with pytest.raises(
+        ConfigError, match=r"\[pipeline\] classifier must be one of learned, rules, not 'bayes'"
+    ):
+        PipelineSettings(classifier="bayes")
 
 
 def test_every_registered_classifier_is_built_from_settings_and_satisfies_the_protocol() -> None:

@@ -195,8 +195,8 @@ def test_a_receipt_is_read_as_one_block_and_a_page_by_its_layout(settings: Setti
 
 
 def test_a_page_segmentation_tesseract_does_not_have_is_a_config_error(settings: Settings) -> None:
-    with pytest.raises(ConfigError, match="page_segmentation"):
-        OcrEngine(with_ocr(settings, page_segmentation=14))
+    with pytest.raises(ConfigError, match=r"\[ocr\] page_segmentation must be 0 \(chosen per page\) or"):
+        with_ocr(settings, page_segmentation=14)
 
 
 def test_a_dark_banner_at_the_top_edge_keeps_the_name_printed_in_white_on_it(images: ImageReader) -> None:

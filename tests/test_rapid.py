@@ -108,7 +108,7 @@ def test_the_engine_setting_sends_every_page_to_that_engine(
 
 def test_an_unknown_engine_is_a_config_error_listing_the_choices(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="auto, tesseract, rapidocr.*'easyocr'"):
-        OcrEngine(with_ocr(settings, engine="easyocr"))
+        with_ocr(settings, engine="easyocr")
 
 
 def test_photos_are_read_side_by_side_in_their_order(settings: Settings) -> None:

@@ -424,7 +424,7 @@ def test_a_letter_on_paper_is_learned_as_the_mail_its_writer_wrote(settings: Set
     import docbuilder
 
     from extractors.sources import RawInput
-    from rpa.batch import process_inputs
+    from rpa.ingestion import process_inputs
 
     letter = (
         "Paul Girard\n12 rue des Lilas\n69003 Lyon\n\nLyon, le 3 mars 2026\n\n"

@@ -200,7 +200,7 @@ def test_an_xls_that_sends_xlrd_round_a_loop_costs_no_more_than_the_limits(setti
     assert attachment.status == AttachmentStatus.ERROR
     assert attachment.error in (
         "the Excel 97-2003 workbook took longer than 2 s to read (limits.document_seconds)",
-        "the Excel 97-2003 workbook was not read: it needed more than 512 MB of memory",
+        "the Excel 97-2003 workbook needed more than 1024 MB to read (limits.document_mb)",
     )
 
 

@@ -1,7 +1,7 @@
 """The workspace as the browser tests meet it: a store seeded by the real pipeline, a team,
 the app served by uvicorn on a free port in a background thread, and Chromium.
 
-`running_workspace(home)` runs a handful of generated mails through `rpa.batch.process_inputs`
+`running_workspace(home)` runs a handful of generated mails through `rpa.ingestion.process_inputs`
 (plain claim mails, a PDF whose policy number is printed at a known place, a photo of the same
 form read by OCR, and a corpus of hostile mails), adds two agents, a supervisor and an admin,
 and serves `rpa.web.create_app` until the block ends. `Sessions` logs each user in once through

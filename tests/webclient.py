@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 
 from extractors.sources import RawInput
 from rpa.accounts import add_user
-from rpa.batch import process_inputs
 from rpa.config import Settings
+from rpa.ingestion import process_inputs
 from rpa.store import Store
 
 PASSWORD = "correct horse battery staple"

@@ -30,7 +30,7 @@ from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email
 from extractors.fields.custom import CustomFieldFinder, custom_finders
 from extractors.fields.dates import DateFinder, first_told_incident, mentions_a_claim, yearless_date_fields
 from extractors.fields.issuer import IssuerFinder
-from extractors.fields.name_forms import fuller_forms, holder_by_given_name
+from extractors.fields.name_forms import fuller_forms, holder_by_given_name, in_written_order, shortens
 from extractors.fields.names import (
     LOWER_CASE_SIGN_OFF,
     SIGNED_IN_BODY,
@@ -140,6 +140,10 @@ def extract_fields(
     best = choose_best(first_told_incident(_without_mere_mentions(_signed_names_first(named))))
     if "customer_name" in best:
         best["customer_name"] = _fuller_name(best["customer_name"], named, sources)
+        texts = [source.text for source in sources if reads_text(source.source)]
+        turned = in_written_order(best["customer_name"].value, texts)
+        if turned is not None and not reads_text(best["customer_name"].source):  # From "Vasseur Roger"
+            best["customer_name"] = dataclasses.replace(best["customer_name"], value=turned)
         holder = normalise_person_name(holder_by_given_name(source.text for source in sources) or "")
         if holder is not None:  # "the policy is in Nia's name" under "Gareth & Nia Pritchard"
             best["customer_name"] = dataclasses.replace(best["customer_name"], value=holder)
@@ -148,7 +152,8 @@ def extract_fields(
 
 def _fuller_name(chosen: Field, candidates: list[Field], sources: Sequence[TextSource]) -> Field:
     """A name signed with an initial ("J. Smith") under a mail from "John Smith": the same
-    person, whose longest form is kept ("Hugo Vidal-Ramos" for "Hugo V-R"); and of the same
+    person, whose longest form is kept ("Hugo Vidal-Ramos" for "Hugo V-R", "Oluwaseun" for a
+    signed "Seun"); and of the same
     name written twice, the one with its
     accents ("Gérard" in the text, "Gerard" in the mail header, which often loses them),
     else in the order of the mail header. An initial that no other candidate spells out is
@@ -161,7 +166,9 @@ def _fuller_name(chosen: Field, candidates: list[Field], sources: Sequence[TextS
         for other in candidates
         if other.name == "customer_name"
         and (
-            fold(other.value) == fold(chosen.value) or abbreviates(chosen.value.split(), other.value.split())
+            fold(other.value) == fold(chosen.value)
+            or abbreviates(chosen.value.split(), other.value.split())
+            or shortens(chosen.value.split(), other.value.split())  # "Seun" for "Oluwaseun"
         )
     ]
     if not fuller:

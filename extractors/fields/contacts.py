@@ -20,8 +20,9 @@ from phonenumbers import (
 )
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
-from extractors.fields.residence import GROUPING_REGIONS, grouped_as_in, home_region
+from extractors.fields.residence import GROUPING_REGIONS, grouped_as_in, home_region, national_plan
 from extractors.fields.text import IBAN_SHAPE, CueMatcher, Spans, fold, line_span
+from extractors.fields.third_parties import someone_elses_number
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
@@ -123,6 +124,7 @@ _PHONE_CUES = CueMatcher(
             "claim",
             "reference",
             "ref",
+            "file",
             "client",
             "customer",
             "adherent",
@@ -192,6 +194,9 @@ def _own_named_numbers(text: str, folded: str) -> Iterable[tuple[PhoneNumberMatc
             yield match, named.end()
 
 
+# Fewer digits than this make a phone number only after a phone label ("Tél. : 4412" in Luxembourg).
+_FEWEST_DIGITS = 6
+
 # A number written with its country code ("+44 7700 900 431") after a phone label is the
 # customer's even where the numbering plan does not know its range yet.
 POSSIBLE = 0.6
@@ -200,6 +205,7 @@ POSSIBLE = 0.6
 class PhoneFinder:
     """`phone`: valid numbers in E.164 form; fax numbers are not how to reach a customer.
 
+    A number that follows a garage's or a lawyer's name is theirs (`third_parties`).
     National numbers are read as numbers of the customer's country (`residence.home_region`);
     numbers of other countries only where the text says they are phones, or on a line of
     their own: those of a country that groups them its own way ("06 12 34 56 78" in France,
@@ -239,12 +245,14 @@ class PhoneFinder:
             label = _label_before(text, folded, start)
             if label == "reference" or (abroad and not (label == "phone" or _own_line_national(text, match))):
                 continue
+            if label != "phone" and sum(char.isdigit() for char in match.raw_string) < _FEWEST_DIGITS:
+                continue  # "**** 4412", the end of an account number, is no one's phone
             value = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
             if abroad and _other_readings(match.raw_string, value, home, others):
                 continue  # "0475 12 34 56": a number of two countries abroad is no one's
             seen.add(start, end)
-            if label == "fax":
-                continue
+            if label == "fax" or (written and someone_elses_number(folded, start)):
+                continue  # "au garage Martin, 04 78 12 34 56": not how to reach the customer
             confidence = PHONE_LABELLED if label == "phone" else PHONE_WRITTEN
             yield make_field("phone", value, match.raw_string, confidence, source)
         if written:
@@ -278,10 +286,14 @@ def _possible_numbers(text: str, folded: str, seen: Spans, source: TextSource) -
 def _matches(text: str, home: str, strict: tuple[str, ...]) -> Iterable[tuple[PhoneNumberMatch, bool]]:
     """Valid numbers of the `home` region, then, with True, those of the `strict` regions and
     those grouped as only one country groups them (none without `strict`)."""
-    for match in PhoneNumberMatcher(text, home, leniency=Leniency.VALID):
-        yield match, False
+    plan = national_plan(home)
+    for region in plan:
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            grouped = grouped_as_in(match.raw_string)
+            if not grouped or home in grouped or not strict:
+                yield match, False  # "0471 28 64 19" in France is grouped as Belgians group their mobiles
     for region in dict.fromkeys((*strict, *GROUPING_REGIONS)) if strict else ():
-        if region == home:
+        if region in plan:
             continue
         for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
             grouped = grouped_as_in(match.raw_string)

@@ -34,7 +34,7 @@ _DAY_UNKNOWN = re.compile(
 # Words of the future in a day's clause ("the garage will have it ready on the 25th", "l'expert
 # passera le 12"): a day a mail names without its year is read as gone by, which this is not.
 _FUTURE = re.compile(
-    r"(?<![a-z])(?:will|'ll|shall|going to|gonna|tomorrow|demain|prochaine?|next(?! door)|vais|vont"
+    r"(?<![a-z])(?:will|'ll|shall|going to|gonna|tomorrow|demain|prochaine?|(?<!the )next(?! door)|vais|vont"
     r"|doit|doivent|devrait|sera|seront|fera|feront|aura|auront|ira|iront|devra|pourra|viendra|verra"
     r"|enverra|faudra|rendra|[a-z]{4,}era[is]?|[a-z]{3,}(?:eront|erons|erez))(?![a-z])"
 )

@@ -12,7 +12,8 @@ without its year is no incident date when the customer is unsure of it ("je pens
 with nothing to say what it is dates the harm told in the next sentence ("On Tuesday
 20th at 11am the van was parked outside. When I came back a lorry had clipped it").
 Of the days a customer tells of as the incident, the first is kept: what followed
-comes after.
+comes after. "11/3/2026" is read month first where the customer lives in the United States
+(`residence.writes_month_first`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from extractors.fields.date_doubts import ahead, day_unknown, soon_after, unsure
 from extractors.fields.date_words import DATE_CUES
 from extractors.fields.incident_words import CLAIM_WORDS, EVENT_WORDS
 from extractors.fields.relative_dates import find_relative_dates, shifted
+from extractors.fields.residence import writes_month_first
 from extractors.fields.select import source_rank
 from extractors.fields.sent_dates import written_parts
 from extractors.fields.text import (
@@ -248,7 +250,8 @@ class DateFinder:
         folded = fold(source.text)
         envelope = envelope_spans(source.source, folded)
         invoice_document = kind == "attachment" and bool(_INVOICE_DOCUMENT.search(folded))
-        dates = list(find_dates(folded, settings.day_first))
+        day_first = _day_first(source, settings)
+        dates = list(find_dates(folded, day_first))
         periods = _in_periods(folded, dates)
         for index, written in enumerate(dates):
             if index in periods or envelope.overlaps(written.start, written.end):
@@ -259,7 +262,13 @@ class DateFinder:
                 raw = source.text[found.start : found.end]
                 yield make_field(name, found.value.isoformat(), raw, confidence, source)
         if invoice_document:
-            yield from _scattered_dates(source, folded, dates, settings.day_first)
+            yield from _scattered_dates(source, folded, dates, day_first)
+
+
+def _day_first(source: TextSource, settings: ParsingSettings) -> bool:
+    """Whether "11/3/2026" is the 11th of March: as configured, unless the customer lives
+    where the month comes first."""
+    return settings.day_first and not writes_month_first(source.country, source.language)
 
 
 def yearless_date_fields(
@@ -273,10 +282,11 @@ def yearless_date_fields(
     if source_kind(source.source) not in _TOLD_KINDS:
         return
     folded = fold(source.text)
-    written = [(found.start, found.end) for found in find_dates(folded, settings.day_first)]
+    day_first = _day_first(source, settings)
+    written = [(found.start, found.end) for found in find_dates(folded, day_first)]
     taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
     kept: list[FoundDate] = []
-    for found in _days_named(folded, source.sent or received, settings.day_first):
+    for found in _days_named(folded, source.sent or received, day_first, source.country):
         if _bounds_a_period(folded, found) or taken.overlaps(found.start, found.end):
             continue
         taken.add(found.start, found.end)
@@ -285,7 +295,7 @@ def yearless_date_fields(
     doubted = day_unknown(folded)
     day = received.date() if isinstance(received, datetime) else received
     for found in kept:
-        told = about_a_claim and _alone_in_its_sentence(folded, found, every_date)
+        told = about_a_claim and _alone_in_its_sentence(folded, found, every_date, kept)
         name, confidence = _classify(source.text, folded, found, False, told)
         if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
             name, confidence = "incident_date", TOLD
@@ -298,15 +308,15 @@ def yearless_date_fields(
             yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
 
 
-def _days_named(folded: str, received: date | datetime, day_first: bool) -> Iterator[FoundDate]:
+def _days_named(folded: str, received: date | datetime, day_first: bool, country: str) -> Iterator[FoundDate]:
     """Days named from the date of the part of the text they are in (the mail's, or a
-    quoted mail's), relative ones ("hier") first."""
+    quoted mail's), relative ones ("hier") first; holidays are `country`'s."""
     day, hour = (received, None)
     if isinstance(received, datetime):  # a date header with no time is read as midnight
         day, hour = received.date(), (received.hour if received.time() != time() else None)
     for part in written_parts(folded, day, hour, day_first):
         text = folded[part.start : part.end]
-        relative = find_relative_dates(text, part.day, day_first, part.hour)
+        relative = find_relative_dates(text, part.day, day_first, part.hour, country)
         for found in [*relative, *find_yearless_dates(text, part.day)]:
             yield dataclasses.replace(found, start=found.start + part.start, end=found.end + part.start)
 
@@ -322,8 +332,11 @@ def _bounds_a_period(folded: str, found: FoundDate) -> bool:
 def _harm_told_next(folded: str, found: FoundDate, every_date: list[int]) -> bool:
     """ "On Tuesday 3rd, at about 11am, the van was parked outside. When I came back a lorry
     had clipped it": a day that opens a sentence with nothing to say what it is, and the
-    harm told in the next sentence, which names no day of its own."""
-    if not _OPENING.fullmatch(folded, sentence_start(folded, found.start, 160), found.start):
+    harm told in the next sentence, which names no day of its own. A colon opens the tale
+    too: "Pour vous remettre dans le contexte : mardi, j'ai reculé..."."""
+    start = sentence_start(folded, found.start, 160)
+    start = max(start, folded.rfind(":", start, found.start) + 1)
+    if not _OPENING.fullmatch(folded, start, found.start):
         return False
     own_end = sentence_end(folded, found.end, _FRONTED_REACH)
     if own_end >= len(folded) or folded[own_end] == "\n":
@@ -334,11 +347,16 @@ def _harm_told_next(folded: str, found: FoundDate, every_date: list[int]) -> boo
     return any(cue.kind in ("incident", "incident_verb") for cue in _CUES.finditer(folded, own_end, next_end))
 
 
-def _alone_in_its_sentence(folded: str, found: FoundDate, every_date: list[int]) -> bool:
-    """Whether no other date starts in the sentence of `found` (`every_date`: sorted starts)."""
+def _alone_in_its_sentence(
+    folded: str, found: FoundDate, every_date: list[int], named: list[FoundDate]
+) -> bool:
+    """Whether no other date starts in the sentence of `found` (`every_date`: sorted starts),
+    but for other words for its own day among the days `named` ("Yesterday was Thanksgiving")."""
     start = sentence_start(folded, found.start, 160)
     end = sentence_end(folded, found.end, 160)
-    return bisect_left(every_date, end) - bisect_left(every_date, start) == 1
+    same_day = [other for other in named if other is not found and other.value == found.value]
+    again = sum(start <= other.start < end for other in same_day)
+    return bisect_left(every_date, end) - bisect_left(every_date, start) - again == 1
 
 
 def mentions_a_claim(sources: Sequence[TextSource]) -> bool:

@@ -52,6 +52,8 @@ INCIDENT_WORDS = [
     "sinistre",
     "accident*",
     "degat*",
+    "degat des eaux",  # one noun: "mon dégât des eaux du 2 octobre"
+    "degats des eaux",
     "vol",
     "vole",
     "volee",
@@ -245,6 +247,16 @@ INCIDENT_WORDS = [
     "went missing",
     "gone missing",
     "disappeared",
+    # a part that gives way: "le flexible a lâché", "the hose gave way"
+    "a lache",
+    "ont lache",
+    "a cede",
+    "ont cede",
+    "gave way",
+    "ruined",
+    "fichu*",
+    "scorch*",
+    "roussi*",
 ]
 
 # Words of harm, loss and care that date an event only in a mail about a claim, and only
@@ -259,6 +271,9 @@ EVENT_WORDS = CueMatcher(
             "had gone",
             "n'etait plus la",
             "n'y etait plus",
+            "n'y avait plus",
+            "there was nothing left",
+            "was no longer there",
             "eau",
             "water",
             "couler",
@@ -306,6 +321,13 @@ EVENT_WORDS = CueMatcher(
             "flight",
             "delayed",
             "retarde",
+            # a trip that did not happen: "my flight on Friday 6th was cancelled"
+            "was cancelled",
+            "were cancelled",
+            "was canceled",
+            "were canceled",
+            "a ete annule*",
+            "ont ete annule*",
         ],
         # the same words in what is no event: a bill
         "not_event": ["facture d'eau", "water bill", "water rates"],

@@ -15,7 +15,15 @@ from functools import cache
 from babel.core import UnknownLocaleError
 from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
 
-__all__ = ["ISO_CODES", "Money", "currency_code", "find_money", "local_currency", "parse_amount"]
+__all__ = [
+    "CFA_FRANCS",
+    "ISO_CODES",
+    "Money",
+    "currency_code",
+    "find_money",
+    "local_currency",
+    "parse_amount",
+]
 
 # ISO codes recognised when printed in capitals next to a number. Not every ISO 4217
 # code: PEN, GEL, TOP, ALL and BOB are also words printed in capitals on receipts.
@@ -47,6 +55,8 @@ ISO_CODES = (
     "DZD",
     "XOF",
     "XAF",
+    "KES",
+    "NGN",
     "XPF",
     "BRL",
     "MXN",
@@ -63,6 +73,8 @@ _EVERYDAY_NAMES = {
     "pounds": "GBP",
     "rs": "INR",
     "rs.": "INR",
+    "franc cfa": "XAF",
+    "francs cfa": "XAF",
 }
 # Dollars of other countries as people type them ("3 420,00 $ CA", "C$ 45", "A$120").
 _EVERYDAY_SYMBOLS = {
@@ -77,7 +89,16 @@ _EVERYDAY_SYMBOLS = {
     "A$": "AUD",
     "$ US": "USD",
     "US$": "USD",
+    "S$": "SGD",
+    "KSh": "KES",
+    "Ksh": "KES",
+    "Kshs": "KES",
+    "₦": "NGN",
+    "F CFA": "XAF",  # or XOF: see `CFA_FRANCS`
 }
+# The CFA franc is two currencies of one name: the West African one (XOF) and the Central
+# African one (XAF). "FCFA" is the one of the country the mail is written from.
+CFA_FRANCS = frozenset({"XOF", "XAF"})
 
 
 @cache
@@ -241,6 +262,7 @@ def find_money(
     may print "$" for the dollars of another country)."""
     local = _local_markers(country) if country else _LocalMarkers({}, {}, None)
     currencies = {**local.shared, **local.own} if shared_symbols else local.own
+    cfa = local_currency(country) if local_currency(country) in CFA_FRANCS else None
     for match in _NUMBER_RE.finditer(text):
         start, end = match.span()
         before = _marker_before(text, start)
@@ -254,15 +276,12 @@ def find_money(
             continue
         marker = before or after
         printed = " ".join(marker.group("marker").split()) if marker else ""
+        code = (currencies.get(printed) or currency_code(printed)) if marker else "EUR" if euro else None
         yield Money(
             start=start - len(before.group(0)) if before else start,
             end=(after or euro).end() if after or euro else end,
             amount=_decimal(match.group("number"), "," if match.group("lakh") else match.group("sep")),
-            currency=(currencies.get(printed) or currency_code(printed))
-            if marker
-            else "EUR"
-            if euro
-            else None,
+            currency=cfa if cfa and code in CFA_FRANCS else code,
             has_cents=match.group("cents") is not None,
             informal=bool(euro and euro.group("letter")),
         )

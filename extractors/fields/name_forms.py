@@ -11,7 +11,15 @@ from itertools import permutations
 
 from extractors.fields.text import fold
 
-__all__ = ["abbreviates", "fuller_forms", "holder_by_given_name", "spelled_out"]
+__all__ = [
+    "abbreviates",
+    "fuller_forms",
+    "holder_by_given_name",
+    "in_written_order",
+    "shortens",
+    "spelled_out",
+    "spells_address",
+]
 
 _MAX_WORDS = 5
 
@@ -21,6 +29,33 @@ def abbreviates(short: list[str], full: list[str]) -> bool:
     "R. Venkatesh" for "Venkatesh Raghunathan", "J. Smith" for "John Smith", "Th. Roux" for
     "Thibault Roux", "JP Morel" for "Jean-Pierre Morel", "Hugo V-R" for "Hugo Vidal-Ramos"."""
     return _matching_order(short, full) is not None
+
+
+_SHORT_GIVEN = 3  # letters of a short given name at least: "Seun", "Tom", "Jess"
+
+
+def shortens(short: list[str], full: list[str]) -> bool:
+    """Whether `short` is `full` with a shorter form of its given name, its beginning or its end,
+    and the same family name: "Seun Adeyemi-Bello" for "Oluwaseun Adeyemi-Bello", "Tom
+    Ashworth" for "Thomas Ashworth"."""
+    same_family = [fold(word) for word in short[1:]] == [fold(word) for word in full[1:]]
+    if len(short) != len(full) or len(short) < 2 or not same_family:
+        return False
+    given, whole = fold(short[0]), fold(full[0])
+    return _SHORT_GIVEN <= len(given) < len(whole) and (whole.startswith(given) or whole.endswith(given))
+
+
+def spells_address(parts: list[str], words: list[str]) -> bool:
+    """Whether the parts of an address, in order, are the words of a name: each the beginning
+    of a word ("jess" for "jessica") or the initials of the words that follow ("mds" for
+    "moreau da silva"), every word spelled: jess.mds@ is "jessica moreau-da silva"."""
+    if not parts:
+        return not words
+    part, rest = parts[0], parts[1:]
+    if words and len(part) >= _SHORT_GIVEN and words[0].startswith(part) and spells_address(rest, words[1:]):
+        return True
+    initials = "".join(word[:1] for word in words[: len(part)])
+    return len(part) > 1 and initials == part and spells_address(rest, words[len(part) :])
 
 
 def spelled_out(short: list[str], full: list[str]) -> list[str] | None:
@@ -73,6 +108,24 @@ def fuller_forms(name: str, texts: Iterable[str]) -> list[str]:
             if spelled is not None and all(len(word) > 1 for word in spelled):
                 forms.append(" ".join(spelled))
     return list(dict.fromkeys(forms))
+
+
+_TWO = 2
+
+
+def in_written_order(name: str, texts: Iterable[str]) -> str | None:
+    """A two-word name that a mail header gives family name first ("Vasseur Roger"), given name
+    first as a couple's signature shows it: "Monique et Roger Vasseur" shares the family name,
+    last. Another text's order says nothing ("M. Bouvier-Desmarais Marcel" is signed family
+    name first too); None when no couple's signature turns the name round."""
+    words = name.split()
+    if len(words) != _TWO or any(word.isupper() for word in words):
+        return None
+    couple = re.compile(
+        rf"(?<![\w'’\-])[A-Z][^\W\d_]+[ \t]+(?:et|and|&)[ \t]+{re.escape(words[1])}[ \t]+"
+        rf"{re.escape(words[0])}(?![\w'’\-])"
+    )
+    return f"{words[1]} {words[0]}" if any(couple.search(text) for text in texts) else None
 
 
 # "The policy is in Nia's name", "le contrat est au nom de Nadia": whose policy it is, by a

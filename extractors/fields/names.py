@@ -1,5 +1,6 @@
 """The customer's name: from the From display name, under a closing formula, or
-after a label on a form ("Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean").
+after a label on a form ("Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean", a column's
+"Policyholder  Thomas Ashworth t/a Ashworth Plumbing").
 Mail written by people in a hurry is signed in other places too: a name alone on
 the last line or atop a short last paragraph, a name over its postal address at
 the top (a letter's sender block), "je m'appelle Jean Dupont" in a sentence.
@@ -9,10 +10,11 @@ Display names are often not people ("Service client", "Garage Martin SARL",
 of letters) and by the absence of words that name a company or a role. A name line
 may end with the writer's phone or, after a bar, their role ("Claire O'Neill |
 Analyst"); a middle initial is left out ("Samuel J. Whitaker" is "Samuel Whitaker").
-Someone writing for a relative names the policyholder ("on behalf of my mother,
-Bridget Keane"), who is then the customer. A name signed with initials ("R. Doherty",
-"JP Morel") is the fuller form the mail gives of it elsewhere, its address included
-(`name_forms`).
+Someone writing for the policyholder names them ("on behalf of my mother, Bridget
+Keane", "This office represents Ms. Loretta Haines"), who is then the customer
+(`represented`). Titles and the letters after a name are not the name (`name_parts`).
+A name signed with initials ("R. Doherty", "JP Morel") is the fuller form the mail gives
+of it elsewhere, its address included (`name_forms`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ import re
 from collections.abc import Iterable, Iterator
 
 from extractors.fields.base import make_field, reads_text, source_kind
-from extractors.fields.name_forms import abbreviates, spelled_out
+from extractors.fields.name_forms import abbreviates, spelled_out, spells_address
+from extractors.fields.name_parts import (
+    ASIS_PARTICLES,
+    PARTICLES,
+    TITLE,
+    family_name_first,
+    recased_prefix,
+    without_post_nominals,
+)
+from extractors.fields.represented import represented_names
 from extractors.fields.text import fold
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
@@ -33,17 +44,10 @@ __all__ = [
     "normalise_person_name",
 ]
 
-_TITLE = re.compile(
-    r"^(?:(?:m|mr|mrs|ms|mme|mmes|mlle|melle|dr|pr|me|monsieur|madame|mademoiselle|miss|sir|docteur"
-    r"|maitre|professeur)\.?\s+(?:(?:et|and|&)\s+)?)+",  # "M. et Mme Garnier": a couple, no given name
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?$")
-_PARTICLES = frozenset(
-    {"de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del", "dos", "das"}
-    # a married name signed whole: "Marie DUPONT épouse MARTIN", "Jane Smith née Jones"
-    | {"épouse", "epouse", "née", "nee", "veuve"}
-)
+_TITLE = TITLE
+# a word of letters, or the Tamil "s/o" (son of), "d/o", "a/l"
+_WORD = re.compile(r"^(?:[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?|[sdSD]/[oO]|[aA]/[lpLP])$")
+_PARTICLES = PARTICLES | ASIS_PARTICLES
 _ARTICLES = frozenset({"la", "le", "les", "l'"})  # after a particle: "Marie-Laure de la Roche"
 # Words that make a display name a company, a department or a machine.
 _NOT_PERSON = frozenset(
@@ -65,6 +69,7 @@ _NOT_PERSON = frozenset(
     bonne journee soiree semaine week-end weekend salutations amities bises remerciements see soon love
     envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
     fax adresse address email e-mail courriel the contrat contract policy police dossier ref reference
+    policyholder policy-holder
     sarl sas sasu sa eurl sci snc scp selarl ltd llc llp plc gmbh ag inc corp co bv nv spa srl sl limited
     corporation incorporated cie atelier ateliers
     """.split()
@@ -88,13 +93,15 @@ LOWER_CASE_SIGN_OFF = 0.5
 
 
 def _capitalise(word: str) -> str:
-    return re.sub(r"[^\W\d_]+", lambda part: part.group(0).capitalize(), word.lower())
+    return recased_prefix(re.sub(r"[^\W\d_]+", lambda part: part.group(0).capitalize(), word.lower()))
 
 
 def _case_words(words: list[str]) -> list[str]:
     cased = []
     for index, word in enumerate(words):
-        if 0 < index < len(words) - 1 and word.lower() in _PARTICLES:
+        if 0 < index < len(words) - 1 and word.lower() in ASIS_PARTICLES:
+            cased.append(word.lower() if word.isupper() else word)  # "ap Rhys", "Ap Rhys" as written
+        elif 0 < index < len(words) - 1 and word.lower() in _PARTICLES:
             cased.append(word.lower())
         elif word in _ARTICLES and index and words[index - 1].lower() in _PARTICLES:
             cased.append(word)  # "de la Roche" as written; "de La Fontaine" too
@@ -106,7 +113,10 @@ def _case_words(words: list[str]) -> list[str]:
 
 
 def _surname_last(words: list[str]) -> list[str]:
-    """French forms put the surname first in capitals: "DUPONT Jean" -> "Jean DUPONT"."""
+    """French forms put the surname first in capitals: "DUPONT Jean" -> "Jean DUPONT" (not a
+    Chinese name, written so in its own order: "CHAN Tai Man")."""
+    if family_name_first(words):
+        return words
     shouted = 0  # an initial ("J. Smith") is not a surname in capitals
     while shouted < len(words) and words[shouted].isupper() and len(words[shouted].strip(".")) > 1:
         shouted += 1
@@ -117,8 +127,9 @@ def _surname_last(words: list[str]) -> list[str]:
 
 def _without_middle_initials(words: list[str]) -> list[str]:
     """A middle initial is left out, as forms and files write a name: "Samuel J. Whitaker"
-    is "Samuel Whitaker" (a first initial stays: "J. Smith")."""
-    if len(words) < 3 or _is_initial(words[0]):
+    is "Samuel Whitaker", "J. R. Sutherland-Hay" is "J. Sutherland-Hay" (a first initial
+    stays: "J. Smith")."""
+    if len(words) < 3:
         return words
     return [words[0], *(word for word in words[1:-1] if not _is_initial(word)), words[-1]]
 
@@ -128,19 +139,24 @@ def _is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1 and word[0].isalpha() and word[0].isascii()
 
 
-def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None:
+def normalise_person_name(text: str, *, strict_case: bool = False, initials: bool = False) -> str | None:
     """A person's name as "Jean Dupont", or None when `text` is not one.
 
-    Titles and middle initials are dropped, "Dupont, Jean" and "DUPONT Jean" are put in the
-    usual order, words written in capitals (or all lower-case) are capitalised. With
+    Titles, the letters after a name ("OBE", "Esq.") and middle initials are dropped
+    (`initials` keeps these, as Indian names write the father's: "Ramesh K. Iyer"), "Dupont,
+    Jean" and "DUPONT Jean" are put in the usual order ("WONG Ka Yee, Karen" is "Karen
+    Wong"), words written in capitals (or all lower-case) are capitalised. With
     `strict_case`, every word must already start with a capital, as names do in
     running text (so "envoyé de mon iPhone" is not a name).
     """
     text = re.sub(r"\([^)]*\)", " ", text).strip().strip("\"'").strip()
+    text = _TITLE.sub("", without_post_nominals(text))
     if "," in text:
         surname, _, given = (part.strip() for part in text.partition(","))
         if "," in given or len(given.split()) != 1:
             return None
+        if family_name_first(surname.split()):  # "WONG Ka Yee, Karen": her English name
+            surname = surname.split()[0]
         text = f"{given} {surname}"
     text = _TITLE.sub("", text)
     words = text.split()
@@ -150,7 +166,8 @@ def normalise_person_name(text: str, *, strict_case: bool = False) -> str | None
         return None
     if strict_case and not all(word[0].isupper() or word.lower() in _PARTICLES for word in words):
         return None
-    return " ".join(_case_words(_without_middle_initials(_surname_last(words))))
+    ordered = _surname_last(words)
+    return " ".join(_case_words(ordered if initials else _without_middle_initials(ordered)))
 
 
 _CLOSING = re.compile(
@@ -184,14 +201,20 @@ _HOLDER_LABEL = (
     r"|client(?:e)?|assure(?:e)?|souscripteur|souscriptrice|adherent(?:e)?|beneficiaire|policy ?holder"
     r"|insured|customer|claimant|declarant(?:e)?)"
 )
+# A holder's label may stand apart from its value in a column, with no colon ("Policyholder  Thomas
+# Ashworth"); a bare "Nom" or "Name" needs its colon.
 _LABELLED = re.compile(
-    rf"^[ \t]*(?P<label>{_HOLDER_LABEL}|nom|name)[ \t]*:[ \t]*(?P<rest>[^\n]+)$", re.MULTILINE
+    rf"^[ \t]*(?P<label>{_HOLDER_LABEL}|nom|name)(?:[ \t]*:|(?<!nom)(?<!name)(?=[ \t]{{2,}}|\t))"
+    r"[ \t]*(?P<rest>[^\n]+)$",
+    re.MULTILINE,
 )
 _GIVEN = re.compile(
     r"(?:^|\s)(?:prenoms?|first name|given names?)[ \t]*:[ \t]*(?P<given>[^\n:]+?)(?=\s{2,}|$)", re.MULTILINE
 )
 _NEXT_LABEL = re.compile(r"\s{2,}\S[^:\n]{0,30}:|\s(?:prenoms?|first name|given names?)[ \t]*:")
-LABELLED = 0.75  # "Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean"
+# "Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean": the holder, whoever signs ("Tom" over
+# "Policyholder  Thomas Ashworth")
+LABELLED = 0.8
 LABELLED_BARE = 0.6  # "Nom : Dupont Jean"
 
 
@@ -227,41 +250,6 @@ def _introduced_names(text: str) -> Iterator[str]:
         start, end = match.span("name")
         cut = _AND.search(folded, start, end)
         yield text[start : cut.start() if cut else end].strip()
-
-
-# Someone writing for the policyholder names them: "I'm writing on behalf of my mother, Bridget
-# Keane", "je vous écris au nom de mon père, M. Gérard Lemoine", "for my father Derek Holloway".
-_RELATIVE = (
-    r"(?:mother|father|mum|mom|dad|parents?|son|daughter|husband|wife|partner|brother|sister"
-    r"|grand(?:mother|father|ma|pa|son|daughter)|aunt|uncle|neighbou?r|client"
-    r"|mere|pere|fils|fille|mari|epouse|femme|conjointe?|compagnon|compagne|frere|soeur"
-    r"|grand-mere|grand-pere|oncle|tante|voisine?|cliente?)"
-)
-_ON_BEHALF = re.compile(
-    r"(?<![a-z])(?:on behalf of|au nom de|pour le compte de"
-    r"|(?:writing|write|ecris|ecrire|contacte)(?: to you| you)? (?:for|pour))"
-    # the relative is named: "au nom de M. Perrot" alone is whom letters are addressed to
-    rf" (?:my|mon|ma|notre|our) (?:[a-z'\-]+ ){{0,2}}?{_RELATIVE}(?![a-z])[ \t,:]*"
-    r"(?P<name>[^\n,;:!?()]+)"
-)
-
-
-def _represented_names(text: str) -> Iterator[str]:
-    """The policyholder a writer speaks for: the capitalised words after "on behalf of my
-    mother,", "au nom de ma mère,", up to the first word in small letters ("who", "qui")."""
-    folded = fold(text)
-    for match in _ON_BEHALF.finditer(folded):
-        words = text[match.start("name") : match.end("name")].split()
-        name: list[str] = []
-        for word in words[: _MAX_WORDS + 1]:
-            if not (word[0].isupper() or (name and word.lower() in _PARTICLES)):
-                break
-            if word.endswith(".") and not (_is_initial(word) or _TITLE.match(f"{word} ")):
-                name.append(word.rstrip("."))  # the end of the sentence: "... Bridget Keane. She"
-                break
-            name.append(word)
-        if name:
-            yield " ".join(name)
 
 
 # The line under a name in a sender block: a street with its number, a flat or a building, a
@@ -339,8 +327,8 @@ class CustomerNameFinder:
                 closing += _fields(lower, LOWER_CASE_SIGN_OFF, source, strict_case=False)
             fields += closing
             fields += _fields(_introduced_names(source.text), INTRODUCED, source, strict_case=True)
-        if kind == "body":
-            fields += _fields(_represented_names(source.text), REPRESENTED, source, strict_case=True)
+        if kind in ("body", "signature"):  # a signature's "Attorney for Dorothy Pennington"
+            fields += _fields(represented_names(source.text), REPRESENTED, source, strict_case=True)
         return fields
 
 
@@ -350,7 +338,7 @@ def _fields(lines: Iterable[str], confidence: float, source: TextSource, *, stri
     fields = []
     for line in lines:
         written = _AFTER_NAME.sub("", line) if in_text else line
-        name = normalise_person_name(written, strict_case=strict_case)
+        name = normalise_person_name(written, strict_case=strict_case, initials=source.country == "IN")
         if name is not None:
             fields.append(make_field("customer_name", name, written, confidence, source))
     return fields
@@ -360,7 +348,8 @@ def name_written_as_address(email: str, text: str) -> str | None:
     """The line of `text` that spells the name an address is made of ("Roger Millet" for
     roger.millet@..., "MILLET Roger" too): the name of a sender whose From gives none. The
     address may add digits to the name (lucas.ferreira93@), and the line a phone or other
-    digits after it ("jordan mallet 06 01 02 93 84"). A line that gives initials where the
+    digits after it ("jordan mallet 06 01 02 93 84"), the address may shorten a word or give
+    initials ("jessica moreau-da silva" for jess.mds@). A line that gives initials where the
     address spells the words ("C. MOULIN" from claire.moulin@) is the name the address spells."""
     local = fold(email.partition("@")[0])
     parts = [part.rstrip("0123456789") for part in re.split(r"[._\-]+", local)]
@@ -372,6 +361,8 @@ def name_written_as_address(email: str, text: str) -> str | None:
         words = [word for word in re.split(r"[\s\-]+", fold(name)) if word]
         if all(len(word) >= 2 for word in words) and abbreviates(parts, words):
             return name
+        if len(words) >= 2 and all(word.isalpha() for word in words) and spells_address(parts, words):
+            return name  # "jessica moreau-da silva" for jess.mds@
         spelled = spelled_out(_TITLE.sub("", name).split(), [_capitalise(part) for part in parts])
         if spelled is not None:
             return " ".join(spelled)
@@ -380,4 +371,7 @@ def name_written_as_address(email: str, text: str) -> str | None:
 
 # What follows a name on its line: a phone or other digits ("jordan mallet 06 01 02 93 84"), a
 # role or a company set apart by a bar ("Claire O'Neill | Senior Analyst | Acme Ltd").
-_AFTER_NAME = re.compile(r"[\s,;:/\-]+[+(]?\d(?:[\s().+/\-]*\d){7,}[\s).]*$|[ \t]*\|.*$")
+_AFTER_NAME = re.compile(
+    r"[\s,;:/\-]+[+(]?\d(?:[\s().+/\-]*\d){7,}[\s).]*$|[ \t]*\|.*$"
+    r"|[ \t]+(?:t/a|trading as)[ \t].*$"  # "Thomas Ashworth t/a Ashworth Plumbing": the man, not his trade
+)

@@ -4,6 +4,9 @@
     GB   "KX19 PLU": two letters, the age, three letters
     IE   "191-D-22817": the year (and half), the county, a serial
     ZA   "HY 72 BZ GP", "CA 492-187": the province's letters first or last
+    IN   "KA 05 MN 4471": the state, the transport office, a series, four digits
+    NG   "LSD 412 GH": the local government's letters, three digits, two letters
+    KE   "KCB 123A": K, two letters, three digits, a letter
 
 A plate carries no check digit, and its shapes are also those of references, so where one
 is read depends on how surely it is one: the dashed French and Irish forms anywhere; any
@@ -34,8 +37,19 @@ _IE_COUNTIES = "C|CE|CN|CW|D|DL|G|KE|KK|KY|L|LD|LH|LK|LM|LS|MH|MN|MO|OY|RN|SO|T|
 _IE_YEAR = r"(?:\d\d|(?:1[3-9]|[2-9]\d)[12])"
 _IE = rf"{_IE_YEAR}(?P<cut>[\- ])(?:{_IE_COUNTIES})(?P=cut)\d{{1,6}}"
 _ZA = r"[A-Z]{2,3} ?\d{2,3} ?(?:[A-Z]{2} ?)?(?:GP|MP|NW|EC|FS|NC|ZN)"
+# India: the state, its transport office, a series, four digits ("KA 05 MN 4471", "MH12AB1234").
+_IN_STATES = (
+    "AN|AP|AR|AS|BR|CH|CG|DD|DL|GA|GJ|HR|HP|JK|JH|KA|KL|LA|LD|MP|MH"
+    "|MN|ML|MZ|NL|OD|OR|PY|PB|RJ|SK|TN|TS|TR|UP|UK|WB"
+)
+_IN = rf"(?-i:(?:{_IN_STATES})[ \-]?\d{{1,2}}[ \-]?[A-Z]{{1,3}}[ \-]?\d{{4}})"
+# Nigeria: the local government's three letters, three digits, two letters ("LSD 412 GH").
+_NG = r"(?-i:[A-Z]{3}[ \-]\d{3}[ \-][A-Z]{2})"
+# Kenya: K, two letters, three digits, a letter ("KCB 123A").
+_KE = r"(?-i:K[A-Z]{2} ?\d{3} ?[A-Z])"
 _NATIONAL = re.compile(
-    rf"(?<![A-Za-z0-9\-])(?:(?P<siv>{_SIV})|(?P<uk>{_UK})|(?P<ie>{_IE})|(?P<za>{_ZA}))(?![A-Za-z0-9]|-\w)",
+    rf"(?<![A-Za-z0-9\-])(?:(?P<siv>{_SIV})|(?P<uk>{_UK})|(?P<ie>{_IE})|(?P<za>{_ZA})|(?P<in>{_IN})|(?P<ng>{_NG})|(?P<ke>{_KE}))"
+    r"(?![A-Za-z0-9]|-\w)",
     re.IGNORECASE,
 )
 _DASHED = re.compile(

@@ -6,6 +6,7 @@ shape belongs to.
     US   "Chicago, IL 60647": a state, then the ZIP code
     CA   "Ottawa ON K1S 0R2": letter, digit, letter, digit, letter, digit
     AU   "St Leonards NSW 2065": a state, then four digits
+    IN   "Bengaluru - 560041", "PIN: 600026";  SG  "Singapore 560215": six digits ending an address
     four digits before the town ("1050 Ixelles", "0184 Oslo": BE, CH, LU, AT, DK, NO) or
     after it at the end of an address line ("Pretoria, 0184": ZA, NZ)
 
@@ -89,6 +90,20 @@ _US_POSTCODE = re.compile(
     rf"{_STATE}[ \t]++(?P<code>\d{{5}})(?:-\d{{4}})?(?![\w\-])",
     re.MULTILINE,
 )
+# "Austin TX 78701" in a sentence, after a street: "the lease on 815 Univ. Ave SE, Minneapolis
+# MN 55414 ends".
+_US_INLINE_POSTCODE = re.compile(
+    rf"[A-Z][a-z]+[ \t]++{_STATE}[ \t]++(?P<code>\d{{5}})(?:-\d{{4}})?(?![\w\-])"
+)
+# Six digits ending an address line: an Indian PIN code after the town ("Bengaluru - 560041",
+# "Chennai 600 026"), or a Singapore postcode after the city's name ("Singapore 560215").
+_SIX_DIGITS = re.compile(
+    r"(?P<town>[A-Z][A-Za-z]+)[ \t]*+(?P<dash>[\-–,][ \t]*+)?(?P<code>[1-9]\d\d ?\d{3})[ \t.]*+$",
+    re.MULTILINE,
+)
+_PIN_LABELLED = re.compile(
+    phrases(["pin", "pin code", "pincode"]) + r"[ \t]*[:.\-]?[ \t]*(?P<code>[1-9]\d{5})(?!\d)"
+)
 _AU_POSTCODE = re.compile(
     r"[A-Za-z][ \t,]+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|Vic|Qld|Tas)[ \t,]+(?P<code>\d{4})(?![\w\-/]|[.,]\d)"
 )
@@ -129,6 +144,8 @@ def normalise_postcode(text: str) -> str | None:
     compact = text.strip().upper()
     if re.fullmatch(r"\d{4,5}", compact):
         return compact if int(compact) else None
+    if re.fullmatch(r"\d{3} ?\d{3}", compact):  # India's PIN codes, Singapore's postcodes
+        return compact.replace(" ", "") if int(compact[0]) else None
     squeezed = re.sub(r"[ \-]", "", compact)
     if _UK_POSTCODE.fullmatch(compact):
         return f"{squeezed[:-3]} {squeezed[-3:]}"
@@ -214,10 +231,36 @@ def find_postcodes(text: str, language: str) -> list[Postcode]:
                 Postcode(code, match.group("code"), match.start("code"), ADDRESS_LINE, _country_of(code))
             )
     if language == "en":
+        found += _six_digit_codes(text, folded)
+        for match in _US_INLINE_POSTCODE.finditer(text):
+            if _STREET.search(folded, line_span(text, match.start(), _STREET_REACH)[0], match.start()):
+                code = match.group("code")
+                found.append(Postcode(code, code, match.start("code"), ADDRESS_LINE, frozenset({"US"})))
         for match in _UK_POSTCODE.finditer(text):
             if " " in match.group("code") and (code := normalise_postcode(match.group("code"))):
                 found.append(Postcode(code, match.group(0), match.start(), UK, frozenset({"GB"})))
     return found
+
+
+def _six_digit_codes(text: str, folded: str) -> Iterable[Postcode]:
+    """Six digits after a town ending an address line, or after "PIN"; Singapore's after
+    "Singapore", India's elsewhere."""
+    for match in _PIN_LABELLED.finditer(folded):
+        yield Postcode(
+            match.group("code"), match.group("code"), match.start("code"), LABELLED, frozenset({"IN"})
+        )
+    for match in _SIX_DIGITS.finditer(text):
+        start = match.start()
+        singapore = fold(match.group("town")) == "singapore"
+        line_start = line_span(text, start, _STREET_REACH)[0]
+        above = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start]
+        if (
+            _in_address(text, folded, start)
+            or ((singapore or match.group("dash")) and "," in above and any(char.isdigit() for char in above))
+            or (singapore and _under_a_street(text, folded, start))
+        ) and (code := normalise_postcode(match.group("code"))):
+            country = "SG" if singapore else "IN"
+            yield Postcode(code, match.group("code"), match.start("code"), ADDRESS_LINE, frozenset({country}))
 
 
 def _country_of(code: str) -> frozenset[str]:

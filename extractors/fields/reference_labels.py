@@ -12,7 +12,10 @@ groups how the label was written:
 
 A name or a gloss in brackets or quotes may follow the kind's word ("policy (Ontario
 auto)", "contrat « Horizon Patrimoine » n°"), and a word between may hold digits ("contrat
-2R n°"). Words between a kind's word and its value never include another kind's word.
+2R n°"); a product's name in capitals may stand between a number's label and the number
+("policy no. Home Essentials HE 4471-0082"), and "the number is" after a kind's word
+announces its number ("contrat habitation (Formule Sérénité, le numéro c'est 5538-HB-0917").
+Words between a kind's word and its value never include another kind's word.
 Texts are matched folded (`text.fold`: lower case, no accents). What a value may be is
 `reference_values`' business; which label wins, and with what confidence, `references`'.
 
@@ -43,8 +46,11 @@ __all__ = [
     "ReferenceKind",
     "column_label_regex",
     "in_english",
+    "is_product_name",
     "label_regexes",
     "labelled_value_regex",
+    "names_other_contract",
+    "names_someone_elses_file",
     "names_whose",
     "numbered_label",
 ]
@@ -101,6 +107,7 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "member",
             "membre",
             "plan",
+            "agreement",  # "home agreement no.", "my agreement number is"
             "adhesion",
             # a travel or group cover's: "certificate number", "cert no."
             "certificate",
@@ -167,8 +174,10 @@ GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:re
 # The customer's own reference: "my ref is", "ma référence".
 OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
 
-# "My policy number is X", "mon numéro de contrat est le X".
-_VERB = r"(?:\s+(?:is|was|est|etait)(?:\s+(?:le|the))?(?=\s))?"
+# "My policy number is X", "mon numéro de contrat est le X", "le contrat c'est le X".
+_VERB_WORD = r"(?:is|was|est|etait|c'est)(?![a-z])"
+_BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
+_VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
 # or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
 _PREFIXED = (
@@ -185,6 +194,9 @@ _ASIDE = r"""(?:[ \t]*(?:\([^()\d\n]{1,40}\)|«[^«»\d\n]{1,40}»|"[^"\d\n]{1,4
 # A number sign cut short or mistyped: "contrat n AUT-4587-2291", "contrat c AUT-4587-2291"
 # (before digits, a lone letter is the value's prefix or is left out by `trimmed`).
 _STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+(?=[a-z]))?"
+# A product's name between a number's label and the number, in capitals as written (see
+# `references`): "policy no. Home Essentials HE 4471-0082"; after a number's label only.
+_PRODUCT = r"(?(numbered)(?P<product>(?:(?!{other})[a-z][a-z'\-]{{1,15}}\+?[ \t]+){{0,3}}?)|)"
 # Label words that in English name something else: the police ("Police crime ref is
 # 5226/0193844"). A writer whose language calls a policy so still writes "police number".
 ENGLISH_FALSE_FRIENDS = ("police",)
@@ -208,10 +220,15 @@ def announcing_label(kind: ReferenceKind) -> str:
     """What announces a kind's number later in a sentence: a numbered label ("policy number",
     "n° de contrat"), or the kind's word before a verb of being ("my policy is my travel one,
     TW-2291-0034", "le contrat c'est"). The word alone announces nothing ("my policy covers
-    the laptop, serial SN-2291-7740")."""
+    the laptop, serial SN-2291-7740"). A number spoken of after the kind's word is the kind's
+    ("my home policy (the number is HH-2291-0034)")."""
     verb = r"(?:\s+(?:is|was|est)|\s+c'est|\s*:)(?![a-z])"
     cover = rf"(?:[ \t]+[a-z][a-z'\-]+)?{_ASIDE}?"  # "l'assurance habitation (formule Confort) c'est"
-    return rf"{numbered_label(kind)}|(?<!in )(?<!in any ){phrases(kind.words)}{cover}{verb}"  # not "in case:"
+    # "mon contrat habitation (Formule Sérénité, le numéro c'est 5538-HB-0917": the number of
+    # the kind named just before
+    its_number = rf"{phrases(kind.words)}[^.!?\n]{{0,60}}?(?<![a-z])(?:le|the|son|its) (?:numero|number)"
+    its_number += verb
+    return rf"{numbered_label(kind)}|(?<!in )(?<!in any ){phrases(kind.words)}{cover}{verb}|{its_number}"
 
 
 def labelled_value_regex(label: str) -> re.Pattern[str]:
@@ -242,9 +259,12 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     # or "dossier de la facture n° FA-1" would give the claim an invoice number.
     # A word between may hold digits: a product's name ("contrat 2R n°"), a year ("souscrit en
     # 2019 sous le n°"), a bracket ("contrat auto (Peugeot 208) n°").
-    between = rf"(?:{_ASIDE}|[\s,(]+(?!{other})[a-z0-9'\-]+\)?){{1,6}}?"
-    # A cover's name may end in a plus: "contrat auto tiers+ 77-AT-5510".
-    cover = rf"(?:\s+(?!{other})[a-z][a-z'\-]+\+?){{1,2}}?"
+    # A colon set apart may end the cover's name ("contrat de protection juridique : PJ n°"); a verb
+    # says the word was no label ("la police est passée le matin (PV n° ...)").
+    between = rf"(?:{_ASIDE}|(?:[\s,(]+|[ \t]+:[ \t]+)(?!{other}|{_BEING})[a-z0-9'\-]+\+?\)?){{1,6}}?"
+    # A cover's name may end in a plus: "contrat auto tiers+ 77-AT-5510", and say whose it is:
+    # "contrat habitation de maman : H 40 221 07 T".
+    cover = rf"(?:\s+(?!{other}|{_VERB_WORD})[a-z][a-z'\-]+\+?){{1,3}}?"
     cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+\+?){{1,2}}?"
     return (
         rf"(?P<numbered>{numbered_label(kind)})"
@@ -261,7 +281,7 @@ def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[st
     # A label is a word of its own, not part of a web or mail address ("actu-assurance.example/142").
     return re.compile(
         rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_VERB}{_GAP}"
-        rf"(?:{NUMBER_SIGN}{LABEL_GAP})?{_STRAY_LETTER}"
+        rf"(?:{NUMBER_SIGN}{LABEL_GAP})?{_STRAY_LETTER}{_PRODUCT.format(other=phrases(all_words))}"
         rf"(?P<value>{kind.value_pattern})"
     )
 
@@ -277,11 +297,50 @@ def _with_slips(kind: ReferenceKind, slips: dict[str, str]) -> ReferenceKind:
     )
 
 
+def is_product_name(words: str) -> bool:
+    """Whether the words between a number's label and its value are a product's name:
+    capitalised ("policy no. Home Essentials HE 4471-0082"), not prose ("no. is in the post")."""
+    return all(word[0].isupper() for word in words.split())
+
+
 def names_whose(folded: str, label: int) -> bool:
     """Whether a bare "ref" at `label` follows a noun that says whose it is: "police crime
     ref", "booking reference" (in English the noun comes first; "votre réf." is handled apart)."""
     before = _NOUN_BEFORE.search(folded, max(0, label - _NOUN_REACH), label)
     return before is not None and before.group(1) not in FUNCTION_WORDS
+
+
+# Whose file or case a claim's label names, when not the insurer's: "police file number", "crime
+# case no.", "hospital file number" (a "hospital claim" is still a claim).
+_SOMEONE_ELSES = re.compile(
+    r"(?<![a-z])(?:police|crime|court|gendarmerie|commissariat|hospital|nhs|booking|order|tracking|ticket)"
+    r"[ \t]+$"
+)
+_FILE_WORDS = ("file", "case", "incident")
+
+
+def names_someone_elses_file(folded: str, label: int) -> bool:
+    """Whether the file or case label at `label` follows a noun naming whose it is: "Police
+    file number 2026-288140" is the police's, not a claim's."""
+    return folded.startswith(_FILE_WORDS, label) and bool(
+        _SOMEONE_ELSES.search(folded, max(0, label - _NOUN_REACH), label)
+    )
+
+
+# Contracts that are no insurance policy: "contrat de location", "rental agreement", "loan contract".
+_OTHER_CONTRACT_AFTER = re.compile(
+    r"contrat\s+d(?:e\s+|')(?:location|bail|travail|vente|pret|credit|entretien|maintenance)(?![a-z])"
+)
+_OTHER_CONTRACT_BEFORE = re.compile(r"(?<![a-z])(?:rental|lease|hire|loan|employment|tenancy|sales?)[ \t]+$")
+
+
+def names_other_contract(folded: str, label: int) -> bool:
+    """Whether the contract label at `label` names a contract that is no policy: "contrat de
+    location RA 55081127" (the car hire's), "rental agreement no. 4471"."""
+    return bool(
+        _OTHER_CONTRACT_AFTER.match(folded, label)
+        or _OTHER_CONTRACT_BEFORE.search(folded, max(0, label - _NOUN_REACH), label)
+    )
 
 
 class LabelSet:

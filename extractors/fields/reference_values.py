@@ -10,7 +10,7 @@
 - groups of digits one space apart, a group of capitals perhaps among them: "4471 2209 88",
   "26 DDE 3391", and a lone first digit before groups of three ("4 118 552 730");
 - a prefix and digits joined by dashes, slashes or dots whose last group was typed after a
-  space: "AU-2022-558 109", "HAB/2021/0092 387";
+  space: "AU-2022-558 109", "HAB/2021/0092 387", perhaps with its key: "HH/44 0921/K";
 - letters and digits joined by single dashes, slashes, dots or underscores, holding a digit,
   perhaps after a short prefix and a space: "AUT-4587-2291", "MRH 123456", "NHP/0048823/H";
 
@@ -24,7 +24,8 @@ count of days or a street number ("448120 3 ans", "771204 12 rue").
 What the folded text cannot tell is decided on the text as written: whether a letter after
 the digits is a key or the next word ("... 732 A new car"), whether a lone letter before them
 is a prefix or a stray "c" ("c 12345678"), whether the last group is a house number ("771204
-12 Grande Rue"). `trimmed` applies those; `is_identifier` then refuses what is a date, an
+12 Grande Rue"), whether a letter after a spaced dash is a key or a word ("HP-20457-77 - I know").
+`trimmed` applies those; `is_identifier` then refuses what is a date, an
 amount, a phone number, a number plate, an IBAN, a year, a time, a file name or a word.
 A value typed all in small letters is one number after a number sign ("policy no brk mtr
 004 8812"), and a currency's code before it is a prefix when more parts follow ("RS 2019 /
@@ -63,7 +64,10 @@ _PREFIXED_GROUPS = rf"{_LETTERS}(?: [a-z]{{2,5}})? {_GROUP}(?: {_GROUP}){{1,4}}{
 _GROUPS = (
     rf"(?:\d{{2,6}}|\d(?= \d{{3}} \d{{3}})){_NOT_A_GROUP}(?: (?:[a-z]{{2,4}} )?{_GROUP}){{1,4}}{_RUN_END}"
 )
-_CUT_GROUP = rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
+_CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K"
+    rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?:[\-/.][a-z]{{1,3}})?"
+    rf"(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
+)
 _JOINED = (
     rf"(?:{_LETTERS} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
     r"[a-z0-9](?:[a-z0-9]|[\-/._](?=[a-z0-9])){2,39}(?![a-z0-9])"
@@ -89,6 +93,7 @@ FUNCTION_WORDS = (
 ).split()
 
 _KEY = re.compile(r"(?<=[^\W_]) ([^\W\d_]{1,2})$")
+_SPACED_LETTER = re.compile(r"(?<=[^\W_])(?: [\-/] ?|[\-/] )([^\W\d_])$")
 # Two capitals that are a word, not a country code after the digits ("... 7731 OK", "... 4410 ET").
 _TWO_LETTER_WORDS = frozenset(
     "AM PM OK TV UK US EU ID IT IS IN ON TO OR NO AT BY MY OF SO UP AN AS BE DO GO HE IF ME WE"
@@ -100,6 +105,8 @@ _TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
 _YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
 _TIME = re.compile(r"\d{1,2}h\d{2}")
 _IBAN_REACH = 40
+# A group of small letters is a word after the value, not an IBAN's group ("BH772091 full stop").
+_WORD_GROUP = re.compile(r"(?<=\s)[a-z]{4}(?!\S)")
 _JOINED_AFTER = re.compile(r" ?[\-/] ?\d")  # the next part of a reference, after an amount's shape
 _LOWER_DIGITS = 5  # digits of a reference typed all in small letters
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|heic|tiff?|pdf|docx?|xlsx?|odt|txt|eml|msg|zip)$", re.IGNORECASE)
@@ -115,6 +122,9 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     key = _KEY.search(text, start, end)
     if key is not None and not _is_key(text, start, key.start(1), key.end(1)):
         end = key.start()
+    spaced = _SPACED_LETTER.search(text, start, end)  # "HP-20457-77 - I know": a word, not a key
+    if spaced is not None and not _is_key_letter(text, start, spaced.start(1)):
+        end = spaced.start()
     if _LOWER_INITIAL.match(text, start, end):
         start += 2
     raw = text[start:end]
@@ -178,7 +188,7 @@ def is_identifier(
     ):
         return False
     iban = IBAN_SHAPE.search(text, start, end + _IBAN_REACH)
-    if iban is not None and iban.start() < end:
+    if iban is not None and iban.start() < end and not _WORD_GROUP.search(iban.group(0)):
         return False  # the first groups of an IBAN, valid or not ("IBAN FR76 3000 6000 ...")
     return normalise_plate(value) is None and normalise_iban(value) is None
 

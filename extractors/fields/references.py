@@ -62,7 +62,10 @@ from extractors.fields.reference_labels import (
     ReferenceKind,
     column_label_regex,
     in_english,
+    is_product_name,
     labelled_value_regex,
+    names_other_contract,
+    names_someone_elses_file,
     names_whose,
 )
 from extractors.fields.reference_values import IDENTIFIER_VALUE, is_identifier, trimmed
@@ -111,7 +114,7 @@ _WORD = re.compile(r"[a-z][a-z'\-]+")
 # "in case", "in any case": a phrase, not a case's number ahead
 _IN_CASE = re.compile(r"(?<![a-z])in\s+(?:any\s+|that\s+|this\s+)?$")
 _IN_CASE_REACH = 12
-_CAPITAL_PREFIX = re.compile(r"[A-Z]{2,5}(?:-[A-Z]{1,5})* ")  # "AUTO ", "MUT-FAM "
+_CAPITAL_PREFIX = re.compile(r"[A-Z]{2,5}(?:-[A-Z]{1,8})* ")  # "AUTO ", "MUT-FAM ", "AUTO-PREMIUM "
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a laid-out row: words one space apart
 _NOTHING = re.compile("(?!)")
 
@@ -126,6 +129,9 @@ class _Labelled:
     next_line: bool = False  # the value is the first thing on the line after its label
     cover_word: int | None = None  # where the last word naming the cover starts, if any
     numbered: bool = False  # the label is a number's: "n° de contrat", "policy number"
+    product: tuple[int, int] | None = None  # a product's name before the value: "Home Essentials"
+    member: bool = False  # a member's or a customer's number: "n° sociétaire 448 091"
+    elsewhere: bool = False  # the police's file, a car hire's contract: no field of ours
 
 
 class ReferenceFinder:
@@ -180,7 +186,8 @@ class ReferenceFinder:
                 fields.append(make_field(name, value, value, SHAPE, source))
         if customer:
             fields += self._announced(labels, text, folded, source, settings, taken)
-        return fields
+        members = [text[item.start : item.end].upper() for item in found if item.member]
+        return _members_giving_way(fields, members)
 
     def _labels_for(self, source: TextSource, folded: str) -> LabelSet:
         """The labels of an English text do without its false friends, when it holds one."""
@@ -205,12 +212,16 @@ class ReferenceFinder:
         for item in found:
             start, end = trimmed(text, _with_capital_prefix(text, item), item.end)
             value = text[start:end].upper()
-            if taken.overlaps(start, end) or not is_identifier(
-                text, value, start, end, settings, numbered=item.numbered
+            if (
+                taken.overlaps(start, end)
+                or not (item.product is None or is_product_name(text[item.product[0] : item.product[1]]))
+                or not is_identifier(text, value, start, end, settings, numbered=item.numbered)
             ):
                 continue
             name = (self._kind_of_prefix(value) if item.prefix_decides else None) or item.kind
             taken.add(start, end)
+            if item.elsewhere:
+                continue  # someone else's number, read so that nothing else reads it
             field = make_field(name, value, text[start:end], item.confidence, source)
             read.append((field, item.next_line))
         return read
@@ -257,9 +268,27 @@ class ReferenceFinder:
                     continue  # "just in case: CHC/558/20417-B" is no case number
                 start, end = match.span("value")
                 next_line = "\n" in folded[match.start() : start]
+                product = match.span("product") if match.group("product") else None
+                # "Vancouver Police file number 2026-288140", "contrat de location RA 55081127"
+                if (kind == _GENERIC_KIND and names_someone_elses_file(folded, match.start())) or (
+                    kind == _OWN_KIND and names_other_contract(folded, match.start())
+                ):
+                    yield _Labelled(start, end, kind, BARE_WORD, False, next_line, elsewhere=True)
+                    continue
                 if match.group("numbered"):
-                    sure = MEMBER if _MEMBER_WORD.search(match.group("numbered")) else DIRECT
-                    yield _Labelled(start, end, kind, sure, False, next_line, numbered=True)
+                    member = bool(_MEMBER_WORD.search(match.group("numbered")))
+                    sure = MEMBER if member else DIRECT
+                    yield _Labelled(
+                        start,
+                        end,
+                        kind,
+                        sure,
+                        False,
+                        next_line,
+                        numbered=True,
+                        product=product,
+                        member=member,
+                    )
                 elif match.group("between"):
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line)
                 elif match.group("cover"):
@@ -330,6 +359,18 @@ def one_kind_per_value(
         dataclasses.replace(field, name=renamed[id(field)]) if id(field) in renamed else field
         for field in candidates
     ]
+
+
+def _members_giving_way(fields: list[Field], members: list[str]) -> list[Field]:
+    """A member's number ("mon numéro de sociétaire 0088123") is no policy's where the same
+    text gives the contract's own ("mon contrat c'est la multirisque Kaz'Sérénité 974-MH-20817")."""
+    policies = [field for field in fields if field.name == _OWN_KIND]
+    of_members = [field for field in policies if any(field.value in member for member in members)]
+    if len(of_members) == len(policies) or not any(
+        field.confidence >= NEAR_LABEL for field in policies if field not in of_members
+    ):
+        return fields
+    return [field for field in fields if not any(field is member for member in of_members)]
 
 
 def _compact(value: str) -> str:

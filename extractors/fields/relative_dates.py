@@ -1,7 +1,10 @@
 """Days a mail names from the day it was sent: "hier", "samedi soir", "mardi passé",
 "Monday gone", "the night of the 3rd into the 4th", "since Halloween", "la nuit de mardi à
 mercredi", "le dimanche 27", "la fuite du 1er", "le lendemain de la Toussaint", and the same
-in English ("on Tuesday night", "overnight on 3rd-4th November", "the day after Boxing Day").
+in English ("on Tuesday night", "overnight on 3rd-4th November", "the day after Boxing Day");
+"the Tuesday before last" and "mardi de la semaine dernière" are a week further back, and
+"ce lundi" after a verb in the past ("je l'ai laissé ce lundi") the Monday gone by. Holidays
+of the customer's country ("Thanksgiving Monday") are `national_days`'.
 
 Each is the latest day on or before the mail's date (`received`) that fits the words: a
 mail tells of what happened, not of what will. A weekday written with its day ("le dimanche
@@ -19,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 
+from extractors.fields.national_days import find_national_days
 from extractors.fields.written_dates import MONTH, ORDINAL, FoundDate, make_date, month_number
 
 __all__ = ["find_relative_dates", "shifted"]
@@ -74,6 +78,10 @@ _RELATIVE = re.compile(
     # "on Wednesday 7 October", which is a date written whole
     # "mardi passé", "Monday gone", "Monday last": the same, the word after the day
     rf"|(?P<fr_day>{_WEEKDAY})\s+(?:dernier|passe)(?![a-z])|(?P<en_gone>{_WEEKDAY})\s+(?:gone|last|just\s+gone)(?![a-z])"
+    # "the Tuesday before last"; "mardi de la semaine dernière", "Tuesday last week": a week further back
+    rf"|(?:ce|this)\s+(?P<this_day>{_WEEKDAY})(?![a-z])(?![\s,]*(?:\d|{MONTH}))"
+    rf"|(?:on\s+)?(?:the\s+)?(?P<before_last>{_WEEKDAY})\s+before\s+last(?![a-z])"
+    rf"|(?:on\s+)?(?P<last_week>{_WEEKDAY})\s+(?:de\s+la\s+semaine\s+(?:derniere|passee)|(?:of\s+)?last\s+week)(?![a-z])"
     rf"|(?:last|on|this\s+past|this\s+last)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d)"
     rf"|{_UNSPENT}(?<!last\s)(?P<en_own>{_WEEKDAY})'s"  # "Tuesday's storm"
     # "lundi, ma voiture a été volée": a French weekday alone is a day gone by, unless its
@@ -241,13 +249,14 @@ def shifted(folded: str, found: FoundDate) -> FoundDate:
 
 
 def find_relative_dates(
-    folded: str, received: date, day_first: bool = True, hour: int | None = None
+    folded: str, received: date, day_first: bool = True, hour: int | None = None, country: str = ""
 ) -> Iterator[FoundDate]:
     """Days a mail sent on `received` (at `hour`, when known) names without writing them
     whole, nights first (a night's words hold other shapes: "la nuit du mardi 3 au mercredi
-    4")."""
+    4"); the holidays it names are those of the customer's `country`."""
     yield from _nights(folded, received)
     yield from _feasts(folded, received)
+    yield from find_national_days(folded, received, country)
     weekday_and_day = []  # "lundi 23" names no day when the 23rd was no Monday, nor does its "23"
     for match in _WEEKDAY_AND_DAY.finditer(folded):
         weekday_and_day.append(range(match.start(), match.end()))
@@ -323,6 +332,15 @@ def _day_first(folded: str, day_first: bool) -> bool:
     return day_first
 
 
+# "je l'ai laissé ce lundi", "it was stolen this Monday": a verb in the past, in the clause
+# before "ce lundi", makes it the Monday gone by.
+_TOLD_AS_PAST = re.compile(
+    r"(?<![a-z])(?:(?:j'|l'|m'|t'|qu'|(?:je|tu|il|elle|on|qui|nous|vous|ils|elles|y)\s+)"
+    r"(?:ai|as|a|avons|avez|ont|suis|es|est|sommes|etes|sont)\s+(?:[a-z]+\s+)?[a-z]{2,}(?:e|es|ee|ees|is|it|u|us)"
+    r"|was|were|had|did|left|went|came|found|saw|got|fell|broke|lost|[a-z]{3,}(?<!e)ed)(?![a-z])[^.;:!?\n]*$"
+)
+_PAST_REACH = 60
+
 _WEEKDAY_GROUPS = ("fr_day", "en_day", "en_gone", "part_day", "fr_alone", "en_own")
 
 
@@ -343,6 +361,14 @@ def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | 
     count = match.group("fr_count") or match.group("en_count")
     if count:
         return int(count) if count.isdigit() else _COUNTS[count]
+    if match.group("this_day"):
+        if not _TOLD_AS_PAST.search(match.string, max(0, match.start() - _PAST_REACH), match.start()):
+            return None  # "ce lundi" is as often the Monday to come
+        return (received.weekday() - _WEEKDAYS[match.group("this_day")]) % 7
+    if match.group("last_week"):
+        return received.weekday() + 7 - _WEEKDAYS[match.group("last_week")]
+    if match.group("before_last"):
+        return ((received.weekday() - _WEEKDAYS[match.group("before_last")]) % 7 or 7) + 7
     weekday = _WEEKDAYS[next(match.group(name) for name in _WEEKDAY_GROUPS if match.group(name))]
     return (received.weekday() - weekday) % 7 or 7
 

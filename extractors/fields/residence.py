@@ -11,7 +11,10 @@ says. A mail tells it by its own cues, weighed here (heaviest first):
     the mail's clock     the UTC offset of its Date header: -05:00 is North America,
                          +10:00 Australia, +05:30 India
     phones and money     numbers written with a country code ("+61 ..."), and currencies of
-                         one country ("£", "₹"): light, since people travel
+                         one country ("£", "₹", "HK$", "FCFA"): light, since people travel
+    a shared clock       +01:00, +02:00, +03:00, +08:00 in English mail: Lagos, Johannesburg,
+                         Nairobi, Hong Kong or Singapore, only when the mail writes a national
+                         number of that country that is no British number
 Postcodes of four digits fit several countries at once; the phone numbers the mail writes
 in national form choose between them. What the customer quotes or attaches counts half,
 and only when what they write says nothing.
@@ -20,6 +23,8 @@ French, which our customers mostly write from France, counts as a cue for France
 configured region) where no address says otherwise; English, written in too many of their
 countries, says nothing. A mail without any cue has no country (""), and the finders read
 its national numbers as the configured region's, or its language's (`home_region`).
+France's overseas departments share its numbering plan (`national_plan`), and the country
+says whether a date of digits puts the month first (`writes_month_first`).
 """
 
 from __future__ import annotations
@@ -43,14 +48,25 @@ from extractors.language import detect_language
 from rpa.config import ParsingSettings
 from rpa.models import TextSource
 
-__all__ = ["GROUPING_REGIONS", "customer_country", "grouped_as_in", "home_region", "with_customer_country"]
+__all__ = [
+    "GROUPING_REGIONS",
+    "customer_country",
+    "grouped_as_in",
+    "home_region",
+    "national_plan",
+    "with_customer_country",
+    "writes_month_first",
+]
 
 # The countries where a language is the customer's own, the most likely first: the
 # configured region when it is one of them, else the first, reads national numbers.
 _SPEAKERS = {
     "fr": ("FR", "BE", "CH", "CA", "LU", "MC"),
-    "en": ("GB", "IE", "US", "CA", "AU", "ZA", "NZ", "IN"),
+    "en": ("GB", "IE", "US", "CA", "AU", "ZA", "NZ", "IN", "HK", "SG", "NG", "KE"),
 }
+# Regions that share one national numbering plan: in France, "0692 41 77 08" (Réunion) and
+# "0696 28 41 73" (Martinique) are dialled as they are written, like "06 12 34 56 78".
+_PLANS = (("FR", "RE", "YT", "GP", "MQ", "GF", "BL", "MF"),)
 
 ADDRESS = 3.0  # a postcode of one country's shape in an address
 NAMED = 3.0  # a country named at the end of an address, or as where the customer lives
@@ -76,11 +92,34 @@ _CLOCKS: dict[int, tuple[str, ...]] = {
     **{minutes: ("AU",) for minutes in (480, 525, 570, 600, 630, 660)},
     **{minutes: ("NZ",) for minutes in (720, 765, 780)},
 }
+# Offsets that several of our English-writing customers' countries keep, with others: +01:00 is
+# Lagos (and Paris, and London in summer), +02:00 Johannesburg (and Paris in summer), +03:00
+# Nairobi, +08:00 Hong Kong and Singapore. They count only when the mail writes a national
+# number valid there and not in the language's own country ("0803 512 7749" under a mail sent
+# at +01:00 is Nigerian; "07912 408336" is British).
+_CLOCK_HINTS: dict[str, dict[int, tuple[str, ...]]] = {
+    "en": {60: ("NG",), 120: ("ZA",), 180: ("KE",), 480: ("HK", "SG")}
+}
 # Money as a country's own people print it: "£45", "₹ 4,000", "Rs. 500". An ISO code ("CAD 35")
 # is how people price what they buy abroad, and says nothing. A euro in an English mail is
 # Ireland's (see `_money_cues`).
-_MONEY_COUNTRY = {"£": "GB", "₹": "IN", "rs": "IN", "€": "EUR"}
-_MONEY = re.compile(r"(?<![a-z])(?P<marker>£|€|₹|rs\.?)[ \u00a0]?\d|\d[ \u00a0]?(?P<after>£|€)")
+_MONEY_COUNTRY = {
+    "£": "GB",
+    "₹": "IN",
+    "rs": "IN",
+    "€": "EUR",
+    "hk$": "HK",
+    "s$": "SG",
+    "ksh": "KE",
+    "₦": "NG",
+}
+_MONEY = re.compile(
+    r"(?<![a-z])(?P<marker>£|€|₹|rs\.?|hk\$|s\$|ksh\.?|₦)[ \u00a0]?\d|\d[ \u00a0]?(?P<after>£|€)"
+)
+# The CFA franc, of the countries of West (XOF) and Central Africa (XAF): which one is paid
+# in, a phone number dialled or an address says.
+_CFA = re.compile(r"(?<![A-Za-z])F? ?CFA(?![A-Za-z])|(?i:francs? cfa)")
+_CFA_COUNTRIES = ("SN", "CI", "ML", "BF", "BJ", "TG", "NE", "GW", "CM", "GA", "CG", "CF", "TD", "GQ")
 # National numbers as only some countries group them: in five pairs in France ("06 12 34 56 78"),
 # as area code, exchange and line in North America ("(917) 555-0132", "480.555.0129"), and
 # mobiles in fours and threes, landlines in twos and fours in Australia ("0412 345 678",
@@ -88,8 +127,10 @@ _MONEY = re.compile(r"(?<![a-z])(?P<marker>£|€|₹|rs\.?)[ \u00a0]?\d|\d[ \u0
 _PAIRS = r"(?P<pairs>0[1-9](?:[ .\-]\d\d){4})"
 _NANP = r"(?P<nanp>\(?[2-9]\d\d\)?[ .\-]?[2-9]\d\d[ .\-]\d{4})"
 _AU = r"(?P<au>0[45]\d\d \d{3} \d{3}|\(0[2378]\) ?\d{4} \d{4}|0[2378] \d{4} \d{4})"
-_NATIONAL_GROUPING = re.compile(rf"(?<![\w+\-/.])(?:{_PAIRS}|{_NANP}|{_AU})(?![\w\-/]|[.,]\d)")
-_GROUPING_COUNTRIES = {"pairs": ("FR",), "nanp": ("US", "CA"), "au": ("AU",)}
+# Belgian mobiles, as Belgians write them: "0471 28 64 19", "0472/12.34.56".
+_BE = r"(?P<be>04[5-9]\d(?: \d\d \d\d \d\d|/\d\d[ .]\d\d[ .]\d\d|\.\d\d\.\d\d\.\d\d))"
+_NATIONAL_GROUPING = re.compile(rf"(?<![\w+\-/.])(?:{_PAIRS}|{_NANP}|{_AU}|{_BE})(?![\w\-/]|[.,]\d)")
+_GROUPING_COUNTRIES = {"pairs": ("FR",), "nanp": ("US", "CA"), "au": ("AU",), "be": ("BE",)}
 GROUPING_REGIONS = tuple(countries[0] for countries in _GROUPING_COUNTRIES.values())
 # "I live in Ireland", "we're based in the UK", "j'habite en Belgique", "domicilié au Canada".
 _LIVES_IN = re.compile(
@@ -183,9 +224,12 @@ def customer_country(
         addressed = _score(others, language, HEARSAY, scores)
     if language in _LANGUAGE_PRIOR and not addressed:
         scores[_language_region(language, settings.default_region)] += _LANGUAGE_PRIOR[language]
+    typed = [source.text for source in own if source_kind(source.source) != "subject"]
+    for country in _hinted(sent, language, typed, _language_region(language, settings.default_region)):
+        scores[country] += CLOCK
     if not scores:
         return ""
-    _weigh_national_numbers(scores, [s.text for s in own if source_kind(s.source) != "subject"])
+    _weigh_national_numbers(scores, typed)
     preference = _SPEAKERS.get(language, ())
     return max(
         scores,
@@ -263,6 +307,8 @@ def _named_countries(text: str) -> Iterable[str]:
 
 
 def _money_cues(text: str, language: str) -> Iterable[_Cue]:
+    if _CFA.search(text):
+        yield _Cue(_CFA_COUNTRIES, MONEY)
     for match in _MONEY.finditer(fold(text)):
         country = _MONEY_COUNTRY[(match.group("marker") or match.group("after")).rstrip(".")]
         if country == "EUR":
@@ -276,6 +322,53 @@ def _clock(sent: date | datetime | None) -> tuple[str, ...]:
     """The countries a mail's UTC offset points to."""
     offset = sent.utcoffset() if isinstance(sent, datetime) else None
     return () if offset is None else _CLOCKS.get(int(offset.total_seconds() // 60), ())
+
+
+def _hinted(sent: date | datetime | None, language: str, texts: list[str], own_region: str) -> list[str]:
+    """The countries of the mail's clock among `_CLOCK_HINTS` whose national numbers the mail
+    writes, numbers that are not valid in the language's own country."""
+    offset = sent.utcoffset() if isinstance(sent, datetime) else None
+    if offset is None:
+        return []
+    hints = _CLOCK_HINTS.get(language, {}).get(int(offset.total_seconds() // 60), ())
+    return [
+        country
+        for country in hints
+        if any(_national_numbers_only_of(text[:_READ_AT_MOST], country, own_region) for text in texts)
+    ]
+
+
+def _national_numbers_only_of(text: str, country: str, other: str) -> bool:
+    for match in PhoneNumberMatcher(text, country, leniency=Leniency.VALID):
+        raw = match.raw_string.strip()
+        grouped = grouped_as_in(raw)  # "06 12 34 56 78" is French, whatever the clock
+        if (
+            not raw.startswith(("+", "00"))
+            and (not grouped or country in grouped)
+            and not phonenumbers.is_valid_number(_parsed(raw, other))
+        ):
+            return True
+    return False
+
+
+def _parsed(raw: str, region: str) -> phonenumbers.PhoneNumber:
+    try:
+        return phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return phonenumbers.PhoneNumber()
+
+
+def writes_month_first(country: str, language: str) -> bool:
+    """Whether a customer of `country` writing in `language` puts the month first in a date
+    of digits ("11/3/2026" for the 3rd of November): in the United States, and in English
+    Canada; French Canada puts the day first, as France does."""
+    return country == "US" or (country == "CA" and language == "en")
+
+
+def national_plan(region: str) -> tuple[str, ...]:
+    """The regions whose numbers are written in the national form of `region` ("FR": also
+    Réunion's, the Antilles'); `(region,)` for most."""
+    return next((plan for plan in _PLANS if region in plan), (region,))
 
 
 def _weigh_national_numbers(scores: Counter[str], texts: list[str]) -> None:

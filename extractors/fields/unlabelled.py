@@ -84,13 +84,13 @@ def announced_references(
         ):
             continue
         sentence = sentence_start(folded, start, _SENTENCE_REACH)
-        announced = [
-            (found.end(), kind)
+        announced = [  # the nearest: ending last, else the kind's word written last
+            (found.end(), found.start(), kind)
             for kind, regex in announcers
             for found in regex.finditer(folded, sentence, start)
         ]
         if announced:
-            yield start, end, max(announced)[1]
+            yield start, end, max(announced)[2]
 
 
 def names_something_else(value: str, region: str) -> bool:

@@ -23,7 +23,6 @@ from extractors.intent.common import (
 from extractors.intent.learned import LearnedClassifier
 from extractors.intent.rules import RuleClassifier
 from rpa.config import PipelineSettings
-from rpa.errors import ConfigError
 
 __all__ = [
     "CLASSIFIERS",
@@ -37,6 +36,7 @@ __all__ = [
     "written_text",
 ]
 
+# The names are `rpa.config.sections.CLASSIFIERS`, so that the settings refuse another one.
 CLASSIFIERS: dict[str, Callable[[PipelineSettings], IntentClassifier]] = {
     LearnedClassifier.name: LearnedClassifier,
     RuleClassifier.name: RuleClassifier,
@@ -46,11 +46,7 @@ CLASSIFIERS: dict[str, Callable[[PipelineSettings], IntentClassifier]] = {
 def make_classifier(settings: PipelineSettings, trained: Path | None = None) -> IntentClassifier:
     """The classifier named by the settings; `trained` is the folder where `rpa train` keeps its
     versions of the learned model (the current one replaces the shipped examples)."""
-    try:
-        factory = CLASSIFIERS[settings.classifier]
-    except KeyError:
-        known = ", ".join(sorted(CLASSIFIERS))
-        raise ConfigError(f"unknown intent classifier {settings.classifier!r} (known: {known})") from None
+    factory = CLASSIFIERS[settings.classifier]
     if factory is LearnedClassifier and trained is not None:
         return LearnedClassifier(settings, trained=trained)
     return factory(settings)

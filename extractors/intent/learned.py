@@ -327,10 +327,6 @@ class LearnedClassifier:
         trained: Path | None = None,  # the folder of `rpa train`'s versions (`intent_models_folder`)
     ) -> None:
         settings = settings or PipelineSettings()
-        if not 0.0 <= settings.intent_threshold <= 1.0:
-            raise ConfigError(
-                f"[pipeline] intent_threshold must be between 0 and 1, not {settings.intent_threshold}"
-            )
         self.threshold = settings.intent_threshold
         # Fitted now, not at the first mail: worker processes forked later inherit it.
         self.model = model or shipped_model(settings.intent_examples, trained)

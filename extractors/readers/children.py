@@ -1,16 +1,32 @@
-"""Reading a document in a child process, under the time limit (`limits.document_seconds`).
+"""Running a program on a document in a child process, within `limits.document_seconds`
+and `document_mb`.
 
-Readers whose library or program can loop or swell on a hostile file (catdoc for .doc,
-xlrd for .xls) run it in a child process, so that the limits end it without harming rpa.
+The `.doc` and `.xls` readers hand the document to a program (catdoc; xlrd in
+`xlsworker.py`) as its standard input: `run_child` gives it up after `document_seconds`,
+and `limited_command` puts it under `prlimit`'s address-space limit where util-linux is
+installed. Readers whose own Python code reads the document run in a reader process
+instead (`extractors.readers.readerpool`).
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
+from extractors.readers.deadline import took_too_long
 from rpa.errors import ExtractionError
 
-__all__ = ["run_child"]
+__all__ = ["limited_command", "run_child"]
+
+_MB = 1024 * 1024
+
+
+def limited_command(command: list[str], megabytes: int) -> list[str]:
+    """`command` run under an address-space limit of `megabytes`, by util-linux's `prlimit`."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        return command
+    return [prlimit, f"--as={megabytes * _MB}", "--", *command]
 
 
 def run_child(
@@ -22,8 +38,6 @@ def run_child(
     try:
         return subprocess.run(command, input=data, capture_output=True, timeout=seconds, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise ExtractionError(
-            f"the {label} took longer than {seconds} s to read (limits.document_seconds)"
-        ) from exc
+        raise took_too_long(label, seconds) from exc
     except OSError as exc:
         raise ExtractionError(f"the {label} could not be read: {tool} did not start ({exc})") from exc

@@ -7,8 +7,8 @@ documents are read (see `extractors.mailfiles`), and never taken for a Word
 document here.
 
 catdoc is C code reading a file a stranger sent, so it runs in a child process
-with a time limit (`limits.document_seconds`) and a memory limit (`prlimit`,
-from util-linux). Lines are not wrapped (`-w`) and come out in UTF-8.
+with a time limit (`limits.document_seconds`) and a memory limit (`limits.document_mb`,
+by `prlimit` from util-linux). Lines are not wrapped (`-w`) and come out in UTF-8.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 import shutil
 
 from extractors.readers.base import OLE_LABELS, DocumentText, declared_as, ole_kind, sniff_format
-from extractors.readers.children import run_child
+from extractors.readers.children import limited_command, run_child
 from extractors.tables import claim_rows
 from rpa.config import Settings
 from rpa.errors import ExtractionError
@@ -28,7 +28,6 @@ __all__ = ["DocReader"]
 _DOC_TYPES = ("application/msword", "application/vnd.ms-word", "application/x-msword", "application/doc")
 _DOC_EXTENSIONS = (".doc", ".dot")
 _LABEL = "Word 97-2003 document"
-_MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of address space catdoc may use
 _ENCRYPTED = "[File is encrypted"
 _FAST_SAVED = "[This was fast-saved"
 _MAX_DETAIL = 200
@@ -43,6 +42,7 @@ class DocReader:
 
     def __init__(self, settings: Settings) -> None:
         self.seconds = settings.limits.document_seconds
+        self.megabytes = settings.limits.document_mb
         self.day_first = settings.parsing.day_first
 
     def is_available(self) -> bool:
@@ -74,10 +74,7 @@ class DocReader:
 
     def _catdoc(self, data: bytes, *options: str) -> str:
         """catdoc's text of the document; raises `_Damaged` when catdoc fails."""
-        command = ["catdoc", *options, "-w", "-d", "utf-8", "-"]
-        prlimit = shutil.which("prlimit")
-        if prlimit is not None:
-            command = [prlimit, f"--as={_MEMORY_LIMIT}", "--", *command]
+        command = limited_command(["catdoc", *options, "-w", "-d", "utf-8", "-"], self.megabytes)
         done = run_child(command, data, self.seconds, _LABEL, "catdoc")
         if done.returncode != 0:
             raise _Damaged(done.stderr.decode("utf-8", "replace"), done.returncode)

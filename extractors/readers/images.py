@@ -11,6 +11,12 @@ Opening a picture reads its header only. A frame with more pixels than
 `limits.max_image_pixels` is refused before it is decoded: a few kilobytes can
 claim a picture that would take gigabytes (a decompression bomb). Pillow's own
 check stays on behind it (twice `PIL.Image.MAX_IMAGE_PIXELS`).
+
+The pages go to the caller's OCR pool, so a picture is read in rpa's own process, not
+in a child as other documents are: OCR is awaited until `limits.document_seconds` at
+most, and a picture whose pages are not all read by then is an error saying how many
+were ("... took longer than 60 s to read (limits.document_seconds): OCR had read 3 of
+200 pages"). Its memory is held by `limits.max_image_pixels` and `max_pages`.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from extractors.readers.base import (
     page_limit_notes,
     sniff_format,
 )
+from extractors.readers.deadline import Deadline, took_too_long
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 
@@ -80,6 +87,7 @@ class ImageReader:
         """OCR text of each page; raises `ExtractionError` for an undecodable picture
         or `OcrError` when no page could be recognised."""
         limit = self.settings.limits.max_image_pixels
+        deadline = Deadline(self.settings.limits.document_seconds, f"{self.name} document")
         image = _open(filename, data)
         try:
             _refuse_a_bomb(image.size, limit, filename, page=1)  # before any OCR starts
@@ -89,9 +97,13 @@ class ImageReader:
             frame = partial(_frame, image, lock=lock, filename=filename, limit=limit)
             sources = {number: partial(frame, number) for number in range(1, count + 1)}
             # A TIFF comes from a scanner or a fax; other pictures are mostly photographs.
-            results = self.ocr.ocr_pages(sources, photo=image.format != "TIFF")
+            results = self.ocr.ocr_pages(sources, photo=image.format != "TIFF", until=deadline.ends)
         finally:
             image.close()
+        if len(results) < count:
+            raise took_too_long(
+                deadline.label, deadline.seconds, f"OCR had read {len(results)} of {count} pages"
+            )
         return assemble_pages([""] * count, results, [*notes, *page_limit_notes(count, total)])
 
 

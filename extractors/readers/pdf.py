@@ -28,6 +28,13 @@ them are read from there. Where a field's value stands on a page is not measured
 while reading: `extractors.locate` opens again, once fields are chosen, only the
 pages that hold one.
 
+The reading keeps a `Deadline` of `limits.document_seconds`, checked between pages,
+while OCR is awaited and before the claim tables: a PDF that takes longer ends as an
+error saying how far it got ("... took longer than 60 s to read
+(limits.document_seconds): OCR had read 12 of 40 scanned pages"). It cannot read in a
+child process, as other documents do, because its scanned pages go to the caller's OCR
+pool; its memory is held by the page limits (`limits.max_pages`, `_MAX_RENDER_PIXELS`).
+
 Pages beyond `limits.max_pages` are not read; the returned `DocumentText` says
 so in its notes ("read the first 300 of 512 pages"), which `DocumentReader` puts
 in the attachment's `error` field while the status stays ``ok``.
@@ -58,6 +65,7 @@ from extractors.readers.base import (
     page_limit_notes,
     sniff_format,
 )
+from extractors.readers.deadline import Deadline, took_too_long
 from extractors.tables import claim_rows
 from rpa.config import Settings
 from rpa.errors import ExtractionError
@@ -135,35 +143,43 @@ class PdfReader:
     def read(self, filename: str, data: bytes) -> DocumentText:
         """The pages' text and claim tables; raises `ExtractionError` for an
         encrypted or broken PDF."""
-        text = self._read_text(filename, data)
+        deadline = Deadline(self.settings.limits.document_seconds, f"{self.name} document")
+        text = self._read_text(filename, data, deadline)
+        deadline.check(f"its {len(text.pages)} pages were read, not yet their claim tables")
         try:
             rows = claim_rows(text.pages, data, day_first=self.settings.parsing.day_first)
         except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; the text is still good
             return replace(text, notes=(*text.notes, f"tables not read: {_describe(exc)}"))
         return replace(text, tables=tuple(rows))
 
-    def _read_text(self, filename: str, data: bytes) -> DocumentText:
+    def _read_text(self, filename: str, data: bytes, deadline: Deadline) -> DocumentText:
         try:
             document = _open(data)
         except _Broken as pdfium_failure:
-            return self._read_with_pdfplumber(filename, data, pdfium_failure)
+            return self._read_with_pdfplumber(filename, data, pdfium_failure, deadline)
         try:
-            return self._read_document(document)
+            return self._read_document(document, deadline)
         except _Broken as pdfium_failure:
-            return self._read_with_pdfplumber(filename, data, pdfium_failure)
+            return self._read_with_pdfplumber(filename, data, pdfium_failure, deadline)
         finally:
             with PDFIUM_LOCK:
                 document.close()
 
-    def _read_document(self, document) -> DocumentText:
+    def _read_document(self, document, deadline: Deadline) -> DocumentText:
         with PDFIUM_LOCK:
             total = len(document)
         count = min(total, self.settings.limits.max_pages)
-        read = [_text_layer(document, index, laid_out=index == 0) for index in range(count)]
+        read = []
+        for index in range(count):
+            deadline.check(f"{index} of {count} pages had been read")
+            read.append(_text_layer(document, index, laid_out=index == 0))
         layers = [text for text, _ in read]
         needs_ocr, notes = self._scanned_pages(document, layers)
         # Waits for every job, so the document outlives its renderings.
-        results = self.ocr.ocr_pages(needs_ocr)
+        results = self.ocr.ocr_pages(needs_ocr, until=deadline.ends)
+        if len(results) < len(needs_ocr):
+            progress = f"OCR had read {len(results)} of {len(needs_ocr)} scanned pages"
+            raise took_too_long(deadline.label, deadline.seconds, progress)
         text = assemble_pages(layers, results, [*page_limit_notes(count, total), *notes])
         if not text.pages or text.pages[0].ocr:
             return text
@@ -228,10 +244,14 @@ class PdfReader:
         image.info["dpi"] = (round(scale * 72), round(scale * 72))
         return image
 
-    def _read_with_pdfplumber(self, filename: str, data: bytes, pdfium_failure: _Broken) -> DocumentText:
+    def _read_with_pdfplumber(
+        self, filename: str, data: bytes, pdfium_failure: _Broken, deadline: Deadline
+    ) -> DocumentText:
         limit = self.settings.limits.max_pages
         try:
-            layers, total = _pdfplumber_text(data, limit)
+            layers, total = _pdfplumber_text(data, limit, deadline)
+        except ExtractionError:
+            raise  # the deadline
         except Exception as exc:  # pdfminer raises many kinds on damaged files
             reason = f"not a valid PDF: {pdfium_failure}; pdfminer: {_describe(exc)}"
             raise ExtractionError(reason, filename=filename) from exc
@@ -308,7 +328,7 @@ def _normalise_layer(text: str) -> str:
     return text.replace("\x00", "").replace("\ufffe", "-")
 
 
-def _pdfplumber_text(data: bytes, limit: int) -> tuple[list[str], int]:
+def _pdfplumber_text(data: bytes, limit: int, deadline: Deadline) -> tuple[list[str], int]:
     """Text of the first `limit` pages with pdfplumber, and the page count.
     Each page is closed after use: pdfplumber caches every parsed page otherwise."""
     import pdfplumber
@@ -317,6 +337,7 @@ def _pdfplumber_text(data: bytes, limit: int) -> tuple[list[str], int]:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         total = len(pdf.pages)
         for page in pdf.pages[:limit]:
+            deadline.check(f"{len(layers)} of {min(total, limit)} pages had been read")
             try:
                 layers.append(_normalise_layer(page.extract_text() or ""))
             finally:

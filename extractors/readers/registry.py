@@ -7,6 +7,14 @@ reader, which takes what is only declared as text; HTML, which is known by how i
 begins, comes before the Word 97-2003 reader, which takes a `.doc` whatever it holds.
 The Excel 97-2003 reader, which takes an OLE2 file that its directory or its name says
 is a workbook, comes before the Word one: a workbook named `.doc` is read, not refused.
+
+Every document is read within `[limits] document_seconds` and `document_mb`
+(`extractors.readers.deadline`). `extractors.documents` runs a reader in a reader
+process (`extractors.readers.readerpool`) that the limits end, unless it is in
+`BOUNDED_IN_PROCESS`: readers that keep the limits themselves, the PDF and picture
+readers (their scanned pages go to the caller's OCR pool, which another process cannot
+use) with a deadline checked between pages, the `.doc` and `.xls` readers by running
+their parser in a subprocess.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from extractors.readers.images import ImageReader
 from extractors.readers.ods import OdsReader
 from extractors.readers.odt import OdtReader
 from extractors.readers.pdf import PdfReader
+from extractors.readers.ppt import PptReader
 from extractors.readers.pptx import PptxReader
 from extractors.readers.rtf import RtfReader
 from extractors.readers.text import TextReader
@@ -31,7 +40,7 @@ from extractors.readers.xlsx import XlsxReader
 from rpa.config import Settings
 from rpa.errors import ConfigError
 
-__all__ = ["READERS", "ReaderFactory", "make_readers"]
+__all__ = ["BOUNDED_IN_PROCESS", "READERS", "ReaderFactory", "make_readers"]
 
 # The engine is the caller's: readers share its pool and never close it.
 ReaderFactory = Callable[[Settings, OcrEngine], DocumentFormat]
@@ -47,11 +56,16 @@ READERS: dict[str, ReaderFactory] = {
     RtfReader.name: lambda settings, ocr: RtfReader(settings),
     # Before the .doc reader: Word saves web pages named .doc.
     HtmlReader.name: lambda settings, ocr: HtmlReader(settings),
+    # Before the .xls and .doc readers, which take an OLE2 file whose directory says nothing.
+    PptReader.name: lambda settings, ocr: PptReader(settings),
     XlsReader.name: lambda settings, ocr: XlsReader(settings),
     DocReader.name: lambda settings, ocr: DocReader(settings),
     CsvReader.name: lambda settings, ocr: CsvReader(settings),
     TextReader.name: lambda settings, ocr: TextReader(),
 }
+
+# Readers that keep `document_seconds` and `document_mb` themselves (see above).
+BOUNDED_IN_PROCESS = frozenset({PdfReader.name, ImageReader.name, XlsReader.name, DocReader.name})
 
 
 def make_readers(

@@ -11,7 +11,8 @@ or, saying nothing, when it is declared as one (`.xls`, `application/vnd.ms-exce
 xlrd is pure Python, and a damaged file can send it round a loop that never ends or
 fills memory (a 3.6 kB file, found by fuzzing, took 40 s and 1.8 GB). So it reads in
 a child process (`xlsworker.py`), as catdoc reads a `.doc`: within
-`limits.document_seconds` and `_MEMORY_LIMIT` bytes of address space. The child
+`limits.document_seconds` and `limits.document_mb` of address space (a 20 MB .xls
+takes 200). The child
 reads one sheet at a time, rows kept as long as they are (a sheet with one cell in
 its last row and column is not padded to 65,536 rows of 256 cells), and sends no
 more cells than `limits.max_cells`, which the rows are then held to here.
@@ -30,6 +31,7 @@ from typing import Any
 
 from extractors.readers.base import OLE_LABELS, DocumentText, declared_as, ole_kind, sniff_format
 from extractors.readers.children import run_child
+from extractors.readers.deadline import needed_too_much
 from extractors.readers.sheets import Budget, Sheet, cell_text, spreadsheet_text, trimmed
 from rpa.config import Settings
 from rpa.errors import ExtractionError
@@ -40,7 +42,6 @@ _LABEL = "Excel 97-2003 workbook"
 _TYPES = ("application/vnd.ms-excel", "application/msexcel", "application/x-msexcel", "application/x-excel")
 _EXTENSIONS = (".xls", ".xlt")
 _WORKER = Path(__file__).with_name("xlsworker.py")
-_MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of address space the child may use; a 20 MB .xls takes 200
 _MAX_DETAIL = 200
 # xlrd's cell types (xlrd.XL_CELL_*), as the child sends them.
 _TEXT, _NUMBER, _DATE, _BOOLEAN, _ERROR = 1, 2, 3, 4, 5
@@ -92,7 +93,8 @@ class XlsReader:
     def _cells(self, data: bytes) -> dict[str, Any]:
         """The workbook's cells as the child process read them; raises `ExtractionError`."""
         seconds = self.limits.document_seconds
-        command = [sys.executable, "-I", str(_WORKER), str(self.limits.max_cells), str(_MEMORY_LIMIT)]
+        memory = self.limits.document_mb * 1024 * 1024  # bytes of address space the child may use
+        command = [sys.executable, "-I", str(_WORKER), str(self.limits.max_cells), str(memory)]
         done = run_child(command, data, seconds, _LABEL, "xlrd")
         try:
             workbook = json.loads(done.stdout)
@@ -103,7 +105,7 @@ class XlsReader:
             )
             raise ExtractionError(f"the {_LABEL} could not be read: {detail}") from None
         if "error" in workbook:
-            raise _unreadable(workbook["error"])
+            raise _unreadable(workbook["error"], self.limits.document_mb)
         return workbook
 
 
@@ -116,11 +118,10 @@ def _check_is_workbook(data: bytes) -> None:
         raise ExtractionError(f"it is not an {_LABEL}: it is {OLE_LABELS[kind]}")
 
 
-def _unreadable(error: str) -> ExtractionError:
+def _unreadable(error: str, megabytes: int) -> ExtractionError:
     """What xlrd raised, in a sentence."""
     if error == "MemoryError":
-        megabytes = _MEMORY_LIMIT // (1024 * 1024)
-        return ExtractionError(f"the {_LABEL} was not read: it needed more than {megabytes} MB of memory")
+        return needed_too_much(_LABEL, megabytes)
     if "Workbook is encrypted" in error:  # xlrd's words for a FILEPASS record: a password to open it
         return ExtractionError(f"the {_LABEL} is protected with a password")
     detail = " ".join(error.split())[:_MAX_DETAIL]

@@ -35,9 +35,11 @@ class LimitSettings:
     max_paragraphs: int = _opt(
         20_000, "Paragraphs and table rows read per document (docx, odt, pptx); the rest are left out"
     )
-    document_seconds: int = _opt(
-        60,
-        "A document read in another process (catdoc for .doc, xlrd for .xls) is given up after this",
+    document_seconds: int = _opt(60, "Seconds one document may take to read; then it is an error saying so")
+    document_mb: int = _opt(
+        1024,
+        "Megabytes of memory one document may take to read; then it is an error saying so "
+        "(PDFs and pictures are held by max_pages and max_image_pixels instead)",
     )
 
     def __post_init__(self) -> None:
@@ -50,6 +52,7 @@ class LimitSettings:
             "max_cells",
             "max_paragraphs",
             "document_seconds",
+            "document_mb",
         )
         wrong = [f"{name} must be more than 0" for name in positive if getattr(self, name) <= 0]
         if self.max_archive_files < 1:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
+from rpa.config.options import choice_error, choices_of
 from rpa.config.sections import Settings
 from rpa.errors import ConfigError
 
@@ -78,7 +79,7 @@ def _build_section(name: str, cls: type, table: object, env: Mapping[str, str], 
                 values[key] = secret
             continue
         if env_name in env:
-            values[key] = _coerce(env[env_name], hints[key], env_name)
+            values[key] = _coerce(env[env_name], hints[key], env_name, f"[{name}] {key}")
         elif key in table:
             values[key] = _check_type(table[key], hints[key], f"{path} [{name}] {key}")
     return cls(**values)
@@ -96,7 +97,10 @@ def _read_secret(env: Mapping[str, str], env_name: str, file_in_toml: str | None
         raise ConfigError(f"cannot read secret file for {env_name}: {exc}") from exc
 
 
-def _coerce(raw: str, kind: object, where: str):
+def _coerce(raw: str, kind: object, where: str, key: str):
+    """`raw`, from the variable `where`, as a value of type `kind`; `key` names the setting."""
+    if choices_of(kind) is not None:
+        return _choice(raw.strip(), kind, key, source=where)
     try:
         if kind is bool:
             lowered = raw.strip().lower()
@@ -128,6 +132,8 @@ def _coerce(raw: str, kind: object, where: str):
 
 
 def _check_type(value: object, kind: object, where: str):
+    if choices_of(kind) is not None:
+        return _choice(value, kind, where)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if _table_kind(kind) is not None:
@@ -140,6 +146,15 @@ def _check_type(value: object, kind: object, where: str):
         raise ConfigError(f"{where}: expected a list of strings")
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"{where}: expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _choice(value: object, kind: object, where: str, source: str = ""):
+    """`value` when it is one of the `Literal` `kind`'s choices; `source` names the variable."""
+    choices = choices_of(kind)
+    if isinstance(value, bool) or value not in choices:
+        error = choice_error(where, choices, value)
+        raise ConfigError(f"{error} ({source})") if source else error
     return value
 
 
@@ -206,8 +221,12 @@ def default_config_text() -> str:
     ]
     for name, cls in _SECTIONS.items():
         lines.append(f"[{name}]")
+        hints = typing.get_type_hints(cls)
         for spec in dataclasses.fields(cls):
             lines.append(f"# {spec.metadata['help']}")
+            choices = choices_of(hints[spec.name])
+            if choices is not None:
+                lines.append(f"# one of: {', '.join(_toml_value(choice) for choice in choices)}")
             if spec.metadata.get("secret"):
                 lines.append(f'# {spec.name}_file = "/run/secrets/{name}_{spec.name}"')
             else:

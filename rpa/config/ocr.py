@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
+from typing import Literal
 
+from rpa.config.options import check_choices
 from rpa.config.options import option as _opt
 from rpa.errors import ConfigError
 
-__all__ = ["OcrSettings", "PHOTO_RUNTIMES"]
+__all__ = ["OCR_ENGINES", "OcrSettings", "PHOTO_RUNTIMES"]
 
-PHOTO_RUNTIMES = ("openvino", "onnxruntime")  # [ocr] photo_runtime: what runs RapidOCR's networks
+# [ocr] engine: auto, or one of the recognisers of `extractors.ocr.RECOGNISERS`
+OcrEngineName = Literal["auto", "tesseract", "rapidocr"]
+OCR_ENGINES: tuple[str, ...] = typing.get_args(OcrEngineName)
+PhotoRuntime = Literal["openvino", "onnxruntime"]  # what runs RapidOCR's networks
+PHOTO_RUNTIMES: tuple[str, ...] = typing.get_args(PhotoRuntime)
 
 
 @dataclass(frozen=True)
 class OcrSettings:
-    engine: str = _opt(
+    engine: OcrEngineName = _opt(
         "auto",
         "auto: photographs (pictures sent as images) by RapidOCR, scanned PDF pages by "
         "Tesseract; tesseract or rapidocr: every page by that engine",
@@ -36,7 +43,7 @@ class OcrSettings:
         "them at full size): 1024 read a receipt photo on ONNX Runtime in two thirds of the time "
         "(on OpenVINO, 4 to 22% less), at the cost of one SROIE total in 63; 0: on the whole photo",
     )
-    photo_runtime: str = _opt(
+    photo_runtime: PhotoRuntime = _opt(
         "openvino",
         "What runs RapidOCR's networks: openvino (2 to 3 times as fast, in bfloat16 on CPUs that have "
         "it: one SROIE company name in 63 read one letter differently) or onnxruntime (the same text "
@@ -54,6 +61,12 @@ class OcrSettings:
     )
 
     def __post_init__(self) -> None:
+        check_choices(self, "[ocr]")
+        if self.page_segmentation and not 1 <= self.page_segmentation <= 13:
+            raise ConfigError(
+                "[ocr] page_segmentation must be 0 (chosen per page) or a Tesseract --psm "
+                f"from 1 to 13, not {self.page_segmentation}"
+            )
         if not 1 <= self.min_picture_side <= 1000:
             raise ConfigError(
                 f"[ocr] min_picture_side must be between 1 and 1000 pixels, not {self.min_picture_side}"
@@ -64,8 +77,4 @@ class OcrSettings:
             raise ConfigError(
                 "[ocr] photo_detection_side must be 0 (the whole photo) or between 320 and 4000 "
                 f"pixels, not {self.photo_detection_side}"
-            )
-        if self.photo_runtime not in PHOTO_RUNTIMES:
-            raise ConfigError(
-                f"[ocr] photo_runtime must be one of {', '.join(PHOTO_RUNTIMES)}, not {self.photo_runtime!r}"
             )

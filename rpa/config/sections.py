@@ -1,18 +1,28 @@
 """The settings sections: one frozen dataclass per TOML table, each key with its help.
 
-`[limits]`, the bounds held against hostile input, is `rpa.config.limits`.
+`[limits]`, the bounds held against hostile input, is `rpa.config.limits`; `[ocr]` is
+`rpa.config.ocr`, `[queue]` `rpa.config.queue`, the mail sections `rpa.config.mail`.
+
+Each section checks its own keys in `__post_init__` (a key typed `Literal[...]` by
+`rpa.config.options.check_choices`), and `Settings` what one section needs of another,
+so that a wrong setting stops rpa when the configuration loads, not at first use.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from rpa.config.limits import LimitSettings
+from rpa.config.mail import DaemonSettings, ImapSettings, MailRule, SmtpSettings
 from rpa.config.ocr import OcrSettings
+from rpa.config.options import check_choices
 from rpa.config.options import option as _opt
+from rpa.config.queue import QueueSettings
 from rpa.errors import ConfigError
 from rpa.models import FIELD_NAMES
 
@@ -20,6 +30,7 @@ __all__ = [
     "Settings",
     "StoreSettings",
     "OcrSettings",
+    "QueueSettings",
     "PipelineSettings",
     "ParsingSettings",
     "CustomField",
@@ -35,9 +46,18 @@ __all__ = [
     "WebSettings",
     "OidcSettings",
     "ROLES",
+    "CLASSIFIERS",
+    "DRAFTING_BACKENDS",
 ]
 
 ROLES = ("agent", "supervisor", "admin")  # each role may do what the one before it may, and more
+
+# The intent classifiers (`extractors.intent.CLASSIFIERS`) and drafting backends
+# (`drafting.BACKENDS`) by name, here so that a wrong name is refused when the settings load.
+Classifier = Literal["learned", "rules"]
+CLASSIFIERS: tuple[str, ...] = typing.get_args(Classifier)
+DraftingBackend = Literal["template", "transformers", "openai"]
+DRAFTING_BACKENDS: tuple[str, ...] = typing.get_args(DraftingBackend)
 
 
 @dataclass(frozen=True)
@@ -48,13 +68,20 @@ class StoreSettings:
 @dataclass(frozen=True)
 class PipelineSettings:
     workers: int = _opt(0, "Messages processed side by side; 0: one per CPU core, fewer if memory is short")
-    classifier: str = _opt("learned", "Intent classifier: learned (TF-IDF + linear model) or rules")
+    classifier: Classifier = _opt("learned", "Intent classifier: learned (TF-IDF + linear model) or rules")
     intent_threshold: float = _opt(
         0.4, "Learned classifier: below this probability the intent is 'other', flagged needs_triage"
     )
     intent_examples: str = _opt(
         "", "Learned classifier: a JSON Lines file of your own examples, added to the shipped ones"
     )
+
+    def __post_init__(self) -> None:
+        check_choices(self, "[pipeline]")
+        if not 0.0 <= self.intent_threshold <= 1.0:
+            raise ConfigError(
+                f"[pipeline] intent_threshold must be between 0 and 1, not {self.intent_threshold}"
+            )
 
 
 @dataclass(frozen=True)
@@ -64,14 +91,13 @@ class CustomField:
     name: str = _opt("", "Field name (lower case, not a built-in field's name)")
     labels: tuple[str, ...] = _opt((), "Label words before the value, French and English")
     pattern: str = _opt("", "Regular expression of the value; empty means any value of its type")
-    type: str = _opt("id", "text, date, amount or id")
+    type: Literal["text", "date", "amount", "id"] = _opt("id", "text, date, amount or id")
     validator: str = _opt("", "luhn, mod97, iban, or a python-stdnum module such as fr.siret")
 
     def __post_init__(self) -> None:
         _check_custom_field(self)
 
 
-_CUSTOM_TYPES = ("text", "date", "amount", "id")
 _OWN_VALIDATORS = ("luhn", "mod97", "iban")
 
 
@@ -81,8 +107,7 @@ def _check_custom_field(spec: CustomField) -> None:
         raise ConfigError(f"{where}: name must be lower-case letters, digits and _")
     if spec.name in FIELD_NAMES:
         raise ConfigError(f"{where}: {spec.name!r} is a built-in field; choose another name")
-    if spec.type not in _CUSTOM_TYPES:
-        raise ConfigError(f"{where}: type must be one of {', '.join(_CUSTOM_TYPES)}, not {spec.type!r}")
+    check_choices(spec, f"{where}:")
     if not spec.labels and not spec.pattern:
         raise ConfigError(f"{where}: give labels, a pattern, or both")
     try:
@@ -105,13 +130,18 @@ class ParsingSettings:
 
 @dataclass(frozen=True)
 class DraftingSettings:
-    backend: str = _opt("template", "Drafting backend: template, transformers ([model]) or openai ([openai])")
+    backend: DraftingBackend = _opt(
+        "template", "Drafting backend: template, transformers ([model]) or openai ([openai])"
+    )
     templates_dir: str = _opt("", "Folder of reply templates; empty means the bundled ones")
     team_name: str = _opt("Service clients", "Signature under every reply")
     from_address: str = _opt("", "Our own address: replies come from it, mail from it is ignored")
     batch_size: int = _opt(8, "Messages whose drafts a language model writes in one batch")
     min_chars: int = _opt(60, "A generated reply shorter than this is flagged")
     max_length_ratio: float = _opt(4.0, "A generated reply longer than this times the template is flagged")
+
+    def __post_init__(self) -> None:
+        check_choices(self, "[drafting]")
 
 
 @dataclass(frozen=True)
@@ -136,12 +166,17 @@ class LetterSettings:
 class ModelSettings:
     path: str = _opt("", "Folder of a local model (causal LM or seq2seq) for the transformers backend")
     device: str = _opt("auto", "auto (a GPU when there is one, else the CPU), cpu, cuda, cuda:1, mps")
-    dtype: str = _opt("auto", "auto, float32, bfloat16 or float16")
+    dtype: Literal["auto", "float32", "bfloat16", "float16"] = _opt(
+        "auto", "auto, float32, bfloat16 or float16"
+    )
     max_new_tokens: int = _opt(320, "Longest reply generated, in tokens (both model backends)")
     temperature: float = _opt(0.0, "0 means greedy decoding; above 0, sampling (both model backends)")
     top_p: float = _opt(1.0, "Nucleus sampling threshold (both model backends)")
     repetition_penalty: float = _opt(1.1, "Above 1 discourages repeating tokens (transformers backend)")
     seed: int = _opt(0, "Random seed for sampling, so a batch can be drafted again identically")
+
+    def __post_init__(self) -> None:
+        check_choices(self, "[model]")
 
 
 @dataclass(frozen=True)
@@ -168,76 +203,6 @@ class KnowledgeSettings:
     embedding_languages: tuple[str, ...] = _opt(
         ("en",), "Languages the embedding model serves; other languages are ranked by BM25 alone"
     )
-
-
-@dataclass(frozen=True)
-class ImapSettings:
-    host: str = _opt("", "IMAP server that `rpa daemon` watches")
-    port: int = _opt(0, "0 means the usual port: 993 with ssl, 143 otherwise")
-    security: str = _opt("ssl", "ssl, starttls, or none (plain text: local tests only)")
-    ca_file: str = _opt("", "PEM file of the CA(s) to trust instead of the system's (an internal CA)")
-    user: str = _opt("", "Login name")
-    password: str = _opt("", "Password (auth = password)", secret=True)
-    folder: str = _opt("INBOX", "Folders to watch, comma-separated; the first one with IDLE")
-    auth: str = _opt("password", "password, or xoauth2 (Gmail, Microsoft 365) with a token helper")
-    token_command: str = _opt("", "xoauth2: command that prints a fresh access token")
-    token_file: str = _opt("", "xoauth2: file a token helper keeps up to date")
-    sent_folder: str = _opt("Sent", "Where a copy of each reply sent by SMTP is appended")
-    drafts_folder: str = _opt("Drafts", "Where replies go in drafts mode")
-    timeout_seconds: float = _opt(60.0, "Network timeout of one IMAP command")
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str = _opt("", "SMTP server for approved replies")
-    port: int = _opt(0, "0 means the usual port: 465 with ssl, 587 with starttls, 25 with none")
-    security: str = _opt("starttls", "starttls, ssl, or none (plain text: local tests only)")
-    ca_file: str = _opt("", "PEM file of the CA(s) to trust instead of the system's (an internal CA)")
-    user: str = _opt("", "Login name; empty means no authentication")
-    password: str = _opt("", "Password (auth = password)", secret=True)
-    auth: str = _opt("password", "password, or xoauth2 with the [imap] token helper")
-    mode: str = _opt("smtp", "smtp (send, copy to Sent) or drafts (append to Drafts for agents to send)")
-    timeout_seconds: float = _opt(60.0, "Network timeout of one SMTP command")
-
-
-@dataclass(frozen=True)
-class MailRule:
-    """One rule of `[[daemon.rules]]`: every filter set must match (case-insensitive)."""
-
-    name: str = _opt("", "Shown in logs")
-    sender: str = _opt("", "Text the From header contains")
-    recipient: str = _opt("", "Text the To or Cc headers contain")
-    subject: str = _opt("", "Text the subject contains")
-    body: str = _opt("", "Text the body contains")
-    attachment: str = _opt("", "Glob one attachment name matches, e.g. *.pdf")
-    max_age_days: float = _opt(0.0, "Only mail received less than this many days ago; 0 means any")
-    folder: str = _opt("", "Only mail in this folder")
-    action: str = _opt("", "After success: keyword, move, read, none; empty means [daemon] action")
-    move_to: str = _opt("", "Folder for action = move")
-    stop: bool = _opt(False, "Do not look at the rules after this one when it matches")
-
-
-@dataclass(frozen=True)
-class DaemonSettings:
-    account: str = _opt("", "Name of the mailbox in the store; empty means user@host")
-    action: str = _opt("keyword", "After a mail is stored: keyword, move, read, or none")
-    keyword: str = _opt("$rpa-processed", "IMAP keyword added by action = keyword")
-    move_to: str = _opt("", "Folder for action = move")
-    poll_seconds: float = _opt(60.0, "Interval between checks when the server has no IDLE")
-    idle_seconds: float = _opt(1500.0, "IDLE is re-issued after this long (RFC 2177: under 29 min)")
-    batch_size: int = _opt(50, "Mails fetched per IMAP command")
-    max_attempts: int = _opt(5, "A failing mail is retried this many times, then marked failed")
-    retry_seconds: float = _opt(60.0, "First retry delay; doubled at each attempt")
-    reconnect_max_seconds: float = _opt(300.0, "Longest wait between reconnections")
-    auth_retry_seconds: float = _opt(900.0, "Wait after the server refused our credentials")
-    heartbeat_seconds: float = _opt(10.0, "How often `rpa status` is told the daemon is alive")
-    sender_drafts_per_hour: int = _opt(20, "More mail than this from one sender in an hour gets no draft")
-    send_approved: bool = _opt(True, "Send approved drafts from the daemon (see [smtp])")
-    send_seconds: float = _opt(30.0, "Interval between looks for approved drafts")
-    metrics_port: int = _opt(0, "Prometheus endpoint port (needs prometheus_client); 0 means off")
-    metrics_address: str = _opt("127.0.0.1", "Address the Prometheus endpoint listens on")
-    log_format: str = _opt("text", "text, or json (one JSON object per line)")
-    rules: tuple[MailRule, ...] = _opt((), "[[daemon.rules]] tables, in order; none means every mail")
 
 
 # Hours an agent has to answer, per intent, before a waiting message is past its SLA.
@@ -372,7 +337,33 @@ class Settings:
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     web: WebSettings = field(default_factory=WebSettings)
     oidc: OidcSettings = field(default_factory=OidcSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
+
+    def __post_init__(self) -> None:
+        if self.queue.enabled and not self.store.url.lower().startswith(("postgresql", "postgres")):
+            raise ConfigError(
+                "[queue] broker_url needs [store] url on a PostgreSQL server that the daemon and every "
+                f"worker reach, not {self.store.url or 'the local SQLite file'}"
+            )
+        _check_across_sections(self)
 
     @property
     def database_url(self) -> str:
         return self.store.url or f"sqlite:///{self.home / 'rpa.db'}"
+
+
+def _check_across_sections(settings: Settings) -> None:
+    """What one section needs of another."""
+    backend = settings.drafting.backend
+    if backend == "transformers" and not settings.model.path:
+        raise ConfigError(
+            "[drafting] backend = transformers needs a model folder: set [model] path or RPA_MODEL_PATH"
+        )
+    if backend == "openai" and not settings.openai.model:
+        raise ConfigError(
+            "[drafting] backend = openai needs a model name: set [openai] model or RPA_OPENAI_MODEL"
+        )
+    if settings.smtp.auth == "xoauth2" and not (settings.imap.token_command or settings.imap.token_file):
+        raise ConfigError("[smtp] auth = xoauth2 needs the [imap] token_command or token_file")
+    if settings.smtp.mode == "drafts" and not settings.imap.host:
+        raise ConfigError("[smtp] mode = drafts needs the mailbox: set [imap] host (RPA_IMAP_HOST)")

@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -36,8 +37,6 @@ class _JsonLines(logging.Formatter):
 
 def configure_logging(log_format: str, level: int = logging.INFO) -> None:
     """Daemon logs on stderr: one line of text, or one JSON object, per event."""
-    if log_format not in ("text", "json"):
-        raise ConfigError(f"[daemon] log_format must be text or json, not {log_format!r}")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         _JsonLines()
@@ -135,6 +134,22 @@ def format_status(status: DaemonStatus, now: datetime | None = None) -> str:
     mails = ", ".join(f"{n} {s}" for s, n in sorted(status.mails.items())) or "none"
     lines.append(f"mails: {mails}")
     lines.append("replies: " + ", ".join(f"{n} {s}" for s, n in status.drafts.items()))
+    return "\n".join(lines) + "\n"
+
+
+def format_workers(depths: Mapping[str, int | None], workers: Mapping[str, list[int]] | None) -> str:
+    """`rpa status` in the distributed mode: the tasks waiting per queue, and each live worker
+    with the mail records it is processing."""
+    lines = [
+        "queue " + ", ".join(f"{name}: {'unknown' if n is None else n} waiting" for name, n in depths.items())
+    ]
+    if workers is None:
+        lines.append("workers: the broker cannot be reached")
+    elif not workers:
+        lines.append("workers: none alive")
+    for name, records in (workers or {}).items():
+        doing = f"processing mail record(s) {', '.join(map(str, records))}" if records else "idle"
+        lines.append(f"worker {name}: {doing}")
     return "\n".join(lines) + "\n"
 
 

@@ -6,8 +6,8 @@ attachment names). Each matching rule adds its action; a matching rule with
 `stop` ends the walk. Without rules every mail is taken with `[daemon] action`;
 with rules, a mail no rule matches is left alone.
 
-Actions are strings stored with the mail's record until they have run:
-``keyword:<kw>``, ``read``, ``move:<folder>``.
+Each action is one of `rpa.daemon.actions`, stored with the mail's record until it has run. The
+actions named in the settings are checked when they load (`rpa.config.mail`).
 """
 
 from __future__ import annotations
@@ -17,24 +17,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from rpa.config import DaemonSettings, MailRule
-from rpa.errors import ConfigError
+from rpa.daemon.actions import action_named
 from rpa.models import Message
 
-__all__ = ["ACTIONS", "actions_for", "check_rules"]
-
-ACTIONS = ("keyword", "move", "read", "none")
-
-
-def check_rules(daemon: DaemonSettings) -> None:
-    """Refuse a configuration whose actions cannot run, before touching any mail."""
-    for where, action, move_to in [("[daemon]", daemon.action, daemon.move_to)] + [
-        (f"[[daemon.rules]] #{n}", rule.action or daemon.action, rule.move_to or daemon.move_to)
-        for n, rule in enumerate(daemon.rules, 1)
-    ]:
-        if action not in ACTIONS:
-            raise ConfigError(f"{where}: action must be one of {', '.join(ACTIONS)}, not {action!r}")
-        if action == "move" and not move_to:
-            raise ConfigError(f"{where}: action = move needs move_to")
+__all__ = ["actions_for"]
 
 
 def actions_for(
@@ -56,12 +42,8 @@ def actions_for(
 
 
 def _action(action: str, move_to: str, daemon: DaemonSettings) -> list[str]:
-    return {
-        "keyword": [f"keyword:{daemon.keyword}"],
-        "read": ["read"],
-        "move": [f"move:{move_to}"],
-        "none": [],
-    }[action]
+    chosen = action_named(action, move_to, daemon)
+    return [] if chosen is None else [chosen.stored]
 
 
 def _matches(rule: MailRule, message: Message, folder: str, received: datetime | None, now: datetime) -> bool:

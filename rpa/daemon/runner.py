@@ -23,15 +23,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from rpa.batch import PipelineRunner
 from rpa.config import Settings
 from rpa.daemon.health import STOPPED, Metrics, configure_logging
-from rpa.daemon.intake import Intake, MailProcessor
-from rpa.daemon.rules import check_rules
+from rpa.daemon.intake import Intake
+from rpa.enqueue import Enqueuer
 from rpa.errors import AuthenticationFailed, CertificateRefused, MailboxError
 from rpa.mailbox import ImapMailbox, Mailbox, account_name
 from rpa.outbox import Outbox
-from rpa.pipeline import Pipeline
 from rpa.store import Store
+from rpa.store.knowledge import kb_passages
 from rpa.store.mailrecords import MailRecords
 
 __all__ = ["Backoff", "Daemon", "run_daemon"]
@@ -61,17 +62,17 @@ class Daemon:
         settings: Settings,
         store: Store,
         *,
-        processor: MailProcessor,
+        runner: PipelineRunner | None,
+        enqueuer: Enqueuer | None = None,
         connect: Callable[[], Mailbox] | None = None,
         outbox: Outbox | None = None,
         metrics: Metrics | None = None,
     ) -> None:
-        check_rules(settings.daemon)
         self.settings = settings
         self.account = account_name(settings.imap, settings.daemon.account)
         self.connect = connect or (lambda: ImapMailbox.connect(settings.imap, self.account))
         self.folders = [f.strip() for f in settings.imap.folder.split(",") if f.strip()] or ["INBOX"]
-        self.intake = Intake(settings, store, self.account, processor, metrics)
+        self.intake = Intake(settings, store, self.account, runner, metrics, enqueuer=enqueuer)
         self.outbox = outbox
         self.records = MailRecords(store, self.account)
         self.stopping = False
@@ -201,6 +202,20 @@ def _stop_on_signals(daemon: Daemon) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextmanager
+def _processing(settings: Settings, store: Store) -> Iterator[tuple[PipelineRunner | None, Enqueuer | None]]:
+    """Who processes the mail: a pipeline here, or the workers behind the broker ([queue])."""
+    if settings.queue.enabled:
+        enqueuer = Enqueuer(settings, store)
+        try:
+            yield None, enqueuer
+        finally:
+            enqueuer.close()
+    else:
+        with PipelineRunner(settings, 1, knowledge=kb_passages(store)) as runner:
+            yield runner, None
+
+
 def run_daemon(settings: Settings, *, once: bool = False) -> None:
     """The `rpa daemon` command: logging, metrics, signals, then `Daemon.run`."""
     configure_logging(settings.daemon.log_format)
@@ -209,20 +224,24 @@ def run_daemon(settings: Settings, *, once: bool = False) -> None:
         if settings.daemon.metrics_port
         else None
     )
-    pipeline = Pipeline(settings)
     try:
-        with Store.open(settings) as store:
+        with Store.open(settings) as store, _processing(settings, store) as (runner, enqueuer):
             outbox = (
                 Outbox(settings, store)
                 if settings.daemon.send_approved and (settings.smtp.host or settings.smtp.mode == "drafts")
                 else None
             )
-            daemon = Daemon(settings, store, processor=pipeline, outbox=outbox, metrics=metrics)
-            log.info("rpa daemon for %s, watching %s", daemon.account, ", ".join(daemon.folders))
+            daemon = Daemon(settings, store, runner=runner, enqueuer=enqueuer, outbox=outbox, metrics=metrics)
+            how = f"workers on {settings.queue.broker_url.rpartition('@')[2]}" if enqueuer else "this process"
+            log.info(
+                "rpa daemon for %s, watching %s; mail processed by %s",
+                daemon.account,
+                ", ".join(daemon.folders),
+                how,
+            )
             with _stop_on_signals(daemon):
                 daemon.run(once=once)
             log.info("rpa daemon stopped")
     finally:
-        pipeline.close()
         if metrics is not None:
             metrics.close()

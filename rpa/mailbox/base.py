@@ -54,6 +54,9 @@ class Mailbox(Protocol):
 
     def move(self, uids: Sequence[int], folder: str) -> None: ...
 
+    def delete(self, uids: Sequence[int]) -> None:
+        """Flag the mails deleted and expunge them (only them: UID EXPUNGE)."""
+
     def append(self, folder: str, raw: bytes, *, flags: Sequence[str] = ()) -> None:
         """Store a mail in `folder`, creating the folder when it does not exist."""
 

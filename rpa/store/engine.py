@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from datetime import datetime
@@ -12,9 +13,19 @@ from rpa.errors import Claimed
 
 __all__ = ["LEASE", "READ_ONLY", "claimed_error", "make_engine", "safe_url"]
 
+log = logging.getLogger("rpa.store")
+
 READ_ONLY = "rpa_read_only"  # execution option of connections that never write
 _LOCK_SECONDS = 30  # longest wait for another connection's write
 LEASE = "rpa_lease"  # execution option of transactions whose loss in a power cut costs nothing
+
+
+def _say_disconnected(context: sa.engine.ExceptionContext) -> None:
+    """Log a lost database connection once per failure; the pool opens a new one next time."""
+    if context.is_disconnect:
+        log.warning(
+            "lost the connection to the store (%s); reconnecting", str(context.original_exception).strip()
+        )
 
 
 def claimed_error(message_pk: int, holder: str, until: datetime) -> Claimed:
@@ -26,7 +37,10 @@ def claimed_error(message_pk: int, holder: str, until: datetime) -> Claimed:
 def make_engine(url: str) -> sa.Engine:
     # Enough connections for a web worker's threads (a page holds one for a few milliseconds).
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # A server restarted: each pooled connection is tested before use and opened again.
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        sa.event.listen(engine, "handle_error", _say_disconnected)
+        return engine
     engine = sa.create_engine(url, connect_args={"timeout": _LOCK_SECONDS}, pool_size=10, max_overflow=30)
 
     @sa.event.listens_for(engine, "connect")

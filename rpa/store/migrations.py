@@ -317,6 +317,16 @@ def _v7_understanding(op: Operations) -> None:
     op.create_index("queue_by_urgency", "queue_entries", ["review_status", "urgent", "created_at"])
 
 
+def _v8_scale_out(op: Operations) -> None:
+    """Mails handed to Celery workers (`rpa.queue`): what a worker needs to process a queued
+    input without the mailbox (its source, kind and file name; the bytes are in `raw`), and
+    the queue it was sent to."""
+    op.add_column("mail_records", sa.Column("source", sa.Text))
+    op.add_column("mail_records", sa.Column("kind", sa.String(16)))
+    op.add_column("mail_records", sa.Column("filename", sa.String(512)))
+    op.add_column("mail_records", sa.Column("queue", sa.String(64)))
+
+
 def _message_pk() -> sa.Column:
     """The column that ties a row to its message, gone with it."""
     return sa.Column(
@@ -345,6 +355,7 @@ MIGRATIONS: list[tuple[int, Callable[[Operations], None]]] = [
     (5, _v5_locations),
     (6, _v6_workspace),
     (7, _v7_understanding),
+    (8, _v8_scale_out),
 ]
 
 

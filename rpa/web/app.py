@@ -31,6 +31,7 @@ from rpa.errors import (
 )
 from rpa.knowledge import KnowledgeCache
 from rpa.resources import templates_folder
+from rpa.secret import web_secret_key
 from rpa.store import Store
 from rpa.store.reviewqueue import RecentCounts
 from rpa.web.auth import CsrfRefused, LoginRequired, gate
@@ -47,6 +48,8 @@ log = logging.getLogger("rpa.web")
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """The workspace over `store` (by default the configured one, closed with the app)."""
+    if settings.oidc.enabled:
+        web_secret_key(settings)  # an unreadable key file stops `rpa web` now, not the first login
     own_store = store is None
     store = store or Store.open(settings)
 

@@ -1,0 +1,138 @@
+"""The policyholder, not the writer, when someone writes for them (issue 12, batch 6): a spouse
+in whose name the contract is, a lawyer, a broker, a guardian, a carer, a son with a power of
+attorney. French and English, and what is no such thing."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_mail
+
+from extractors.fields import extract_fields
+from extractors.mime import parse_message
+from rpa.config import LimitSettings, ParsingSettings
+from rpa.pipeline import text_sources
+
+SETTINGS = ParsingSettings()
+
+
+def name_of_mail(body: str, sender: str) -> str | None:
+    """The customer name the real MIME parser and finders read in a plain-text mail."""
+    message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
+    found = extract_fields(text_sources(message), SETTINGS).get("customer_name")
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Bonjour,\nle contrat est au nom de mon époux, Karim Haddad, je vous écris pour lui.\n"
+            "Le dossier 26-S-4471 n'avance pas.\n\nCordialement,\nLeïla Haddad",
+            "Leïla Haddad <leila.h@mail.example>",
+            "Karim Haddad",
+        ),
+        (
+            "Madame, Monsieur,\nle contrat habitation a été souscrit par ma femme, Chantal Mercier, qui "
+            "signe aussi ce courrier. Nous le résilions.\n\nBien à vous,\nPaul et Chantal Mercier",
+            "Paul Mercier <p.mercier@mail.example>",
+            "Chantal Mercier",
+        ),
+        (
+            "Bonjour,\nc'est ma compagne, Inès Roy, qui en est la titulaire. Couvre-t-il le ski ?\n\n"
+            "Merci,\nHugo Lenoir",
+            "Hugo Lenoir <hugo@mail.example>",
+            "Inès Roy",
+        ),
+        (
+            "Hello,\nI look after the affairs of my father, Mr Dennis Cole, who holds your home policy "
+            "HP-44120.\nPlease send his post to me.\n\nRegards,\nSarah Cole",
+            "Sarah Cole <sarah.cole@mail.example>",
+            "Dennis Cole",
+        ),
+        (
+            "Hi,\nthe cover was taken out by my husband, Graham Lowe, so please call him.\n\nThanks,\nJo Lowe",
+            "Jo Lowe <jo@mail.example>",
+            "Graham Lowe",
+        ),
+    ],
+)
+def test_the_relative_the_contract_belongs_to_is_the_customer(body: str, sender: str, name: str) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Dear Sirs,\nThis firm represents Mr. Victor Huang in connection with claim HO-26-5512.\n"
+            "Please respond within fourteen days.\n\nYours faithfully,\n\nAmelia Stone, Esq.\nStone & Reyes LLP",
+            "Amelia Stone <astone@law.example>",
+            "Victor Huang",
+        ),
+        (
+            "Good morning,\nWe act as brokers for Mrs Petra Lindqvist, policy ref HF/22019/PL.\n\n"
+            "Kind regards,\nTom Heald Cert CII\nAccount Executive",
+            "Tom Heald <tom@brokers.example>",
+            "Petra Lindqvist",
+        ),
+        (
+            "Madame, Monsieur,\nJ'interviens en qualité de conseil de Mme Sandrine Poulain, titulaire du "
+            "contrat AUTO-44120.\n\nJe vous prie d'agréer mes salutations distinguées.\n\nJulien Vasse\nAvocat",
+            "Maître Julien Vasse <jv@avocats.example>",
+            "Sandrine Poulain",
+        ),
+        (
+            "Madame, Monsieur,\nchargée de la mesure de tutelle de M. Émile BRIAND, je vous adresse les pièces "
+            "demandées.\n\nCordialement,\nAgnès Morel\nMandataire judiciaire",
+            "Agnès Morel <a.morel@udaf.example>",
+            "Émile Briand",
+        ),
+        (
+            "Hello,\nI am a support worker and I visit Mrs Edna Platt three times a week. Her kitchen ceiling "
+            "is leaking.\n\nKind regards,\nDawn Fisher",
+            "Dawn Fisher <dawn@care.example>",
+            "Edna Platt",
+        ),
+        (
+            "Dear Sirs,\nI am the executor of the late Mr Walter Pugh and enclose the death certificate. "
+            "Please cancel his home policy.\n\nYours faithfully,\nHelen Marsh",
+            "Helen Marsh <helen@mail.example>",
+            "Walter Pugh",
+        ),
+        (
+            "Bonjour,\nje suis la fille de Mme Odile Brun, qui a 91 ans. Son toit fuit depuis hier.\n\n"
+            "Cordialement,\nClaire Dumas",
+            "Claire Dumas <claire.dumas@mail.example>",
+            "Odile Brun",
+        ),
+        (
+            "Dear Sir or Madam,\nPlease change the address on the policy.\n\nYours faithfully,\n"
+            "Martin Drew\nAttorney for Ivy Drew",
+            "Martin Drew <martin@mail.example>",
+            "Ivy Drew",
+        ),
+    ],
+)
+def test_someone_acting_for_the_policyholder_gives_the_policyholder_name(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\nI represent the residents' association, not Mr Grey.\n\nKind regards,\nLucy Bell",
+            "Lucy Bell <lucy@mail.example>",
+            "Lucy Bell",
+        ),
+        (
+            "Bonjour,\nla police est passée ce matin (PV n° 2026/4471).\n\nCordialement,\nAnne Giraud",
+            "Anne Giraud <anne@mail.example>",
+            "Anne Giraud",
+        ),
+    ],
+)
+def test_a_title_or_a_role_alone_names_no_policyholder(body: str, sender: str, name: str) -> None:
+    assert name_of_mail(body, sender) == name
