@@ -27,7 +27,7 @@ from rpa.memory import return_freed_memory, share_with_forks, stop_sharing, work
 from rpa.models import ProcessedMessage
 from rpa.pipeline import Pipeline
 
-__all__ = ["PipelineRunner", "worker_count"]
+__all__ = ["PipelineRunner", "share_cores", "worker_count"]
 
 
 def worker_count(settings: Settings) -> int:
@@ -49,7 +49,7 @@ class PipelineRunner:
         self.settings = settings
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
-        inline = _worker_settings(settings, 1)
+        inline = share_cores(settings, 1)
         self.parser = pipeline or Pipeline(inline, _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
         if workers > 1:
@@ -57,7 +57,7 @@ class PipelineRunner:
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
                 initializer=_start_worker,
-                initargs=(_worker_settings(settings, workers), list(knowledge)),
+                initargs=(share_cores(settings, workers), list(knowledge)),
             )
 
     def submit(self, raw: RawInput) -> Future[ProcessedMessage]:
@@ -85,7 +85,7 @@ class PipelineRunner:
         self.parser.close()
 
 
-def _worker_settings(settings: Settings, processes: int) -> Settings:
+def share_cores(settings: Settings, processes: int) -> Settings:
     """Share the cores between message workers and their OCR threads."""
     if settings.ocr.workers:
         return settings

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from celery import Celery, signals
 
 from extractors.sources import RawInput
-from rpa.batch import PipelineRunner
+from rpa.batch import PipelineRunner, share_cores
 from rpa.config import Settings
 from rpa.daemon.intake import mail_source, sender_limit
 from rpa.errors import ConfigError, NotFound
@@ -222,6 +222,7 @@ def run_worker(
     if settings.queue.worker_metrics_port:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="rpa-worker-metrics-")
         _serve_metrics(settings)
+    settings = share_cores(settings, concurrency)  # each process's OCR threads: its share of the cores
     app = make_worker_app(settings)
 
     @signals.worker_process_init.connect
