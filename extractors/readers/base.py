@@ -33,6 +33,7 @@ __all__ = [
     "DocumentText",
     "assemble_pages",
     "declared_as",
+    "is_ole_of_kind",
     "ole_kind",
     "page_limit_notes",
     "plain_text",
@@ -238,3 +239,16 @@ def plain_text(filename: str, data: bytes, charset: str | None = None) -> str:
     if controls > _MAX_CONTROL_SHARE * max(len(text), 1):
         raise ExtractionError("not readable as text: binary content", filename=filename)
     return text
+
+
+def is_ole_of_kind(
+    kind: str, content_type: str, head: bytes, filename: str, types: Sequence[str], extensions: Sequence[str]
+) -> bool:
+    """Whether `head` opens an OLE2 file of `kind` (xls, ppt...): said by its directory, or by
+    its declared type or name when the directory lies beyond the head (or it is encrypted)."""
+    if sniff_format(head) != "ole":
+        return False
+    found = ole_kind(head)
+    if found in (None, "encrypted"):  # the directory lies further on: the declaration decides
+        return declared_as(content_type, filename, types, extensions)
+    return found == kind

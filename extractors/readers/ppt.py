@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from extractors.readers.base import (
     OLE_LABELS,
     DocumentText,
-    declared_as,
+    is_ole_of_kind,
     ole_kind,
     page_limit_notes,
-    sniff_format,
 )
 from extractors.readers.sheets import Budget
 from rpa.config import Settings
@@ -90,12 +89,7 @@ class PptReader:
         return importlib.util.find_spec("olefile") is not None
 
     def can_read(self, content_type: str, filename: str, head: bytes) -> bool:
-        if sniff_format(head) != "ole":
-            return False
-        kind = ole_kind(head)
-        if kind in (None, "encrypted"):  # the directory lies further on: the declaration decides
-            return declared_as(content_type, filename, _TYPES, _EXTENSIONS)
-        return kind == "ppt"
+        return is_ole_of_kind("ppt", content_type, head, filename, _TYPES, _EXTENSIONS)
 
     def read(self, filename: str, data: bytes) -> DocumentText:
         stream, current_user = _streams(data)

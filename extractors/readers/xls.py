@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from extractors.readers.base import OLE_LABELS, DocumentText, declared_as, ole_kind, sniff_format
+from extractors.readers.base import OLE_LABELS, DocumentText, is_ole_of_kind, ole_kind
 from extractors.readers.children import run_child
 from extractors.readers.deadline import needed_too_much
 from extractors.readers.sheets import Budget, Sheet, cell_text, spreadsheet_text, trimmed
@@ -66,12 +66,7 @@ class XlsReader:
         return importlib.util.find_spec("xlrd") is not None
 
     def can_read(self, content_type: str, filename: str, head: bytes) -> bool:
-        if sniff_format(head) != "ole":
-            return False
-        kind = ole_kind(head)
-        if kind in (None, "encrypted"):  # the directory lies further on: the declaration decides
-            return declared_as(content_type, filename, _TYPES, _EXTENSIONS)
-        return kind == "xls"
+        return is_ole_of_kind("xls", content_type, head, filename, _TYPES, _EXTENSIONS)
 
     def read(self, filename: str, data: bytes) -> DocumentText:
         _check_is_workbook(data)
