@@ -33,6 +33,7 @@ __all__ = [
     "database",
     "reachable",
     "server_started",
+    "stop_sessions",
     "tree_cpu_seconds",
 ]
 
@@ -41,6 +42,23 @@ RPA = str(ROOT / ".venv" / "bin" / "rpa")
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 BROKER = "amqp://guest:guest@127.0.0.1:5672//"
 _READY = re.compile(r"\bready\.")
+
+
+def stop_sessions(processes: list[subprocess.Popen], timeout: float) -> None:
+    """SIGTERM to each process's session (a worker and its pool), SIGKILL to those still
+    running after `timeout` seconds."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=10)
 
 
 def reachable(port: int) -> bool:
@@ -87,15 +105,7 @@ class Cluster:
         return time.perf_counter() - started
 
     def stop_workers(self) -> None:
-        for worker in self.workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-        for worker in self.workers:
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait(timeout=10)
+        stop_sessions(self.workers, timeout=60)
         self.workers.clear()
 
     def worker_cpu(self) -> float:

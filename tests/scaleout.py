@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from conftest import require
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from scale_cluster import POSTGRES, RPA, reachable  # noqa: E402 - bench/scale.py's real parts
+from scale_cluster import POSTGRES, RPA, reachable, stop_sessions  # noqa: E402 - bench/scale.py's real parts
 
 BROKERS = {
     "rabbitmq": ("amqp://guest:guest@127.0.0.1:5672//", 5672),
@@ -61,14 +61,7 @@ class Cluster:
         worker.wait(timeout=10)
 
     def stop_workers(self) -> None:
-        for worker in self.workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-        for worker in self.workers:
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill(worker)
+        stop_sessions(self.workers, timeout=30)
 
     def rpa(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run(
