@@ -24,7 +24,8 @@ from rpa.models import Message
 from rpa.pipeline import parse_input
 from rpa.queue import Dispatcher, queue_for
 from rpa.store import Store
-from rpa.store.mailrecords import FAILED, RETRY, MailRecord, MailRecords
+from rpa.store.mailrecords import FAILED, RETRY, MailRecord
+from rpa.store.queuedmails import QueuedMails
 
 __all__ = ["FILES_ACCOUNT", "Enqueued", "Enqueuer", "enqueue_files"]
 
@@ -50,7 +51,7 @@ class Enqueuer:
 
     def store_mail(
         self,
-        records: MailRecords,
+        account: str,
         folder: str,
         uidvalidity: int,
         uid: int,
@@ -59,7 +60,7 @@ class Enqueuer:
         actions: Sequence[str],
     ) -> MailRecord:
         """The mail's bytes stored as a queued record (committed when this returns)."""
-        return records.record_queued(
+        return QueuedMails(self.store, account).record_queued(
             folder,
             uidvalidity,
             uid,
@@ -85,7 +86,7 @@ class Enqueuer:
         """Send again the tasks of mails queued more than `requeue_seconds` ago and still not
         processed (a broker that lost its tasks, a send that failed); how many were sent."""
         now = now or datetime.now(UTC)
-        records = MailRecords(self.store, None)
+        records = QueuedMails(self.store, None)
         stale = records.stale_queued(now - timedelta(seconds=self.settings.queue.requeue_seconds))
         sent = [record.id for record in stale if self.send(record)]
         records.requeued(sent)
@@ -97,14 +98,14 @@ class Enqueuer:
         """A failed mail given to the workers again (`rpa retry`)."""
         if record.status not in (RETRY, FAILED):
             raise QueueError(f"mail record {record.id} is {record.status}: nothing to retry")
-        MailRecords(self.store, record.account).back_in_queue(record)
+        QueuedMails(self.store, record.account).back_in_queue(record)
         if not self.send(record):
             raise QueueError(f"mail record {record.id} is queued again, but the broker cannot be reached")
 
     def enqueue_files(self, inputs: Iterable[RawInput]) -> Iterator[Enqueued]:
         """`rpa process --enqueue`: each input stored and sent to the workers, unless the store
         has it already; one `Enqueued` per input, in order."""
-        records = MailRecords(self.store, FILES_ACCOUNT)
+        records = QueuedMails(self.store, FILES_ACCOUNT)
         host = socket.gethostname()
         for raw in inputs:
             try:
@@ -116,7 +117,7 @@ class Enqueuer:
             if known is not None:
                 yield Enqueued(raw.source, duplicate=True)
                 continue
-            record = self.store_mail(records, host, 0, _file_uid(raw, message), raw, message, ())
+            record = self.store_mail(FILES_ACCOUNT, host, 0, _file_uid(raw, message), raw, message, ())
             sent = self.send(record)
             yield Enqueued(raw.source, record.id, record.queue, error=None if sent else "broker unreachable")
 

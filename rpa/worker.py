@@ -43,7 +43,8 @@ from rpa.ingestion import Ingestion
 from rpa.queue import PROCESS_TASK, celery_app
 from rpa.store import Store
 from rpa.store.knowledge import kb_passages
-from rpa.store.mailrecords import MailRecord, MailRecords
+from rpa.store.mailrecords import MailRecord
+from rpa.store.queuedmails import QueuedMails
 
 __all__ = ["WorkerPipeline", "make_worker_app", "run_worker"]
 
@@ -84,13 +85,13 @@ class WorkerPipeline:
     store: Store
     runner: PipelineRunner
     ingestion: Ingestion
-    records: MailRecords
+    records: QueuedMails
 
     @classmethod
     def start(cls, settings: Settings) -> WorkerPipeline:
         store = Store.open(settings)
         runner = PipelineRunner(settings, 1, knowledge=kb_passages(store))
-        records = MailRecords(store, None)
+        records = QueuedMails(store, None)
         ingestion = Ingestion(store, runner, actor="worker", review=sender_limit(settings, records))
         return cls(settings, store, runner, ingestion, records)
 

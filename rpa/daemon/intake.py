@@ -180,7 +180,7 @@ class Intake:
         """Distributed mode: the mail's bytes stored, then its task sent to the workers."""
         assert self.enqueuer is not None
         raw = self._raw(folder, uidvalidity, mail)
-        record = self.enqueuer.store_mail(self.records, folder, uidvalidity, mail.uid, raw, message, actions)
+        record = self.enqueuer.store_mail(self.account, folder, uidvalidity, mail.uid, raw, message, actions)
         self.enqueuer.send(record)
         log.info(
             "mail %s of %s queued for the workers (%s) as record %s",
