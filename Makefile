@@ -46,9 +46,14 @@ serve-demo: setup
 	@echo
 	RPA_HOME=$(DEMO_HOME) $(BIN)/rpa web --host 127.0.0.1 --port 8000
 
+# The suite on TEST_PROCESSES processes (pytest-xdist; the tests of a file stay together, so
+# its fixtures are built once), then the tests that restart PostgreSQL and RabbitMQ, alone.
+TEST_PROCESSES ?= 2
+
 test: setup test-packages
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile -m "not alone"
+	$(BIN)/pytest -m alone
 
 setup: system-packages $(STAMP) $(HTMX)
 

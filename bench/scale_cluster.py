@@ -104,6 +104,22 @@ class Cluster:
             time.sleep(0.1)
         return time.perf_counter() - started
 
+    def consume(self, on: bool) -> None:
+        """Every worker stops (`on` False) or starts again taking tasks from both queues,
+        once each has said it did: a backlog can be queued meanwhile."""
+        from rpa.config import load_settings
+        from rpa.queue import celery_app
+
+        app = celery_app(load_settings(environ=self.run_env()))
+        try:
+            for name in (self.env["RPA_QUEUE_TEXT_QUEUE"], self.env["RPA_QUEUE_OCR_QUEUE"]):
+                command = app.control.add_consumer if on else app.control.cancel_consumer
+                replies = command(name, reply=True, timeout=10, limit=len(self.workers))
+                if len(replies or []) != len(self.workers):
+                    raise RuntimeError(f"{len(replies or [])} of {len(self.workers)} workers answered")
+        finally:
+            app.close()
+
     def stop_workers(self) -> None:
         stop_sessions(self.workers, timeout=60)
         self.workers.clear()

@@ -21,11 +21,11 @@ from __future__ import annotations
 import io
 import math
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from extractors.pictures import upright_on_white
 from extractors.readers.base import HEAD_SIZE, sniff_format
-from extractors.readers.images import IMAGE_FORMATS
+from extractors.readers.images import IMAGE_FORMATS, open_picture
 from rpa.errors import ExtractionError
 
 __all__ = ["MAX_PIXELS", "page_count", "render_page"]
@@ -48,7 +48,7 @@ def page_count(data: bytes) -> int:
         finally:
             with PDFIUM_LOCK:
                 document.close()
-    image = _open_image(data)
+    image = open_picture(data)
     try:
         return _frames(image)
     finally:
@@ -117,7 +117,7 @@ def _pdf_page(data: bytes, number: int, width: int) -> Image.Image:
 
 
 def _picture_page(data: bytes, number: int, width: int) -> Image.Image:
-    image = _open_image(data)
+    image = open_picture(data)
     try:
         if not 1 <= number <= _frames(image):
             raise ExtractionError(f"the picture has {_frames(image)} page(s)", page=number)
@@ -136,15 +136,6 @@ def _picture_page(data: bytes, number: int, width: int) -> Image.Image:
     scale = min(width / picture.width, _fitting(picture.width, picture.height))
     size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
     return picture.resize(size, Image.Resampling.LANCZOS) if size != picture.size else picture
-
-
-def _open_image(data: bytes) -> Image.Image:
-    try:
-        return Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as exc:
-        raise ExtractionError(f"image too large to decode safely: {exc}") from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise ExtractionError(f"not a readable image: {exc}") from exc
 
 
 def _frames(image: Image.Image) -> int:

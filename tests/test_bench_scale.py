@@ -84,9 +84,11 @@ def test_scale_benchmark_runs_on_ten_mails_and_prints_its_figures() -> None:
         "in-process `rpa process`",
         "distributed, `rpa worker -c 1`",
         "distributed, `rpa worker -c 2`",
+        "a queued backlog, `rpa worker -c 1`",
+        "a queued backlog, `rpa worker -c 2`",
     ):
         assert re.search(rf"\| {re.escape(run)}[^|]* \| \d+\.\d\d \|", result.stdout), run
-    assert "speed-up, 2 worker processes / 1" in result.stdout
+    assert "speed-up, 2 worker processes / 1, on a queued backlog" in result.stdout
     for kind in ("text", "text PDF", "scan", "photo"):
         cpu = re.search(rf"^\| {kind} \| \d+ \| \d+% \| 1 \| (\d+\.\d+) \|", result.stdout, re.MULTILINE)
         assert cpu is not None and float(cpu.group(1)) > 0, kind

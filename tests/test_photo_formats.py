@@ -182,3 +182,11 @@ def test_rpa_doctor_says_whether_heic_photos_can_be_read(settings: Settings) -> 
     checks = {check.name: check for check in run_checks(settings)}
     assert checks["package:pillow_heif"].ok
     assert checks["package:pillow_heif"].detail == "for iPhone photos (HEIC/HEIF)"
+
+
+def test_bytes_that_are_no_picture_are_an_error_in_words_a_reader_understands(
+    settings: Settings, engine: OcrEngine
+) -> None:
+    with pytest.raises(ExtractionError) as refused:
+        ImageReader(settings, engine).read("photo.jpg", b"GIF87a? not really" * 20)
+    assert refused.value.reason == "not a readable picture: its format is unknown or its header is damaged"

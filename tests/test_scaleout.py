@@ -28,6 +28,7 @@ from rpa.errors import ConfigError
 from rpa.queue import Dispatcher
 
 pytest_plugins = ["servers"]  # the dovecot, mailbox_user and smtp_sink fixtures
+pytestmark = pytest.mark.alone  # they restart PostgreSQL and RabbitMQ under any other test
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

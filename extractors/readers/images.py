@@ -41,7 +41,7 @@ from extractors.readers.deadline import Deadline, took_too_long
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 
-__all__ = ["ImageReader", "IMAGE_FORMATS"]
+__all__ = ["ImageReader", "IMAGE_FORMATS", "open_picture"]
 
 IMAGE_FORMATS = ("png", "jpeg", "tiff", "gif", "bmp", "webp", "heif", "avif")
 _IMAGE_TYPES = (
@@ -88,7 +88,7 @@ class ImageReader:
         or `OcrError` when no page could be recognised."""
         limit = self.settings.limits.max_image_pixels
         deadline = Deadline(self.settings.limits.document_seconds, f"{self.name} document")
-        image = _open(filename, data)
+        image = open_picture(data, filename)
         try:
             _refuse_a_bomb(image.size, limit, filename, page=1)  # before any OCR starts
             total, notes = _frame_count(image)
@@ -124,8 +124,9 @@ def _frame_count(image: Image.Image) -> tuple[int, list[str]]:
         return readable, [note]
 
 
-def _open(filename: str, data: bytes) -> Image.Image:
-    """The picture, its header read, nothing decoded."""
+def open_picture(data: bytes, filename: str | None = None) -> Image.Image:
+    """The picture, its header read, nothing decoded; `ExtractionError` with a reason a
+    reader understands when it cannot be (Pillow's own names the buffer it was given)."""
     if sniff_format(data[:HEAD_SIZE]) == "heif" and not _heif_opener_registered():
         reason = "HEIC/HEIF photos need the pillow-heif package, which is not installed (see `rpa doctor`)"
         raise ExtractionError(reason, filename=filename)
@@ -133,8 +134,11 @@ def _open(filename: str, data: bytes) -> Image.Image:
         return Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise ExtractionError(f"image too large to decode safely: {exc}", filename=filename) from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise ExtractionError(f"not a readable image: {exc}", filename=filename) from exc
+    except UnidentifiedImageError as exc:
+        reason = "not a readable picture: its format is unknown or its header is damaged"
+        raise ExtractionError(reason, filename=filename) from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ExtractionError(f"not a readable picture: {exc}", filename=filename) from exc
 
 
 @functools.cache
