@@ -16,14 +16,13 @@ from extractors.ocr import OcrEngine
 from extractors.rapid import rapidocr_status
 from extractors.readers.registry import make_readers
 from extractors.tesseract import tesseract_status
-from rpa.config import Settings
+from rpa.config import Settings, without_password
 from rpa.errors import QueueError, RpaError
 from rpa.models import Intent
 from rpa.modelversions import describe_version_in_use
 from rpa.queue import Dispatcher
 from rpa.resources import templates_folder
 from rpa.store import Store
-from rpa.store.engine import safe_url
 from rpa.store.migrations import MIGRATIONS
 
 __all__ = ["Check", "run_checks"]
@@ -103,10 +102,11 @@ def _broker(settings: Settings) -> Check:
         depths = dispatcher.depths()
     finally:
         dispatcher.close()
+    broker = without_password(settings.queue.broker_url)
     if any(depth is None for depth in depths.values()):
-        return Check("queue", False, f"the broker cannot be reached: {safe_url(settings.queue.broker_url)}")
+        return Check("queue", False, f"the broker cannot be reached: {broker}")
     waiting = ", ".join(f"{name}: {depth} waiting" for name, depth in depths.items())
-    return Check("queue", True, f"{safe_url(settings.queue.broker_url)}; {waiting}")
+    return Check("queue", True, f"{broker}; {waiting}")
 
 
 def _intent_model(settings: Settings) -> Check:

@@ -123,3 +123,35 @@ def test_cookies_are_secure_when_the_workspace_s_address_is_https(tmp_path: Path
     )
     assert settings.web.secure_cookies
     assert not load_settings(environ={"RPA_HOME": str(tmp_path)}).web.secure_cookies
+
+
+def test_a_server_url_with_a_password_is_read_from_a_file_named_in_the_file_or_the_environment(
+    tmp_path: Path,
+) -> None:
+    store_url, broker_url = tmp_path / "store-url", tmp_path / "broker-url"
+    store_url.write_text("postgresql+psycopg://rpa:s3cret@db.internal/rpa\n")
+    broker_url.write_text("amqp://rpa:hunter2@mq.internal:5672//\n")
+    (tmp_path / "config.toml").write_text(f"[store]\nurl_file = '{store_url}'\n")
+    settings = load_settings(
+        environ={"RPA_HOME": str(tmp_path), "RPA_QUEUE_BROKER_URL_FILE": str(broker_url)}
+    )
+    assert settings.store.url == "postgresql+psycopg://rpa:s3cret@db.internal/rpa"
+    assert settings.queue.broker_url == "amqp://rpa:hunter2@mq.internal:5672//"
+    plain = load_settings(environ={"RPA_HOME": str(tmp_path), "RPA_STORE_URL": "sqlite:////tmp/x.db"})
+    assert plain.store.url == "sqlite:////tmp/x.db"  # the variable itself wins over any file
+    (tmp_path / "config.toml").write_text("[queue]\nbroker_url = 'redis://127.0.0.1:6379/0'\n")
+    with pytest.raises(ConfigError) as refused:  # a URL without a password may stay in the file
+        load_settings(environ={"RPA_HOME": str(tmp_path), "RPA_STORE_URL_FILE": str(tmp_path / "none")})
+    assert "cannot read secret file for RPA_STORE_URL" in str(refused.value)
+
+
+def test_a_password_in_a_server_url_is_never_shown_in_an_error(tmp_path: Path) -> None:
+    environ = {
+        "RPA_HOME": str(tmp_path),
+        "RPA_QUEUE_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
+        "RPA_STORE_URL": "mysql://rpa:hunter2@db.internal/rpa",
+    }
+    with pytest.raises(ConfigError) as refused:
+        load_settings(environ=environ)
+    assert "mysql://rpa:***@db.internal/rpa" in str(refused.value)
+    assert "hunter2" not in str(refused.value)

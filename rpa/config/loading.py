@@ -61,7 +61,8 @@ def _build_section(name: str, cls: type, table: object, env: Mapping[str, str], 
         raise ConfigError(f"{path}: [{name}] must be a table")
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
-    allowed = set(known) | {f"{n}_file" for n, f in known.items() if f.metadata.get("secret")}
+    from_files = {n for n, f in known.items() if f.metadata.get("secret") or f.metadata.get("url")}
+    allowed = set(known) | {f"{n}_file" for n in from_files}
     unknown = set(table) - allowed
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) in [{name}]: {', '.join(sorted(unknown))}")
@@ -73,11 +74,13 @@ def _build_section(name: str, cls: type, table: object, env: Mapping[str, str], 
     values = {}
     for key, spec in known.items():
         env_name = f"RPA_{name}_{key}".upper()
-        if spec.metadata.get("secret"):
+        if key in from_files:
             secret = _read_secret(env, env_name, table.get(f"{key}_file"))
             if secret is not None:
                 values[key] = secret
-            continue
+                continue
+            if spec.metadata.get("secret"):
+                continue
         if env_name in env:
             values[key] = _coerce(env[env_name], hints[key], env_name, f"[{name}] {key}")
         elif key in table:
@@ -232,6 +235,9 @@ def default_config_text() -> str:
             else:
                 default = spec.default_factory() if spec.default is dataclasses.MISSING else spec.default
                 lines.append(f"# {spec.name} = {_toml_value(default)}")
+                if spec.metadata.get("url"):
+                    secret_file = f"/run/secrets/{name}_{spec.name}"
+                    lines.append(f'# or, a URL with a password: {spec.name}_file = "{secret_file}"')
         lines.append("")
     return "\n".join(lines)
 

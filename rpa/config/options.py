@@ -14,12 +14,22 @@ from dataclasses import field
 
 from rpa.errors import ConfigError
 
-__all__ = ["check_choices", "choice_error", "choices_of", "option"]
+__all__ = ["check_choices", "choice_error", "choices_of", "option", "without_password"]
 
 
-def option(default, help: str, *, secret: bool = False):
-    """A key of a section; a `secret` one is never read from the file (see `rpa.config`)."""
-    return field(default=default, metadata={"help": help, "secret": secret})
+def option(default, help: str, *, secret: bool = False, url: bool = False):
+    """A key of a section; a `secret` one is never read from the file, a `url` one (a server's
+    address, which may carry a password) may be read from a file too (see `rpa.config`)."""
+    return field(default=default, metadata={"help": help, "secret": secret, "url": url})
+
+
+def without_password(url: str) -> str:
+    """`url` with the password of its user part, if any, shown as ***: for messages and logs."""
+    scheme, separator, rest = url.partition("://")
+    user, at, address = rest.rpartition("@")
+    if not separator or not at or ":" not in user:
+        return url
+    return f"{scheme}://{user.partition(':')[0]}:***@{address}"
 
 
 def choices_of(kind: object) -> tuple | None:

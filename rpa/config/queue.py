@@ -24,7 +24,8 @@ class QueueSettings:
     broker_url: str = _opt(
         "",
         "Celery broker: amqp://user:password@host:5672// (RabbitMQ) or redis://host:6379/0; "
-        "empty: no workers, each process does its own work",
+        "empty: no workers, each process does its own work (with a password: broker_url_file)",
+        url=True,
     )
     text_queue: str = _opt("rpa.text", "Queue of mails without pictures or scans to OCR")
     ocr_queue: str = _opt(

@@ -20,7 +20,7 @@ from typing import Literal
 from rpa.config.limits import LimitSettings
 from rpa.config.mail import DaemonSettings, ImapSettings, MailRule, SmtpSettings
 from rpa.config.ocr import OcrSettings
-from rpa.config.options import check_choices
+from rpa.config.options import check_choices, without_password
 from rpa.config.options import option as _opt
 from rpa.config.queue import QueueSettings
 from rpa.errors import ConfigError
@@ -62,7 +62,11 @@ DRAFTING_BACKENDS: tuple[str, ...] = typing.get_args(DraftingBackend)
 
 @dataclass(frozen=True)
 class StoreSettings:
-    url: str = _opt("", "SQLAlchemy database URL; empty means sqlite:///$RPA_HOME/rpa.db")
+    url: str = _opt(
+        "",
+        "SQLAlchemy database URL; empty means sqlite:///$RPA_HOME/rpa.db (with a password: url_file)",
+        url=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -343,7 +347,7 @@ class Settings:
         if self.queue.enabled and not self.store.url.lower().startswith(("postgresql", "postgres")):
             raise ConfigError(
                 "[queue] broker_url needs [store] url on a PostgreSQL server that the daemon and every "
-                f"worker reach, not {self.store.url or 'the local SQLite file'}"
+                f"worker reach, not {without_password(self.store.url) or 'the local SQLite file'}"
             )
         _check_across_sections(self)
 

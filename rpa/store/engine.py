@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from rpa.errors import Claimed
 
-__all__ = ["LEASE", "READ_ONLY", "claimed_error", "make_engine", "safe_url"]
+__all__ = ["LEASE", "READ_ONLY", "claimed_error", "make_engine"]
 
 log = logging.getLogger("rpa.store")
 
@@ -89,7 +89,3 @@ def _take_write_lock(dbapi_connection) -> None:  # noqa: ANN001 - a sqlite3 conn
             pause = min(pause * 1.5, 0.005)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout={_LOCK_SECONDS * 1000}")
-
-
-def safe_url(url: str) -> str:
-    return sa.engine.make_url(url).render_as_string(hide_password=True)

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from rpa.config import Settings
+from rpa.config import Settings, without_password
 from rpa.errors import InvalidTransition, NotFound, StoreError
 from rpa.models import Draft, DraftStatus, ProcessedMessage
 from rpa.store import writer
-from rpa.store.engine import LEASE, READ_ONLY, claimed_error, make_engine, safe_url
+from rpa.store.engine import LEASE, READ_ONLY, claimed_error, make_engine
 from rpa.store.migrations import apply_migrations
 from rpa.store.queuecolumns import refresh_queue_columns
 from rpa.store.records import (
@@ -59,7 +59,7 @@ class Store:
             metadata = sa.MetaData()
             metadata.reflect(self.engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store at {safe_url(url)}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {without_password(url)}: {exc}") from exc
         self.t = metadata.tables
 
     @classmethod
