@@ -50,6 +50,8 @@ __all__ = ["WorkerPipeline", "make_worker_app", "run_worker"]
 
 log = logging.getLogger("rpa.worker")
 
+PROCESS_START_SECONDS = 600.0  # what a pool process may take to build its pipeline
+
 
 class _Failed(Exception):
     """The mail could not be processed (the reason is the message)."""
@@ -133,6 +135,10 @@ def make_worker_app(settings: Settings) -> Celery:
     """The Celery application with the processing task, for `rpa worker` and the tests."""
     app = celery_app(settings)
     queue = settings.queue
+    # A pool process builds its pipeline (the intent model fitted, OCR and language models
+    # loaded) before it tells the worker it is up: 4 s here, minutes for a large language
+    # model, and Celery kills a process still silent after 4 s by default, again and again.
+    app.conf.worker_proc_alive_timeout = PROCESS_START_SECONDS
 
     @app.task(bind=True, name=PROCESS_TASK)
     def process(task, record_id: int) -> str:  # noqa: ANN001 - Celery's bound task
@@ -231,7 +237,9 @@ def run_worker(
         global _metrics
         if settings.queue.worker_metrics_port:
             _metrics = _TaskMetrics()
+        started = time.monotonic()
         _worker_pipeline(settings)  # models loaded before the first mail arrives
+        log.info("pipeline ready in %.1f s: taking mails", time.monotonic() - started)
 
     @signals.worker_process_shutdown.connect
     def _stop_process(**_kwargs: object) -> None:

@@ -99,6 +99,9 @@ def test_the_daemon_stores_the_mail_moves_it_and_two_workers_process_each_mail_o
     assert len(dovecot.messages(mailbox_user, "Traité")) == count
     assert_each_once(cluster, count)
     assert "rpa.process" in cluster.log() and "Traceback" not in cluster.log()
+    # Each pool process built its pipeline once, and none was killed for taking its time to.
+    assert cluster.log().count("pipeline ready in") == 2
+    assert "Timed out waiting for UP message" not in cluster.log()
 
 
 def test_the_same_task_delivered_twice_on_purpose_gives_one_result(cluster: Cluster, tmp_path: Path) -> None:
