@@ -333,3 +333,61 @@ def test_a_forwarded_mails_yesterday_is_the_day_before_it_was_written(pipeline: 
     outer = _mail("Fwd: Theft", "Thu, 19 Nov 2026 09:00:00 +0000", "Sending this again, no answer.\nLea")
     outer.add_attachment(inner)
     assert _process(pipeline, outer) == "2026-11-01"
+
+
+# --- Days told by a weekday's night, "le 3 courant", "tout à l'heure"; harm told by its doers --
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # Thursday 19 November: last Saturday was the 14th
+        (
+            "Someone got into our place last Saturday night while we were at my sister's. Cops came Sunday.",
+            "2026-11-14",
+        ),
+        ("On Saturday evening, while we were out, thieves cut the bars on the kitchen window.", "2026-11-14"),
+        ("Samedi soir, pendant notre absence, des voleurs ont fracturé la porte du garage.", "2026-11-14"),
+        ("Le 3 courant, vers 16h30, mon fils a brisé la vitrine de la boutique voisine.", "2026-11-03"),
+        ("On the 3rd of this month, at about 4pm, my son broke the shop window next door.", "2026-11-03"),
+    ],
+)
+def test_a_weekday_s_night_the_day_of_this_month_and_harm_told_by_who_did_it_date_the_incident(
+    text: str, value: str
+) -> None:
+    assert incident(body(text)) == value
+
+
+def test_tout_a_l_heure_told_of_the_past_is_the_mail_s_day_and_of_what_is_to_come_no_incident() -> None:
+    told = "J'ai eu un accrochage tout à l'heure vers midi sur la rocade, un camion a tapé mon aile."
+    assert incident(body(told), received=at(13, 47)) == "2026-11-19"
+    assert (
+        incident(
+            body("I had a bump earlier today on the ring road, a lorry hit my wing."), received=at(13, 47)
+        )
+        == "2026-11-19"
+    )
+    coming = "Ma voiture a été accrochée ; je passerai à l'agence tout à l'heure avec le constat."
+    assert incident(body(coming), received=at(13, 47)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Je veux faire réclamation sur l'expert venu pour le feu de cheminée du 21 octobre.", "2026-10-21"),
+        (
+            "Pour le bris de ma baie vitrée le 13 novembre, vous avez déduit la franchise deux fois.",
+            "2026-11-13",
+        ),
+        ("About the chimney fire of 21 October: the assessor was an hour late.", "2026-10-21"),
+    ],
+)
+def test_a_fire_or_a_breakage_named_before_its_day_dates_the_incident(text: str, value: str) -> None:
+    assert incident(body(text)) == value
+
+
+def test_a_shopping_mall_is_no_mail_sent_that_day() -> None:
+    stolen = "The car was stolen from the Rosebank Mall parking on Friday night, the 13th."
+    assert incident(body(stolen)) == "2026-11-13"
+    sent = "I sent you a mail on Friday the 13th about the theft of my car."
+    assert incident(body(sent)) is None

@@ -67,6 +67,10 @@ INCIDENT_WORDS = [
     "tempete",
     "grele",
     "bris de glace",
+    "bris",  # "le bris de ma baie vitrée le 13 novembre"
+    "feu de cheminee",
+    "depart de feu",
+    "pris feu",
     "collision",
     "accroch*",
     "percut*",
@@ -86,6 +90,14 @@ INCIDENT_WORDS = [
     "flood*",
     "burglary",
     "burgled",
+    "burglar*",  # "thieves cut the burglar bars"
+    "thief",
+    "thieves",
+    "voleur*",
+    "jemmied",
+    "jimmied",
+    "got into our",  # "someone got into our place"
+    "got into my",
     "break-in",
     "broken into",
     "crash*",

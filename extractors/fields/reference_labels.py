@@ -8,7 +8,9 @@ groups how the label was written:
     between   a few words between the word and its number sign ("contrat d'assurance auto n°")
     cover     a word or two naming the cover, then a value that is plainly a reference
               ("contrat habitation HM-0620433", "contrat auto 4471 2209 88")
-    (none)    the kind's word alone ("Contrat AUT-4587-2291")
+    (none)    the kind's word alone ("Contrat AUT-4587-2291"), or a word that names the kind
+              only beside a number sign before letters dashed to digits ("travel plan
+              AT-SK-550129", "certificate TC-QC-8810442", "adhésion MU-RT-20417")
 
 A name or a gloss in brackets or quotes may follow the kind's word ("policy (Ontario
 auto)", "contrat « Horizon Patrimoine » n°"), and a word between may hold digits ("contrat
@@ -181,9 +183,12 @@ _VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
 # or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
 _PREFIXED = (
-    r"(?:[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/ ]?|\d{2,4}-[a-z]{1,4}-|\d{2,4}/[a-z]{1,4}/)\d"  # or "77-AT-5510"
+    r"(?:[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/. ]?|\d{2,4}-[a-z]{1,4}-|\d{2,4}/[a-z]{1,4}/)\d"  # or "77-AT-5510"
 )
 _LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
+# A value whose letters are joined to its digits by dashes ("AT-SK-550129", "TC-QC-8810442"):
+# plainly a reference, which a numbered word alone may label ("travel plan AT-SK-550129").
+_DASHED = r"[a-z]{1,5}(?:-[a-z]{1,5})*-\d"
 _FUNCTION_WORD = phrases(FUNCTION_WORDS)
 # After the label, the value may open a bracket ("policy (HL-IE-HOME-448190)") or follow a
 # comma when a number sign or a prefix makes it plain ("annual policy, WCA 2026 0388 104").
@@ -274,6 +279,11 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
         rf"|(?P<cover>{words}{_ASIDE}?{cover}[ \t]*:?\s+\(?(?={_PREFIXED})"
         rf"|{words}{_ASIDE}?{cover_word}[ \t]*:?\s+\(?(?={_LONG_DIGITS}))"
         rf"|{words}{_ASIDE}?"
+        + (
+            rf"|{phrases(kind.numbered_words)}(?:[ \t]+{_VERB_WORD})?[ \t]+(?={_DASHED})"
+            if kind.numbered_words
+            else ""
+        )
     )
 
 

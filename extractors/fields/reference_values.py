@@ -55,18 +55,24 @@ _NOT_A_UNIT = (
     r"(?! ?(?:jours?|days?|ans?|years?|mois|months?|semaines?|weeks?|heures?|hours?|h(?=\d)|km|kg"
     r"|rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|street|st|road|rd|lane|close|drive)(?![a-z]))"
 )
-_GROUP = rf"\d{{1,6}}{_NOT_A_GROUP}"
+_GROUP = rf"\d{{1,8}}{_NOT_A_GROUP}"  # "FL 2026 0038841"
 _RUN_END = rf"{_NOT_A_UNIT}(?![a-z0-9]| \d)"
 _LETTERS = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*"  # "mrh", "mut-fam", "hl/home"
 _KEY_LETTER = r"(?: [a-z]{1,2}(?![a-z0-9'\-]))?"  # a key or a country code (see `trimmed`)
 
 _PREFIXED_GROUPS = rf"{_LETTERS}(?: [a-z]{{2,5}})? {_GROUP}(?: {_GROUP}){{1,4}}{_RUN_END}"
-_GROUPS = (
-    rf"(?:\d{{2,6}}|\d(?= \d{{3}} \d{{3}})){_NOT_A_GROUP}(?: (?:[a-z]{{2,4}} )?{_GROUP}){{1,4}}{_RUN_END}"
+_GROUPS = (  # "4410 2287 31", "2026 S 44 190"
+    rf"(?:\d{{2,6}}|\d(?= \d{{3}} \d{{3}})){_NOT_A_GROUP}(?: (?:[a-z]{{1,4}} )?{_GROUP}){{1,4}}{_RUN_END}"
 )
 _CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K"
     rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?:[\-/.][a-z]{{1,3}})?"
     rf"(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
+)
+# A joined head, then groups of digits after spaces: "972/HC/40 118", "5J-AUTO-88 301",
+# "MD-55 014 872", "R974 0055 12"; a group joined to more ("INV-0193 2025-01-18") is a date's.
+_JOINED_GROUPS = (
+    r"(?:[a-z0-9]+(?:[\-/.][a-z0-9]+)+|[a-z]{1,3}\d{2,6})"
+    rf"(?: \d{{2,6}}(?![\-/.]\w){_NOT_A_GROUP}){{1,3}}{_RUN_END}"
 )
 _JOINED = (
     rf"(?:{_LETTERS} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
@@ -81,7 +87,9 @@ _SPACED = (
     rf"(?:[a-z]{{1,5}} )?(?=(?:{_PART} ?[\-/] ?){{2}}){_PART}(?:[\-/]{_PART})*"
     rf"(?: [\-/] ?|[\-/] ){_PART_AFTER}(?: ?[\-/] ?{_PART_AFTER})*(?![a-z0-9])"
 )
-IDENTIFIER_VALUE = rf"(?:{_SPACED}|{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED}){_KEY_LETTER}"
+IDENTIFIER_VALUE = (
+    rf"(?:{_SPACED}|{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED_GROUPS}|{_JOINED}){_KEY_LETTER}"
+)
 
 # Words that sit between a label and a number without naming a cover or a prefix
 # ("contrat de 12 mois", "policy since 2019", "du 12345"). Folded.
@@ -101,7 +109,7 @@ _TWO_LETTER_WORDS = frozenset(
 )
 _WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
 _LOWER_INITIAL = re.compile(r"[a-z] (?=\d)")
-_TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]+")
+_TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]{2,}")  # "... 12 Grande Rue", not "... AU"
 _YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
 _TIME = re.compile(r"\d{1,2}h\d{2}")
 _IBAN_REACH = 40
@@ -137,11 +145,15 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_key(text: str, start: int, at: int, end: int) -> bool:
     """Whether text[at:end], after the digits of the value starting at `start`, closes it: a
-    key letter, or two capitals that are no word (a country code: "MV 2208 7731 ZA")."""
+    key letter, or two capitals that are no word (a country code: "MV 2208 7731 ZA"), or
+    that close the sentence ("contrat auto 2290 5571 AU)")."""
     if end - at == 1:
         return _is_key_letter(text, start, at)
     letters = text[at:end]
-    return letters.isascii() and letters.isupper() and letters not in _TWO_LETTER_WORDS
+    if not (letters.isascii() and letters.isupper()):
+        return False
+    # A word in capitals goes on with the sentence ("... 4410 ET nous"); a code ends it ("AU).")
+    return letters not in _TWO_LETTER_WORDS or not _WORD_AFTER.match(text, end)
 
 
 def _is_key_letter(text: str, start: int, at: int) -> bool:

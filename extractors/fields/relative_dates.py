@@ -42,7 +42,10 @@ _FR_WEEKDAY = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 
 _DAYS_BACK = {"hier": 1, "yesterday": 1, "avant hier": 2, "day before yesterday": 2}
 _NIGHT_BEFORE = r"(?:la\s+)?nuit\s+derniere|last\s+night|cette\s+nuit"
-_EARLIER_TODAY = r"ce\s+matin|this\s+morning|earlier\s+today|plus\s+tot\s+aujourd'hui"
+_NIGHT_AFTER = re.compile(r"\s+night(?![a-z])")
+# "tout à l'heure" is earlier today in a tale ("j'ai eu un accrochage tout à l'heure"); said
+# of what is to come ("je passerai tout à l'heure") `date_doubts.ahead` sets it aside.
+_EARLIER_TODAY = r"ce\s+matin|this\s+morning|earlier\s+today|plus\s+tot\s+aujourd'hui|tout\s+a\s+l'heure"
 # Parts of the mail's own day that may still be to come when it is sent: "cet après-midi",
 # "ce soir", "tonight" (not "ce soir-là", which is another day's evening).
 _LATER_TODAY = (
@@ -119,7 +122,7 @@ _OF_A_MONTH = re.compile(
     r"(?<![a-z])(?:(?:the\s+)?(?P<en>\d{1,2})(?:st|nd|rd|th)?\s+of\s+"
     r"(?:(?P<en_last>last|the\s+previous)|this)\s+month"
     r"|(?:le\s+)?(?P<fr>\d{1,2}|1er)\s+"
-    r"(?:du\s+mois\s+(?P<fr_last>dernier|precedent|passe)|de\s+ce\s+mois(?:[\s\-]ci)?))(?![a-z])"
+    r"(?:du\s+mois\s+(?P<fr_last>dernier|precedent|passe)|de\s+ce\s+mois(?:[\s\-]ci)?|courant))(?![a-z])"
 )
 # "le dimanche 27", "Tuesday the 3rd": a weekday and its day, with no month (that is a date
 # `written_dates` reads) and no hour after.
@@ -267,6 +270,7 @@ def find_relative_dates(
         back = _days_back(match, received, hour)
         if back is not None:
             night = bool(match.group("night") or match.group("night_part") or match.group("tonight"))
+            night = night or bool(_NIGHT_AFTER.match(folded, match.end()))  # "last Saturday night"
             yield FoundDate(match.start(), match.end(), received - timedelta(days=back), night=night)
     for match in _OF_A_MONTH.finditer(folded):
         year, month = received.year, received.month

@@ -92,7 +92,9 @@ IBAN_SHAPE = re.compile(
 )
 
 # OCR confuses these letters with digits; labels are words, so a digit inside one is noise.
-_OCR_LETTERS = {"o": "[o0]", "i": "[il1]", "l": "[li1]"}
+# An "l" may be read as a capital I ("TOTAI"), but a dotted "i" is not read as "l": "mail"
+# would otherwise be read in "mall".
+_OCR_LETTERS = {"o": "[o0]", "i": "[i1]", "l": "[li1]"}
 
 
 def _phrase_pattern(phrase: str) -> str:

@@ -1,0 +1,105 @@
+"""Reference numbers in shapes and places the earlier rules cut short or missed: a word that
+names a policy only beside a number sign, before letters dashed to digits; a dashed or slashed
+head and groups of digits after it; a lone letter or a long last group between the groups;
+two capitals that end the number and its sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.fields import extract_fields
+from rpa.config import ParsingSettings
+from rpa.models import TextSource
+
+SETTINGS = ParsingSettings()
+
+
+def value_in(text: str, name: str = "policy_number") -> str | None:
+    found = extract_fields([TextSource("body", text)], SETTINGS).get(name)
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Please do not renew my annual travel plan AT-SK-550129 next month.", "AT-SK-550129"),
+        ("My trip cancellation certificate is TC-QC-8810442.", "TC-QC-8810442"),
+        ("Merci de résilier mon adhésion MU-RT-20417 à la fin du mois.", "MU-RT-20417"),
+        ("Je suis client GA-VT-44120 depuis dix ans et je veux changer de formule.", "GA-VT-44120"),
+    ],
+)
+def test_a_word_that_names_a_policy_beside_a_number_sign_labels_letters_dashed_to_digits(
+    text: str, value: str
+) -> None:
+    assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I plan to renew it in 2027 as usual.",
+        "Je suis client depuis 2019 et je veux changer de formule.",
+    ],
+)
+def test_such_a_word_before_prose_labels_nothing(text: str) -> None:
+    assert value_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Pouvez-vous transférer mon contrat habitation n° 94-MRH-330 571 sur le nouveau logement ?",
+            "94-MRH-330 571",
+        ),
+        ("Mon contrat : Habitation Confort n° 972/HC/40 118.", "972/HC/40 118"),
+        ("My policy no. is MD-55 014 872, taken out last year.", "MD-55 014 872"),
+        ("Policy number: 5J-AUTO-88 301. The other number on the letter is a reference.", "5J-AUTO-88 301"),
+    ],
+)
+def test_groups_of_digits_after_a_dashed_or_slashed_head_belong_to_the_number(text: str, value: str) -> None:
+    assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "name"),
+    [
+        ("Invoice INV-0193 2025-01-18 for the repair.", "INV-0193", "invoice_number"),
+        ("Contrat n° HAB-2291 2026-03-14 pour la résiliation.", "HAB-2291", "policy_number"),
+    ],
+)
+def test_a_date_after_a_dashed_number_is_not_its_last_group(text: str, value: str, name: str) -> None:
+    assert value_in(text, name) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "name"),
+    [
+        (
+            "Il vous a déclaré le sinistre le 12 (référence de sinistre 2026 S 44 190).",
+            "2026 S 44 190",
+            "claim_number",
+        ),
+        ("Still no news on claim FL 2026 0038841, three weeks on.", "FL 2026 0038841", "claim_number"),
+        ("Claim number 2026 C 71 044: the assessor never came.", "2026 C 71 044", "claim_number"),
+    ],
+)
+def test_a_lone_letter_or_a_long_group_between_groups_is_part_of_the_number(
+    text: str, value: str, name: str
+) -> None:
+    assert value_in(text, name) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("(accident du 17/10, la Mégane noire, contrat auto 2290 5571 AU).", "2290 5571 AU"),
+        ("(the van is on policy 7731 2208 IN).", "7731 2208 IN"),
+        ("Mon contrat 4410 2287 ET nous voulons le résilier.", "4410 2287"),
+        ("It is policy 4410 2287 IN my name, not my husband's.", "4410 2287"),
+    ],
+)
+def test_two_capitals_after_the_digits_end_the_number_only_where_the_sentence_ends(
+    text: str, value: str
+) -> None:
+    assert value_in(text) == value
