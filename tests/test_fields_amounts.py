@@ -352,3 +352,65 @@ def test_what_the_customer_claims_outranks_what_the_bill_came_to(text: str, amou
 )
 def test_what_is_left_to_the_customers_charge_after_taxes_is_the_claim(text: str, amount: str) -> None:
     assert field(text, "total_amount").value == amount
+
+
+# --- The sum a mail is about, beside an excess, a bill or its parts ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "currency"),
+    [
+        (
+            "The phone was bought in March for £749.00. I know there is a £75 excess on gadgets.",
+            "749.00",
+            "GBP",
+        ),
+        ("Le vélo avait coûté 1 349,99 € il y a un an ; la franchise est de 150 €.", "1349.99", "EUR"),
+        (
+            "I had submitted all original bills amounting to Rs. 1,24,560/- but the room limit is Rs. 5,000 per day.",
+            "124560.00",
+            "INR",
+        ),
+        (
+            "Le garage m'avait facturé 1 870,45 €, sauf ma franchise de 300 €. Je vous demande donc le "
+            "remboursement de ces 300 €.",
+            "300.00",
+            "EUR",
+        ),
+        (
+            "The garage billed $1,870.45 less my $300 excess. Please reimburse the $300.00 I paid.",
+            "300.00",
+            "USD",
+        ),
+        (
+            "La facture était de 1 200,00 €, la Sécurité sociale m'a remboursé 84,00 €. Il me reste donc "
+            "1 116,00 € à charge.",
+            "1116.00",
+            "EUR",
+        ),
+        (
+            "I am out of pocket CAD 1,860.00 in total (flight $1,420.00 and deposit $440.00).",
+            "1860.00",
+            "CAD",
+        ),
+        (
+            "J'ai payé la facture du pare-brise moi-même : 742,18 € au total (pose et joint compris).",
+            "742.18",
+            "EUR",
+        ),
+    ],
+)
+def test_the_sum_a_mail_asks_for_is_its_total(text: str, total: str, currency: str) -> None:
+    assert total_and_currency(text, source="body") == (total, currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("J'ai payé la facture moi-même : EUR 742,18 TVA comprise.", "742.18"),
+        ("I paid the glazier myself: $495.00 (tax invoice attached).", "495.00"),
+        ("Paid in full: £312.40 VAT included.", "312.40"),
+    ],
+)
+def test_a_sum_with_its_tax_included_or_a_tax_invoice_is_no_tax_line(text: str, total: str) -> None:
+    assert total_and_currency(text, source="body")[0] == total

@@ -34,6 +34,13 @@ AMOUNT_CUES = CueMatcher(
             "claiming",
             "je reclame",
             "je vous reclame",
+            # the sum a customer asks to be paid back: "je vous demande donc le remboursement de
+            # ces 300 €", "please reimburse the £120"
+            "demande le remboursement",
+            "demande donc le remboursement",
+            "demandons le remboursement",
+            "please reimburse",
+            "please refund",
             "nous reclamons",
             "nous vous reclamons",
             "montant du",
@@ -143,8 +150,17 @@ AMOUNT_CUES = CueMatcher(
             "calcul*",
             "comes to",
             "came to",
+            "amounting to",
+            "totalling",
+            "totaling",
+            "adding up to",
+            # a bill in Australia, New Zealand and Britain: "paid them $495.00 (tax invoice attached)"
+            "tax invoice",
         ],
         "balance": [
+            # "il me reste donc 1 116,00 € à charge": what is left for the customer to pay
+            "il me reste",
+            "il nous reste",
             "remaining",
             "outstanding",
             "still owed",
@@ -233,6 +249,8 @@ AMOUNT_CUES = CueMatcher(
             "jusqu'a",
             "per year",
             "per annum",
+            "per day",
+            "par jour",
             "par an",
             "limit*",
             "capital",

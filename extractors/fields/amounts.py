@@ -31,13 +31,19 @@ from rpa.models import Field, TextSource
 __all__ = ["AT_STAKE", "AmountFinder", "Money", "currency_code", "find_money", "parse_amount"]
 
 _AFTER_NET = re.compile(r"[ \t]*(?:ht|h\.t\.?|hors[ \-]tax\w*|excl\w*|net of tax)(?![a-z])")
-_AFTER_GROSS = re.compile(r"[ \t]*(?:ttc|t\.t\.c\.?|incl\w*[ \t]+(?:vat|tax\w*))(?![a-z])")
+_AFTER_GROSS = re.compile(  # "1 800 € TTC", "$95 incl. tax", "EUR 742,18 TVA comprise"
+    r"[ \t]*(?:ttc|t\.t\.c\.?|incl\w*[ \t]+(?:vat|tax\w*)"
+    r"|(?:tva|vat|tax\w*|gst)[ \t]+(?:comprise?s?|incluse?s?|included|incl\w*))(?![a-z])"
+)
 # What may stand between an amount and the words that follow it: "150 € de franchise",
 # "£100 excess", "£1,450 for the repairs".
 _RIGHT_AFTER = re.compile(
     r"[\s(]*(?:(?:de|d'|du|des|of|en|as|in|for|pour|au)\s*)?(?:(?:the|la|le|les|l')\s*)?"
 )
 
+# A sum right before a cue is what the cue speaks of ("CAD 1,860.00 in total (flight
+# $1,420.00 ...)"), not the sum after it.
+_SUM_RIGHT_BEFORE = re.compile(r"\d[ \t]*(?:€|\$|£|[a-z]{3})?[ \t]+(?:in|au|en)[ \t]+\Z")
 _AFTER_WORD = re.compile(r"[a-z)][\s:=.\-]*\Z")  # "Net à payer : 75", not "12 75"
 _SENTENCE_REACH = 160  # how far back a label may sit in a sentence
 _AFTER_REACH = 25
@@ -92,12 +98,16 @@ def _label(folded: str, lines: LineIndex, money: Money, per_line: Counter[int], 
         and (line_start == 0 or per_line[above] == 0)  # the line above labels its own amount
     ):
         window_start = above  # the label on the line above
-    cues = list(_CUES.finditer(folded, window_start, money.start))
+    cues = [
+        cue
+        for cue in _CUES.finditer(folded, window_start, money.start)
+        if not _SUM_RIGHT_BEFORE.search(folded, max(0, cue.start - 30), cue.start)
+    ]
     kind = _kind_of(cues)
     adjacent = bool(cues) and not any(char.isdigit() for char in folded[cues[-1].end : money.start])
     after = folded[money.end : line_end]
     following = _cue_right_after(folded, money.end, line_end)
-    if _AFTER_NET.match(after) or following in ("not_total", "tax"):
+    if (_AFTER_NET.match(after) or following in ("not_total", "tax")) and not _AFTER_GROSS.match(after):
         return _Label("not_total", adjacent)
     if following == "aside":
         return _Label("aside", adjacent)
@@ -222,7 +232,8 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
 
 def _at_stake(folded: str, found: list[Money]) -> list[tuple[Money, float]]:
     """In a mail that claims no amount and states no total, the one sum it is about, whatever
-    the words call it: "la franchise de 450,00 €", "the £250.00 excess". Two different sums
+    the words call it: "la franchise de 450,00 €", "the £250.00 excess"; beside an excess or a
+    deposit, the other sum ("bought for £749.00; there is a £75 excess"). Two different sums
     and no word to choose between them: none."""
     lines = LineIndex(folded)
     priced = []
@@ -234,10 +245,12 @@ def _at_stake(folded: str, found: list[Money]) -> list[tuple[Money, float]]:
             continue  # "Total HT : 1 500 €", "TVA 300 €": a part of a sum, not what is at stake
         if money.informal and (kind is None or money.amount < _ORDINALS_BELOW) and not money.has_cents:
             continue
-        priced.append(money)
-    if len({money.amount for money in priced}) != 1:
+        priced.append((money, kind))
+    # "bought for £749.00 ... a £75 excess": the sum beside an excess or a deposit is the one at stake
+    main = [money for money, kind in priced if kind != "aside"] or [money for money, _ in priced]
+    if len({money.amount for money in main}) != 1:
         return []
-    return [(priced[0], AT_STAKE)]
+    return [(main[0], AT_STAKE)]
 
 
 def _below_rounding(folded: str, lines: LineIndex, position: int) -> bool:
