@@ -258,3 +258,24 @@ def test_digits_that_no_address_holds_are_not_postcodes(text: str, language: str
 )
 def test_a_french_postcode_and_its_town_in_brackets_are_an_address(text: str, language: str) -> None:
     assert fields_of(text, language).get("postcode") == "69007"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "hours", "phone"),
+    [
+        ("Accrochage hier à Nouméa, constat joint.\nJean Tein, tél 77 41 28", "fr", 11, "+687774128"),
+        (
+            "Je voudrais une assurance pour mon chiot à Papeete.\nMoana, 87 24 61 93",
+            "fr",
+            -10,
+            "+68987246193",
+        ),
+        # in English the same clocks are Sydney's summer and Honolulu's, with their own numbers
+        ("Someone backed into my car in Bondi.\nCall me on 0412 739 205", "en", 11, "+61412739205"),
+        ("My lanai flooded last night in Honolulu.\nCall me at (808) 555-0142", "en", -10, "+18085550142"),
+    ],
+)
+def test_a_clock_of_the_pacific_and_a_number_of_its_shape_tell_where_french_is_written(
+    text: str, language: str, hours: float, phone: str
+) -> None:
+    assert fields_of(text, language, sent_at(hours)).get("phone") == phone

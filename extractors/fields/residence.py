@@ -94,11 +94,14 @@ _CLOCKS: dict[int, tuple[str, ...]] = {
 }
 # Offsets that several of our English-writing customers' countries keep, with others: +01:00 is
 # Lagos (and Paris, and London in summer), +02:00 Johannesburg (and Paris in summer), +03:00
-# Nairobi, +08:00 Hong Kong and Singapore. They count only when the mail writes a national
-# number valid there and not in the language's own country ("0803 512 7749" under a mail sent
-# at +01:00 is Nigerian; "07912 408336" is British).
+# Nairobi, +08:00 Hong Kong and Singapore; in French, France's territories in the Pacific.
+# They count only when the mail writes a national number valid there and not in the language's
+# own country ("0803 512 7749" under a mail sent at +01:00 is Nigerian; "07912 408336" is British).
 _CLOCK_HINTS: dict[str, dict[int, tuple[str, ...]]] = {
-    "en": {60: ("NG",), 120: ("ZA",), 180: ("KE",), 480: ("HK", "SG")}
+    "en": {60: ("NG",), 120: ("ZA",), 180: ("KE",), 480: ("HK", "SG")},
+    # French written at +11:00 or -10:00 with a number of six or eight digits: Nouméa ("77 41 28")
+    # or Papeete ("87 24 61 93"), not Sydney or Honolulu.
+    "fr": {660: ("NC",), -600: ("PF",), -570: ("PF",), 720: ("WF",)},
 }
 # Money as a country's own people print it: "£45", "₹ 4,000", "Rs. 500". An ISO code ("CAD 35")
 # is how people price what they buy abroad, and says nothing. A euro in an English mail is
