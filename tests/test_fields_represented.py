@@ -136,28 +136,3 @@ def test_someone_acting_for_the_policyholder_gives_the_policyholder_name(
 )
 def test_a_title_or_a_role_alone_names_no_policyholder(body: str, sender: str, name: str) -> None:
     assert name_of_mail(body, sender) == name
-
-
-@pytest.mark.parametrize(
-    ("body", "sender", "name"),
-    [
-        (
-            "Madame, Monsieur,\nJ'ai le regret de vous informer du décès de ma mère, Mme Yvette Carpentier, "
-            "survenu le 2 novembre. Elle était titulaire d'un contrat habitation chez vous.\n\n"
-            "Patrick Carpentier, son fils",
-            "Patrick Carpentier <p.carpentier@mail.example>",
-            "Yvette Carpentier",
-        ),
-        (
-            "Dear Sir or Madam,\nI am sorry to tell you of the death of my father, Mr Alan Reid, on "
-            "3 November. He held a home policy with you; please tell me what happens to it.\n\n"
-            "Fiona Reid",
-            "Fiona Reid <fiona.reid@mail.example>",
-            "Alan Reid",
-        ),
-    ],
-)
-def test_the_relative_whose_death_a_mail_reports_is_the_policyholder(
-    body: str, sender: str, name: str
-) -> None:
-    assert name_of_mail(body, sender) == name

@@ -6,8 +6,7 @@ them; that person, not the writer, is the customer:
 - a relative: "I'm writing on behalf of my mother, Bridget Keane", "le contrat est au nom de
   mon époux, Serge Kouassi", "souscrit par mon épouse, Monique Peyrard", "my mother, Mrs
   Dorothy Pennington, who holds your home cover", "c'est mon épouse, Sophie Wauters, qui en
-  est la preneuse d'assurance"; one who died: "le décès de ma mère, Mme Yvette Carpentier",
-  "the death of my father, Mr Alan Reid";
+  est la preneuse d'assurance";
 - someone acting for them: "This office represents Ms. Loretta Haines", "We act as brokers for
   Mrs Ann Fenwick", "en qualité de conseil de M. Rachid Benali", "la mesure de curatelle de
   Mme Lucienne GARNAUD", "I am a home carer and I visit Mr Eamon Quinn", a signature's
@@ -49,11 +48,6 @@ _RELATIVE_WHO_HOLDS = re.compile(
     r"(?:holds|owns|is the (?:policy ?holder|insured)|en est|est (?:le |la |l')?"
     r"(?:titulaire|souscript|assure|preneu))"
 )
-# A relative whose death the writer reports, and whose policy it was: "le décès de ma mère, Mme
-# Yvette Carpentier", "the death of my father, Mr Alan Reid".
-_DEATH_OF_A_RELATIVE = re.compile(
-    rf"(?<![a-z])(?:deces|death|passing) (?:de|of) {_MY} {_RELATIVE}(?![a-z])[ \t]*,[ \t]*{_NAME}"
-)
 _TITLED = r"(?=(?:mr|mrs|ms|miss|mx|dr|m|mme|mlle|madame|monsieur)\.?[ \t])"
 # Someone acting for the policyholder, who is named with a title ("Ms. Loretta Haines"), or
 # without one after the role's own word ("Attorney for Dorothy Pennington").
@@ -78,7 +72,7 @@ _ACTING_FOR = re.compile(
 def represented_names(text: str) -> Iterator[str]:
     """The names of the policyholders a writer speaks for in `text`, as written."""
     folded = fold(text)
-    for regex in (_FOR_A_RELATIVE, _RELATIVE_WHO_HOLDS, _DEATH_OF_A_RELATIVE, _ACTING_FOR):
+    for regex in (_FOR_A_RELATIVE, _RELATIVE_WHO_HOLDS, _ACTING_FOR):
         for match in regex.finditer(folded):
             name = _capitalised_words(text[match.start("name") : match.end("name")].split())
             if name:
