@@ -3,6 +3,8 @@ moves, and a Canadian code after its province in brackets."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from extractors.fields import extract_fields
@@ -45,3 +47,20 @@ def test_the_new_address_of_a_customer_who_moves_gives_the_postcode(text: str, c
 )
 def test_a_canadian_postcode_after_its_province_in_brackets_is_read(text: str) -> None:
     assert postcode(text, "signature") == "H3A 1E5"
+
+
+def _sent_from(text: str, hours: int) -> str | None:
+    sent = datetime(2026, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=hours)))
+    found = extract_fields([TextSource("body", text, language="en")], SETTINGS, received=sent).get("postcode")
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mrs Deborah Kostopoulos\n9 Banksia St, Heidelberg 3084\nCall me on 0412 739 205",
+        "policy is the home one, house at 27 Ryan St West End 3084\ncheers, Shaun (0412 739 205)",
+    ],
+)
+def test_an_australian_address_without_its_state_ends_with_its_postcode(text: str) -> None:
+    assert _sent_from(text, 11) == "3084"

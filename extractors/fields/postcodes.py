@@ -8,7 +8,7 @@ shape belongs to.
     AU   "St Leonards NSW 2065": a state, then four digits
     IN   "Bengaluru - 560041", "PIN: 600026";  SG  "Singapore 560215": six digits ending an address
     four digits before the town ("1050 Ixelles", "0184 Oslo": BE, CH, LU, AT, DK, NO) or
-    after it at the end of an address line ("Pretoria, 0184": ZA, NZ)
+    after it at the end of an address line ("Pretoria, 0184": ZA, NZ; AU with no state)
 
 Digits alone are everywhere (amounts, references, years, bank codes), so a number is a
 postcode only in an address's own places: at the start of a line or after a comma or a
@@ -113,6 +113,9 @@ _STREET_REACH = 80  # how far before a postcode its street may be named
 # Countries that write four-digit postcodes before the town, and after it.
 _CODE_FIRST_COUNTRIES = frozenset({"BE", "CH", "LU", "AT", "DK", "NO"})
 _CODE_LAST_COUNTRIES = frozenset({"ZA", "NZ"})
+# Australians may leave out the state ("9 Banksia St, Heidelberg 3084"): a code there is read in
+# an Australian mail, but tells no one that the mail is Australian.
+_CODE_LAST_ALSO = frozenset({"AU"})
 FOUR_DIGIT_COUNTRIES = _CODE_FIRST_COUNTRIES | _CODE_LAST_COUNTRIES | {"AU"}
 
 LABELLED = 0.9
@@ -135,6 +138,7 @@ class Postcode:
     start: int
     confidence: float
     countries: frozenset[str]  # where a code of that shape, written there, belongs; empty: anywhere
+    also_in: frozenset[str] = frozenset()  # where it is read too, though it says nothing of where
 
 
 def normalise_postcode(text: str) -> str | None:
@@ -287,7 +291,8 @@ def _four_digit_codes(text: str, folded: str, ibans: Spans) -> Iterable[Postcode
         line_start = line_span(text, start, _STREET_REACH)[0]
         named = _STREET.search(folded, line_start, start) or _ADDRESS_LABEL.search(folded, line_start, start)
         if named and not ibans.overlaps(start, match.end()) and normalise_postcode(match.group("code")):
-            yield Postcode(match.group("code"), match.group("code"), start, FOUR_DIGITS, _CODE_LAST_COUNTRIES)
+            code = match.group("code")
+            yield Postcode(code, code, start, FOUR_DIGITS, _CODE_LAST_COUNTRIES, _CODE_LAST_ALSO)
 
 
 class PostcodeFinder:
@@ -303,7 +308,7 @@ class PostcodeFinder:
         fields = []
         for postcode in find_postcodes(text, language):
             confidence = postcode.confidence
-            if postcode.countries and source.country not in postcode.countries:
+            if postcode.countries and source.country not in postcode.countries | postcode.also_in:
                 if len(postcode.countries) > 1:
                     continue  # four digits, and the mail does not say where its customer lives
                 confidence -= ELSEWHERE if source.country else 0
