@@ -31,6 +31,7 @@ __all__ = [
     "Cluster",
     "cluster",
     "database",
+    "delete_queues",
     "reachable",
     "server_started",
     "stop_sessions",
@@ -201,7 +202,7 @@ def cluster(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[Clu
         finally:
             one.stop_workers()
             engine.dispose()
-            _delete_queues([env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]])
+            delete_queues([env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]])
 
 
 @contextmanager
@@ -237,18 +238,20 @@ def _admin(statement: str) -> object:
     raise AssertionError("unreachable")
 
 
-def _delete_queues(names: list[str]) -> None:
+def delete_queues(names: list[str], broker: str = BROKER) -> None:
+    """Delete the queues `names` on `broker`; one never declared is nothing to delete, and a
+    broker that cannot be reached is said and left (its queues are empty as a run ends)."""
     from kombu import Connection
 
     try:
-        with Connection(BROKER, connect_timeout=5) as connection:
+        with Connection(broker, connect_timeout=5) as connection:
             for name in names:
                 channel = connection.channel()
                 try:
                     channel.queue_delete(name)
                 except Exception:  # noqa: BLE001, S110 - never declared: nothing to delete
                     pass
-    except OSError as exc:  # the broker is down: said, and its queues are left (empty, as the run ends)
+    except Exception as exc:  # noqa: BLE001 - kombu's and the transports' errors alike
         print(f"cannot delete the queues {names}: {exc}", file=sys.stderr)
 
 

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from rpa.config import Settings, load_settings
-from rpa.models import Address, Attachment, Message
+from extractors.fields import extract_fields
+from extractors.mime import parse_message
+from rpa.config import LimitSettings, ParsingSettings, Settings, load_settings
+from rpa.models import Address, Attachment, Message, TextSource
+from rpa.pipeline import text_sources
 from rpa.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,3 +135,18 @@ def parsed_message(
         attachments=list(attachments),
         in_reply_to=in_reply_to,
     )
+
+
+def value_in(
+    text: str, name: str = "policy_number", *, source: str = "body", language: str = ""
+) -> str | None:
+    """The value of field `name` the finders read in `text`, given as the `source` part of a mail."""
+    found = extract_fields([TextSource(source, text, language=language)], ParsingSettings()).get(name)
+    return found.value if found else None
+
+
+def name_of_mail(body: str, sender: str) -> str | None:
+    """The customer name the real MIME parser and finders read in a plain-text mail."""
+    message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
+    found = extract_fields(text_sources(message), ParsingSettings()).get("customer_name")
+    return found.value if found else None

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from conftest import require
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from scale_cluster import POSTGRES, RPA, reachable, stop_sessions  # noqa: E402 - bench/scale.py's real parts
+from scale_cluster import RPA, database, delete_queues, reachable, stop_sessions  # noqa: E402 - bench/scale.py's real parts
 
 BROKERS = {
     "rabbitmq": ("amqp://guest:guest@127.0.0.1:5672//", 5672),
@@ -117,42 +117,22 @@ def _cluster(tmp_path: Path, broker_url: str, port: int) -> Iterator[Cluster]:
     require(reachable(5432), "PostgreSQL is not running on 127.0.0.1:5432")
     require(reachable(port), f"the broker is not running on 127.0.0.1:{port} ({broker_url})")
     name = f"rpa_scale_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(f"{POSTGRES}/test", isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
     home = tmp_path / "home"
     home.mkdir()
-    env = {
-        "RPA_HOME": str(home),
-        "RPA_STORE_URL": f"{POSTGRES}/{name}",
-        "RPA_QUEUE_BROKER_URL": broker_url,
-        "RPA_QUEUE_TEXT_QUEUE": f"{name}.text",
-        "RPA_QUEUE_OCR_QUEUE": f"{name}.ocr",
-        "RPA_QUEUE_RETRY_SECONDS": "1",
-        "RPA_PIPELINE_CLASSIFIER": "rules",  # these tests are about delivery: the quick classifier
-        "RPA_DRAFTING_FROM_ADDRESS": "sinistres@assureur.example",
-    }
-    cluster = Cluster(home, env, f"{POSTGRES}/{name}")
-    try:
-        yield cluster
-    finally:
-        cluster.stop_workers()
-        _drop_queues(broker_url, [env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]])
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-def _drop_queues(broker_url: str, names: list[str]) -> None:
-    from kombu import Connection
-
-    try:
-        with Connection(broker_url, connect_timeout=5) as connection:
-            for name in names:
-                channel = connection.channel()
-                try:
-                    channel.queue_delete(name)
-                except Exception:  # noqa: BLE001, S110 - never declared: nothing to delete
-                    pass
-    except Exception:  # noqa: BLE001, S110 - the broker is gone: its queues with it
-        pass
+    with database(name) as url:
+        env = {
+            "RPA_HOME": str(home),
+            "RPA_STORE_URL": url,
+            "RPA_QUEUE_BROKER_URL": broker_url,
+            "RPA_QUEUE_TEXT_QUEUE": f"{name}.text",
+            "RPA_QUEUE_OCR_QUEUE": f"{name}.ocr",
+            "RPA_QUEUE_RETRY_SECONDS": "1",
+            "RPA_PIPELINE_CLASSIFIER": "rules",  # these tests are about delivery: the quick classifier
+            "RPA_DRAFTING_FROM_ADDRESS": "sinistres@assureur.example",
+        }
+        cluster = Cluster(home, env, url)
+        try:
+            yield cluster
+        finally:
+            cluster.stop_workers()
+            delete_queues([env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]], broker_url)

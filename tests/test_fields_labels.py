@@ -7,20 +7,14 @@ English always, and what must not be read as a reference."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_mail
+from conftest import make_mail, value_in
 
 from extractors.fields import extract_fields
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, ParsingSettings
-from rpa.models import TextSource
 from rpa.pipeline import text_sources
 
 SETTINGS = ParsingSettings()
-
-
-def value_in(text: str, name: str = "policy_number", language: str = "") -> str | None:
-    found = extract_fields([TextSource("body", text, language=language)], SETTINGS).get(name)
-    return found.value if found else None
 
 
 def references_of_mail(body: str, subject: str = "Question") -> dict[str, str]:

@@ -8,21 +8,12 @@ header written family name first under a couple's signature. French and English.
 from __future__ import annotations
 
 import pytest
-from conftest import make_mail
+from conftest import name_of_mail
 
-from extractors.fields import extract_fields, normalise_person_name
-from extractors.mime import parse_message
-from rpa.config import LimitSettings, ParsingSettings
-from rpa.pipeline import text_sources
+from extractors.fields import normalise_person_name
+from rpa.config import ParsingSettings
 
 SETTINGS = ParsingSettings()
-
-
-def name_of_mail(body: str, sender: str) -> str | None:
-    """The customer name the real MIME parser and finders read in a plain-text mail."""
-    message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), SETTINGS).get("customer_name")
-    return found.value if found else None
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ and English always, and what must not be taken for the customer's name."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_mail
+from conftest import make_mail, name_of_mail
 
 from extractors.fields import extract_fields, normalise_person_name
 from extractors.mime import parse_message
@@ -14,13 +14,6 @@ from rpa.config import LimitSettings, ParsingSettings
 from rpa.pipeline import text_sources
 
 SETTINGS = ParsingSettings()
-
-
-def name_of_mail(body: str, sender: str) -> str | None:
-    """The customer name the real MIME parser and finders read in a plain-text mail."""
-    message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), SETTINGS).get("customer_name")
-    return found.value if found else None
 
 
 # --- A sender without a display name ------------------------------------------------------

@@ -7,17 +7,11 @@ the contract's. French and English."""
 from __future__ import annotations
 
 import pytest
+from conftest import value_in
 
-from extractors.fields import extract_fields
 from rpa.config import ParsingSettings
-from rpa.models import TextSource
 
 SETTINGS = ParsingSettings()
-
-
-def value_in(text: str, name: str = "policy_number", language: str = "") -> str | None:
-    found = extract_fields([TextSource("body", text, language=language)], SETTINGS).get(name)
-    return found.value if found else None
 
 
 @pytest.mark.parametrize(

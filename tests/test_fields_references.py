@@ -6,21 +6,15 @@ sentence announces. French and English always, and what must not be read as a re
 from __future__ import annotations
 
 import pytest
-from conftest import make_mail
+from conftest import make_mail, value_in
 
 from extractors.fields import extract_fields
 from extractors.fields.label_typos import misspellings
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, ParsingSettings
-from rpa.models import TextSource
 from rpa.pipeline import text_sources
 
 SETTINGS = ParsingSettings()
-
-
-def value_in(text: str, name: str = "policy_number", source: str = "body") -> str | None:
-    found = extract_fields([TextSource(source, text)], SETTINGS).get(name)
-    return found.value if found else None
 
 
 def references_of_mail(body: str, subject: str = "Question") -> dict[str, str]:

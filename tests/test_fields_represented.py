@@ -5,21 +5,11 @@ attorney. French and English, and what is no such thing."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_mail
+from conftest import name_of_mail
 
-from extractors.fields import extract_fields
-from extractors.mime import parse_message
-from rpa.config import LimitSettings, ParsingSettings
-from rpa.pipeline import text_sources
+from rpa.config import ParsingSettings
 
 SETTINGS = ParsingSettings()
-
-
-def name_of_mail(body: str, sender: str) -> str | None:
-    """The customer name the real MIME parser and finders read in a plain-text mail."""
-    message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), SETTINGS).get("customer_name")
-    return found.value if found else None
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import docbuilder
 import pytest
-from conftest import make_mail
+from conftest import make_mail, value_in
 
 from extractors.fields import extract_fields
 from extractors.mime import parse_message
@@ -25,11 +25,6 @@ def fields_of_mail(body: str, sender: str = "Client <client@example.fr>") -> dic
     """The fields the real MIME parser and finders read in a plain-text mail."""
     message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
     return {name: field.value for name, field in extract_fields(text_sources(message), SETTINGS).items()}
-
-
-def value_in(text: str, name: str, source: str = "body") -> str | None:
-    found = extract_fields([TextSource(source, text)], SETTINGS).get(name)
-    return found.value if found else None
 
 
 # --- Amounts the customer writes ---------------------------------------------------------
