@@ -391,3 +391,37 @@ def test_a_shopping_mall_is_no_mail_sent_that_day() -> None:
     assert incident(body(stolen)) == "2026-11-13"
     sent = "I sent you a mail on Friday the 13th about the theft of my car."
     assert incident(body(sent)) is None
+
+
+# --- A day taken back, and thefts told with a plain verb --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday evening (the 13th? no, sorry, I mean Tuesday the 17th) my phone was taken from a café table.",
+        "Vendredi soir (le 13 ? non, pardon, je veux dire mardi 17) on m'a volé mon téléphone au café.",
+        "Le vendredi 13, enfin non, le mardi 17, un voleur a forcé la portière de ma voiture.",
+        "The break-in was on 13/11/2026, or rather 17/11/2026, while we were away.",
+    ],
+)
+def test_a_day_the_customer_takes_back_is_not_the_incident(text: str) -> None:
+    assert incident(body(text)) == "2026-11-17"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday the 13th my phone was taken from the table of a café.",
+        "My bag got snatched on Friday the 13th at the market.",
+        "Vendredi 13, on m'a arraché mon sac dans le métro.",
+        "Vendredi 13 au marché, on m'a pris mon portefeuille dans mon sac.",
+    ],
+)
+def test_a_theft_told_with_a_plain_verb_dates_the_incident(text: str) -> None:
+    assert incident(body(text)) == "2026-11-13"
+
+
+def test_two_days_without_words_of_correction_keep_the_first_told() -> None:
+    text = "Le vendredi 13 un voleur a forcé la portière, et le mardi 17 j'ai vu que le GPS manquait aussi."
+    assert incident(body(text)) == "2026-11-13"

@@ -97,3 +97,26 @@ def test_two_capitals_after_the_digits_end_the_number_only_where_the_sentence_en
     text: str, value: str
 ) -> None:
     assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Aurélie Lambin\nContrat habitation : 77 HAB 5520 1 - 77300 Fontainebleau", "77 HAB 5520 1"),
+        ("Mon contrat auto 26 AU 4418 2 est à votre nom depuis mars.", "26 AU 4418 2"),
+        ("Could you check my home insurance 44 HH 5520 1 before the renewal?", "44 HH 5520 1"),
+    ],
+)
+def test_a_cover_word_labels_digits_around_a_short_word_of_letters(text: str, value: str) -> None:
+    assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon contrat habitation 12 mois 3 fois sans frais, c'est possible ?",
+        "My home insurance 10 years 2 claims and still no discount.",
+    ],
+)
+def test_a_count_between_digits_after_a_cover_word_is_no_number(text: str) -> None:
+    assert value_in(text) is None

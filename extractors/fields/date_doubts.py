@@ -1,7 +1,10 @@
-"""Days a customer names without their year but is not sure of, or that are still to come.
+"""Days a customer names without their year but is not sure of, or that are still to come,
+and days a customer takes back.
 
 "vers le 10", "the weekend of the 21st", "je pense que c'était mardi", "I don't know when
 exactly", "the garage will have it ready on the 25th": no incident date can be read from them.
+"the 20th? no, sorry, I mean Friday the 16th", "le 12, pardon, le 13": the first day is no
+date of anything (`taken_back`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import date
 from extractors.fields.text import sentence_end, sentence_start
 from extractors.fields.written_dates import FoundDate
 
-__all__ = ["ahead", "day_unknown", "soon_after", "unsure"]
+__all__ = ["ahead", "day_unknown", "soon_after", "taken_back", "unsure"]
 
 # "vers le 10", "around the 14th", "the weekend of the 21st": not a day one can be sure of.
 _ROUGHLY = re.compile(
@@ -39,6 +42,14 @@ _FUTURE = re.compile(
     r"|enverra|faudra|rendra|[a-z]{4,}era[is]?|[a-z]{3,}(?:eront|erons|erez))(?![a-z])"
 )
 _CLAUSE_BREAK = re.compile(r"[.;:!?()\n,]")
+# Words that take back what was just written: "no, sorry, I mean", "pardon", "ou plutôt", "enfin non".
+_TAKING_BACK = re.compile(
+    r"(?<![a-z])(?:sorry|pardon|oups|oops|i mean|i meant|je veux dire|je voulais dire|ou plutot|or rather"
+    r"|plutot|rectification|correction|my mistake|my bad|erratum|enfin non|(?:no|non)\s*[,!.]"
+    r"|(?:no|non)\s+(?:wait|attendez|attends|sorry|pardon))(?![a-z])"
+)
+_TAKEN_BACK_REACH = 45  # the most a correction and the words around it take between two days
+_SAME_MENTION = re.compile(r"[\s,(\-]{0,3}")  # "Tuesday evening (the 20th": one day written twice
 
 
 def day_unknown(folded: str) -> bool:
@@ -76,3 +87,20 @@ def soon_after(found: FoundDate, received: date) -> bool:
     except ValueError:  # the 29th of February
         return False
     return 0 < (next_year - received).days <= _SOON
+
+
+def taken_back(folded: str, days: list[tuple[int, int]]) -> set[int]:
+    """The starts of the days (spans, in order) the customer takes back: followed closely by
+    words of correction and another day ("the 20th? no, sorry, I mean Friday the 16th", "le
+    12/10, pardon le 13/10"), with the same day written just before them ("Tuesday evening
+    (the 20th? no, ..."): only the day written last is meant."""
+    gone: set[int] = set()
+    for (start, end), (following, _) in reversed(list(zip(days, days[1:], strict=False))):
+        if following <= end:
+            continue
+        gap = folded[end:following]
+        if (len(gap) <= _TAKEN_BACK_REACH and _TAKING_BACK.search(gap)) or (
+            following in gone and _SAME_MENTION.fullmatch(gap)
+        ):
+            gone.add(start)
+    return gone

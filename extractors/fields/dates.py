@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
-from extractors.fields.date_doubts import ahead, day_unknown, soon_after, unsure
+from extractors.fields.date_doubts import ahead, day_unknown, soon_after, taken_back, unsure
 from extractors.fields.date_words import DATE_CUES
 from extractors.fields.incident_words import CLAIM_WORDS, EVENT_WORDS
 from extractors.fields.relative_dates import find_relative_dates, shifted
@@ -253,8 +253,9 @@ class DateFinder:
         day_first = _day_first(source, settings)
         dates = list(find_dates(folded, day_first))
         periods = _in_periods(folded, dates)
+        gone = taken_back(folded, [(written.start, written.end) for written in dates])
         for index, written in enumerate(dates):
-            if index in periods or envelope.overlaps(written.start, written.end):
+            if index in periods or written.start in gone or envelope.overlaps(written.start, written.end):
                 continue
             found = written if invoice_document else shifted(folded, written)  # "la veille du 11 novembre"
             name, confidence = _classify(source.text, folded, found, invoice_document)
@@ -292,9 +293,12 @@ def yearless_date_fields(
         taken.add(found.start, found.end)
         kept.append(shifted(folded, found))
     every_date = sorted([*(start for start, _ in written), *(found.start for found in kept)])
+    gone = taken_back(folded, sorted([*written, *((found.start, found.end) for found in kept)]))
     doubted = day_unknown(folded)
     day = received.date() if isinstance(received, datetime) else received
     for found in kept:
+        if found.start in gone:
+            continue
         told = about_a_claim and _alone_in_its_sentence(folded, found, every_date, kept)
         name, confidence = _classify(source.text, folded, found, False, told)
         if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):

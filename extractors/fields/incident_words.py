@@ -93,6 +93,16 @@ INCIDENT_WORDS = [
     "burglar*",  # "thieves cut the burglar bars"
     "thief",
     "thieves",
+    # a theft told with a plain verb: "my phone was taken from the table", "on m'a arraché mon sac"
+    "was taken",
+    "were taken",
+    "got taken",
+    "snatched",
+    "nicked",
+    "pickpocket*",
+    "on m'a pris",
+    "on nous a pris",
+    "arrache*",
     "voleur*",
     "jemmied",
     "jimmied",

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.fields.label_typos import misspellings, slips_in
-from extractors.fields.reference_values import FUNCTION_WORDS, IDENTIFIER_VALUE
+from extractors.fields.reference_values import FUNCTION_WORDS, IDENTIFIER_VALUE, NOT_A_UNIT
 from extractors.fields.text import LABEL_GAP, NUMBER_SIGN, phrases
 
 __all__ = [
@@ -181,9 +181,11 @@ _VERB_WORD = r"(?:is|was|est|etait|c'est)(?![a-z])"
 _BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
 _VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
+# digits around a short word that counts nothing ("77-AT-5510", "77 HAB 5520 1", not "12 mois 3"),
 # or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
 _PREFIXED = (
-    r"(?:[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/. ]?|\d{2,4}-[a-z]{1,4}-|\d{2,4}/[a-z]{1,4}/)\d"  # or "77-AT-5510"
+    r"(?:[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/. ]?|\d{2,4}-[a-z]{1,4}-|\d{2,4}/[a-z]{1,4}/"
+    rf"|\d{{2,4}}{NOT_A_UNIT} [a-z]{{2,4}} )\d"
 )
 _LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
 # A value whose letters are joined to its digits by dashes ("AT-SK-550129", "TC-QC-8810442"):

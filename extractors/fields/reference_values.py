@@ -44,19 +44,19 @@ from extractors.fields.text import IBAN_SHAPE, fold
 from extractors.fields.written_dates import find_dates
 from rpa.config import ParsingSettings
 
-__all__ = ["FUNCTION_WORDS", "IDENTIFIER_VALUE", "is_identifier", "trimmed"]
+__all__ = ["FUNCTION_WORDS", "IDENTIFIER_VALUE", "NOT_A_UNIT", "is_identifier", "trimmed"]
 
 # A group that begins a decimal, a sum, a percentage or a date is not a group of the number.
 _NOT_A_GROUP = (
     r"(?![\d,.]\d| ?(?:€|%|eur|jan|fev|feb|mar|avr|apr|mai|may|jun|jui|jul|aou|aug|sep|oct|nov|dec))"
 )
 # Nor is a count of days, a distance or a street number ("12345 15 jours", "771204 12 rue").
-_NOT_A_UNIT = (
+NOT_A_UNIT = (
     r"(?! ?(?:jours?|days?|ans?|years?|mois|months?|semaines?|weeks?|heures?|hours?|h(?=\d)|km|kg"
     r"|rue|avenue|av|bd|boulevard|chemin|allee|impasse|place|route|street|st|road|rd|lane|close|drive)(?![a-z]))"
 )
 _GROUP = rf"\d{{1,8}}{_NOT_A_GROUP}"  # "FL 2026 0038841"
-_RUN_END = rf"{_NOT_A_UNIT}(?![a-z0-9]| \d)"
+_RUN_END = rf"{NOT_A_UNIT}(?![a-z0-9]| \d)"
 _LETTERS = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*"  # "mrh", "mut-fam", "hl/home"
 _KEY_LETTER = r"(?: [a-z]{1,2}(?![a-z0-9'\-]))?"  # a key or a country code (see `trimmed`)
 
