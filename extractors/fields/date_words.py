@@ -95,7 +95,9 @@ DATE_CUES = CueMatcher(
             "sold",
             "vendu*",
             "bought",
-            "achete*",
+            "achete",  # "acheté le 3", not "en sortant acheter le pain"
+            "achetee*",
+            "achetes",
             "moved",
             "moved in",
             "demenag*",
@@ -193,7 +195,22 @@ DATE_CUES = CueMatcher(
             "direct debit",
             "charged",
         ],
-        # "next door" is a place, not the next appointment; as a plain "date" cue it weighs nothing.
-        "date": ["date", "dated", "datum", "next door"],
+        # "next door" is a place, not the next appointment, a delivery van is no delivery and
+        # "due to" no due date: as plain "date" cues they weigh nothing.
+        "date": [
+            "date",
+            "dated",
+            "datum",
+            "next door",
+            "camion de livraison",
+            "vehicule de livraison",
+            "camionnette de livraison",
+            "fourgon de livraison",
+            "delivery van",
+            "delivery lorry",
+            "delivery truck",
+            "delivery driver",
+            "due to",  # a cause, not a due date: "due to the heavy rain on the night of 14.10.26"
+        ],
     }
 )

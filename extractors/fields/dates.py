@@ -202,7 +202,13 @@ def _direct_field(text: str, folded: str, before: list[Cue], invoice_document: b
     if nearest.kind == "incident":
         # "J'ai déclaré le sinistre le 20/03": a past verb dates the declaration, not the
         # loss ("je vous déclare un sinistre : le 14/03" still dates the loss).
-        governed = [cue for cue in before[:-1] if nearest.start - cue.end <= _GOVERNED_WITHIN]
+        # A bracket opens a clause of its own: "the assessor you sent on the 24th for claim GY-77219
+        # (geyser burst on Sunday the 15th" dates the burst.
+        governed = [
+            cue
+            for cue in before[:-1]
+            if nearest.start - cue.end <= _GOVERNED_WITHIN and "(" not in folded[cue.end : nearest.start]
+        ]
         # "votre déclaration de sinistre du 3 mars": the day of the act the compound names.
         past_event = any(
             cue.kind == "other"
@@ -310,6 +316,30 @@ def yearless_date_fields(
         if name is not None:
             raw = source.text[found.start : found.end]
             yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
+    if about_a_claim and not doubted:
+        yield from _told_whole_dates(source, folded, day_first, every_date, gone)
+
+
+def _told_whole_dates(
+    source: TextSource, folded: str, day_first: bool, every_date: list[int], gone: set[int]
+) -> Iterator[Field]:
+    """Dates written whole ("14.10.26", "10/14/2026") that nothing in their sentence names but
+    words of harm ("the drain overflowed", "the sewer backed up"), alone there in a mail about a
+    claim: read as days named without their year are (`DateFinder` reads no such words)."""
+    for found in find_dates(folded, day_first):
+        if found.start in gone or _bounds_a_period(folded, found) or unsure(folded, found):
+            continue
+        found = shifted(folded, found)
+        if _classify(source.text, folded, found, False) != (None, 0.0):
+            continue  # named by its words, or no incident's: `DateFinder` has read it
+        if not _alone_in_its_sentence(folded, found, every_date, [found]):
+            continue
+        name, confidence = _classify(source.text, folded, found, False, told=True)
+        if name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
+            name, confidence = "incident_date", TOLD
+        if name == "incident_date":
+            raw = source.text[found.start : found.end]
+            yield make_field(name, found.value.isoformat(), raw, confidence, source)
 
 
 def _days_named(folded: str, received: date | datetime, day_first: bool, country: str) -> Iterator[FoundDate]:

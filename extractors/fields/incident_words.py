@@ -20,6 +20,9 @@ INCIDENT_VERBS = [
     "a eu lieu",
     "ont eu lieu",
     "s'est passe*",
+    "c'est arrive*",  # "c'est arrivé le 13 vers 7h"
+    "ca s'est passe*",
+    "ca m'est arrive*",
     "s'est declare*",
     "occurred",
     "occured",
@@ -93,16 +96,29 @@ INCIDENT_WORDS = [
     "burglar*",  # "thieves cut the burglar bars"
     "thief",
     "thieves",
-    # a theft told with a plain verb: "my phone was taken from the table", "on m'a arraché mon sac"
+    # a theft told with a plain verb: "my phone was taken from the table", "grabbed out of my
+    # hand", "someone cut the lock on my e-bike", "on m'a pris mon portefeuille"
     "was taken",
     "were taken",
     "got taken",
-    "snatched",
-    "nicked",
-    "pickpocket*",
+    "grabbed",
+    "cut the lock",
+    "cut through the lock",
+    "coupe le cadenas",
+    "cadenas coupe",
+    "coupe l'antivol",
+    "antivol coupe",
     "on m'a pris",
     "on nous a pris",
-    "arrache*",
+    # water that came back up the drains: "the sewer backed up into our basement", "refoulement"
+    "backed up",
+    "sewer backup",
+    "refoulement*",
+    # locked out: "j'ai claqué la porte avec les clés à l'intérieur", "locked myself out"
+    "claque la porte",
+    "porte claquee",
+    "locked myself out",
+    "locked out",
     "voleur*",
     "jemmied",
     "jimmied",
@@ -158,6 +174,9 @@ INCIDENT_WORDS = [
     "ran into",
     "bumped",
     "reversed into",
+    "recule contre",  # "un camion a reculé contre ma Golf"
+    "recule dans",
+    "recule sur",
     "dented",
     "scratched",
     "crack*",
@@ -188,6 +207,11 @@ INCIDENT_WORDS = [
     "voler",
     "derobe*",
     "arrache*",
+    # locked out: "j'ai claqué la porte avec les clés à l'intérieur", "locked myself out"
+    "claque la porte",
+    "porte claquee",
+    "locked myself out",
+    "locked out",
     "coup de vent",
     "coups de vent",
     "vent violent",

@@ -35,6 +35,10 @@ _TOWN = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’]*(?:[ \-][A-Za-zÀ-ÿ'’]+){0,4}"
 _FR_ADDRESS = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{5}})[ \t]+(?:cedex[ \t]*\d*[ \t]+)?(?P<town>{_TOWN})")
 _CODE_FIRST = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{4}})[ \t]+(?P<town>{_TOWN})")
 _CODE_LAST = re.compile(r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>\d{4})[ \t.]*+$", re.MULTILINE)
+# The same in brackets or before a comma: "(21 Awaroa Road, Sunnyvale, Auckland 0612)"; not a year.
+_CODE_LAST_INSIDE = re.compile(r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>(?!19|20)\d{4})(?=[),;])")
+# A line that is only a town and its code, as an address's last line: "Plympton 5038".
+_TOWN_AND_CODE = re.compile(rf"^[ \t]*{_TOWN}[ \t]++(?P<code>(?!19|20)\d{{4}})[ \t.]*+$", re.MULTILINE)
 _LABELLED = re.compile(
     phrases(["code postal", "cp", "postcode", "post code", "postal code", "zip", "zip code", "npa"])
     + r"[ \t]*[:.]?[ \t]*(?P<code>\d{4,5})(?![\d.,])"
@@ -107,6 +111,12 @@ _PIN_LABELLED = re.compile(
 _AU_POSTCODE = re.compile(
     r"[A-Za-z][ \t,]+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT|Vic|Qld|Tas)[ \t,]+(?P<code>\d{4})(?![\w\-/]|[.,]\d)"
 )
+
+# A line that opens with its house number, as Indian addresses do: "No. 14, 3rd Cross, ...",
+# "C-4/118, Sector 11, ...", "14, Shanti Nagar, ...".
+_HOUSE_FIRST = re.compile(r"[ \t]*(?:No\.?[ \t]*)?(?:[A-Z]-?)?\d+[A-Za-z]?(?:/\d+)?[ \t]*,")
+# Words a number follows that are no town: "Unit 1204", "PO Box 4471".
+_NUMBERED_PLACES = frozenset("unit flat suite apt apartment room box po lot bay gate level floor".split())
 
 _STREET_REACH = 80  # how far before a postcode its street may be named
 
@@ -258,10 +268,12 @@ def _six_digit_codes(text: str, folded: str) -> Iterable[Postcode]:
         singapore = fold(match.group("town")) == "singapore"
         line_start = line_span(text, start, _STREET_REACH)[0]
         above = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start]
+        before = text[line_start:start]  # "No. 14, 3rd Cross, BTM 2nd Stage, Bengaluru 560076"
         if (
             _in_address(text, folded, start)
             or ((singapore or match.group("dash")) and "," in above and any(char.isdigit() for char in above))
             or (singapore and _under_a_street(text, folded, start))
+            or (_HOUSE_FIRST.match(before) is not None and before.count(",") >= 2)
         ) and (code := normalise_postcode(match.group("code"))):
             country = "SG" if singapore else "IN"
             yield Postcode(code, match.group("code"), match.start("code"), ADDRESS_LINE, frozenset({country}))
@@ -286,11 +298,20 @@ def _four_digit_codes(text: str, folded: str, ibans: Spans) -> Iterable[Postcode
             _under_a_street(text, folded, start) if opens_line else _on_address_line(text, folded, start)
         ) and (normalise_postcode(match.group("code"))):
             yield Postcode(match.group("code"), match.group(0), start, FOUR_DIGITS, _CODE_FIRST_COUNTRIES)
-    for match in _CODE_LAST.finditer(text):
+    towns_alone = {
+        match.start("code")
+        for match in _TOWN_AND_CODE.finditer(text)
+        if fold(match.group(0)).split()[0] not in _NOT_TOWN | _NUMBERED_PLACES
+    }
+    for match in [*_CODE_LAST.finditer(text), *_CODE_LAST_INSIDE.finditer(text)]:
         start = match.start("code")
         line_start = line_span(text, start, _STREET_REACH)[0]
         named = _STREET.search(folded, line_start, start) or _ADDRESS_LABEL.search(folded, line_start, start)
-        if named and not ibans.overlaps(start, match.end()) and normalise_postcode(match.group("code")):
+        if (
+            (named or start in towns_alone)
+            and not ibans.overlaps(start, match.end())
+            and normalise_postcode(match.group("code"))
+        ):
             code = match.group("code")
             yield Postcode(code, code, start, FOUR_DIGITS, _CODE_LAST_COUNTRIES, _CODE_LAST_ALSO)
 

@@ -114,6 +114,7 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             # a travel or group cover's: "certificate number", "cert no."
             "certificate",
             "cert.",
+            "schedule",  # the policy schedule's number: "Schedule number PTA/HH/0558213"
             "adh.",  # "n° adh.": adhérent's, adhésion's
             # the short names of French covers: "MRH n° 6021.883.04", "ma GAV n° 0071 5530 8"
             "mrh",
@@ -177,7 +178,8 @@ GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:re
 OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
 
 # "My policy number is X", "mon numéro de contrat est le X", "le contrat c'est le X".
-_VERB_WORD = r"(?:is|was|est|etait|c'est)(?![a-z])"
+# "c est": dictated, or typed without its apostrophe
+_VERB_WORD = r"(?:is|was|est|etait|c'est|c est)(?![a-z])"
 _BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
 _VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
@@ -190,7 +192,10 @@ _PREFIXED = (
 _LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
 # A value whose letters are joined to its digits by dashes ("AT-SK-550129", "TC-QC-8810442"):
 # plainly a reference, which a numbered word alone may label ("travel plan AT-SK-550129").
-_DASHED = r"[a-z]{1,5}(?:-[a-z]{1,5})*-\d"
+# Or digits dashed to letters: "certificate 0077-4419-ON".
+_DASHED = r"[a-z]{1,5}(?:-[a-z]{1,5})*-\d|(?=(?:\d-?){5})\d{2,6}(?:-\d{2,6})+-[a-z]{1,3}(?![a-z0-9])"
+# Or letters before a year or a serial joined to more digits: "adhésion GON 2025-04418".
+_PREFIX_SERIAL = r"[a-z]{2,5} \d{4,}[\-/.](?!(?:19|20)\d\d(?!\d))\d{3}"  # not "ABC 2019-2020"
 _FUNCTION_WORD = phrases(FUNCTION_WORDS)
 # After the label, the value may open a bracket ("policy (HL-IE-HOME-448190)") or follow a
 # comma when a number sign or a prefix makes it plain ("annual policy, WCA 2026 0388 104").
@@ -220,6 +225,8 @@ def numbered_label(kind: ReferenceKind) -> str:
     return (
         rf"{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
         rf"|{numbered}[\s.:]*{NUMBER_SIGN}"
+        # "assuré sous le n°", "insured under no."
+        rf"|{numbered}\s+(?:sous|under)\s+(?:le\s+|the\s+)?{NUMBER_SIGN}"
     )
 
 
@@ -265,10 +272,14 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     # Words between a kind's word and its number sign must not be another kind's word,
     # or "dossier de la facture n° FA-1" would give the claim an invoice number.
     # A word between may hold digits: a product's name ("contrat 2R n°"), a year ("souscrit en
-    # 2019 sous le n°"), a bracket ("contrat auto (Peugeot 208) n°").
+    # 2019 sous le n°"), a bracket ("contrat auto (Peugeot 208) n°"), or two names ("police ménage/RC no").
     # A colon set apart may end the cover's name ("contrat de protection juridique : PJ n°"); a verb
     # says the word was no label ("la police est passée le matin (PV n° ...)").
-    between = rf"(?:{_ASIDE}|(?:[\s,(]+|[ \t]+:[ \t]+)(?!{other}|{_BEING})[a-z0-9'\-]+\+?\)?){{1,6}}?"
+    # A number of its own is no word between ("Sinistre : S26-0088-AU\nAuto ... n° ATR-6610-44").
+    between = (
+        rf"(?:{_ASIDE}|(?:[\s,(]+|[ \t]+:[ \t]+)(?!{other}|{_BEING}|[a-z0-9']*\d[\-/]\d)"
+        rf"[a-z0-9'\-]+(?:/[a-z0-9]+)?\+?\)?){{1,6}}?"
+    )
     # A cover's name may end in a plus: "contrat auto tiers+ 77-AT-5510", and say whose it is:
     # "contrat habitation de maman : H 40 221 07 T".
     cover = rf"(?:\s+(?!{other}|{_VERB_WORD})[a-z][a-z'\-]+\+?){{1,3}}?"
@@ -282,7 +293,7 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
         rf"|{words}{_ASIDE}?{cover_word}[ \t]*:?\s+\(?(?={_LONG_DIGITS}))"
         rf"|{words}{_ASIDE}?"
         + (
-            rf"|{phrases(kind.numbered_words)}(?:[ \t]+{_VERB_WORD})?[ \t]+(?={_DASHED})"
+            rf"|{phrases(kind.numbered_words)}(?:[ \t]+{_VERB_WORD})?[ \t]+(?={_DASHED}|{_PREFIX_SERIAL})"
             if kind.numbered_words
             else ""
         )

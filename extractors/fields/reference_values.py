@@ -69,9 +69,10 @@ _CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K"
     rf"(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
 )
 # A joined head, then groups of digits after spaces: "972/HC/40 118", "5J-AUTO-88 301",
-# "MD-55 014 872", "R974 0055 12"; a group joined to more ("INV-0193 2025-01-18") is a date's.
+# "MD-55 014 872", "R974 0055 12", "2RM 973 0187" (not "1er", "2nd"); a group joined to more
+# ("INV-0193 2025-01-18") is a date's.
 _JOINED_GROUPS = (
-    r"(?:[a-z0-9]+(?:[\-/.][a-z0-9]+)+|[a-z]{1,3}\d{2,6})"
+    r"(?:[a-z0-9]+(?:[\-/.][a-z0-9]+)+|[a-z]{1,3}\d{2,6}|\d(?!er|re|eme|nd|rd|th|st)[a-z]{2,4})"
     rf"(?: \d{{2,6}}(?![\-/.]\w){_NOT_A_GROUP}){{1,3}}{_RUN_END}"
 )
 _JOINED = (
@@ -115,7 +116,8 @@ _TIME = re.compile(r"\d{1,2}h\d{2}")
 _IBAN_REACH = 40
 # A group of small letters is a word after the value, not an IBAN's group ("BH772091 full stop").
 _WORD_GROUP = re.compile(r"(?<=\s)[a-z]{4}(?!\S)")
-_JOINED_AFTER = re.compile(r" ?[\-/] ?\d")  # the next part of a reference, after an amount's shape
+# The next part of a reference, after an amount's shape: "RS 2019 / 0733 / B", "2RM 973 0187".
+_JOINED_AFTER = re.compile(r" ?[\-/] ?\d| (?!(?:19|20)\d\d(?!\d))\d{3,}")
 _LOWER_DIGITS = 5  # digits of a reference typed all in small letters
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|heic|tiff?|pdf|docx?|xlsx?|odt|txt|eml|msg|zip)$", re.IGNORECASE)
 _LOWER_WITH_KEY = re.compile(r"([a-z]{2,5})(?: \d+)+ [a-z]")
@@ -191,7 +193,7 @@ def is_identifier(
     money = next(iter(find_money(text[start : end + 8])), None)
     if money is not None and money.start == 0 and (money.currency or money.has_cents):
         if not _JOINED_AFTER.match(text, start + money.end):
-            return False  # not "RS 2019 / 0733 / B", where "RS 2019" only looks like rupees
+            return False  # not "RS 2019 / 0733 / B" or "2RM 973 0187", which only begin like a sum
     if (
         not numbered
         and value[:1] in "0+"

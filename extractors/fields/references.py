@@ -70,7 +70,12 @@ from extractors.fields.reference_labels import (
 )
 from extractors.fields.reference_values import IDENTIFIER_VALUE, is_identifier, trimmed
 from extractors.fields.text import Spans, fold
-from extractors.fields.unlabelled import announced_references, names_something_else, own_reference_spans
+from extractors.fields.unlabelled import (
+    announced_references,
+    names_something_else,
+    own_reference_spans,
+    product_initials_spans,
+)
 from extractors.language import detect_language
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
@@ -169,6 +174,10 @@ class ReferenceFinder:
             found += [
                 _Labelled(start, end, _OWN_KIND, GENERIC, True)
                 for start, end in own_reference_spans(folded, kind, settings.default_region)
+            ]
+            found += [
+                _Labelled(start, end, _OWN_KIND, WORDS_BETWEEN, True, numbered=numbered)
+                for start, end, numbered in product_initials_spans(text, folded)
             ]
         read = self._read_labelled(text, found, source, settings, taken)
         if source.layout:
@@ -290,7 +299,10 @@ class ReferenceFinder:
                         member=member,
                     )
                 elif match.group("between"):
-                    yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line)
+                    # Words, then a number sign: a value in small letters is a number ("ctr auto n°
+                    # gla 5517 20"), digits alone may be a phone's ("contrat auto, mon numéro 06 ...").
+                    numbered = any(char.isalpha() for char in folded[start:end])
+                    yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line, numbered=numbered)
                 elif match.group("cover"):
                     words = list(_WORD.finditer(folded, match.start("cover"), match.end("cover")))
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line, words[-1].start())

@@ -85,6 +85,9 @@ _RELATIVE = re.compile(
     rf"|(?:ce|this)\s+(?P<this_day>{_WEEKDAY})(?![a-z])(?![\s,]*(?:\d|{MONTH}))"
     rf"|(?:on\s+)?(?:the\s+)?(?P<before_last>{_WEEKDAY})\s+before\s+last(?![a-z])"
     rf"|(?:on\s+)?(?P<last_week>{_WEEKDAY})\s+(?:de\s+la\s+semaine\s+(?:derniere|passee)|(?:of\s+)?last\s+week)(?![a-z])"
+    # "la semaine dernière, le jeudi", "last week, on Thursday": the same, the week first
+    rf"|(?:la\s+)?semaine\s+(?:derniere|passee)[\s,]+(?:le\s+)?(?P<fr_week_day>{_WEEKDAY})(?![a-z])"
+    rf"|last\s+week[\s,]+(?:on\s+)?(?:the\s+)?(?P<en_week_day>{_WEEKDAY})(?![a-z])(?![\s,]*(?:the\s+)?\d)"
     rf"|(?:last|on|this\s+past|this\s+last)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d)"
     rf"|{_UNSPENT}(?<!last\s)(?P<en_own>{_WEEKDAY})'s"  # "Tuesday's storm"
     # "lundi, ma voiture a été volée": a French weekday alone is a day gone by, unless its
@@ -109,8 +112,9 @@ _DAY_ONLY = re.compile(
     rf"(?=[ \t]*(?:[^a-z\s]|\n|$|(?:{_AFTER_A_DAY})(?![a-z])))"
     r"|le\s+(?P<fr>\d{1,2}|1er)(?=\s+(?:au\s+(?:soir|matin)|dans\s+la|en\s+(?:fin|debut)|vers\s+\d"
     r"|a\s+\d{1,2}\s*h))"
-    # "la fuite du 1er.", "survenu le 10,": the day ends its clause; "du 1er" is a day anywhere
-    r"|(?:du|le)\s+(?P<fr_end>\d{1,2}|1er)(?=[ \t]*(?:[.,;!?)](?!\d)|\n|$))"
+    # "la fuite du 1er.", "survenu le 10,", "le 13 (j'ai relu son SMS)": the day ends its clause;
+    # "du 1er" is a day anywhere
+    r"|(?:du|le)\s+(?P<fr_end>\d{1,2}|1er)(?=[ \t]*(?:[.,;!?()](?!\d)|\n|$))"
     rf"|du\s+(?P<first>1er)(?![a-z])(?![\s\-]*(?:{MONTH}|au\s|a\s))"
     r")"
     # "3/11"; "l'accident du 29.10", "on 03.11": a dot only after "du", "le", "on", before two digits
@@ -369,8 +373,9 @@ def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | 
         if not _TOLD_AS_PAST.search(match.string, max(0, match.start() - _PAST_REACH), match.start()):
             return None  # "ce lundi" is as often the Monday to come
         return (received.weekday() - _WEEKDAYS[match.group("this_day")]) % 7
-    if match.group("last_week"):
-        return received.weekday() + 7 - _WEEKDAYS[match.group("last_week")]
+    in_last_week = match.group("last_week") or match.group("fr_week_day") or match.group("en_week_day")
+    if in_last_week:
+        return received.weekday() + 7 - _WEEKDAYS[in_last_week]
     if match.group("before_last"):
         return ((received.weekday() - _WEEKDAYS[match.group("before_last")]) % 7 or 7) + 7
     weekday = _WEEKDAYS[next(match.group(name) for name in _WEEKDAY_GROUPS if match.group(name))]

@@ -12,6 +12,11 @@
   travel one, TW-2291-0034"): a reference of that kind (`announced_references`). A kind's
   word alone announces nothing ("my policy covers the laptop, serial SN-2291-7740").
 
+- A reference right after the name of the product it insures, whose letters are that name's
+  initials ("Multirisque Habitation Essentielle n° MHE 318 0442", "Home & Contents
+  HC-SA-22091847", "Auto Tous Risques Plus n° ATR-6610-44"): an insurer names a policy's
+  prefix after its product, so this is the customer's policy (`product_initials_spans`).
+
 Beside other words, such a value must hold letters and must not be the digits of what a word
 before them names: a phone, a SIRET, a VAT number ("TEL 06 12 34 56 78"). The finder still
 checks each value with `reference_values.is_identifier`.
@@ -25,9 +30,9 @@ from collections.abc import Iterator, Sequence
 from extractors.fields.contacts import normalise_phone
 from extractors.fields.reference_values import IDENTIFIER_VALUE
 from extractors.fields.registrations import normalise_siret, normalise_vat
-from extractors.fields.text import sentence_start
+from extractors.fields.text import fold, sentence_start
 
-__all__ = ["announced_references", "names_something_else", "own_reference_spans"]
+__all__ = ["announced_references", "names_something_else", "own_reference_spans", "product_initials_spans"]
 
 _REPLY_MARKS = r"(?:(?:re|tr|fwd?|aw)\s*:\s*)*"
 _SUBJECT_PART = re.compile(
@@ -47,6 +52,21 @@ _PLAIN_DIGITS = 4
 _PLAIN_LENGTH = 7  # letters and digits
 _SENTENCE_REACH = 300  # characters looked back for the start of a sentence
 _NAMING_WORD = re.compile(r"^[A-Za-z]+[ .:\-]*")
+# A product's name: two to five capitalised words, small joining words between them allowed
+# ("Home & Contents", "Garantie des Accidents de la Vie"), perhaps in quotes, then perhaps a
+# number sign, then the value.
+_PRODUCT_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'\-]+\+?"
+_JOINING = r"(?:&|et|and|de|des|du|la|le|of|the|for|pour)"
+_PRODUCT_NAME = re.compile(
+    rf"(?<![\w'\-])(?P<name>{_PRODUCT_WORD}(?:[ \t]+(?:{_JOINING}[ \t]+)?{_PRODUCT_WORD}){{1,4}})"
+    r"[\"»”]?[ \t]*[:,]?[ \t]*(?P<sign>(?:n[°º]|no\.?|num(?:[eé]ro|ber)?\.?|#)[ \t]*:?[ \t]*)?(?=[A-Za-z]{2})"
+)
+_NOT_A_PRODUCT = frozenset(  # greetings and titles before a name: "Bonjour Madame Martin"
+    "bonjour bonsoir madame monsieur mademoiselle mme mlle dear hello hi mr mrs ms miss sir".split()
+)
+_PRODUCT_DIGITS = 5  # a product's policy number holds this many digits at least
+_VALUE = re.compile(IDENTIFIER_VALUE)
+_LEADING_LETTERS = re.compile(r"[a-z]+")
 
 
 def own_reference_spans(folded: str, kind: str, region: str) -> Iterator[tuple[int, int]]:
@@ -104,3 +124,18 @@ def names_something_else(value: str, region: str) -> bool:
         number is not None
         for number in (normalise_siret(digits), normalise_vat(value), normalise_vat(digits))
     )
+
+
+def product_initials_spans(text: str, folded: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, numbered) of the references that follow a product's name, perhaps after
+    a number sign (`numbered`), and begin with its initials, or the initials of some of its
+    words in a row ("Auto Tous Risques Plus n° ATR-6610-44")."""
+    for match in _PRODUCT_NAME.finditer(text):
+        value = _VALUE.match(folded, match.end())
+        if value is None or sum(char.isdigit() for char in value.group(0)) < _PRODUCT_DIGITS:
+            continue
+        words = [fold(word) for word in re.findall(_PRODUCT_WORD, match.group("name"))]
+        initials = "".join(word[0] for word in words if word not in _NOT_A_PRODUCT)
+        letters = _LEADING_LETTERS.match(value.group(0))
+        if letters is not None and len(letters.group(0)) >= 2 and letters.group(0) in initials:
+            yield (*value.span(), bool(match.group("sign")))
