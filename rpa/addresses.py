@@ -20,6 +20,8 @@ FIRM_WORDS = re.compile(
     r"airlines?|airways|transports?|plomberie|plumbing|électricité|vitrage|glass|repairs?|"
     r"réparations?|workshop|atelier|"
     # the firms a claim brings in, whose letters customers pass on: "Mitchell Loss Adjusting"
-    r"adjust(?:ing|ers?)|assessors?|surveyors?|solicitors?|experts?|expertises?|associates|partners)\b",
+    r"adjust(?:ing|ers?)|assessors?|surveyors?|solicitors?|experts?|expertises?|associates|partners|"
+    # public offices whose letters a customer forwards: "Records Unit", "Commissariat de Lyon"
+    r"police|records|unit|department|commissariat|gendarmerie|council|registry|tribunal|court)\b",
     re.I,
 )

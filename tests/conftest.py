@@ -6,7 +6,7 @@ import dataclasses
 import os
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -142,6 +142,13 @@ def value_in(
 ) -> str | None:
     """The value of field `name` the finders read in `text`, given as the `source` part of a mail."""
     found = extract_fields([TextSource(source, text, language=language)], ParsingSettings()).get(name)
+    return found.value if found else None
+
+
+def incident_in(text: str, received: date | datetime, *, language: str = "") -> str | None:
+    """The incident date the finders read in `text`, the body of a mail received on `received`."""
+    source = TextSource("body", text, language=language)
+    found = extract_fields([source], ParsingSettings(), received=received).get("incident_date")
     return found.value if found else None
 
 

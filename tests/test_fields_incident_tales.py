@@ -7,18 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import incident_in
 
-from extractors.fields import extract_fields
 from rpa.config import ParsingSettings
-from rpa.models import TextSource
 
 SETTINGS = ParsingSettings()
 THURSDAY = date(2026, 11, 19)  # the mails below were sent on Thursday 19 November 2026
 
 
 def incident(text: str) -> str | None:
-    found = extract_fields([TextSource("body", text)], SETTINGS, received=THURSDAY).get("incident_date")
-    return found.value if found else None
+    return incident_in(text, THURSDAY)
 
 
 @pytest.mark.parametrize(

@@ -8,20 +8,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from conftest import incident_in
 
-from extractors.fields import extract_fields
 from extractors.fields.national_days import find_national_days
 from rpa.config import ParsingSettings
-from rpa.models import TextSource
 
 SETTINGS = ParsingSettings()
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
 
 
 def incident(text: str, language: str, received: date | datetime = WEDNESDAY) -> str | None:
-    source = TextSource("body", text, language=language)
-    found = extract_fields([source], SETTINGS, received=received).get("incident_date")
-    return found.value if found else None
+    return incident_in(text, received, language=language)
 
 
 # --- public holidays -------------------------------------------------------------------------

@@ -87,7 +87,8 @@ AMOUNT_CUES = CueMatcher(
             "nett amount",
             "net amount due",
         ],
-        "total": ["total", "a payer", "net"],
+        # "so $385.70 altogether", "soit 412,50 € en tout": the sum of the parts named before
+        "total": ["total", "a payer", "net", "altogether", "all together", "en tout"],
         "claim": [
             "reclam*",
             "montant",

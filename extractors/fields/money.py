@@ -148,14 +148,16 @@ _NUMBER_RE = re.compile(_NUMBER)
 # Found around a number rather than in one pattern with it: scanning a text for
 # numbers first is several times faster than trying every currency everywhere.
 # "€ 12,00", and "Rs -40.00" with a minus sign between the marker and the number.
+# A marker inside a reference is none: "facture n° 2026-AUD-3318".
 _MARKER_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?P<marker>{_marker_pattern()}){_SPACE}?(?:-{_SPACE}?)?\Z", re.IGNORECASE
+    rf"(?<![A-Za-z0-9\-/_])(?P<marker>{_marker_pattern()}){_SPACE}?(?:-{_SPACE}?)?\Z", re.IGNORECASE
 )
 _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
 # How mail is typed in a hurry: "165e", "45,50E", "89 eur". The "e" touches its number, and
 # is no more than a hint: "3e étage" is an ordinal (see `Money.informal`).
 _INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
 _MARKER_REACH = 30  # longer than any currency name
+_JOINED_ON = re.compile(r"[\-/]\d")
 
 
 @cache
@@ -274,6 +276,8 @@ def find_money(
             euro = _INFORMAL_EURO.match(text, end)
         if not (before or after or euro) and _glued(text, start, end):
             continue
+        if before and before.group(0).rstrip(" \u00a0\u202f").endswith("-") and _JOINED_ON.match(text, end):
+            continue  # "RS-2026-00418": a reference's parts, not rupees
         marker = before or after
         printed = " ".join(marker.group("marker").split()) if marker else ""
         code = (currencies.get(printed) or currency_code(printed)) if marker else "EUR" if euro else None

@@ -33,6 +33,7 @@ _TITLE_WORDS = (
     r"|maitre|maître|professeur|prof|chief|brigadier|colonel|col|major|maj|captain|capt|general|gen"
     r"|lieutenant|lt|commander|cdr|admiral|sergeant|sgt|rev|revd|reverend|canon|pastor|rabbi|imam"
     r"|hon|rt|lord|lady|dame|sheikh|alhaji|alhaja|shri|sri|smt|judge|cllr|councillor|herr|frau"
+    r"|veuve|vve"  # "Mme veuve Hoarau Marie-Claude": a widow's title, as "Mme" is
 )
 # "M. et Mme Garnier": a couple, no given name; "The Revd Canon": "the" only before a title.
 TITLE = re.compile(

@@ -71,8 +71,8 @@ _NOT_PERSON = frozenset(
     fax adresse address email e-mail courriel the contrat contract policy police dossier ref reference
     policyholder policy-holder
     sarl sas sasu sa eurl sci snc scp selarl ltd llc llp plc gmbh ag inc corp co bv nv spa srl sl limited
-    corporation incorporated cie atelier ateliers
-    """.split()
+    corporation incorporated cie atelier ateliers unit records registry greffe commissariat gendarmerie
+    prefecture council""".split()
 )
 # A name does not start with an article or a possessive ("La Mutuelle Imaginaire", "Votre conseiller").
 _NOT_FIRST = frozenset("le la les l' un une the a an votre notre your our mon ma mes my".split())

@@ -57,6 +57,8 @@ _DASHED = re.compile(
     r"(?![A-Za-z0-9\-])"
 )
 _SIV_LAYOUT = re.compile(r"[A-Z]{2}\d{3}[A-Z]{2}")
+# A French plate spelled out letter by letter, as one dictates it: "immatriculée E F 227 B K".
+_SPELLED_SIV = re.compile(r"[A-Za-z] [A-Za-z] ?-? ?\d ?\d ?\d ?-? ?[A-Za-z] [A-Za-z](?![A-Za-z0-9])")
 # Any plate after its label: one to three groups of capitals and digits.
 _ANY = re.compile(r"[A-Z0-9]{1,8}(?:[ \-][A-Z0-9]{1,6}){0,3}(?![A-Za-z0-9])")
 
@@ -110,6 +112,13 @@ _VEHICLE = re.compile(phrases(_VEHICLE_WORDS))
 _PLATE_AFTER_VEHICLE = re.compile(
     phrases(_VEHICLE_WORDS) + rf"[^\n\d]{{0,20}}?(?<![a-z0-9])(?P<value>{_SIV})(?![a-z0-9\-])",
     re.IGNORECASE,
+)
+# "my car is NQT482", "car is S418BKW": a vehicle said to be a run of capitals and digits, which
+# is its plate whatever its country's form (New Zealand's, South Australia's).
+_VEHICLE_IS = re.compile(
+    r"(?<![A-Za-z])(?i:car|vehicle|van|ute|truck|voiture|vehicule|véhicule)(?:'s)?"
+    r"[ \t]+(?i:is|est|c'est)[ \t]+"
+    r"(?P<value>(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{5,8})(?![A-Za-z0-9\-])"
 )
 # A sentence about the other party's vehicle: its plate is not the customer's.
 _OTHER_PARTY = re.compile(
@@ -193,6 +202,7 @@ class PlateFinder:
         fields = [
             *_labelled(text, folded, source, seen),
             *_after_vehicle(text, folded, source, seen),
+            *_vehicle_is(text, folded, source, seen),
             *_in_vehicle_sentences(text, folded, source, seen),
         ]
         for match in _DASHED.finditer(text):
@@ -223,6 +233,11 @@ def _labelled(text: str, folded: str, source: TextSource, seen: Spans) -> Iterab
         if _NOT_A_VEHICLE.search(folded, max(line_start, label.start() - _LABEL_REACH), label.start()):
             continue
         start = _LABEL_FILLER.match(folded, label.end()).end()  # type: ignore[union-attr]
+        spelled = _SPELLED_SIV.match(text, start)
+        if spelled is not None and (plate := normalise_plate(re.sub(r"[ \-]", "", spelled.group(0)))):
+            seen.add(start, spelled.end())
+            yield _field(plate, spelled.group(0), LABELLED, text, folded, start, source)
+            continue
         written = _NATIONAL.match(text, start) or (_ANY.match(text, start) if anything else None)
         qualified = _QUALIFIER.match(text, start)
         if written is None and anything and qualified is not None:
@@ -244,6 +259,15 @@ def _after_vehicle(text: str, folded: str, source: TextSource, seen: Spans) -> I
         start, end = match.span("value")
         raw = text[start:end]
         if not seen.overlaps(start, end) and (plate := normalise_plate(raw)) is not None:
+            seen.add(start, end)
+            yield _field(plate, raw, AFTER_VEHICLE, text, folded, start, source)
+
+
+def _vehicle_is(text: str, folded: str, source: TextSource, seen: Spans) -> Iterable[Field]:
+    for match in _VEHICLE_IS.finditer(text):
+        start, end = match.span("value")
+        raw = match.group("value")
+        if not seen.overlaps(start, end) and (plate := normalise_vehicle_plate(raw)) is not None:
             seen.add(start, end)
             yield _field(plate, raw, AFTER_VEHICLE, text, folded, start, source)
 

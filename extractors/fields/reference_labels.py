@@ -106,6 +106,7 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "customer",
             "assure",
             "assuree",
+            "insured",  # "insured under number VN 4471 0093", as "assuré sous le n°"
             "member",
             "membre",
             "plan",
@@ -138,7 +139,8 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "siniestro",
         ),
         ("SIN", "CLM", "DOS"),
-        numbered_words=("file", "incident", "declaration"),
+        # "réclamation no 4410-88217": a claim in Québec, a complaint's file in France
+        numbered_words=("file", "incident", "declaration", "reclamation"),
     ),
     ReferenceKind(
         "invoice_number",
@@ -192,8 +194,11 @@ _PREFIXED = (
 _LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
 # A value whose letters are joined to its digits by dashes ("AT-SK-550129", "TC-QC-8810442"):
 # plainly a reference, which a numbered word alone may label ("travel plan AT-SK-550129").
-# Or digits dashed to letters: "certificate 0077-4419-ON".
-_DASHED = r"[a-z]{1,5}(?:-[a-z]{1,5})*-\d|(?=(?:\d-?){5})\d{2,6}(?:-\d{2,6})+-[a-z]{1,3}(?![a-z0-9])"
+_DASHED = (
+    r"[a-z]{1,5}(?:-[a-z]{1,5})*-\d"
+    # or three parts and more, letters among them and five digits: "0077-4419-ON", "22-NS-00871"
+    r"|(?=[0-9\-]*[a-z])(?=(?:[a-z\-]*\d){5})[a-z0-9]{1,6}(?:-[a-z0-9]{1,8}){2,}(?![a-z0-9])"
+)
 # Or letters before a year or a serial joined to more digits: "adhésion GON 2025-04418".
 _PREFIX_SERIAL = r"[a-z]{2,5} \d{4,}[\-/.](?!(?:19|20)\d\d(?!\d))\d{3}"  # not "ABC 2019-2020"
 _FUNCTION_WORD = phrases(FUNCTION_WORDS)

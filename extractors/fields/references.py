@@ -95,6 +95,12 @@ __all__ = [
 # is a claim's only where the text speaks of a claim; otherwise it is what every customer
 # holds, a policy ("this is for my contents, ref: LHI-00921-B").
 _GENERIC_KIND = "claim_number"
+# A reference someone gave the customer is that one's file, not the customer's policy: "the
+# operator gave me the reference RS-2026-00418", "l'assistance m'a donné la référence".
+_GIVEN_BEFORE = re.compile(
+    r"(?<![a-z])(?:(?:gave|given|give|sent|issued)[ \t]+(?:me|us)|(?:m'|nous[ \t]+)(?:a|ont)[ \t]+"
+    r"(?:donne|communique|transmis|envoye|attribue)e?)[ \t]+(?:the|a|this|their|la|une|cette|sa|leur)?[ \t]*$"
+)
 _CLAIM_MENTIONED = re.compile(r"(?<![a-z])(?:sinistres?|dossiers?|claims?|cases?|declarations?)(?![a-z])")
 # The customer's own reference ("my ref is", "ma référence") is the one they hold: their policy.
 _OWN_KIND = "policy_number"
@@ -314,7 +320,11 @@ class ReferenceFinder:
                 bare = kind == _GENERIC_KIND and not match.group("whose")
                 if bare and names_whose(folded, match.start()):
                     continue
-                named = _OWN_KIND if bare and customer and not _CLAIM_MENTIONED.search(folded) else kind
+                given = _GIVEN_BEFORE.search(
+                    folded, max(0, match.start() - _IN_CASE_REACH * 3), match.start()
+                )
+                own = bare and customer and not _CLAIM_MENTIONED.search(folded) and given is None
+                named = _OWN_KIND if own else kind
                 sure = GENERIC if named == kind else GUESSED_OWN
                 yield _Labelled(start, end, named, sure, True, "\n" in folded[match.start() : start])
 

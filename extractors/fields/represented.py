@@ -8,9 +8,9 @@ them; that person, not the writer, is the customer:
   Dorothy Pennington, who holds your home cover", "c'est mon épouse, Sophie Wauters, qui en
   est la preneuse d'assurance";
 - someone acting for them: "This office represents Ms. Loretta Haines", "We act as brokers for
-  Mrs Ann Fenwick", "en qualité de conseil de M. Rachid Benali", "la mesure de curatelle de
-  Mme Lucienne GARNAUD", "I am a home carer and I visit Mr Eamon Quinn", a signature's
-  "Attorney for Dorothy Pennington".
+  Mrs Ann Fenwick", "Nous intervenons pour notre client, M. Olivier Dewaele", "en qualité de
+  conseil de M. Rachid Benali", "la mesure de curatelle de Mme Lucienne GARNAUD", "I am a home
+  carer and I visit Mr Eamon Quinn", a signature's "Attorney for Dorothy Pennington".
 
 `represented_names` gives the capitalised words of the name, its title included, up to the
 first word in small letters ("who", "qui", "of") or the end of the sentence.
@@ -42,17 +42,19 @@ _FOR_A_RELATIVE = re.compile(
     r"|(?:writing|write|ecris|ecrire|contacte)(?: to you| you)? (?:for|pour))"
     rf" {_MY} (?:[a-z'\-]+ ){{0,2}}?{_RELATIVE}(?![a-z])[ \t,:]*{_NAME}"
 )
-# "my mother, Mrs Dorothy Pennington, who holds your home cover"
+# "my mother, Mrs Dorothy Pennington, who holds your home cover", "pour mon fils, Lucas
+# Ferreira, titulaire du contrat"
 _RELATIVE_WHO_HOLDS = re.compile(
-    rf"(?<![a-z]){_MY} {_RELATIVE}[ \t]*,[ \t]*{_NAME},?[ \t]+(?:who|qui)[ \t]+"
+    rf"(?<![a-z]){_MY} {_RELATIVE}[ \t]*,[ \t]*{_NAME},?[ \t]+(?:(?:who|qui)[ \t]+"
     r"(?:holds|owns|is the (?:policy ?holder|insured)|en est|est (?:le |la |l')?"
-    r"(?:titulaire|souscript|assure|preneu))"
+    r"(?:titulaire|souscript|assure|preneu))|titulaire|preneu|souscript|(?:the )?policy ?holder|holder of)"
 )
 _TITLED = r"(?=(?:mr|mrs|ms|miss|mx|dr|m|mme|mlle|madame|monsieur)\.?[ \t])"
 # Someone acting for the policyholder, who is named with a title ("Ms. Loretta Haines"), or
 # without one after the role's own word ("Attorney for Dorothy Pennington").
 _ACTING_FOR = re.compile(
     r"(?<![a-z])(?:(?:represents?|representing|je represente|(?:act|acts|acting) (?:as [a-z]+ )?for"
+    r"|(?:intervenons|intervient|interviens|agissons|agit) pour(?= (?:notre|mon|ma) client)"
     r"|on behalf of(?= (?:my|our) client)"
     r"|(?:en qualite )?de (?:conseil|avocate?|mandataire|representante?) de"
     r"|(?:curatelle|tutelle|sauvegarde de justice)(?: renforcee)? de"
