@@ -203,7 +203,8 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
     (`Message.customer_mails`).
     """
     sources: list[TextSource] = []
-    for author in message.customer_mails():
+    authors = message.customer_mails()
+    for author in authors:
         if author.sender is not None and author.sender.name:
             sources.append(TextSource("sender", author.sender.name))
             # "S. Roux" <sarah.roux@...>: the address spells out the initial
@@ -217,10 +218,13 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
         sources.append(TextSource("signature", author.signature))
     for part in (message, *message.forwarded):
         sent = part.date if part is not message else None  # "hier" in a forwarded mail is its day before
+        # The note of one who forwards the customer's mail ("Je vous transfère le message de ma
+        # voisine"): read, but its sign-off is the forwarder's, not the customer's.
+        body = "note" if part is message and _forwarded_for_someone(message, authors) else "body"
         sources += [
             TextSource("subject", part.subject, sent=sent),
             TextSource(
-                "body",
+                body,
                 part.new_text if part.new_text or part.quoted_text or part.forwarded else part.body,
                 sent=sent,
             ),
@@ -232,6 +236,14 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
             for page in attachment.pages
         ]
     return [dataclasses.replace(s, language=language) for s in sources if s.text.strip()]
+
+
+def _forwarded_for_someone(message: Message, authors: list[Message]) -> bool:
+    """Whether `message` forwards mail that someone else wrote: not its own sender's earlier mail."""
+    own = message.sender.email.lower() if message.sender is not None else ""
+    return authors != [message] and all(
+        author.sender is None or author.sender.email.lower() != own for author in authors
+    )
 
 
 def _errors(message: Message) -> list[str]:
@@ -250,11 +262,15 @@ def _own_addresses(settings: Settings) -> tuple[str, ...]:
 
 
 def _known_addresses(message: Message, own: tuple[str, ...]) -> set[str]:
-    """Addresses that are not news to anyone: ours, the sender's, the recipients'."""
+    """Addresses that are not news to anyone: ours, the sender's, the recipients', and those of
+    the mails forwarded, unless the customer writes one out ("contactez le garage directement :
+    atelier@garage-dupuis.example" above the garage's forwarded quote)."""
     known = set(own)
+    written = message.new_text.lower()
     for part in (message, *message.forwarded):
         people = [part.sender, *part.to, *part.cc]
-        known.update(person.email.lower() for person in people if person is not None)
+        addresses = {person.email.lower() for person in people if person is not None}
+        known.update(addresses if part is message else {a for a in addresses if a not in written})
     return known
 
 

@@ -65,6 +65,10 @@ def test_initials_of_a_greeting_or_a_short_number_make_no_policy(text: str) -> N
         ("ma police ménage/RC no MRC-2024-07713, à partir de janvier", "MRC-2024-07713"),
         ("Mon contrat : Garantie Objets Nomades, adhésion GON 2025-04418.", "GON 2025-04418"),
         ("The van is insured under number VN 4471 0093.", "VN 4471 0093"),
+        (
+            "mon arrêt maladie depuis fin septembre (ass. emprunteur EMP 00 5519 32), on me renvoie",
+            "EMP 00 5519 32",
+        ),
         ("Home Protect schedule number BHM-HP-0728841", "BHM-HP-0728841"),
         ("Snowbird travel medical certificate 0077-4419-ON, claim TM-5520-8841.", "0077-4419-ON"),
     ],

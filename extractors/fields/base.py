@@ -37,7 +37,7 @@ class FieldFinder(Protocol):
 # Sources that are not running text: the sender source is only a display name.
 NAME_KINDS = frozenset({"sender"})
 # Sources that are mail, where header lines and reply attributions are not facts.
-MAIL_KINDS = frozenset({"body", "subject", "signature", "quoted"})
+MAIL_KINDS = frozenset({"body", "subject", "signature", "quoted", "note"})  # note: a forwarder's
 
 
 def source_kind(label: str) -> str:

@@ -63,6 +63,9 @@ _AFTER_PENALTY = 15  # a cue after the date counts less than one before it
 _GOVERNED_WITHIN = 40  # how far back a verb of another event governs an incident noun
 _COMPOUND = re.compile(r"\s+(?:de|of)\s+|\s+d'\s*")
 _PAST = re.compile(r"(?:é|ée|és|ées|ed|sent|sold|bought|vendue?s?)$", re.IGNORECASE)
+# "le vol du 18/09", "the fire of 11 October": the day of the harm itself, whatever verb
+# governs the sentence ("l'expert a validé 920 € pour le vol du 18/09").
+_OF_THE_DAY = re.compile(r"\s+(?:du|of)\s+")
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
 # "survenu dans la nuit du", "which occurred in the early hours of": the part of the day
 # between an incident verb and its date.
@@ -154,7 +157,7 @@ def _classify(
         and before[-1].kind not in _NEVER_DIRECT
         and _DIRECT_GAP.fullmatch(folded, before[-1].end, start)
     ):
-        name = _direct_field(text, folded, before, invoice_document)
+        name = _direct_field(text, folded, before, invoice_document, start)
         return name, NAMED if before[-1].kind == "incident" else DIRECT
     scored = [
         (start - cue.end + _BIAS[cue.kind], cue.kind, IN_SENTENCE) for cue in before if cue.kind != "date"
@@ -195,9 +198,11 @@ def _cues(folded: str, start: int, end: int, told: bool) -> list[Cue]:
     return cues
 
 
-def _direct_field(text: str, folded: str, before: list[Cue], invoice_document: bool) -> str | None:
-    """The field of a cue right before a date; a bare "Date :" takes its meaning from
-    a cue earlier on its line ("Sinistre - date : ..."), else from the document."""
+def _direct_field(
+    text: str, folded: str, before: list[Cue], invoice_document: bool, start: int
+) -> str | None:
+    """The field of a cue right before a date (at `start`); a bare "Date :" takes its meaning
+    from a cue earlier on its line ("Sinistre - date : ..."), else from the document."""
     nearest = before[-1]
     if nearest.kind == "incident":
         # "J'ai déclaré le sinistre le 20/03": a past verb dates the declaration, not the
@@ -209,11 +214,14 @@ def _direct_field(text: str, folded: str, before: list[Cue], invoice_document: b
             for cue in before[:-1]
             if nearest.start - cue.end <= _GOVERNED_WITHIN and "(" not in folded[cue.end : nearest.start]
         ]
-        # "votre déclaration de sinistre du 3 mars": the day of the act the compound names.
+        # "votre déclaration de sinistre du 3 mars": the day of the act the compound names; but
+        # a past verb does not date "le vol du 18/09", the harm's own day.
+        own_day = _OF_THE_DAY.fullmatch(folded, nearest.end, start) is not None
         past_event = any(
             cue.kind == "other"
             and (
-                _PAST.search(text, cue.start, cue.end) or _COMPOUND.fullmatch(folded, cue.end, nearest.start)
+                (_PAST.search(text, cue.start, cue.end) and not own_day)
+                or _COMPOUND.fullmatch(folded, cue.end, nearest.start)
             )
             for cue in governed
         )

@@ -327,7 +327,8 @@ class CustomerNameFinder:
                 closing += _fields(lower, LOWER_CASE_SIGN_OFF, source, strict_case=False)
             fields += closing
             fields += _fields(_introduced_names(source.text), INTRODUCED, source, strict_case=True)
-        if kind in ("body", "signature"):  # a signature's "Attorney for Dorothy Pennington"
+        # a signature's "Attorney for Dorothy Pennington", a forwarder's "pour ma cliente, Mme Lan Nguyen"
+        if kind in ("body", "signature", "note"):
             fields += _fields(represented_names(source.text), REPRESENTED, source, strict_case=True)
         return fields
 

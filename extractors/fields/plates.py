@@ -52,8 +52,9 @@ _NATIONAL = re.compile(
     r"(?![A-Za-z0-9]|-\w)",
     re.IGNORECASE,
 )
+# The dashed French form may be typed in small letters: "pour la golf gb-730-zk".
 _DASHED = re.compile(
-    rf"(?<![A-Za-z0-9\-])(?:{_SIV_LETTERS}{{2}}-\d{{3}}-{_SIV_LETTERS}{{2}}|{_IE_YEAR}-(?:{_IE_COUNTIES})-\d{{1,6}})"
+    rf"(?<![A-Za-z0-9\-])(?:(?i:{_SIV_LETTERS}{{2}}-\d{{3}}-{_SIV_LETTERS}{{2}})|{_IE_YEAR}-(?:{_IE_COUNTIES})-\d{{1,6}})"
     r"(?![A-Za-z0-9\-])"
 )
 _SIV_LAYOUT = re.compile(r"[A-Z]{2}\d{3}[A-Z]{2}")
@@ -98,6 +99,8 @@ _NOT_A_VEHICLE = re.compile(
 )
 _VEHICLE_WORDS = [
     *"car cars car's vehicle vehicles van motorbike motorcycle scooter truck lorry".split(),
+    # a road accident names the car as surely: "(the accident on 21 November, Fiesta FN70 WQA)"
+    *"accident collision crash".split(),
     *"pickup suv camper campervan motorhome caravan trailer".split(),
     *"voiture voitures vehicule vehicules auto automobile moto camionnette".split(),
     *"camping-car fourgon".split(),

@@ -80,6 +80,12 @@ _LINE_END_POSTCODE = re.compile(
     rf"^(?P<before>[^\n]*?)(?<![A-Za-z0-9\-/])(?P<code>{_UK_SHAPE}|{_EIRCODE_SHAPE}|{_CA_SHAPE})[ \t.]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# An Eircode in capitals after a word, anywhere in a line: its identifier mixes letters and
+# digits, which no word or sum does ("Cork T12 K8N4 and", "limerick V94 R2X7").
+_EIRCODE_INLINE = re.compile(
+    r"(?<=[A-Za-z,] )(?P<code>(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W) (?=[0-9A-Z]{0,3}[A-Z])(?=[A-Z]{0,3}[0-9])"
+    r"[0-9AC-FHKNPRTV-Y]{4})(?![A-Za-z0-9])"
+)
 _TOWN_BEFORE = re.compile(r"(?:^|,|[A-ZÀ-Ý][a-zà-ÿ'’\-]+)[ \t,]*$")
 # "La Trinité-sur-Mer (56470)": a town and its French postcode in brackets.
 _FR_BRACKETED = re.compile(r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’\-]+[ \t]\((?P<code>\d{5})\)")
@@ -244,6 +250,11 @@ def find_postcodes(text: str, language: str) -> list[Postcode]:
             found.append(
                 Postcode(code, match.group("code"), match.start("code"), ADDRESS_LINE, _country_of(code))
             )
+    for match in _EIRCODE_INLINE.finditer(text):  # "Douglas, Cork T12 K8N4 and my mobile is"
+        if (code := normalise_postcode(match.group("code"))) and not any(
+            p.start == match.start() for p in found
+        ):
+            found.append(Postcode(code, match.group("code"), match.start(), ADDRESS_LINE, frozenset({"IE"})))
     if language == "en":
         found += _six_digit_codes(text, folded)
         for match in _US_INLINE_POSTCODE.finditer(text):

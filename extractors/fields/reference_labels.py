@@ -85,9 +85,11 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "pol.",
             "insurance",
             "assurance",
-            # written short in a hurry: "ctr 77-10-883", "ctrt n°"
+            "multirisque",  # the cover's name standing for the contract: "Multirisque pro n° MRP/21/77 0042"
+            # written short in a hurry: "ctr 77-10-883", "ctrt n°", "ass. emprunteur EMP 00 5519 32"
             "ctr",
             "ctrt",
+            "ass.",
             # the word of the writer's own language: Italian, Spanish, Polish, Dutch, German
             "polizza",
             "poliza",
@@ -202,6 +204,9 @@ _DASHED = (
 # Or letters before a year or a serial joined to more digits: "adhésion GON 2025-04418".
 _PREFIX_SERIAL = r"[a-z]{2,5} \d{4,}[\-/.](?!(?:19|20)\d\d(?!\d))\d{3}"  # not "ABC 2019-2020"
 _FUNCTION_WORD = phrases(FUNCTION_WORDS)
+_A_NUMBER = (
+    r"[a-z0-9'\-]*(?:\d[a-z0-9'\-]*[\-/]|[\-/][a-z0-9'\-]*\d)"  # digits and a dash or slash in one word
+)
 # After the label, the value may open a bracket ("policy (HL-IE-HOME-448190)") or follow a
 # comma when a number sign or a prefix makes it plain ("annual policy, WCA 2026 0388 104").
 _GAP = rf"{LABEL_GAP}(?:\([ \t]*|,[ \t]*(?={NUMBER_SIGN}|{_PREFIXED}))?"
@@ -280,9 +285,11 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     # 2019 sous le n°"), a bracket ("contrat auto (Peugeot 208) n°"), or two names ("police ménage/RC no").
     # A colon set apart may end the cover's name ("contrat de protection juridique : PJ n°"); a verb
     # says the word was no label ("la police est passée le matin (PV n° ...)").
-    # A number of its own is no word between ("Sinistre : S26-0088-AU\nAuto ... n° ATR-6610-44").
+    # A number of its own is no word between ("Sinistre : S26-0088-AU\nAuto ... n° ATR-6610-44",
+    # "gadget cover GC-QLD-551802\ncops gave me a ref QP2601448913"), unless in brackets: "policy
+    # (HO-6) #CX 880 4412".
     between = (
-        rf"(?:{_ASIDE}|(?:[\s,(]+|[ \t]+:[ \t]+)(?!{other}|{_BEING}|[a-z0-9']*\d[\-/]\d)"
+        rf"(?:{_ASIDE}|(?:[\s,(]+|[ \t]+:[ \t]+)(?!{other}|{_BEING}|(?<!\(){_A_NUMBER})"
         rf"[a-z0-9'\-]+(?:/[a-z0-9]+)?\+?\)?){{1,6}}?"
     )
     # A cover's name may end in a plus: "contrat auto tiers+ 77-AT-5510", and say whose it is:
@@ -291,7 +298,7 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+\+?){{1,2}}?"
     return (
         rf"(?P<numbered>{numbered_label(kind)})"
-        rf"|(?P<between>{words}{between}[\s,(]*{NUMBER_SIGN})"
+        rf"|(?P<between>{words}{between}[\s,(]*(?<![a-z0-9]){NUMBER_SIGN})"  # not the "no" of "pno"
         # Without a number sign, a word or two naming the cover ("contrat habitation") may stand
         # before a value that is plainly a reference.
         rf"|(?P<cover>{words}{_ASIDE}?{cover}[ \t]*:?\s+\(?(?={_PREFIXED})"

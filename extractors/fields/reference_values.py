@@ -109,6 +109,7 @@ _TWO_LETTER_WORDS = frozenset(
     " DE LE LA EN ET AU DU UN NE CE SE SA SI OU IL JE TU MA MON TA".split()
 )
 _WORD_AFTER = re.compile(r"[ \t]+[^\W\d_]")
+_VOWEL_AFTER = re.compile(r"[ \t]+[aeiou][a-z]")  # a word no English "A" stands before
 _LOWER_INITIAL = re.compile(r"[a-z] (?=\d)")
 _TOWN_AFTER = re.compile(r"[ \t]+[A-ZÀ-Ý][A-Za-zÀ-ÿ'\-]{2,}")  # "... 12 Grande Rue", not "... AU"
 _YEARS = re.compile(r"(?:19|20)\d\d[\-/](?:(?:19|20)\d\d|\d\d)")
@@ -166,6 +167,8 @@ def _is_key_letter(text: str, start: int, at: int) -> bool:
     if not letter.isascii():
         return False  # "à", "é": a word
     if letter.isupper():
+        if letter == "A" and _VOWEL_AFTER.match(text, at + 1):
+            return True  # "member 4410 8829 A after i did my knee": "a" is "an" before a vowel
         return letter not in "AIY" or not _WORD_AFTER.match(text, at + 1)
     return text[start].islower() and letter not in "aiy"
 

@@ -125,6 +125,7 @@ _WORD = re.compile(r"[a-z][a-z'\-]+")
 # "in case", "in any case": a phrase, not a case's number ahead
 _IN_CASE = re.compile(r"(?<![a-z])in\s+(?:any\s+|that\s+|this\s+)?$")
 _IN_CASE_REACH = 12
+_NO_VOWEL = re.compile(r"[b-df-hj-np-tv-xz]{2,4} ", re.IGNORECASE)  # "hx ", "mrh ": letters, no word
 _CAPITAL_PREFIX = re.compile(r"[A-Z]{2,5}(?:-[A-Z]{1,8})* ")  # "AUTO ", "MUT-FAM ", "AUTO-PREMIUM "
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a laid-out row: words one space apart
 _NOTHING = re.compile("(?!)")
@@ -225,12 +226,15 @@ class ReferenceFinder:
         it was read on the line after its label; `taken` gets their spans."""
         read: list[tuple[Field, bool]] = []
         for item in found:
-            start, end = trimmed(text, _with_capital_prefix(text, item), item.end)
+            prefixed = _with_capital_prefix(text, item, self._prefix_kind)
+            start, end = trimmed(text, prefixed, item.end)
             value = text[start:end].upper()
+            # a prefix of its kind makes a value in small letters one number: "contrat hab 21 0097 4"
+            numbered = item.numbered or prefixed != item.start
             if (
                 taken.overlaps(start, end)
                 or not (item.product is None or is_product_name(text[item.product[0] : item.product[1]]))
-                or not is_identifier(text, value, start, end, settings, numbered=item.numbered)
+                or not is_identifier(text, value, start, end, settings, numbered=numbered)
             ):
                 continue
             name = (self._kind_of_prefix(value) if item.prefix_decides else None) or item.kind
@@ -312,8 +316,9 @@ class ReferenceFinder:
                 elif match.group("cover"):
                     words = list(_WORD.finditer(folded, match.start("cover"), match.end("cover")))
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line, words[-1].start())
-                else:
-                    yield _Labelled(start, end, kind, BARE_WORD, False, next_line)
+                else:  # "policy hx 330 9917": a kind's word makes a value in small letters one number
+                    lower = any(char.isalpha() for char in folded[start:end]) and not next_line
+                    yield _Labelled(start, end, kind, BARE_WORD, False, next_line, numbered=lower)
         for kind, regex in ((_OWN_KIND, self._own), (_GENERIC_KIND, self._generic)):
             for match in regex.finditer(folded):
                 start, end = match.span("value")
@@ -399,14 +404,17 @@ def _compact(value: str) -> str:
     return re.sub(r"[\W_]", "", value).upper()
 
 
-def _with_capital_prefix(text: str, item: _Labelled) -> int:
+def _with_capital_prefix(text: str, item: _Labelled, prefixes: dict[str, str]) -> int:
     """Where a value read after a word naming the cover starts: at that word when it is
-    written in capitals right before the digits ("contract AUTO 6129 3305 C"), which makes it
-    the value's prefix, not the cover's name ("contrat auto 4471 2209 88")."""
+    written in capitals right before the digits ("contract AUTO 6129 3305 C"), or is a prefix
+    of the value's kind or letters no word is made of, in any case ("contrat hab 21 0097 4",
+    "policy hx 330 9917"), which makes it the value's prefix, not the cover's name ("contrat
+    auto 4471 2209 88")."""
     if item.cover_word is None:
         return item.start
     word = text[item.cover_word : item.start]
-    return item.cover_word if _CAPITAL_PREFIX.fullmatch(word) else item.start
+    known = prefixes.get(word.strip().upper()) == item.kind or _NO_VOWEL.fullmatch(word) is not None
+    return item.cover_word if known or _CAPITAL_PREFIX.fullmatch(word) else item.start
 
 
 def _rows_with_offsets(layout: str) -> Iterator[tuple[str, int]]:

@@ -36,6 +36,19 @@ _WEEKDAYS = {
     for number, name in enumerate(names)
 }
 _WEEKDAY = "|".join(_WEEKDAYS)
+# Written short before a part of the day, as texts are: "fri arvo", "sat night", "tues morning".
+_SHORT_WEEKDAYS = {
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
 _FR_WEEKDAY = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 
 # --- Days counted back from the mail: "hier", "mardi dernier", "samedi soir", "ce matin" ----
@@ -76,7 +89,8 @@ _RELATIVE = re.compile(
     rf"|(?P<night>{_NIGHT_BEFORE})"
     rf"|(?P<today>{_EARLIER_TODAY})|{_LATER_TODAY}"
     rf"|il\s+y\s+a\s+(?P<fr_count>{_COUNT})\s+jours?|(?P<en_count>{_COUNT})\s+days?\s+ago"
-    rf"|{_UNSPENT}(?:on\s+)?(?P<part_day>{_WEEKDAY})\s+{_PART_OF_DAY}(?![a-z])(?!\s+(?:prochain|qui\s+vient))"
+    rf"|{_UNSPENT}(?:on\s+)?(?P<part_day>{_WEEKDAY}|{'|'.join(_SHORT_WEEKDAYS)})\.?\s+{_PART_OF_DAY}(?![a-z])"
+    r"(?!\s+(?:prochain|qui\s+vient))"
     # "mardi dernier", "last Tuesday", "on Tuesday" (a mail tells of a day gone by), but not
     # "on Wednesday 7 October", which is a date written whole
     # "mardi passé", "Monday gone", "Monday last": the same, the word after the day
@@ -378,7 +392,8 @@ def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | 
         return received.weekday() + 7 - _WEEKDAYS[in_last_week]
     if match.group("before_last"):
         return ((received.weekday() - _WEEKDAYS[match.group("before_last")]) % 7 or 7) + 7
-    weekday = _WEEKDAYS[next(match.group(name) for name in _WEEKDAY_GROUPS if match.group(name))]
+    named = next(match.group(name) for name in _WEEKDAY_GROUPS if match.group(name))
+    weekday = _WEEKDAYS.get(named, _SHORT_WEEKDAYS.get(named, 0))
     return (received.weekday() - weekday) % 7 or 7
 
 

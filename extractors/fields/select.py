@@ -22,6 +22,7 @@ SOURCE_RANK: dict[str, int] = {
     "attachment": 3,
     "sender": 4,
     "quoted": 5,
+    "note": 6,  # what one who forwards the customer's mail writes above it
 }
 
 
