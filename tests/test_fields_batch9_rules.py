@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import incident_in, make_mail, value_in
+from conftest import incident_in, make_mail, name_of_mail, value_in
 
 from extractors.fields import extract_fields
 from extractors.fields.postcodes import find_postcodes
@@ -174,3 +174,41 @@ def test_an_eircode_within_a_line_or_after_a_town_in_small_letters(text: str, co
 @pytest.mark.parametrize("text", ["the model A12 BC34 is new", "I paid C12 AAAA for it"])
 def test_letters_and_digits_that_no_eircode_spells_are_none(text: str) -> None:
     assert find_postcodes(text, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Madame, Monsieur,\nMon père, M. Marcel Besnard, 91 ans, est sans chauffage depuis dimanche.\n"
+            "Olivier Besnard",
+            "Olivier Besnard <olivier.besnard@mail.example>",
+            "Marcel Besnard",
+        ),
+        (
+            "My father, Harold Brandt, is 91 and has dementia. His furnace died on October 30.\nKaren",
+            "Karen Brandt-Oliveira <karen@mail.example>",
+            "Harold Brandt",
+        ),
+    ],
+)
+def test_an_elderly_relative_named_with_their_age_is_the_customer(body: str, sender: str, name: str) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+def test_a_relative_named_without_an_age_or_a_cover_is_not() -> None:
+    body = "My wife, Jane Brandt, is coming with me to the assessment on Monday.\nKaren Brandt"
+    assert name_of_mail(body, "Karen Brandt <karen@mail.example>") == "Karen Brandt"
+
+
+def test_the_incident_day_told_in_a_forwarders_note_is_read() -> None:
+    body = (
+        "Hi,\nForwarding for my mother. Her fall was on 2 October, the day before they were meant to fly home.\n"
+        "Tom\n\n---------- Forwarded message ---------\nFrom: Beryl Ashdown <beryl@swan.example>\n"
+        "Date: Tue, 13 Oct 2026 at 4:51 pm\nSubject: hospital papers\nTo: Tom Ashdown <tom@swan.example>\n\n"
+        "Tom, here are the hospital papers for the insurance.\nBeryl Ashdown\n"
+    )
+    raw = make_mail(body, sender="Tom Ashdown <tom@swan.example>", subject="Fwd: hospital papers")
+    message = parse_message(raw, source="mail.eml", limits=LimitSettings())
+    found = extract_fields(text_sources(message), ParsingSettings(), received=THURSDAY).get("incident_date")
+    assert found is not None and found.value == "2026-10-02"

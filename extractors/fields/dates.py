@@ -132,7 +132,12 @@ YEARLESS_PENALTY = 0.05  # "le 3 mars": its year is the mail's, or the one befor
 SCATTERED = 0.6  # "Date : 20- -06- 2018" on a receipt
 TOLD = 0.6  # in a mail about a claim, a day told with a word of harm or as a night, and no cue
 _LABELLED = DIRECT - YEARLESS_PENALTY  # a date right after its label, with or without its year
-_TOLD_KINDS = ("body", "subject", "quoted")  # what a customer writes, and the reply they quote
+_TOLD_KINDS = (
+    "body",
+    "subject",
+    "quoted",
+    "note",
+)  # what a customer writes, the reply they quote, a forwarder's note
 
 
 def _classify(

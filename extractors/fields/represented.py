@@ -6,7 +6,7 @@ them; that person, not the writer, is the customer:
 - a relative: "I'm writing on behalf of my mother, Bridget Keane", "le contrat est au nom de
   mon époux, Serge Kouassi", "souscrit par mon épouse, Monique Peyrard", "my mother, Mrs
   Dorothy Pennington, who holds your home cover", "c'est mon épouse, Sophie Wauters, qui en
-  est la preneuse d'assurance";
+  est la preneuse d'assurance", "Mon père, M. Marcel Besnard, 91 ans, est sans chauffage";
 - someone acting for them: "This office represents Ms. Loretta Haines", "We act as brokers for
   Mrs Ann Fenwick", "Nous intervenons pour notre client, M. Olivier Dewaele", "en qualité de
   conseil de M. Rachid Benali", "la mesure de curatelle de Mme Lucienne GARNAUD", "I am a home
@@ -49,6 +49,12 @@ _RELATIVE_WHO_HOLDS = re.compile(
     r"(?:holds|owns|is the (?:policy ?holder|insured)|en est|est (?:le |la |l')?"
     r"(?:titulaire|souscript|assure|preneu))|titulaire|preneu|souscript|(?:the )?policy ?holder|holder of)"
 )
+# "Mon père, M. Marcel Besnard, 91 ans, est sans chauffage", "My father, Harold Brandt, is 91":
+# an elderly relative, named with their age, for whom the mail is written
+_RELATIVE_AGED = re.compile(
+    rf"(?<![a-z]){_MY} {_RELATIVE}[ \t]*,[ \t]*{_NAME},?[ \t]+"
+    r"(?:\d{2,3} ans|(?:is|aged) \d{2,3}(?![\d,.])|(?:a|age|agee) de \d{2,3} ans|\d{2,3} years old)"
+)
 _TITLED = r"(?=(?:mr|mrs|ms|miss|mx|dr|m|mme|mlle|madame|monsieur)\.?[ \t])"
 # Someone acting for the policyholder, who is named with a title ("Ms. Loretta Haines"), or
 # without one after the role's own word ("Attorney for Dorothy Pennington").
@@ -74,7 +80,7 @@ _ACTING_FOR = re.compile(
 def represented_names(text: str) -> Iterator[str]:
     """The names of the policyholders a writer speaks for in `text`, as written."""
     folded = fold(text)
-    for regex in (_FOR_A_RELATIVE, _RELATIVE_WHO_HOLDS, _ACTING_FOR):
+    for regex in (_FOR_A_RELATIVE, _RELATIVE_WHO_HOLDS, _RELATIVE_AGED, _ACTING_FOR):
         for match in regex.finditer(folded):
             name = _capitalised_words(text[match.start("name") : match.end("name")].split())
             if name:
