@@ -18,10 +18,12 @@ Operators may add their own file with ``[pipeline] intent_examples``. `rpa train
 (`rpa.training`) saves versions of the examples with the mails agents reviewed added;
 the version it made current replaces them all (`shipped_model(..., trained=folder)`).
 
-The model is fitted at first use (a few seconds for the 1,962 examples) and cached per process,
-rather than shipped fitted: the JSONL stays the one source of truth, there is no
-build step to forget, and no pickle is ever loaded (a pickle is code, and its
-format is tied to the scikit-learn version installed). Fitting is deterministic.
+The model is fitted at first use (a few seconds for the 2,671 examples) and cached per process,
+rather than shipped fitted: the JSONL stays the one source of truth, there is no build step
+to forget, and no pickle is shipped (a pickle is code, and its format is tied to the
+scikit-learn version installed). Fitting is deterministic, so the model a process fits is
+kept in the user's own cache folder for the next process, under a key of everything it was
+fitted from, versions included (`modelcache`): each `rpa` command saves the fit.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from extractors.automation import AUTO_REPLY
 from extractors.intent.common import NEEDS_TRIAGE, fold, is_reply, structural_verdict, written_text
+from extractors.intent.modelcache import cached
 from extractors.intent.secondary import secondary_intents
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, PipelineSettings, Settings
@@ -307,11 +310,12 @@ def current_version(folder: Path) -> Path | None:
 def _fitted(extra_examples: str, version: str = "") -> IntentModel:
     if version:
         file = Path(version) / TRAINED_EXAMPLES
-        return IntentModel(load_examples(file.read_text(encoding="utf-8").splitlines(), str(file)))
-    examples = shipped_examples()
-    if extra_examples:
-        examples += _examples_file(extra_examples)
-    return IntentModel(examples)
+        examples = load_examples(file.read_text(encoding="utf-8").splitlines(), str(file))
+    else:
+        examples = shipped_examples()
+        if extra_examples:
+            examples += _examples_file(extra_examples)
+    return cached(IntentModel, examples, _SEED, lambda: IntentModel(examples))  # fitted once per machine
 
 
 class LearnedClassifier:
