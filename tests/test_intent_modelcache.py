@@ -16,6 +16,13 @@ def examples() -> list:
     return shipped_examples()[:300]
 
 
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder, in use."""
+    monkeypatch.setenv(modelcache.CACHE_ENV, str(tmp_path))
+    return tmp_path
+
+
 def _fits(calls: list, examples: list):  # noqa: ANN202 - the fit function handed to `cached`
     def fit() -> IntentModel:
         calls.append(1)
@@ -24,37 +31,28 @@ def _fits(calls: list, examples: list):  # noqa: ANN202 - the fit function hande
     return fit
 
 
-def test_a_model_fitted_once_is_read_back_and_gives_the_same_answers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, examples: list
-) -> None:
-    monkeypatch.setenv(modelcache.CACHE_ENV, str(tmp_path))
+def test_a_model_fitted_once_is_read_back_and_gives_the_same_answers(folder: Path, examples: list) -> None:
     calls: list = []
     first = modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     second = modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     assert calls == [1]
-    assert len(list(tmp_path.glob("intent-*.pickle"))) == 1
+    assert len(list(folder.glob("intent-*.pickle"))) == 1
     assert second.probabilities(examples[:5]) == first.probabilities(examples[:5])
 
 
-def test_other_examples_or_another_seed_are_another_model(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, examples: list
-) -> None:
-    monkeypatch.setenv(modelcache.CACHE_ENV, str(tmp_path))
+def test_other_examples_or_another_seed_are_another_model(folder: Path, examples: list) -> None:
     calls: list = []
     modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     modelcache.cached(IntentModel, examples[:-1], 0, _fits(calls, examples[:-1]))
     modelcache.cached(IntentModel, examples, 1, _fits(calls, examples))
     assert calls == [1, 1, 1]
-    assert len(list(tmp_path.glob("intent-*.pickle"))) == 3
+    assert len(list(folder.glob("intent-*.pickle"))) == 3
 
 
-def test_a_torn_file_is_fitted_again_and_rewritten(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, examples: list
-) -> None:
-    monkeypatch.setenv(modelcache.CACHE_ENV, str(tmp_path))
+def test_a_torn_file_is_fitted_again_and_rewritten(folder: Path, examples: list) -> None:
     calls: list = []
     modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
-    (cached_file,) = tmp_path.glob("intent-*.pickle")
+    (cached_file,) = folder.glob("intent-*.pickle")
     cached_file.write_bytes(cached_file.read_bytes()[:1000])
     model = modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     assert calls == [1, 1] and isinstance(model, IntentModel)
