@@ -59,10 +59,11 @@ def test_no_incident_in_a_declaration_a_season_or_a_verb(text: str) -> None:
     assert incident_in(text, THURSDAY) is None
 
 
-def _name_of_forward(body: str, sender: str, subject: str) -> str | None:
+def _field_of_mail(name: str, body: str, sender: str, subject: str) -> str | None:
+    """Field `name` of a mail read by the real MIME parser, received on THURSDAY."""
     raw = make_mail(body, sender=sender, subject=subject)
     message = parse_message(raw, source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), ParsingSettings()).get("customer_name")
+    found = extract_fields(text_sources(message), ParsingSettings(), received=THURSDAY).get(name)
     return found.value if found else None
 
 
@@ -90,7 +91,7 @@ def _name_of_forward(body: str, sender: str, subject: str) -> str | None:
 def test_the_customer_of_a_forward_is_its_writer_not_the_forwarder_who_signs_above(
     body: str, sender: str, name: str
 ) -> None:
-    assert _name_of_forward(body, sender, "TR: tempête") == name
+    assert _field_of_mail("customer_name", body, sender, "TR: tempête") == name
 
 
 def test_a_customer_forwarding_their_own_mail_keeps_its_incident_day() -> None:
@@ -100,10 +101,8 @@ def test_a_customer_forwarding_their_own_mail_keeps_its_incident_day() -> None:
         "---------\nFrom: Matthew O'Driscoll <m.od@cork.example>\nDate: Fri, 30 Oct 2026 at 09:14\n"
         "Subject: hospital bill\nTo: claims@insurer.example\n\nThe hospital has still not been paid.\n"
     )
-    raw = make_mail(body, sender="Matthew O'Driscoll <m.od@cork.example>", subject="FW: hospital bill")
-    message = parse_message(raw, source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), ParsingSettings(), received=THURSDAY).get("incident_date")
-    assert found is not None and found.value == "2026-08-29"
+    sender = "Matthew O'Driscoll <m.od@cork.example>"
+    assert _field_of_mail("incident_date", body, sender, "FW: hospital bill") == "2026-08-29"
 
 
 @pytest.mark.parametrize(
@@ -208,7 +207,5 @@ def test_the_incident_day_told_in_a_forwarders_note_is_read() -> None:
         "Date: Tue, 13 Oct 2026 at 4:51 pm\nSubject: hospital papers\nTo: Tom Ashdown <tom@swan.example>\n\n"
         "Tom, here are the hospital papers for the insurance.\nBeryl Ashdown\n"
     )
-    raw = make_mail(body, sender="Tom Ashdown <tom@swan.example>", subject="Fwd: hospital papers")
-    message = parse_message(raw, source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), ParsingSettings(), received=THURSDAY).get("incident_date")
-    assert found is not None and found.value == "2026-10-02"
+    sender = "Tom Ashdown <tom@swan.example>"
+    assert _field_of_mail("incident_date", body, sender, "Fwd: hospital papers") == "2026-10-02"

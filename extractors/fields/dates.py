@@ -303,7 +303,8 @@ def yearless_date_fields(
         return
     folded = fold(source.text)
     day_first = _day_first(source, settings)
-    written = [(found.start, found.end) for found in find_dates(folded, day_first)]
+    whole = list(find_dates(folded, day_first))
+    written = [(found.start, found.end) for found in whole]
     taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
     kept: list[FoundDate] = []
     for found in _days_named(folded, source.sent or received, day_first, source.country):
@@ -330,16 +331,16 @@ def yearless_date_fields(
             raw = source.text[found.start : found.end]
             yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
     if about_a_claim and not doubted:
-        yield from _told_whole_dates(source, folded, day_first, every_date, gone)
+        yield from _told_whole_dates(source, folded, whole, every_date, gone)
 
 
 def _told_whole_dates(
-    source: TextSource, folded: str, day_first: bool, every_date: list[int], gone: set[int]
+    source: TextSource, folded: str, whole: list[FoundDate], every_date: list[int], gone: set[int]
 ) -> Iterator[Field]:
     """Dates written whole ("14.10.26", "10/14/2026") that nothing in their sentence names but
     words of harm ("the drain overflowed", "the sewer backed up"), alone there in a mail about a
     claim: read as days named without their year are (`DateFinder` reads no such words)."""
-    for found in find_dates(folded, day_first):
+    for found in whole:
         if found.start in gone or _bounds_a_period(folded, found) or unsure(folded, found):
             continue
         found = shifted(folded, found)

@@ -157,7 +157,6 @@ _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNO
 # is no more than a hint: "3e étage" is an ordinal (see `Money.informal`).
 _INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
 _MARKER_REACH = 30  # longer than any currency name
-_JOINED_ON = re.compile(r"[\-/]\d")
 
 
 @cache
@@ -232,8 +231,13 @@ def _glued(text: str, start: int, end: int) -> bool:
         or before in "-/_"
         or after[:1].isalpha()
         or after[:1] == "_"
-        or (after[:1] in "-/" and after[1:2].isdigit())
+        or _continues(text, end)
     )
+
+
+def _continues(text: str, end: int) -> bool:
+    """Whether the number ending at `end` goes on as a reference's next part: "2026-00418"."""
+    return text[end : end + 1] in ("-", "/") and text[end + 1 : end + 2].isdigit()
 
 
 def _marker_before(text: str, start: int) -> re.Match[str] | None:
@@ -276,7 +280,7 @@ def find_money(
             euro = _INFORMAL_EURO.match(text, end)
         if not (before or after or euro) and _glued(text, start, end):
             continue
-        if before and before.group(0).rstrip(" \u00a0\u202f").endswith("-") and _JOINED_ON.match(text, end):
+        if before and before.group(0).rstrip(" \u00a0\u202f").endswith("-") and _continues(text, end):
             continue  # "RS-2026-00418": a reference's parts, not rupees
         marker = before or after
         printed = " ".join(marker.group("marker").split()) if marker else ""
