@@ -186,14 +186,7 @@ def cluster(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[Clu
     """A fresh database and fresh queues (both removed after), `rpa` pointed at them."""
     name = f"rpa_bench_{uuid.uuid4().hex[:10]}"
     with database(name) as url:
-        env = {
-            "RPA_HOME": str(home),
-            "RPA_STORE_URL": url,
-            "RPA_QUEUE_BROKER_URL": BROKER,
-            "RPA_QUEUE_TEXT_QUEUE": f"{name}.text",
-            "RPA_QUEUE_OCR_QUEUE": f"{name}.ocr",
-            **(extra_env or {}),
-        }
+        env = {**cluster_env(name, home, url, BROKER), **(extra_env or {})}
         home.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, pool_pre_ping=True)
         one = Cluster(home, env, engine)
@@ -202,7 +195,23 @@ def cluster(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[Clu
         finally:
             one.stop_workers()
             engine.dispose()
-            delete_queues([env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]])
+            delete_queues(queues_of(env))
+
+
+def cluster_env(name: str, home: Path, url: str, broker: str) -> dict[str, str]:
+    """What points `rpa` at a database `url` and at queues of their own (named after `name`) on `broker`."""
+    return {
+        "RPA_HOME": str(home),
+        "RPA_STORE_URL": url,
+        "RPA_QUEUE_BROKER_URL": broker,
+        "RPA_QUEUE_TEXT_QUEUE": f"{name}.text",
+        "RPA_QUEUE_OCR_QUEUE": f"{name}.ocr",
+    }
+
+
+def queues_of(env: dict[str, str]) -> list[str]:
+    """The queues a `cluster_env` names."""
+    return [env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]]
 
 
 @contextmanager

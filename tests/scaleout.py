@@ -23,7 +23,15 @@ import sqlalchemy as sa
 from conftest import require
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from scale_cluster import RPA, database, delete_queues, reachable, stop_sessions  # noqa: E402 - bench/scale.py's real parts
+from scale_cluster import (  # noqa: E402 - bench/scale.py's real parts
+    RPA,
+    cluster_env,
+    database,
+    delete_queues,
+    queues_of,
+    reachable,
+    stop_sessions,
+)
 
 BROKERS = {
     "rabbitmq": ("amqp://guest:guest@127.0.0.1:5672//", 5672),
@@ -121,11 +129,7 @@ def _cluster(tmp_path: Path, broker_url: str, port: int) -> Iterator[Cluster]:
     home.mkdir()
     with database(name) as url:
         env = {
-            "RPA_HOME": str(home),
-            "RPA_STORE_URL": url,
-            "RPA_QUEUE_BROKER_URL": broker_url,
-            "RPA_QUEUE_TEXT_QUEUE": f"{name}.text",
-            "RPA_QUEUE_OCR_QUEUE": f"{name}.ocr",
+            **cluster_env(name, home, url, broker_url),
             "RPA_QUEUE_RETRY_SECONDS": "1",
             "RPA_PIPELINE_CLASSIFIER": "rules",  # these tests are about delivery: the quick classifier
             "RPA_DRAFTING_FROM_ADDRESS": "sinistres@assureur.example",
@@ -135,4 +139,4 @@ def _cluster(tmp_path: Path, broker_url: str, port: int) -> Iterator[Cluster]:
             yield cluster
         finally:
             cluster.stop_workers()
-            delete_queues([env["RPA_QUEUE_TEXT_QUEUE"], env["RPA_QUEUE_OCR_QUEUE"]], broker_url)
+            delete_queues(queues_of(env), broker_url)
