@@ -110,6 +110,10 @@ def corpus_summary(name: str, inputs: int, records: list[dict], memory: TreeMemo
             max(memory.peak_process_kb, heaviest["peak_kb"] if heaviest else 0) / 1024
         ),
         "processes": len(memory.processes),
+        "at_peak": [
+            {"process": process, "rss_mb": round(rss / 1024), "pss_mb": round(pss / 1024)}
+            for process, rss, pss in memory.at_peak
+        ],
         "seconds": round(seconds, 1),
         "reasons": dict(reasons.most_common()),
         "traceback_sources": {_short(record["source"]): record["traceback"] for record in tracebacks},
@@ -156,6 +160,8 @@ def print_table(summaries: list[dict]) -> None:
             print(f"  {count:4d}  {reason}")
         if not s["reasons"]:
             print("  none")
+        held = ", ".join(f"{p['process']} {p['rss_mb']} ({p['pss_mb']})" for p in s["at_peak"])
+        print(f"\n  at the peak, RSS (PSS) MB: {held or '-'}")
         for source, text in s["traceback_sources"].items():
             print(f"\n  traceback of {source}:\n" + "\n".join(f"    {line}" for line in text.splitlines()))
 

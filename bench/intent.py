@@ -164,7 +164,7 @@ def _bench_samples(
     for fold in range(folds):
         held_out = [case for case in cases if fold_of[case.source] == fold]
         others = [_example(case) for case in cases if fold_of[case.source] != fold]
-        model = IntentModel(train + others)
+        model = IntentModel.fit(train + others)
         _classify(held_out, LearnedClassifier(settings.pipeline, model=model))
     fit_seconds = (time.perf_counter() - started) / folds
     print(
@@ -185,7 +185,7 @@ def _bench_devset(pipeline: Pipeline, settings: Settings, train: list[Example], 
     started = time.perf_counter()
     for writer in writers:
         others = [_example(case) for case in cases if _writer(case) != writer]
-        model = IntentModel(train + others)
+        model = IntentModel.fit(train + others)
         _classify(
             [case for case in cases if _writer(case) == writer],
             LearnedClassifier(settings.pipeline, model=model),

@@ -51,18 +51,32 @@ class TreeMemory:
         self.peak_pss_kb = 0
         self.peak_process_kb = 0  # the largest VmHWM of any one process
         self.processes = set()
+        self.at_peak: list[tuple[str, int, int]] = []  # (process, RSS kB, PSS kB) at the PSS peak
 
     def sample(self) -> None:
         tree = self._tree()
         self.processes |= tree
-        rss = pss = 0
-        for pid in tree:
+        held = []
+        for pid in sorted(tree):
             status = _read(f"/proc/{pid}/status")
-            rss += _kb(status, "VmRSS")
             self.peak_process_kb = max(self.peak_process_kb, _kb(status, "VmHWM"))
-            pss += _kb(_read(f"/proc/{pid}/smaps_rollup"), "Pss")
+            held.append(
+                (self._name(pid), _kb(status, "VmRSS"), _kb(_read(f"/proc/{pid}/smaps_rollup"), "Pss"))
+            )
+        rss, pss = sum(kb for _, kb, _ in held), sum(kb for _, _, kb in held)
         self.peak_rss_kb = max(self.peak_rss_kb, rss)
-        self.peak_pss_kb = max(self.peak_pss_kb, pss)
+        if pss > self.peak_pss_kb:
+            self.peak_pss_kb, self.at_peak = pss, held
+
+    def _name(self, pid: int) -> str:
+        """The process's part in the run: the run itself, a fork of it, or the program it runs."""
+        if pid == self.pid:
+            return "main"
+        words = _read(f"/proc/{pid}/cmdline").split("\0")
+        script = next((Path(word).stem for word in words[1:] if word.endswith(".py")), "")
+        if script == "corpora":  # the bench's own command line: a fork of the run
+            return "fork of main"
+        return script or Path(words[0]).name or "?"
 
     def _tree(self) -> set[int]:
         parents: dict[int, int] = {}

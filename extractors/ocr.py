@@ -35,6 +35,7 @@ from typing import Protocol
 from PIL import Image
 
 from extractors.ocrresult import OcrResult
+from extractors.photoservice import ServiceRecogniser
 from extractors.pictures import too_small_for_text
 from extractors.rapid import RapidRecogniser
 from extractors.tesseract import TesseractRecogniser
@@ -80,6 +81,8 @@ class OcrEngine:
     def __init__(self, settings: Settings | OcrSettings) -> None:
         self.settings = settings.ocr if isinstance(settings, Settings) else settings
         self.recognisers = {name: make(self.settings) for name, make in RECOGNISERS.items()}
+        if self.settings.photo_service:  # the run's photo reader, shared with its other workers
+            self.recognisers[ServiceRecogniser.name] = ServiceRecogniser(self.settings)
         self.workers = self.settings.workers or os.cpu_count() or 1
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ocr")
 

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -141,6 +142,7 @@ def rapidocr_engine(options: Mapping[str, object]):  # noqa: ANN201 - rapidocr.R
     """A RapidOCR object with these parameters (`rapidocr_options`), runtimes named by their
     names ("openvino") and OpenVINO reading the models shipped in RapidOCR's wheel. Raises
     `OcrError` when RapidOCR or the runtime is missing; the models load on the first call."""
+    _without_telemetry()
     try:
         from rapidocr import EngineType, RapidOCR
     except ImportError as exc:
@@ -164,6 +166,8 @@ def rapidocr_engine(options: Mapping[str, object]):  # noqa: ANN201 - rapidocr.R
 # largest input needed (1.5 GB on whole photos, 760 MB with `photo_detection_side = 1024`, where
 # ONNX Runtime held 1.3 GB and 980 MB) in the same time. RapidOCR passes no such setting to
 # OpenVINO, so its networks are compiled again with it (0.2 s each, once per OCR thread).
+# Not kept: one compilation per process with an infer request per thread; two threads reading
+# 8 SROIE photos then held 1,080 MB instead of 430 MB.
 _OPENVINO_PROPERTIES = {
     "INFERENCE_NUM_THREADS": "1",
     "ENABLE_CPU_PINNING": "False",
@@ -190,7 +194,18 @@ def _recompile_without_shape_cache(engine) -> None:  # noqa: ANN001 - rapidocr.R
             ).create_infer_request()
 
 
+def _without_telemetry() -> None:
+    """Keep OpenVINO from reporting its use. Importing it sends an event to Google Analytics
+    (its `openvino_telemetry` package, unless a consent file in the user's home says no), from
+    a process it forks for the purpose: rpa reads customers' mail and sends nothing anywhere,
+    and a fork of a process running threads can hang (forks of rpa's OCR processes were left
+    waiting on a lock for ever). With that package marked missing, OpenVINO imports its own
+    stub, which sends nothing. Call before anything imports openvino."""
+    sys.modules.setdefault("openvino_telemetry", None)  # type: ignore[arg-type] - None: "not importable"
+
+
 def _require(package: str) -> None:
+    _without_telemetry()
     try:
         importlib.import_module(package)
     except ImportError as exc:

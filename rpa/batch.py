@@ -7,27 +7,34 @@ pipeline, so that a language model writes the chunk's drafts in one batch. Each
 pipeline process gets the knowledge base once, when it starts. Results are stored by
 the caller, which alone writes.
 
-Memory (see `rpa.memory`): the main process fits the intent model before it
-forks the workers, which share it; each process hands back what a message freed
-once it is done; with little memory free, fewer workers are started.
+Memory (see `rpa.memory`): the main process loads the intent model before it
+forks the workers, which share it; the workers send their photos to one RapidOCR
+(`extractors.photoservice`) rather than each loading its own; each process hands back
+what a message freed once it is done; with little memory free, fewer workers are started.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from drafting.embeddings import SentenceEmbedder
 from drafting.kb import IndexedPassage, KnowledgeBase
+from extractors.photoservice import PhotoService
+from extractors.rapid import rapidocr_status
 from extractors.sources import RawInput
 from rpa.config import Settings
+from rpa.errors import ExtractionError
 from rpa.memory import return_freed_memory, share_with_forks, stop_sharing, worker_processes
 from rpa.models import ProcessedMessage
 from rpa.pipeline import Pipeline
 
 __all__ = ["PipelineRunner", "share_cores", "worker_count"]
+
+log = logging.getLogger(__name__)
 
 
 def worker_count(settings: Settings) -> int:
@@ -49,15 +56,18 @@ class PipelineRunner:
         self.settings = settings
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.photos: PhotoService | None = None
         inline = share_cores(settings, 1)
         self.parser = pipeline or Pipeline(inline, _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
         if workers > 1:
+            shared = share_cores(settings, workers)
+            self.photos = _photo_service(shared)
+            if self.photos is not None:
+                shared = dataclasses.replace(shared, ocr=self.photos.settings(shared.ocr))
             share_with_forks()
             self.pool = ProcessPoolExecutor(
-                max_workers=workers,
-                initializer=_start_worker,
-                initargs=(share_cores(settings, workers), list(knowledge)),
+                max_workers=workers, initializer=_start_worker, initargs=(shared, list(knowledge))
             )
 
     def submit(self, raw: RawInput) -> Future[ProcessedMessage]:
@@ -82,6 +92,8 @@ class PipelineRunner:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             stop_sharing()
+        if self.photos is not None:
+            self.photos.close()
         self.parser.close()
 
 
@@ -92,6 +104,19 @@ def share_cores(settings: Settings, processes: int) -> Settings:
     cores = os.cpu_count() or 1
     ocr = dataclasses.replace(settings.ocr, workers=max(1, cores // processes))
     return dataclasses.replace(settings, ocr=ocr)
+
+
+def _photo_service(settings: Settings) -> PhotoService | None:
+    """The photo reader the workers share (`extractors.photoservice`), when they read photos
+    with RapidOCR; None when they do not, or when it cannot start (each worker then loads its own)."""
+    ocr = settings.ocr
+    if ocr.photo_service or ocr.engine == "tesseract" or not rapidocr_status(ocr).available:
+        return None
+    try:
+        return PhotoService(ocr)
+    except (OSError, ExtractionError) as exc:
+        log.warning("each worker reads its own photos: the shared photo reader did not start (%s)", exc)
+        return None
 
 
 _worker_pipeline: Pipeline | None = None

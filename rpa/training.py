@@ -131,7 +131,7 @@ def train_intent_model(
     after = before  # nothing reviewed: the same examples in the same folds
     if reviewed.examples:
         after, right = cross_validated(examples, folds)
-        new = IntentModel(examples)
+        new = IntentModel.fit(examples)
     agents = right[len(base) :]
     folder = intent_models_folder(settings)
     report = TrainingReport(
@@ -269,7 +269,7 @@ def cross_validated(examples: Sequence[Example], folds: int) -> tuple[Score, lis
     right = [False] * len(examples)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=_SEED)
     for fitted, left in splitter.split(labels, labels):
-        model = IntentModel([examples[i] for i in fitted])
+        model = IntentModel.fit([examples[i] for i in fitted])
         for i, probabilities in zip(left, model.probabilities([examples[i] for i in left]), strict=True):
             right[i] = max(probabilities, key=probabilities.__getitem__) == examples[i].intent
     return Score(sum(right), len(right)), right

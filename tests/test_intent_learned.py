@@ -289,7 +289,7 @@ def test_every_registered_classifier_is_built_from_settings_and_satisfies_the_pr
 
 def test_fitting_again_on_the_same_examples_gives_the_same_probabilities() -> None:
     probe = [example_from_message(message(subject, text)) for _, _, subject, text in FRESH[:6]]
-    again = IntentModel(shipped_examples())
+    again = IntentModel.fit(shipped_examples())
     assert again.probabilities(probe) == shipped_model().probabilities(probe)
 
 

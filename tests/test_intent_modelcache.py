@@ -26,7 +26,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _fits(calls: list, examples: list):  # noqa: ANN202 - the fit function handed to `cached`
     def fit() -> IntentModel:
         calls.append(1)
-        return IntentModel(examples)
+        return IntentModel.fit(examples)
 
     return fit
 
@@ -36,7 +36,7 @@ def test_a_model_fitted_once_is_read_back_and_gives_the_same_answers(folder: Pat
     first = modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     second = modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     assert calls == [1]
-    assert len(list(folder.glob("intent-*.pickle"))) == 1
+    assert len(list(folder.glob("intent-*.npz"))) == 1
     assert second.probabilities(examples[:5]) == first.probabilities(examples[:5])
 
 
@@ -46,13 +46,13 @@ def test_other_examples_or_another_seed_are_another_model(folder: Path, examples
     modelcache.cached(IntentModel, examples[:-1], 0, _fits(calls, examples[:-1]))
     modelcache.cached(IntentModel, examples, 1, _fits(calls, examples))
     assert calls == [1, 1, 1]
-    assert len(list(folder.glob("intent-*.pickle"))) == 3
+    assert len(list(folder.glob("intent-*.npz"))) == 3
 
 
 def test_a_torn_file_is_fitted_again_and_rewritten(folder: Path, examples: list) -> None:
     calls: list = []
     modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
-    (cached_file,) = folder.glob("intent-*.pickle")
+    (cached_file,) = folder.glob("intent-*.npz")
     cached_file.write_bytes(cached_file.read_bytes()[:1000])
     model = modelcache.cached(IntentModel, examples, 0, _fits(calls, examples))
     assert calls == [1, 1] and isinstance(model, IntentModel)

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from extractors.automation import AUTO_REPLY
 from extractors.intent.common import NEEDS_TRIAGE, fold, is_reply, structural_verdict, written_text
+from extractors.intent.linear import LinearTextModel
 from extractors.intent.modelcache import cached
 from extractors.intent.secondary import secondary_intents
 from extractors.mime import parse_message
@@ -228,44 +229,60 @@ def _examples_file(path: str) -> list[Example]:
 
 
 class IntentModel:
-    """A fitted TF-IDF + calibrated linear SVM over `Example.features()`."""
+    """A fitted TF-IDF + calibrated linear SVM over `Example.features()`, read in NumPy
+    (`linear.LinearTextModel`): `fit` needs scikit-learn, reading mail does not."""
 
-    def __init__(self, examples: Sequence[Example], seed: int = _SEED) -> None:
-        # scikit-learn is imported here so that `rules` users never pay for it.
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.model_selection import StratifiedKFold
-        from sklearn.pipeline import make_pipeline, make_union
-        from sklearn.svm import LinearSVC
+    def __init__(self, linear: LinearTextModel, size: int) -> None:
+        self.linear = linear
+        self.intents = tuple(Intent(label) for label in linear.classes)
+        self.size = size  # examples it was fitted on
 
-        labels = [str(example.intent) for example in examples]
-        smallest = min(labels.count(label) for label in set(labels)) if labels else 0
-        if len(set(labels)) < 2 or smallest < 3:
-            raise ConfigError("intent training data needs at least 3 examples of at least 2 intents")
-        vectorizers = make_union(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=False),
-            TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=False
-            ),
-        )
-        # Sigmoid calibration on out-of-fold scores of one SVM (ensemble=False): probabilities
-        # that a threshold can mean something, for a third of the time of five calibrated SVMs.
-        folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
-        classifier = CalibratedClassifierCV(
-            LinearSVC(C=1.0, random_state=seed), method="sigmoid", cv=folds, ensemble=False
-        )
-        self.pipeline = make_pipeline(vectorizers, classifier)
-        self.pipeline.fit([example.features() for example in examples], labels)
-        self.intents = tuple(Intent(label) for label in self.pipeline.classes_)
-        self.size = len(examples)
+    @classmethod
+    def fit(cls, examples: Sequence[Example], seed: int = _SEED) -> IntentModel:
+        return cls(LinearTextModel.from_sklearn(fitted_pipeline(examples, seed)), len(examples))
+
+    def save(self, path: Path) -> None:
+        self.linear.save(path)
+
+    @classmethod
+    def load(cls, path: Path, size: int) -> IntentModel:
+        return cls(LinearTextModel.load(path), size)
 
     def probabilities(self, examples: Sequence[Example]) -> list[dict[Intent, float]]:
-        rows = self.pipeline.predict_proba([example.features() for example in examples])
+        rows = self.linear.probabilities([example.features() for example in examples])
         return [dict(zip(self.intents, map(float, row), strict=True)) for row in rows]
 
     def best(self, example: Example) -> tuple[Intent, float]:
         (probabilities,) = self.probabilities([example])
         return max(probabilities.items(), key=lambda item: item[1])
+
+
+def fitted_pipeline(examples: Sequence[Example], seed: int = _SEED):  # noqa: ANN201 - sklearn Pipeline
+    """The scikit-learn pipeline fitted on `examples`: TF-IDF of `Example.features()` and a linear
+    SVM calibrated with sigmoids (what `IntentModel` reads in NumPy)."""
+    # scikit-learn is imported here: only fitting needs it (see `linear`).
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.svm import LinearSVC
+
+    labels = [str(example.intent) for example in examples]
+    smallest = min(labels.count(label) for label in set(labels)) if labels else 0
+    if len(set(labels)) < 2 or smallest < 3:
+        raise ConfigError("intent training data needs at least 3 examples of at least 2 intents")
+    vectorizers = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=False),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=False),
+    )
+    # Sigmoid calibration on out-of-fold scores of one SVM (ensemble=False): probabilities
+    # that a threshold can mean something, for a third of the time of five calibrated SVMs.
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
+    classifier = CalibratedClassifierCV(
+        LinearSVC(C=1.0, random_state=seed), method="sigmoid", cv=folds, ensemble=False
+    )
+    pipeline = make_pipeline(vectorizers, classifier)
+    return pipeline.fit([example.features() for example in examples], labels)
 
 
 def shipped_model(extra_examples: str = "", trained: Path | None = None) -> IntentModel:
@@ -315,7 +332,7 @@ def _fitted(extra_examples: str, version: str = "") -> IntentModel:
         examples = shipped_examples()
         if extra_examples:
             examples += _examples_file(extra_examples)
-    return cached(IntentModel, examples, _SEED, lambda: IntentModel(examples))  # fitted once per machine
+    return cached(IntentModel, examples, _SEED, lambda: IntentModel.fit(examples))  # fitted once per machine
 
 
 class LearnedClassifier:

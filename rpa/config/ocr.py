@@ -49,6 +49,12 @@ class OcrSettings:
         "it: one SROIE company name in 63 read one letter differently) or onnxruntime (the same text "
         "on every CPU)",
     )
+    photo_service: str = _opt(
+        "",
+        "The socket of a photo reader that reads this process's photos with RapidOCR "
+        "(extractors.photoservice): set by rpa for the worker processes of a run, which share one; "
+        "empty: RapidOCR runs in this process",
+    )
     min_picture_side: int = _opt(
         32,
         "Pictures, and PDF pages rendered for OCR, narrower or shorter than this many pixels are "

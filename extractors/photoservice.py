@@ -1,0 +1,204 @@
+"""One RapidOCR for every worker process of a run: the photo reader they share.
+
+RapidOCR's networks are the largest thing a worker holds: loaded, then run on a photo, they
+took 600 to 800 MB of one worker's memory (OpenVINO keeps what its largest input needed), and
+with two workers a run held two of them (`bench/corpora.py`, issue 13). So when a run has
+several worker processes, photos are read by one process that they all send them to:
+
+- `PhotoService` starts it, a fresh Python (``python -I photoworker.py``), and gives its
+  address, a Unix socket in a folder only this user can open, as ``[ocr] photo_service`` in
+  the settings the workers get. RapidOCR is loaded at the first photo, not before; the
+  process ends when the service is closed, or when the run that started it ends (its standard
+  input closes).
+- `ServiceRecogniser` is the `Recogniser` for RapidOCR in a worker with that setting: it
+  sends the picture and waits for the `OcrResult`, or for the `OcrError` that ended it,
+  at most ``[ocr] timeout_seconds``.
+- The service reads one photo at a time, on one thread with one RapidOCR: photos from two
+  workers wait for each other, where each worker's own RapidOCR read them side by side.
+  Tesseract's scanned pages are still read in the workers, side by side.
+
+Messages are `multiprocessing.connection` pickles over the socket: a request is the picture,
+an answer ``("ok", OcrResult)`` or ``("error", reason)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Client, Connection, Listener
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from extractors.ocrresult import OcrResult
+from extractors.rapid import RapidRecogniser, rapidocr_status
+from rpa.config import OcrSettings
+from rpa.errors import OcrError
+
+__all__ = ["PhotoService", "ServiceRecogniser", "serve"]
+
+log = logging.getLogger(__name__)
+
+_WORKER = Path(__file__).with_name("photoworker.py")
+_SOCKET = "photos.sock"
+_START_SECONDS = 60
+_FAMILY = "AF_UNIX"
+
+
+class PhotoService:
+    """The process that reads every photo of a run with one RapidOCR (see the module docstring).
+    Use as a context manager; `address` is what the workers' settings name."""
+
+    def __init__(self, settings: OcrSettings) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="rpa-photos-"))  # mode 0700: only this user
+        self.address = str(self.folder / _SOCKET)
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(_WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        try:
+            setup = pickle.dumps((list(sys.path), settings, self.address))
+            self.process.stdin.write(len(setup).to_bytes(8, "big") + setup)
+            self.process.stdin.flush()
+            ready = self.process.stdout.readline()  # it listens once it has imported rpa
+            if ready.strip() != b"ready":
+                raise OcrError(f"the photo reader did not start (exit status {self.process.poll()})")
+        except (OSError, OcrError):
+            self.close()
+            raise
+
+    def settings(self, settings: OcrSettings) -> OcrSettings:
+        """`settings` for a worker that sends its photos here."""
+        return dataclasses.replace(settings, photo_service=self.address)
+
+    def close(self) -> None:
+        if self.process.stdin and not self.process.stdin.closed:
+            self.process.stdin.close()  # its signal to leave
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> PhotoService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class ServiceRecogniser:
+    """RapidOCR in the run's photo reader (`PhotoService`), one connection per calling thread."""
+
+    name = RapidRecogniser.name
+
+    def __init__(self, settings: OcrSettings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+
+    def is_available(self) -> bool:
+        return rapidocr_status(self.settings).available
+
+    def read(self, image: Image.Image) -> OcrResult:
+        """The photo's text as the service's RapidOCR reads it; raises `OcrError` when it
+        fails, is gone, or takes longer than ``[ocr] timeout_seconds``."""
+        seconds = self.settings.timeout_seconds
+        try:
+            connection = self._connection()
+            connection.send(image)
+            if not connection.poll(seconds):
+                self._drop()  # its answer, when it comes, is for nobody
+                raise OcrError(f"rapidocr took longer than {seconds} s on this picture")
+            status, answer = connection.recv()
+        except (OSError, EOFError) as exc:
+            self._drop()
+            raise OcrError(f"the photo reader is gone: {type(exc).__name__}: {exc}") from exc
+        if status != "ok":
+            raise OcrError(answer)
+        return answer
+
+    def _connection(self) -> Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = Client(self.settings.photo_service, family=_FAMILY)
+        return connection
+
+    def _drop(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            connection.close()
+
+
+# --- The photo reader's process ------------------------------------------------------------------
+
+
+def serve(settings: OcrSettings, address: str, control: Any, out: Any) -> None:  # pragma: no cover
+    """Answer the workers' photos with one RapidOCR until `control` (standard input) ends;
+    `photoworker.py` calls it."""
+    recogniser = RapidRecogniser(settings)
+    engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapidocr")  # one RapidOCR, one thread
+    listener = Listener(address, family=_FAMILY)
+    os.chmod(address, 0o600)
+    threading.Thread(target=_accept, args=(listener, recogniser, engine), daemon=True).start()
+    out.write(b"ready\n")
+    out.flush()
+    while control.read(1 << 16):  # nothing more is sent: it ends when rpa closes it or ends
+        pass
+    os._exit(0)  # connections still open belong to workers that are ending too
+
+
+def _accept(
+    listener: Listener, recogniser: RapidRecogniser, engine: ThreadPoolExecutor
+) -> None:  # pragma: no cover
+    while True:
+        try:
+            connection = listener.accept()
+        except OSError:
+            continue
+        threading.Thread(target=_answer, args=(connection, recogniser, engine), daemon=True).start()
+
+
+def _answer(
+    connection: Connection, recogniser: RapidRecogniser, engine: ThreadPoolExecutor
+) -> None:  # pragma: no cover
+    """Read each picture a worker sends on this connection, until it closes it."""
+    from rpa.memory import return_freed_memory
+
+    with connection:
+        while True:
+            try:
+                image = connection.recv()
+            except (EOFError, OSError):
+                return
+            except Exception as exc:  # noqa: BLE001 - a picture that does not unpickle
+                answer: tuple[str, object] = ("error", f"the picture could not be received: {exc}")
+            else:
+                answer = engine.submit(_read, recogniser, image).result()
+                del image
+                return_freed_memory()
+            try:
+                connection.send(answer)
+            except (OSError, ValueError):
+                return
+
+
+def _read(recogniser: RapidRecogniser, image: Image.Image) -> tuple[str, object]:  # pragma: no cover
+    try:
+        return ("ok", recogniser.read(image))
+    except OcrError as exc:
+        return ("error", str(exc))
+    except Exception as exc:  # noqa: BLE001 - worded as the worker's own RapidOCR would be
+        log.exception("rapidocr failed in the photo reader")
+        return ("error", f"rapidocr failed: {type(exc).__name__}: {exc}")

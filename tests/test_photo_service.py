@@ -1,0 +1,105 @@
+"""The worker processes of a run share one RapidOCR (`extractors.photoservice`): photos read
+there give the text each worker's own RapidOCR gave, no worker loads a runtime of its own, and a
+reader that is gone is an OCR error on the page, not a crash."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import docbuilder
+import pytest
+from test_rapid import receipt_photo
+
+from extractors.photoservice import PhotoService, ServiceRecogniser
+from extractors.rapid import RapidRecogniser
+from extractors.sources import RawInput
+from rpa.batch import PipelineRunner
+from rpa.config import Settings
+from rpa.errors import OcrError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _runtimes_loaded() -> list[str]:
+    """Run in a worker process: the OCR runtimes it has imported."""
+    return sorted(name for name in ("openvino", "onnxruntime", "rapidocr") if name in sys.modules)
+
+
+def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(settings: Settings) -> None:
+    photo = docbuilder.image_bytes(receipt_photo(), "JPEG")
+    raws = [RawInput(f"receipt{n}.jpg", photo, "document", f"receipt{n}.jpg") for n in range(2)]
+    two = dataclasses.replace(settings, pipeline=dataclasses.replace(settings.pipeline, workers=2))
+    with PipelineRunner(two, 2) as runner:
+        assert runner.photos is not None and runner.photos.process.poll() is None
+        results = [future.result() for future in [runner.submit(raw) for raw in raws]]
+        loaded = {runner.pool.submit(_runtimes_loaded).result() == [] for _ in range(4)}
+        reader = runner.photos.process
+    assert loaded == {True}
+    assert reader.poll() is not None  # ended with the run
+    own = RapidRecogniser(settings.ocr).read(receipt_photo())
+    for result in results:
+        (attachment,) = result.message.attachments
+        assert attachment.status == "ok", attachment.error
+        assert attachment.pages[0].text == own.text
+        assert "TOTAL RM 24.80" in " ".join(attachment.pages[0].text.split())
+
+
+def test_one_worker_reads_its_photos_itself(settings: Settings) -> None:
+    with PipelineRunner(settings, 1) as runner:
+        assert runner.photos is None and runner.pool is None
+
+
+def test_a_reader_that_is_gone_is_an_ocr_error(settings: Settings) -> None:
+    with PhotoService(settings.ocr) as service:
+        recogniser = ServiceRecogniser(service.settings(settings.ocr))
+        service.process.kill()
+        service.process.wait()
+        with pytest.raises(OcrError, match="the photo reader is gone"):
+            recogniser.read(receipt_photo())
+
+
+def test_the_reader_leaves_when_the_run_that_started_it_dies(tmp_path: Path) -> None:
+    script = (
+        "import os, sys\n"
+        "from rpa.config import OcrSettings\n"
+        "from extractors.photoservice import PhotoService\n"
+        "service = PhotoService(OcrSettings())\n"
+        "print(service.process.pid, flush=True)\n"
+        "os._exit(0)\n"  # no close: as when rpa is killed
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    pid = int(done.stdout.split()[0])
+    for _ in range(50):
+        if (
+            not Path(f"/proc/{pid}").exists()
+            or "Z" in Path(f"/proc/{pid}/stat").read_text().split(")")[1][:3]
+        ):
+            break
+        os.sched_yield()
+        subprocess.run(["sleep", "0.1"], check=True)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the photo reader outlived the run that started it")
+
+
+def test_building_openvinos_rapidocr_starts_no_process_and_sends_nothing() -> None:
+    """OpenVINO's import reports its use from a forked process unless its telemetry is off."""
+    script = (
+        "import os, sys\n"
+        "from PIL import Image\n"
+        "from extractors.rapid import RapidRecogniser\n"
+        "from rpa.config import OcrSettings\n"
+        "RapidRecogniser(OcrSettings(photo_runtime='openvino')).read(Image.new('RGB', (200, 80), 'white'))\n"
+        "children = open(f'/proc/{os.getpid()}/task/{os.getpid()}/children').read().split()\n"
+        "print(len(children), 'openvino' in sys.modules, sys.modules.get('openvino_telemetry'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "True", "None"]
