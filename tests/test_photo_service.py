@@ -4,7 +4,6 @@ reader that is gone is an OCR error on the page, not a crash."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -12,11 +11,11 @@ from pathlib import Path
 
 import docbuilder
 import pytest
+from PIL import Image
 from test_rapid import receipt_photo
 
 from extractors.photoservice import PhotoService, ServiceRecogniser
 from extractors.rapid import RapidRecogniser
-from extractors.sources import RawInput
 from rpa.batch import PipelineRunner
 from rpa.config import Settings
 from rpa.errors import OcrError
@@ -24,28 +23,51 @@ from rpa.errors import OcrError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _runtimes_loaded() -> list[str]:
-    """Run in a worker process: the OCR runtimes it has imported."""
+_RUN = """
+import sys
+from pathlib import Path
+from extractors.sources import RawInput
+from rpa.batch import PipelineRunner
+from rpa.config import load_settings
+
+def runtimes():  # in a worker: the OCR runtimes it has imported
     return sorted(name for name in ("openvino", "onnxruntime", "rapidocr") if name in sys.modules)
 
-
-def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(settings: Settings) -> None:
-    photo = docbuilder.image_bytes(receipt_photo(), "JPEG")
-    raws = [RawInput(f"receipt{n}.jpg", photo, "document", f"receipt{n}.jpg") for n in range(2)]
-    two = dataclasses.replace(settings, pipeline=dataclasses.replace(settings.pipeline, workers=2))
-    with PipelineRunner(two, 2) as runner:
-        assert runner.photos is not None and runner.photos.process.poll() is None
-        results = [future.result() for future in [runner.submit(raw) for raw in raws]]
-        loaded = {runner.pool.submit(_runtimes_loaded).result() == [] for _ in range(4)}
+if __name__ == "__main__":
+    photo = Path(sys.argv[1]).read_bytes()
+    settings = load_settings(environ={"RPA_HOME": sys.argv[2]})
+    with PipelineRunner(settings, 2) as runner:
         reader = runner.photos.process
-    assert loaded == {True}
-    assert reader.poll() is not None  # ended with the run
-    own = RapidRecogniser(settings.ocr).read(receipt_photo())
-    for result in results:
-        (attachment,) = result.message.attachments
-        assert attachment.status == "ok", attachment.error
-        assert attachment.pages[0].text == own.text
-        assert "TOTAL RM 24.80" in " ".join(attachment.pages[0].text.split())
+        futures = [runner.submit(RawInput(f"r{n}.jpg", photo, "document", f"r{n}.jpg")) for n in range(2)]
+        texts = [future.result().message.attachments[0].pages[0].text for future in futures]
+        loaded = {tuple(runner.pool.submit(runtimes).result()) for _ in range(4)}
+        print(repr((texts, sorted(loaded), reader.poll() is None)))
+    print(repr(reader.poll() is not None))
+"""
+
+
+def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """In a fresh process, as `rpa process` runs: its workers import no OCR runtime."""
+    photo = tmp_path / "receipt.jpg"
+    photo.write_bytes(docbuilder.image_bytes(receipt_photo(), "JPEG"))
+    script = tmp_path / "run.py"
+    script.write_text(_RUN)
+    done = subprocess.run(
+        [sys.executable, str(script), str(photo), str(tmp_path / "home")],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    during, after = (eval(line) for line in done.stdout.splitlines())  # noqa: S307 - our own repr
+    texts, loaded, reader_running = during
+    assert loaded == [()] and reader_running and after
+    own = RapidRecogniser(settings.ocr).read(Image.open(photo)).text
+    assert texts == [own, own]
+    assert "TOTAL RM 24.80" in " ".join(own.split())
 
 
 def test_one_worker_reads_its_photos_itself(settings: Settings) -> None:

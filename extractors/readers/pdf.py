@@ -81,9 +81,11 @@ __all__ = ["PdfReader", "PDFIUM_LOCK", "is_plausible_text"]
 PDFIUM_LOCK = threading.Lock()
 
 _PDF_TYPES = ("application/pdf", "application/x-pdf", "application/acrobat")
-# A page is rendered at `ocr.dpi` unless that would exceed this many pixels
-# (a poster-sized page at 300 dpi would take gigabytes).
-_MAX_RENDER_PIXELS = 40_000_000
+# A page is rendered at `ocr.dpi` unless that would exceed this many pixels: A3 at 300 dpi. A
+# larger page is rendered coarser (A2 at 212 dpi, A0 at 106), as Tesseract's memory grows with
+# the picture: 104 MB for a full A4 page at 300 dpi, 143 MB for A3, 232 MB for 40 million
+# pixels (the limit until issue 13), and a poster at 300 dpi would take gigabytes.
+_MAX_RENDER_PIXELS = 17_500_000
 # A page that fits that budget only below this resolution is not rendered: 12 pt print would be
 # 6 pixels tall, which no engine reads (a page over 4 metres across; a hostile file's).
 _MIN_RENDER_DPI = 36
