@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,8 @@ __all__ = [
     "shipped_examples",
     "shipped_model",
 ]
+
+log = logging.getLogger(__name__)
 
 # train.jsonl and varied.jsonl: written for rpa; written_*.jsonl and pairs_*.jsonl: written by hand by
 # writers who had not seen the evaluation mails (pairs: requests on the border of two intents);
@@ -332,7 +335,22 @@ def _fitted(extra_examples: str, version: str = "") -> IntentModel:
         examples = shipped_examples()
         if extra_examples:
             examples += _examples_file(extra_examples)
-    return cached(IntentModel, examples, _SEED, lambda: IntentModel.fit(examples))  # fitted once per machine
+    return cached(IntentModel, examples, _SEED, lambda: _fit_apart(examples))  # fitted once per machine
+
+
+def _fit_apart(examples: Sequence[Example]) -> IntentModel:
+    """`IntentModel.fit` in a fresh process, so that this one never imports scikit-learn and SciPy
+    (about 100 MB that a daemon would hold for its whole life); here if no process can start."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
+            return apart.submit(IntentModel.fit, list(examples)).result()
+    except (OSError, BrokenProcessPool) as exc:
+        log.warning("fitting the intent model in this process: no process to fit it in (%s)", exc)
+        return IntentModel.fit(examples)
 
 
 class LearnedClassifier:
