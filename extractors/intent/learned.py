@@ -20,10 +20,11 @@ the version it made current replaces them all (`shipped_model(..., trained=folde
 
 The model is fitted at first use (a few seconds for the 2,671 examples) and cached per process,
 rather than shipped fitted: the JSONL stays the one source of truth, there is no build step
-to forget, and no pickle is shipped (a pickle is code, and its format is tied to the
-scikit-learn version installed). Fitting is deterministic, so the model a process fits is
-kept in the user's own cache folder for the next process, under a key of everything it was
-fitted from, versions included (`modelcache`): each `rpa` command saves the fit.
+to forget, and no pickle is shipped or read. Fitting is deterministic, so the model is fitted
+once per machine: in a process of its own (`_fit_apart`), by scikit-learn, and kept in the
+user's cache folder as plain arrays under a key of everything it was fitted from, versions
+included (`modelcache`). Every process reads those arrays and classifies in NumPy (`linear`):
+none imports scikit-learn or SciPy, about 100 MB each.
 """
 
 from __future__ import annotations
