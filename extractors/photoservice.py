@@ -16,6 +16,9 @@ several worker processes, photos are read by one process that they all send them
 - The service reads one photo at a time, on one thread with one RapidOCR: photos from two
   workers wait for each other, where each worker's own RapidOCR read them side by side.
   Tesseract's scanned pages are still read in the workers, side by side.
+- A reader that dies (a picture that crashes the runtime, the kernel's OOM killer) is
+  replaced at once: the picture it was reading is an `OcrError` ("the photo reader stopped
+  while reading this picture"), the photos that follow go to the new one.
 
 Messages are `multiprocessing.connection` pickles over the socket: a request is the picture,
 an answer ``("ok", OcrResult)`` or ``("error", reason)``.
@@ -32,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
@@ -59,43 +63,84 @@ class PhotoService:
     Use as a context manager; `address` is what the workers' settings name."""
 
     def __init__(self, settings: OcrSettings) -> None:
+        self.ocr = settings
         self.folder = Path(tempfile.mkdtemp(prefix="rpa-photos-"))  # mode 0700: only this user
         self.address = str(self.folder / _SOCKET)
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", str(_WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
+        self.restarts = 0
+        self._closing = False
+        self._lock = threading.Lock()
         try:
-            setup = pickle.dumps((list(sys.path), settings, self.address))
-            self.process.stdin.write(len(setup).to_bytes(8, "big") + setup)
-            self.process.stdin.flush()
-            ready = self.process.stdout.readline()  # it listens once it has imported rpa
-            if ready.strip() != b"ready":
-                raise OcrError(f"the photo reader did not start (exit status {self.process.poll()})")
+            self.process = self._start()
         except (OSError, OcrError):
-            self.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
             raise
+        threading.Thread(target=self._watch, name="photo-reader-watch", daemon=True).start()
 
     def settings(self, settings: OcrSettings) -> OcrSettings:
         """`settings` for a worker that sends its photos here."""
         return dataclasses.replace(settings, photo_service=self.address)
 
     def close(self) -> None:
-        if self.process.stdin and not self.process.stdin.closed:
-            self.process.stdin.close()  # its signal to leave
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        with self._lock:
+            self._closing = True
+            process = self.process
+        _stop(process)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _start(self) -> subprocess.Popen:
+        Path(self.address).unlink(missing_ok=True)  # the socket of a reader that died
+        process = subprocess.Popen(
+            [sys.executable, "-I", str(_WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        try:
+            setup = pickle.dumps((list(sys.path), self.ocr, self.address))
+            process.stdin.write(len(setup).to_bytes(8, "big") + setup)
+            process.stdin.flush()
+            ready = process.stdout.readline()  # it listens once it has imported rpa
+            if ready.strip() != b"ready":
+                raise OcrError(f"the photo reader did not start (exit status {process.poll()})")
+        except (OSError, OcrError):
+            _stop(process)
+            raise
+        return process
+
+    def _watch(self) -> None:
+        """A reader that dies (a picture that crashed the runtime, the kernel's OOM killer) is
+        replaced, so that the photos that follow are read: a daemon runs for months."""
+        while True:
+            status = self.process.wait()
+            with self._lock:
+                if self._closing:
+                    return
+                log.warning("the photo reader ended (exit status %s); starting another", status)
+                _stop(self.process)
+                try:
+                    self.process = self._start()
+                    self.restarts += 1
+                except (OSError, OcrError) as exc:
+                    log.error("no photo reader: %s; photos are errors until the run ends", exc)
+                    return
 
     def __enter__(self) -> PhotoService:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Close the reader's input (its signal to leave), then wait for it, killing it after 5 s."""
+    for pipe in (process.stdin, process.stdout):
+        if pipe and not pipe.closed:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class ServiceRecogniser:
@@ -114,19 +159,38 @@ class ServiceRecogniser:
         """The photo's text as the service's RapidOCR reads it; raises `OcrError` when it
         fails, is gone, or takes longer than ``[ocr] timeout_seconds``."""
         seconds = self.settings.timeout_seconds
+        connection = self._send(image)
         try:
-            connection = self._connection()
-            connection.send(image)
             if not connection.poll(seconds):
                 self._drop()  # its answer, when it comes, is for nobody
                 raise OcrError(f"rapidocr took longer than {seconds} s on this picture")
             status, answer = connection.recv()
         except (OSError, EOFError) as exc:
             self._drop()
-            raise OcrError(f"the photo reader is gone: {type(exc).__name__}: {exc}") from exc
+            raise OcrError(
+                f"the photo reader stopped while reading this picture ({type(exc).__name__})"
+            ) from exc
         if status != "ok":
             raise OcrError(answer)
         return answer
+
+    def _send(self, image: Image.Image) -> Connection:
+        """The connection `image` went out on. A reader that ended since this thread's last
+        photo is being replaced (`PhotoService._watch`): the photo goes to the new one."""
+        ends = time.monotonic() + _START_SECONDS
+        while True:
+            try:
+                connection = self._connection()
+                if connection.poll(0):  # the reader closed it: it has ended since
+                    raise EOFError("the photo reader closed the connection")
+                connection.send(image)
+                return connection
+            except (OSError, EOFError) as exc:
+                self._drop()
+                run_ended = not Path(self.settings.photo_service).parent.is_dir()  # see PhotoService.close
+                if run_ended or time.monotonic() > ends:
+                    raise OcrError(f"the photo reader is gone: {type(exc).__name__}: {exc}") from exc
+                time.sleep(0.1)
 
     def _connection(self) -> Connection:
         connection = getattr(self._local, "connection", None)

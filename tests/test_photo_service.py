@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import docbuilder
@@ -75,13 +76,36 @@ def test_one_worker_reads_its_photos_itself(settings: Settings) -> None:
         assert runner.photos is None and runner.pool is None
 
 
-def test_a_reader_that_is_gone_is_an_ocr_error(settings: Settings) -> None:
+def test_a_reader_that_died_is_replaced_and_the_next_photos_are_read(settings: Settings) -> None:
     with PhotoService(settings.ocr) as service:
         recogniser = ServiceRecogniser(service.settings(settings.ocr))
-        service.process.kill()
-        service.process.wait()
-        with pytest.raises(OcrError, match="the photo reader is gone"):
-            recogniser.read(receipt_photo())
+        first = recogniser.read(receipt_photo())
+        dead = service.process
+        dead.kill()  # as a picture that crashes the runtime, or the kernel's OOM killer, would
+        dead.wait()
+        assert recogniser.read(receipt_photo()) == first
+        assert service.process is not dead and service.restarts == 1
+
+
+def test_the_photo_being_read_when_the_reader_dies_is_an_ocr_error(settings: Settings) -> None:
+    big = receipt_photo().resize((2700, 3600))
+    with PhotoService(settings.ocr) as service:
+        recogniser = ServiceRecogniser(service.settings(settings.ocr))
+        recogniser.read(receipt_photo())  # RapidOCR loaded
+        killer = threading.Timer(0.5, service.process.kill)  # sent by then; read in 1.5 s
+        killer.start()
+        with pytest.raises(OcrError, match="the photo reader stopped while reading this picture"):
+            recogniser.read(big)
+        killer.join()
+        assert "TOTAL RM 24.80" in " ".join(recogniser.read(receipt_photo()).text.split())
+
+
+def test_after_the_run_a_photo_is_an_ocr_error_at_once(settings: Settings) -> None:
+    service = PhotoService(settings.ocr)
+    recogniser = ServiceRecogniser(service.settings(settings.ocr))
+    service.close()
+    with pytest.raises(OcrError, match="the photo reader is gone"):
+        recogniser.read(receipt_photo())
 
 
 def test_the_reader_leaves_when_the_run_that_started_it_dies(tmp_path: Path) -> None:
