@@ -66,6 +66,12 @@ def test_middle_initials_after_a_first_initial_are_left_out() -> None:
         ("ROISIN MCGRATH", "Roisin McGrath"),
         ("kevin mcbride", "Kevin McBride"),
         ("Rory Mcleod", "Rory Mcleod"),  # written so by its bearer
+        ("Dylan Da Silva", "Dylan Da Silva"),
+        ("DYLAN DA SILVA", "Dylan da Silva"),
+        ("sanne de vries", "Sanne de Vries"),
+        ("Sanne de Vries", "Sanne de Vries"),
+        ("Jan De Smet", "Jan De Smet"),  # a Flemish surname, capitalised by its bearer
+        ("Jane Smith Née Jones", "Jane Smith née Jones"),
     ],
 )
 def test_particles_and_mc_keep_the_case_names_are_written_in(written: str, name: str) -> None:
@@ -185,3 +191,49 @@ def test_a_couple_signing_turns_round_a_header_written_family_name_first(
     body: str, sender: str, name: str
 ) -> None:
     assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Bonjour,\nci-joint mon RIB :\n\n  * Titulaire : Mme Sandrine Oukili née Perrin\n"
+            "  * BIC : AGRVFRPP812\n\nCordialement,\nS. Oukili",
+            "Sandrine Oukili <s.oukili@mail.example>",
+            "Sandrine Oukili née Perrin",
+        ),
+        (
+            "Hello,\nplease find the receipts attached.\nPolicyholder: Mrs Jane Smith née Jones\n\nRegards,\nJane",
+            "Jane Smith <jane.smith@mail.example>",
+            "Jane Smith née Jones",
+        ),
+        (  # someone else's maiden name does not make the sender's name longer
+            "Bonjour,\nma mère, Brigitte Maréchal née Haas, est décédée.\nTitulaire : Jean-Pierre Maréchal\n\n"
+            "Jean-Pierre Maréchal",
+            "Jean-Pierre Maréchal <jp.marechal@mail.example>",
+            "Jean-Pierre Maréchal",
+        ),
+    ],
+)
+def test_a_holder_signed_with_her_maiden_name_is_named_so_in_full(body: str, sender: str, name: str) -> None:
+    """And "Titulaire :" labels the holder as "Assuré :" does."""
+    assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender"),
+    [
+        (
+            "New plate on the car from Sat: LK26 VFA. Policy MTR 7741 5520.\nTa, Gaz",
+            "Gareth Pryce <g@mail.example>",
+        ),
+        ("hi can u add my son to the policy HX 2201 8841\nCheers, Mick", "Michael Doyle <m@mail.example>"),
+        (
+            "Bonjour, je change d'adresse au 1er mars, contrat 4410-2287.\nMerci, Phil",
+            "Philippe Roux <p@mail.example>",
+        ),
+    ],
+)
+def test_a_closing_and_a_given_name_on_one_line_are_not_a_surname_and_a_name(body: str, sender: str) -> None:
+    """ "Ta, Gaz" is thanks and a nickname, not "Gaz Ta" written surname first."""
+    assert name_of_mail(body, sender) == sender.split(" <")[0]

@@ -30,7 +30,13 @@ from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email
 from extractors.fields.custom import CustomFieldFinder, custom_finders
 from extractors.fields.dates import DateFinder, first_told_incident, mentions_a_claim, yearless_date_fields
 from extractors.fields.issuer import IssuerFinder
-from extractors.fields.name_forms import fuller_forms, holder_by_given_name, in_written_order, shortens
+from extractors.fields.name_forms import (
+    adds_married_name,
+    fuller_forms,
+    holder_by_given_name,
+    in_written_order,
+    shortens,
+)
 from extractors.fields.names import (
     LOWER_CASE_SIGN_OFF,
     SIGNED_IN_BODY,
@@ -169,6 +175,7 @@ def _fuller_name(chosen: Field, candidates: list[Field], sources: Sequence[TextS
             fold(other.value) == fold(chosen.value)
             or abbreviates(chosen.value.split(), other.value.split())
             or shortens(chosen.value.split(), other.value.split())  # "Seun" for "Oluwaseun"
+            or adds_married_name(chosen.value.split(), other.value.split())  # "... née Perrin"
         )
     ]
     if not fuller:

@@ -9,10 +9,12 @@ import re
 from collections.abc import Iterable
 from itertools import permutations
 
+from extractors.fields.name_parts import MARRIED_WORDS
 from extractors.fields.text import fold
 
 __all__ = [
     "abbreviates",
+    "adds_married_name",
     "fuller_forms",
     "holder_by_given_name",
     "in_written_order",
@@ -22,6 +24,7 @@ __all__ = [
 ]
 
 _MAX_WORDS = 5
+_MARRIED = frozenset(map(fold, MARRIED_WORDS))
 
 
 def abbreviates(short: list[str], full: list[str]) -> bool:
@@ -88,6 +91,16 @@ def _abbreviates_word(mine: str, theirs: str) -> bool:
         return theirs.startswith(mine)
     compound = theirs.split("-")
     return len(compound) > 1 and re.sub(r"[.\-]", "", mine) == "".join(part[:1] for part in compound)
+
+
+def adds_married_name(short: list[str], full: list[str]) -> bool:
+    """Whether `full` is `short` signed whole with a maiden or married name: "Sandrine Oukili
+    née Perrin" for "Sandrine Oukili", "Marie Dupont épouse Martin" for "Marie Dupont"."""
+    return (
+        len(full) > len(short) + 1
+        and [fold(word) for word in full[: len(short)]] == [fold(word) for word in short]
+        and fold(full[len(short)]) in _MARRIED
+    )
 
 
 def fuller_forms(name: str, texts: Iterable[str]) -> list[str]:

@@ -21,6 +21,7 @@ import re
 
 __all__ = [
     "ASIS_PARTICLES",
+    "MARRIED_WORDS",
     "PARTICLES",
     "TITLE",
     "family_name_first",
@@ -41,10 +42,11 @@ TITLE = re.compile(
     re.IGNORECASE,
 )
 
-PARTICLES = frozenset(
-    {"de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del", "dos", "das"}
-    # a married name signed whole: "Marie DUPONT épouse MARTIN", "Jane Smith née Jones"
-    | {"épouse", "epouse", "née", "nee", "veuve"}
+# A married name signed whole: "Marie DUPONT épouse MARTIN", "Jane Smith née Jones".
+MARRIED_WORDS = frozenset({"épouse", "epouse", "née", "nee", "veuve"})
+PARTICLES = (
+    frozenset({"de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del", "dos", "das"})
+    | MARRIED_WORDS
 )
 # Particles written as their bearer writes them ("ap Rhys", "Ap Rhys"), in small letters when
 # the whole name is in capitals: Welsh "ap"/"ab", Malay "bin"/"binti", Tamil "s/o", "d/o".

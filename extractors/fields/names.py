@@ -26,6 +26,7 @@ from extractors.fields.base import make_field, reads_text, source_kind
 from extractors.fields.name_forms import abbreviates, spelled_out, spells_address
 from extractors.fields.name_parts import (
     ASIS_PARTICLES,
+    MARRIED_WORDS,
     PARTICLES,
     TITLE,
     family_name_first,
@@ -99,10 +100,11 @@ def _capitalise(word: str) -> str:
 def _case_words(words: list[str]) -> list[str]:
     cased = []
     for index, word in enumerate(words):
-        if 0 < index < len(words) - 1 and word.lower() in ASIS_PARTICLES:
-            cased.append(word.lower() if word.isupper() else word)  # "ap Rhys", "Ap Rhys" as written
-        elif 0 < index < len(words) - 1 and word.lower() in _PARTICLES:
-            cased.append(word.lower())
+        if 0 < index < len(words) - 1 and word.lower() in _PARTICLES:
+            # As the bearer writes it ("ap Rhys", "Ap Rhys"; "de Vries", "Da Silva"), in small
+            # letters from a name in capitals; "née", "épouse" always in small letters.
+            keep = word[:1].isupper() and not word.isupper() and word.lower() not in MARRIED_WORDS
+            cased.append(word if keep else word.lower())
         elif word in _ARTICLES and index and words[index - 1].lower() in _PARTICLES:
             cased.append(word)  # "de la Roche" as written; "de La Fontaine" too
         elif (word.isupper() and len(word.strip(".")) > 1) or word.islower():
@@ -177,9 +179,16 @@ _CLOSING = re.compile(
     r"|yours (?:sincerely|faithfully|truly)|thanks(?: again)?|thank you|merci(?: d'avance| par avance"
     r"| beaucoup| encore)?|bonne (?:journee|soiree|continuation)|(?:bien )?amicalement|cdl?t|cordialt|slts"
     r"|en vous remerciant(?: par avance| d'avance)?|all the best|with thanks|thx"
-    r"|(?:best|cheers|yours)(?=[ \t]*[,!]?[ \t]*$))[ \t]*[,.!]*[ \t]*(?P<rest>[^\n]*)$",
+    r"|(?:best|cheers|yours)(?=[ \t]*(?:[,!]|$))"
+    r"|^ta(?=[ \t]*(?:[,!]|$)))[ \t]*[,.!]*[ \t]*(?P<rest>[^\n]*)$",  # British "ta", "thanks"
     re.MULTILINE,
 )
+
+
+def _without_closings(lines: list[str]) -> list[str]:
+    """The lines that do not open with a closing: "Ta, Gaz" and "Cheers, Mick" are thanks and a
+    given name, not a name written "Surname, Given"."""
+    return [line for line in lines if not _CLOSING.match(fold(line))]
 
 
 def _names_after_closings(text: str) -> Iterator[str]:
@@ -199,12 +208,14 @@ def _names_after_closings(text: str) -> Iterator[str]:
 _HOLDER_LABEL = (
     r"(?:nom (?:et|,|/|&) ?prenoms?|prenoms? (?:et|,|/|&) ?nom|nom complet|full name|customer name"
     r"|client(?:e)?|assure(?:e)?|souscripteur|souscriptrice|adherent(?:e)?|beneficiaire|policy ?holder"
-    r"|insured|customer|claimant|declarant(?:e)?)"
+    r"|insured|customer|claimant|declarant(?:e)?|titulaire(?: du contrat)?)"
 )
 # A holder's label may stand apart from its value in a column, with no colon ("Policyholder  Thomas
-# Ashworth"); a bare "Nom" or "Name" needs its colon.
+# Ashworth"); a bare "Nom" or "Name" needs its colon. It may open an item of a list ("  * Titulaire :
+# ...", as an HTML list reads).
 _LABELLED = re.compile(
-    rf"^[ \t]*(?P<label>{_HOLDER_LABEL}|nom|name)(?:[ \t]*:|(?<!nom)(?<!name)(?=[ \t]{{2,}}|\t))"
+    rf"^[ \t]*(?:[*•·-][ \t]+)?(?P<label>{_HOLDER_LABEL}|nom|name)"
+    r"(?:[ \t]*:|(?<!nom)(?<!name)(?=[ \t]{2,}|\t))"
     r"[ \t]*(?P<rest>[^\n]+)$",
     re.MULTILINE,
 )
@@ -319,9 +330,10 @@ class CustomerNameFinder:
             signed = SIGNED if kind == "signature" else SIGNED_IN_BODY
             closing = _fields(_names_after_closings(source.text), signed, source, strict_case=True)
             if kind == "signature" and not closing:
-                closing = _fields(_top_lines(source.text), SIGNATURE_TOP, source, strict_case=True)[:1]
+                top = _without_closings(_top_lines(source.text))
+                closing = _fields(top, SIGNATURE_TOP, source, strict_case=True)[:1]
             if kind == "body" and not closing:
-                signed_off = _sign_offs(source.text)
+                signed_off = _without_closings(_sign_offs(source.text))
                 closing = _fields(signed_off, SIGN_OFF, source, strict_case=True)
                 lower = [line for line in signed_off if line.islower()]
                 closing += _fields(lower, LOWER_CASE_SIGN_OFF, source, strict_case=False)
