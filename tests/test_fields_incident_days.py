@@ -425,3 +425,31 @@ def test_a_theft_told_with_a_plain_verb_dates_the_incident(text: str) -> None:
 def test_two_days_without_words_of_correction_keep_the_first_told() -> None:
     text = "Le vendredi 13 un voleur a forcé la portière, et le mardi 17 j'ai vu que le GPS manquait aussi."
     assert incident(body(text)) == "2026-11-13"
+
+
+# --- The writer's own next act, in a mail typed without stops ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "slt on ma vole mon scooter devant le taf hier aprem vers 17h jai porte plainte au comico",
+        "my bike got nicked outside work yesterday afternoon i reported it to the police at 6",
+        "mon garage a ete inonde hier soir nous avons appele les pompiers",
+    ],
+)
+def test_the_writers_next_act_after_the_harm_does_not_take_its_day(text: str) -> None:
+    """ "Yesterday" belongs to the theft told before it, not to the complaint the writer made
+    after, though no stop parts them."""
+    assert incident(body(text)) == "2026-11-18"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le 3 novembre j'ai porte plainte pour le vol de mon velo",
+        "on 3 November I reported the theft of my bike to the police",
+    ],
+)
+def test_a_day_that_opens_the_writers_own_act_is_still_that_acts(text: str) -> None:
+    assert incident(body(text)) is None

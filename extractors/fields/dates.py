@@ -67,6 +67,9 @@ _PAST = re.compile(r"(?:é|ée|és|ées|ed|sent|sold|bought|vendue?s?)$", re.IGN
 # governs the sentence ("l'expert a validé 920 € pour le vol du 18/09").
 _OF_THE_DAY = re.compile(r"\s+(?:du|of)\s+")
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
+_HARM_KINDS = frozenset({"incident_verb", "incident", "event"})
+# The writer opening a clause: "j'ai", "jai", "je", "nous", "I", "I've", "we".
+_WRITER_ACTS = re.compile(r"(?<![a-z'])(?:(?:jai|je|nous|i|ive|i've|we)(?![a-z'])|j')")
 # "survenu dans la nuit du", "which occurred in the early hours of": the part of the day
 # between an incident verb and its date.
 _TIME_OF_DAY = (
@@ -172,10 +175,15 @@ def _classify(
     reach = _FRONTED_REACH if fronted else _AFTER_REACH
     # "le 3 oct.", "on the 4th of October.": a month's dot may also end the sentence
     after = _cues(folded, end, sentence_end(folded, end - (folded[end - 1] == "."), reach), told)
+    # After a harm told before the day, the writer's own next act is a clause of its own, even
+    # unpunctuated: "on ma vole mon scooter hier aprem jai porte plainte" dates the theft.
+    harm_before = any(cue.kind in _HARM_KINDS for cue in before)
     scored += [
         (cue.start - end + _AFTER_PENALTY + _BIAS[cue.kind], cue.kind, AFTER)
         for cue in after
-        if cue.kind in _AFTER_KINDS and not _AFTER_THE_EVENT.search(folded, max(0, cue.start - 20), cue.start)
+        if cue.kind in _AFTER_KINDS
+        and not _AFTER_THE_EVENT.search(folded, max(0, cue.start - 20), cue.start)
+        and not (harm_before and _WRITER_ACTS.search(folded, end, cue.start))
     ]
     if scored:
         _, kind, confidence = min(scored)
