@@ -453,3 +453,15 @@ def test_the_writers_next_act_after_the_harm_does_not_take_its_day(text: str) ->
 )
 def test_a_day_that_opens_the_writers_own_act_is_still_that_acts(text: str) -> None:
     assert incident(body(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("claimed physio $95 x 3 on my extras cover after i did my knee at footy on 3 nov", "2026-11-03"),
+        ("I did my back in lifting a wardrobe on Saturday, can I claim the osteo?", "2026-11-14"),
+        ("je me suis fait une entorse le 3 novembre au foot, le kiné est-il remboursé ?", "2026-11-03"),
+    ],
+)
+def test_an_injury_said_as_doing_a_joint_in_dates_the_incident(text: str, day: str) -> None:
+    assert incident(body(text)) == day
