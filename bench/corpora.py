@@ -21,11 +21,14 @@ base) whose process tree is sampled every 20 ms; inputs go to the runner's worke
 message for every input is the target); tracebacks (an exception escaping the pipeline
 for one input, or its worker dying: target 0); the statuses of the messages and of
 their attachments; the slowest input and its time (measured in the worker); peak
-memory: the sum of the resident sets of the run's processes (and their proportional
-share, which counts the pages forked workers share once), the largest single process,
+memory: the sum of the proportional set sizes (PSS) of the run's processes, which is the
+memory the run takes from the machine, each page counted once however many of its
+processes map it (forked workers share their parent's libraries and model; the sum of
+their resident sets, printed beside it, counts those pages once per process), the
+largest single process,
 and the input that made its process grow most (its peak, the high-water mark being
 reset before each input); the error reasons, numbers and quoted names blanked, with
-counts. Target for the sum: <= 500 MB. `--check` exits 1 when a target is missed.
+counts. Target for the PSS sum: <= 500 MB. `--check` exits 1 when a target is missed.
 
 The corpora and their inputs are in `corpus_inputs.py`, the run of one corpus in its own
 process in `corpus_run.py`, the sampling of /proc in `memory_sampler.py`.
@@ -145,7 +148,7 @@ _COLUMNS = (
     "drafts",
     "attachments",
     "slowest",
-    f"peak RSS (PSS), MB, target <= {MAX_PEAK_MB}",
+    f"peak PSS (RSS sum), MB, target PSS <= {MAX_PEAK_MB}",
     "largest process MB",
     "heaviest input",
     "wall s",
@@ -181,7 +184,7 @@ def _row(s: dict) -> list:
         s["drafts"],
         _counts(s["attachments"]),
         slowest,
-        f"{s['peak_rss_mb']} ({s['peak_pss_mb']})",
+        f"{s['peak_pss_mb']} ({s['peak_rss_mb']})",
         s["largest_process_mb"],
         heaviest,
         s["seconds"],
@@ -192,7 +195,7 @@ def met_targets(summary: dict) -> bool:
     return (
         summary["tracebacks"] == 0
         and summary["outputs"] == summary["inputs"]
-        and summary["peak_rss_mb"] <= MAX_PEAK_MB
+        and summary["peak_pss_mb"] <= MAX_PEAK_MB
     )
 
 

@@ -72,7 +72,8 @@ def measure(mails: int) -> list[float]:
                 timeout=30,
                 every=0.005,
             ):
-                raise SystemExit(f"mail {number} was not drafted within 30 s")
+                log = (home / "daemon.log").read_text(errors="replace")[-4000:]
+                raise SystemExit(f"mail {number} was not drafted within 30 s; the daemon's log ends:\n{log}")
             latencies.append(time.monotonic() - started)
         client.logout()
         return latencies

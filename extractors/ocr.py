@@ -9,8 +9,10 @@ Two engines read text in pictures, each behind the small `Recogniser` protocol:
   or sent alone, often a phone's shot of a till receipt, which Tesseract reads
   poorly (on the 63 SROIE receipt photos it got 49 totals right, RapidOCR 59).
 
-`[ocr] engine = "auto"` makes that choice by where the picture comes from;
-"tesseract" or "rapidocr" sends every page to one engine.
+`[ocr] engine = "auto"` makes that choice by what the picture is: a camera's
+picture of a photo's size (`extractors.readers.images.is_photograph`) goes to
+RapidOCR, a screenshot, logo, fax or rendered PDF page to Tesseract; "tesseract"
+or "rapidocr" sends every page to one engine.
 
 An `OcrEngine` owns a thread pool; each job reads one page with one engine on
 one core, so N workers keep N cores busy. Jobs may be given a picture or a

@@ -177,6 +177,26 @@ _OPENVINO_PROPERTIES = {
 
 def _recompile_without_shape_cache(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
     from openvino import Core
+
+    core = Core()
+    for session in _openvino_sessions(engine):
+        session.session = core.compile_model(
+            session.model, "CPU", _OPENVINO_PROPERTIES
+        ).create_infer_request()
+
+
+def release_network_memory(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
+    """Free what OpenVINO's networks keep between pictures: the intermediate tensors the
+    largest picture read so far needed. A long-lived reader calls it after each picture:
+    over 20 SROIE photos a reader then rested at 520 MB instead of 960 MB (its peak, 1.5 GB,
+    is the largest photo's), reading the same text in about 5 % more time (median 1.64 to
+    1.70 s a photo against 1.51 to 1.64 s), as the buffers are made again for the next one."""
+    for session in _openvino_sessions(engine):
+        session.session.get_compiled_model().release_memory()
+
+
+def _openvino_sessions(engine) -> list:  # noqa: ANN001 - rapidocr.RapidOCR
+    """The detection and recognition sessions of a RapidOCR object that run on OpenVINO."""
     from rapidocr.inference_engine.openvino import OpenVINOInferSession
 
     try:
@@ -186,12 +206,7 @@ def _recompile_without_shape_cache(engine) -> None:  # noqa: ANN001 - rapidocr.R
         raise OcrError(
             f"this rapidocr version loads its models differently ({exc}); install rapidocr 3.10"
         ) from exc
-    core = Core()
-    for session in sessions:
-        if isinstance(session, OpenVINOInferSession):
-            session.session = core.compile_model(
-                session.model, "CPU", _OPENVINO_PROPERTIES
-            ).create_infer_request()
+    return [session for session in sessions if isinstance(session, OpenVINOInferSession)]
 
 
 def _without_telemetry() -> None:
@@ -280,6 +295,13 @@ class RapidRecogniser:
         )
         text, placed = placed_lines(boxes)
         return OcrResult(text, tuple(_span(item, picture.size) for item in placed))
+
+    def release_memory(self) -> None:
+        """Free what this thread's networks keep from the pictures it read
+        (`release_network_memory`); the next picture is read as well."""
+        engine = getattr(self._local, "engine", None)
+        if engine is not None:
+            release_network_memory(engine)
 
     def _engine(self):  # noqa: ANN202 - rapidocr.RapidOCR, imported here
         engine = getattr(self._local, "engine", None)

@@ -176,11 +176,25 @@ def test_the_smallest_picture_that_may_hold_text_is_set_in_the_settings(
     assert text.notes == ()
 
 
-def test_a_short_line_of_print_in_a_small_photo_is_still_read(
-    settings: Settings, engine: WatchedEngine
+def test_a_short_line_of_print_in_a_small_picture_is_read_by_tesseract(
+    settings: Settings, engine: WatchedEngine, tesseract: str
 ) -> None:
+    """A signature's image, even a JPEG: under 100,000 pixels it is no photographed document."""
+    for name, fmt in [("signature.png", "PNG"), ("signature.jpg", "JPEG")]:
+        (page,) = (
+            ImageReader(settings, engine)
+            .read(name, docbuilder.image_bytes(printed_line((300, 40)), fmt))
+            .pages
+        )
+        assert page.ocr and "Dossier 88412" in page.text
+    assert engine.used == ["tesseract", "tesseract"]
+
+
+def test_a_short_line_of_print_in_a_small_picture_is_still_read_by_rapidocr(settings: Settings) -> None:
+    rapid = with_ocr(settings, engine="rapidocr")
     data = docbuilder.image_bytes(printed_line((300, 40)), "PNG")
-    (page,) = ImageReader(settings, engine).read("signature.png", data).pages
+    with WatchedEngine(rapid) as engine:
+        (page,) = ImageReader(rapid, engine).read("signature.png", data).pages
     assert engine.used == ["rapidocr"]
     assert page.ocr and "Dossier 88412" in page.text
     # Read on a larger white canvas, the line's box is still given on the picture: top to bottom.

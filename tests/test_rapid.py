@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import OcrEngine, Recogniser
 from extractors.rapid import RapidRecogniser, rapidocr_options, rapidocr_status
-from extractors.readers.images import ImageReader
+from extractors.readers.images import ImageReader, is_photograph
 from extractors.readers.pdf import PdfReader
 from rpa.config import Settings, load_settings
 from rpa.errors import ConfigError, OcrError
@@ -89,6 +89,42 @@ def test_photos_go_to_rapidocr_and_scanned_pages_to_tesseract(settings: Settings
         (page,) = PdfReader(settings, engine).read("scan.pdf", docbuilder.image_pdf([scan])).pages
     assert engine.used == ["rapidocr", "tesseract", "tesseract"]
     assert "Dossier 88412" in page.text
+
+
+def test_screenshots_drawings_and_logos_go_to_tesseract(settings: Settings, tesseract: str) -> None:
+    """Lossless pictures are rendered text, and a JPEG under 100,000 pixels is a logo or a
+    banner: none is a photographed document, and Tesseract reads them."""
+    screen = docbuilder.scan_image(["Panier : 793,70 EUR", "Commande 88412"], dpi=100)
+    logo = docbuilder.scan_image(["Dossier 88412"], dpi=100).crop((0, 0, 500, 180))
+    pictures = [("screen.png", screen, "PNG"), ("chart.gif", screen, "GIF"), ("logo.jpg", logo, "JPEG")]
+    with RecordingEngine(settings) as engine:
+        pages = [
+            ImageReader(settings, engine).read(name, docbuilder.image_bytes(picture, fmt)).pages[0]
+            for name, picture, fmt in pictures
+        ]
+    assert engine.used == ["tesseract"] * 3
+    assert ["88412" in page.text for page in pages] == [True] * 3
+
+
+@pytest.mark.parametrize(
+    ("fmt", "size", "photograph"),
+    [
+        ("JPEG", (900, 1200), True),
+        ("MPO", (4032, 3024), True),
+        ("HEIF", (4032, 3024), True),
+        ("WEBP", (640, 480), True),
+        ("JPEG", (316, 316), False),
+        ("PNG", (1366, 768), False),
+        ("GIF", (1005, 558), False),
+        ("TIFF", (2480, 3508), False),
+    ],
+)
+def test_a_photograph_is_a_cameras_picture_of_a_photos_size(
+    fmt: str, size: tuple[int, int], photograph: bool
+) -> None:
+    picture = Image.new("RGB", size)
+    picture.format = fmt  # what Pillow says of an opened file
+    assert is_photograph(picture) is photograph
 
 
 @pytest.mark.parametrize("name", ["tesseract", "rapidocr"])
@@ -201,3 +237,24 @@ def test_either_photo_runtime_reads_a_receipt_photo_with_its_accents(
 def test_an_unknown_photo_runtime_is_refused_when_the_settings_load(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="photo_runtime must be one of openvino, onnxruntime, not 'paddle'"):
         load_settings(environ={"RPA_HOME": str(tmp_path), "RPA_OCR_PHOTO_RUNTIME": "paddle"})
+
+
+def test_a_reader_frees_its_networks_buffers_between_photos_and_reads_the_next_alike(
+    settings: Settings,
+) -> None:
+    from rpa.memory import return_freed_memory
+
+    recogniser = RapidRecogniser(settings.ocr)  # OpenVINO, as rpa runs it
+    large = receipt_photo().resize((1800, 2400))
+    first = recogniser.read(large).text
+    return_freed_memory()
+    holding = resident_mb()
+    recogniser.release_memory()
+    return_freed_memory()
+    assert resident_mb() < holding - 100  # 1.8 x 2.4 k pixels: OpenVINO's buffers are 300 MB and more
+    assert recogniser.read(large).text == first
+
+
+def resident_mb() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) // 1024

@@ -23,8 +23,9 @@ PHOTO_RUNTIMES: tuple[str, ...] = typing.get_args(PhotoRuntime)
 class OcrSettings:
     engine: OcrEngineName = _opt(
         "auto",
-        "auto: photographs (pictures sent as images) by RapidOCR, scanned PDF pages by "
-        "Tesseract; tesseract or rapidocr: every page by that engine",
+        "auto: photographs (a camera's JPEG, HEIC, AVIF or WebP of a photo's size) by RapidOCR; "
+        "scanned PDF pages, faxes, screenshots and logos by Tesseract; tesseract or rapidocr: "
+        "every page by that engine",
     )
     languages: str = _opt("fra+eng", "Tesseract languages, joined with '+'")
     dpi: int = _opt(300, "Resolution at which PDF pages without a text layer are rendered")
