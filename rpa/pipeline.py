@@ -263,14 +263,17 @@ def _own_addresses(settings: Settings) -> tuple[str, ...]:
 
 def _known_addresses(message: Message, own: tuple[str, ...]) -> set[str]:
     """Addresses that are not news to anyone: ours, the sender's, the recipients', and those of
-    the mails forwarded, unless the customer writes one out ("contactez le garage directement :
-    atelier@garage-dupuis.example" above the garage's forwarded quote)."""
+    the mails forwarded, unless the customer writes one out: a forwarded mail's ("contactez le
+    garage directement : atelier@garage-dupuis.example" above the garage's quote), or that of
+    someone in copy ("merci d'utiliser son adresse personnelle : nadia.c@courriel.example",
+    his wife in Cc). The sender's and the addressees' stay known however they are written."""
     known = set(own)
     written = message.new_text.lower()
     for part in (message, *message.forwarded):
-        people = [part.sender, *part.to, *part.cc]
-        addresses = {person.email.lower() for person in people if person is not None}
-        known.update(addresses if part is message else {a for a in addresses if a not in written})
+        fixed = [part.sender, *part.to] if part is message else []
+        known.update(person.email.lower() for person in fixed if person is not None)
+        others = part.cc if part is message else [part.sender, *part.to, *part.cc]
+        known.update(a for a in (p.email.lower() for p in others if p is not None) if a not in written)
     return known
 
 

@@ -155,6 +155,27 @@ def test_a_car_hire_or_a_lease_contract_is_no_policy(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
+        (
+            "Je résilie (loi Hamon).\n- Contrat : 66 021 887 C\n"
+            "- Nouvel assureur : Assurances du Littoral, contrat n° LIT-HAB-90417",
+            "66 021 887 C",
+        ),
+        ("Please cancel policy HH-7720-44. New insurer: Coastal Mutual, policy no. CM-22918.", "HH-7720-44"),
+        ("I am moving. New insurer: Coastal Mutual, policy no. CM-22918", None),
+        # the writer's own contract, in the sentence that names the new insurer
+        ("J'ai trouvé un nouvel assureur, mon contrat n° HAB-4410 chez vous est donc à résilier.", "HAB-4410"),
+        ("I found a new insurer, so my policy no. HH-4410-22 with you should end.", "HH-4410-22"),
+    ],
+)
+def test_the_new_insurers_contract_named_in_a_cancellation_is_no_policy_of_ours(
+    text: str, value: str | None
+) -> None:
+    assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
         ("Objet : contestation – contrat AUTO-PRESTIGE 771 0034", "AUTO-PRESTIGE 771 0034"),
         ("Hello, please cancel my policy HOME-SUPREME 4471 2209 from today.", "HOME-SUPREME 4471 2209"),
     ],

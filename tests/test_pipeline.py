@@ -148,6 +148,36 @@ def test_a_forwarded_mail_makes_its_sender_the_customer(pipeline: Pipeline) -> N
     assert result.draft.to.email == "claire.martin@example.com"
 
 
+@pytest.mark.parametrize(
+    ("body", "email"),
+    [
+        (
+            "Merci de ne plus écrire à ma boîte : utilisez l'adresse personnelle de ma femme, "
+            "nadia.c@courriel.example, qui est en copie.\n\nOlivier Chevallier",
+            "nadia.c@courriel.example",
+        ),
+        (
+            "Please write to my wife from now on: nadia.c@courriel.example (copied).\n\nOlivier",
+            "nadia.c@courriel.example",
+        ),
+        # someone in copy whom the text does not give as an address is no news
+        ("Ma femme, en copie, est d'accord.\n\nOlivier Chevallier", None),
+        # the sender's own address and ours, written out, stay no news
+        ("Répondez-moi à olivier@videotron.example ou à sinistres@assureur.example.\n\nOlivier", None),
+    ],
+)
+def test_an_address_in_copy_that_the_writer_gives_out_is_the_customers_email(
+    pipeline: Pipeline, body: str, email: str | None
+) -> None:
+    data = make_mail(
+        body,
+        sender="Olivier Chevallier <olivier@videotron.example>",
+        headers={"Cc": "Nadia Chevallier <nadia.c@courriel.example>"},
+    )
+    found = pipeline.process(mail(data)).fields.get("email")
+    assert (found.value if found else None) == email
+
+
 def test_a_customer_forwarding_a_garages_robot_mail_is_the_customer(pipeline: Pipeline) -> None:
     inner = EmailMessage()
     inner["From"] = "FixPoint Repairs <noreply@fixpoint-repairs.example>"

@@ -369,12 +369,24 @@ _OTHER_CONTRACT_AFTER = re.compile(
 _OTHER_CONTRACT_BEFORE = re.compile(r"(?<![a-z])(?:rental|lease|hire|loan|employment|tenancy|sales?)[ \t]+$")
 
 
+# Another insurer named just before, its name alone between: "Nouvel assureur : Assurances du
+# Littoral, contrat n° LIT-HAB-90417", "new insurer Coastal Mutual, policy CM-2291" (a mail that
+# cancels its policy to move). "... un nouvel assureur, mon contrat n° 4410" is the writer's own.
+_OTHER_INSURER_BEFORE = re.compile(
+    r"(?<![a-z])(?:(?:nouvel|nouveau|autre|ancien|precedent|futur)\s+assureur|(?:nouvelle|autre|ancienne)\s+"
+    r"(?:compagnie|mutuelle)|(?:new|other|previous|former|old)\s+(?:insurer|provider|insurance\s+company))"
+    r"(?:(?![.;!?\n]|(?<![a-z])(?:mon|ma|mes|notre|nos|votre|vos|my|our|your)(?![a-z])).)*$"
+)
+
+
 def names_other_contract(folded: str, label: int) -> bool:
-    """Whether the contract label at `label` names a contract that is no policy: "contrat de
-    location RA 55081127" (the car hire's), "rental agreement no. 4471"."""
+    """Whether the contract label at `label` names a contract that is no policy of ours:
+    "contrat de location RA 55081127" (the car hire's), "rental agreement no. 4471", or the
+    new insurer's ("Nouvel assureur : Assurances du Littoral, contrat n° LIT-HAB-90417")."""
     return bool(
         _OTHER_CONTRACT_AFTER.match(folded, label)
         or _OTHER_CONTRACT_BEFORE.search(folded, max(0, label - _NOUN_REACH), label)
+        or _OTHER_INSURER_BEFORE.search(folded, max(0, label - 2 * _NOUN_REACH), label)
     )
 
 
