@@ -54,6 +54,9 @@ def test_an_irish_plate_with_its_dashes_is_read_anywhere(text: str, plate: str) 
         ("Bonjour, plaque suisse VD 123456, merci.", "VD 123456"),
         ("Bonjour, immat. 1234 AB 56 sur ma vieille 205.", "1234 AB 56"),
         ("Hello, my rego is XQJ 82B, can you check?", "XQJ 82B"),
+        ("bjr contrat auto 2210-44-AS ma plaque cest fh 622 lb", "FH-622-LB"),
+        ("Bonjour, ma plaque c'est GH-482-KT, merci.", "GH-482-KT"),
+        ("hi my reg it's KX21 ABC thanks", "KX21 ABC"),
     ],
 )
 def test_any_plate_after_a_plate_label_is_read_as_written(text: str, plate: str) -> None:

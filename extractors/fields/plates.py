@@ -88,8 +88,11 @@ _PLATE_LABEL = re.compile(
     )
     + rf"(?:\s*{NUMBER_SIGN})?"
 )
-# Between a plate's label and the plate: "reg no. ", "plate number is ", "immatriculé(e) ".
-_FILLER_WORDS = r"(?:number|no|nr|is|est|was|plate|\(e\)|de la voiture|du vehicule|of the car)\.?(?![a-z])"
+# Between a plate's label and the plate: "reg no. ", "plate number is ", "immatriculé(e) ",
+# "ma plaque c'est " (also typed "cest"), "reg it's ".
+_FILLER_WORDS = (
+    r"(?:number|no|nr|is|est|c'est|cest|it's|was|plate|\(e\)|de la voiture|du vehicule|of the car)\.?(?![a-z])"
+)
 _LABEL_FILLER = re.compile(rf"{LABEL_GAP}(?:{_FILLER_WORDS}{LABEL_GAP})*")
 # One or two words in small letters may qualify a label: "plaque suisse VD 123456".
 _QUALIFIER = re.compile(r"(?:[a-zà-ÿ'’]+[ \t]+){1,2}")
