@@ -42,6 +42,11 @@ def fields_of_mail(body: str, sender: str = "Client <client@example.fr>") -> dic
         ("Bonjour, le garage me demande 165 euros pour la vitre.", "165.00", "EUR"),
         ("Bonjour, le devis du carrossier est de 1 250 € pour la portière.", "1250.00", "EUR"),
         ("Bonjour, on m'a prélevé 89 eur deux fois ce mois-ci.", "89.00", "EUR"),
+        ("voila les photos et le devis du platrier 1240 e pour le degat des eaux", "1240.00", "EUR"),
+        ("hi, the quote from the plasterer came to 1240 e for the ceiling", "1240.00", "EUR"),
+        # a bare "e" apart from a small number is a rank: the sum is the one in euros
+        ("Bonjour, au 15 e étage le devis du vitrier est de 300 €.", "300.00", "EUR"),
+        ("Hi, I live on the 15 e floor and the glazier's quote is 300 e.", "300.00", "EUR"),
         ("Hello,\nwhy was the £250.00 excess taken from my claim?\nRegards,\nAmy Cole", "250.00", "GBP"),
         ("Hi, the windscreen came to $1,200 and I would like a refund.", "1200.00", "USD"),
         ("Hello, I was charged EUR 89.90 twice for the same month.", "89.90", "EUR"),

@@ -153,9 +153,11 @@ _MARKER_BEFORE = re.compile(
     rf"(?<![A-Za-z0-9\-/_])(?P<marker>{_marker_pattern()}){_SPACE}?(?:-{_SPACE}?)?\Z", re.IGNORECASE
 )
 _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNORECASE)
-# How mail is typed in a hurry: "165e", "45,50E", "89 eur". The "e" touches its number, and
+# How mail is typed in a hurry: "165e", "45,50E", "89 eur", "1240 e". The "e" touches its
+# number, or stands apart in small letters after a sum no rank reaches (`_SPACED_E_FROM`), and
 # is no more than a hint: "3e étage" is an ordinal (see `Money.informal`).
-_INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
+_INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}(?P<spaced>e)|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
+_SPACED_E_FROM = 100  # "le 15 e arrondissement", "la 3 e fois": ranks
 _MARKER_REACH = 30  # longer than any currency name
 
 
@@ -278,6 +280,9 @@ def find_money(
         euro = None
         if informal and not (before or after or _glued(text, start, start)):
             euro = _INFORMAL_EURO.match(text, end)
+        amount = _decimal(match.group("number"), "," if match.group("lakh") else match.group("sep"))
+        if euro and euro.group("spaced") and amount < _SPACED_E_FROM and match.group("cents") is None:
+            euro = None
         if not (before or after or euro) and _glued(text, start, end):
             continue
         if before and before.group(0).rstrip(" \u00a0\u202f").endswith("-") and _continues(text, end):
@@ -288,10 +293,10 @@ def find_money(
         yield Money(
             start=start - len(before.group(0)) if before else start,
             end=(after or euro).end() if after or euro else end,
-            amount=_decimal(match.group("number"), "," if match.group("lakh") else match.group("sep")),
+            amount=amount,
             currency=cfa if cfa and code in CFA_FRANCS else code,
             has_cents=match.group("cents") is not None,
-            informal=bool(euro and euro.group("letter")),
+            informal=bool(euro and (euro.group("letter") or euro.group("spaced"))),
         )
 
 

@@ -91,7 +91,8 @@ _PLATE_LABEL = re.compile(
 # Between a plate's label and the plate: "reg no. ", "plate number is ", "immatriculé(e) ",
 # "ma plaque c'est " (also typed "cest"), "reg it's ".
 _FILLER_WORDS = (
-    r"(?:number|no|nr|is|est|c'est|cest|it's|was|plate|\(e\)|de la voiture|du vehicule|of the car)\.?(?![a-z])"
+    r"(?:number|no|nr|is|est|c'est|cest|it's|was|plate|\(e\)|de la voiture|du vehicule|of the car)"
+    r"\.?(?![a-z])"
 )
 _LABEL_FILLER = re.compile(rf"{LABEL_GAP}(?:{_FILLER_WORDS}{LABEL_GAP})*")
 # One or two words in small letters may qualify a label: "plaque suisse VD 123456".
