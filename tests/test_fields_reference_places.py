@@ -163,7 +163,10 @@ def test_a_car_hire_or_a_lease_contract_is_no_policy(text: str) -> None:
         ("Please cancel policy HH-7720-44. New insurer: Coastal Mutual, policy no. CM-22918.", "HH-7720-44"),
         ("I am moving. New insurer: Coastal Mutual, policy no. CM-22918", None),
         # the writer's own contract, in the sentence that names the new insurer
-        ("J'ai trouvé un nouvel assureur, mon contrat n° HAB-4410 chez vous est donc à résilier.", "HAB-4410"),
+        (
+            "J'ai trouvé un nouvel assureur, mon contrat n° HAB-4410 chez vous est donc à résilier.",
+            "HAB-4410",
+        ),
         ("I found a new insurer, so my policy no. HH-4410-22 with you should end.", "HH-4410-22"),
     ],
 )
