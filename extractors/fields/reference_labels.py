@@ -24,8 +24,8 @@ Texts are matched folded (`text.fold`: lower case, no accents). What a value may
 `REFERENCE_KINDS` are the built-in kinds. A `LabelSet` holds the regexes of some kinds and
 reads their words mistyped by one slip (`label_typos`). In English, a word that names
 something else there ("police") is a label only before a number word ("police number"):
-`in_english`. A bare "ref" after a noun is that noun's reference ("police crime ref",
-"booking reference"): `names_whose`.
+`in_english`. Whose number a label names (the police's, the car hire's, the new
+insurer's) is `label_owners`' business.
 """
 
 from __future__ import annotations
@@ -51,9 +51,6 @@ __all__ = [
     "is_product_name",
     "label_regexes",
     "labelled_value_regex",
-    "names_other_contract",
-    "names_someone_elses_file",
-    "names_whose",
     "numbered_label",
 ]
 
@@ -224,9 +221,6 @@ _PRODUCT = r"(?(numbered)(?P<product>(?:(?!{other})[a-z][a-z'\-]{{1,15}}\+?[ \t]
 ENGLISH_FALSE_FRIENDS = ("police",)
 _NUMBER_WORDS = ("num*", "no.", "nr.")  # "police number", "police no.": not "police ref"
 _SLIP_CACHE = 64  # label regexes kept for so many sets of slips
-# A noun before a bare "ref" says whose reference it is ("police crime ref").
-_NOUN_BEFORE = re.compile(r"(?<![a-z'])([a-z]{3,})[ \t]+$")
-_NOUN_REACH = 40
 
 
 def numbered_label(kind: ReferenceKind) -> str:
@@ -336,58 +330,6 @@ def is_product_name(words: str) -> bool:
     """Whether the words between a number's label and its value are a product's name:
     capitalised ("policy no. Home Essentials HE 4471-0082"), not prose ("no. is in the post")."""
     return all(word[0].isupper() for word in words.split())
-
-
-def names_whose(folded: str, label: int) -> bool:
-    """Whether a bare "ref" at `label` follows a noun that says whose it is: "police crime
-    ref", "booking reference" (in English the noun comes first; "votre réf." is handled apart)."""
-    before = _NOUN_BEFORE.search(folded, max(0, label - _NOUN_REACH), label)
-    return before is not None and before.group(1) not in FUNCTION_WORDS
-
-
-# Whose file or case a claim's label names, when not the insurer's: "police file number", "crime
-# case no.", "hospital file number" (a "hospital claim" is still a claim).
-_SOMEONE_ELSES = re.compile(
-    r"(?<![a-z])(?:police|crime|court|gendarmerie|commissariat|hospital|nhs|booking|order|tracking|ticket)"
-    r"[ \t]+$"
-)
-_FILE_WORDS = ("file", "case", "incident")
-
-
-def names_someone_elses_file(folded: str, label: int) -> bool:
-    """Whether the file or case label at `label` follows a noun naming whose it is: "Police
-    file number 2026-288140" is the police's, not a claim's."""
-    return folded.startswith(_FILE_WORDS, label) and bool(
-        _SOMEONE_ELSES.search(folded, max(0, label - _NOUN_REACH), label)
-    )
-
-
-# Contracts that are no insurance policy: "contrat de location", "rental agreement", "loan contract".
-_OTHER_CONTRACT_AFTER = re.compile(
-    r"contrat\s+d(?:e\s+|')(?:location|bail|travail|vente|pret|credit|entretien|maintenance)(?![a-z])"
-)
-_OTHER_CONTRACT_BEFORE = re.compile(r"(?<![a-z])(?:rental|lease|hire|loan|employment|tenancy|sales?)[ \t]+$")
-
-
-# Another insurer named just before, its name alone between: "Nouvel assureur : Assurances du
-# Littoral, contrat n° LIT-HAB-90417", "new insurer Coastal Mutual, policy CM-2291" (a mail that
-# cancels its policy to move). "... un nouvel assureur, mon contrat n° 4410" is the writer's own.
-_OTHER_INSURER_BEFORE = re.compile(
-    r"(?<![a-z])(?:(?:nouvel|nouveau|autre|ancien|precedent|futur)\s+assureur|(?:nouvelle|autre|ancienne)\s+"
-    r"(?:compagnie|mutuelle)|(?:new|other|previous|former|old)\s+(?:insurer|provider|insurance\s+company))"
-    r"(?:(?![.;!?\n]|(?<![a-z])(?:mon|ma|mes|notre|nos|votre|vos|my|our|your)(?![a-z])).)*$"
-)
-
-
-def names_other_contract(folded: str, label: int) -> bool:
-    """Whether the contract label at `label` names a contract that is no policy of ours:
-    "contrat de location RA 55081127" (the car hire's), "rental agreement no. 4471", or the
-    new insurer's ("Nouvel assureur : Assurances du Littoral, contrat n° LIT-HAB-90417")."""
-    return bool(
-        _OTHER_CONTRACT_AFTER.match(folded, label)
-        or _OTHER_CONTRACT_BEFORE.search(folded, max(0, label - _NOUN_REACH), label)
-        or _OTHER_INSURER_BEFORE.search(folded, max(0, label - 2 * _NOUN_REACH), label)
-    )
 
 
 class LabelSet:

@@ -53,6 +53,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from extractors.fields.base import make_field, reads_text, source_kind
+from extractors.fields.label_owners import names_other_contract, names_someone_elses_file, names_whose
 from extractors.fields.reference_labels import (
     ENGLISH_FALSE_FRIENDS,
     GENERIC_LABEL,
@@ -64,9 +65,6 @@ from extractors.fields.reference_labels import (
     in_english,
     is_product_name,
     labelled_value_regex,
-    names_other_contract,
-    names_someone_elses_file,
-    names_whose,
 )
 from extractors.fields.reference_values import IDENTIFIER_VALUE, is_identifier, trimmed
 from extractors.fields.text import Spans, fold
