@@ -465,3 +465,27 @@ def test_a_day_that_opens_the_writers_own_act_is_still_that_acts(text: str) -> N
 )
 def test_an_injury_said_as_doing_a_joint_in_dates_the_incident(text: str, day: str) -> None:
     assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "He flew out to Tenerife on 28 October and fell on the steps of the hotel on the 2nd.",
+            "2026-11-02",
+        ),
+        (
+            "My claim: I drove to Leeds on 2 November and hit a deer on the way back on 4 November.",
+            "2026-11-04",
+        ),
+        (
+            "Je déclare un sinistre. Il est parti en Espagne le 28 octobre et il est tombé dans l'escalier le 2 novembre.",
+            "2026-11-02",
+        ),
+        # a harm after "and" with no other day after it is still its day's
+        ("Claim: I was at the hotel on the 2nd and slipped in the shower, breaking my wrist.", "2026-11-02"),
+        ("On 3 November my car was stolen, and on 5 November I reported it.", "2026-11-03"),
+    ],
+)
+def test_a_harm_joined_by_and_before_another_day_is_that_days(text: str, day: str) -> None:
+    assert incident(body(text)) == day

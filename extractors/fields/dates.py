@@ -92,6 +92,12 @@ _LINK = re.compile(
     r"|in\s+respect\s+of|relating\s+to|in\s+relation\s+to|about(?!\s+(?:the\s+)?\d)|a\s+propos\s+(?:de|du|des|d'))(?![a-z])"
 )
 _AFTER_REACH = 80  # how far after a date its sentence is read for a cue
+# What joins a day to the next thing told: "on 28 October and (he) fell", "le 3 et puis (il) est tombé"
+_AND_THEN = re.compile(
+    r"[ \t]*,?[ \t]*(?:and|et)(?:[ \t]+(?:then|puis))?[ \t]+"
+    r"(?:(?:he|she|i|we|they|il|elle|je|nous|ils|elles)[ \t]+|j')?"
+    r"(?:(?:was|were|got|a|est|ai|s'est|se)[ \t]+)?"
+)
 _FRONTED_REACH = 160
 _OPENING = re.compile(
     rf"[\s\-*>]*(?:(?:{weekday_pattern()}|le|on|the|et|and|puis|then|mais|but|so|alors)[\s,]+)*"
@@ -144,11 +150,17 @@ _TOLD_KINDS = (
 
 
 def _classify(
-    text: str, folded: str, found: FoundDate, invoice_document: bool, told: bool = False
+    text: str,
+    folded: str,
+    found: FoundDate,
+    invoice_document: bool,
+    told: bool = False,
+    next_date: int | None = None,
 ) -> tuple[str | None, float]:
     """Which field a date fills, and how sure we are; (None, 0) for no field. A date `told`
     alone in its sentence of a mail about a claim also reads words of harm or care
-    (`EVENT_WORDS`), and is the incident's when its words name a night."""
+    (`EVENT_WORDS`), and is the incident's when its words name a night. `next_date`: where
+    the next date of the text starts, if one does."""
     start, end = found.start, found.end
     window = sentence_start(folded, start, 120)
     if invoice_document:
@@ -178,12 +190,20 @@ def _classify(
     # After a harm told before the day, the writer's own next act is a clause of its own, even
     # unpunctuated: "on ma vole mon scooter hier aprem jai porte plainte" dates the theft.
     harm_before = any(cue.kind in _HARM_KINDS for cue in before)
+    # A harm joined by "and" to a day, before another day of its sentence, is that day's:
+    # "he flew out on 28 October and fell on the hotel's steps on the 2nd".
+    sentence_ends = sentence_end(folded, end, reach)
     scored += [
         (cue.start - end + _AFTER_PENALTY + _BIAS[cue.kind], cue.kind, AFTER)
         for cue in after
         if cue.kind in _AFTER_KINDS
         and not _AFTER_THE_EVENT.search(folded, max(0, cue.start - 20), cue.start)
         and not (harm_before and _WRITER_ACTS.search(folded, end, cue.start))
+        and not (
+            next_date is not None
+            and cue.end <= next_date < sentence_ends
+            and _AND_THEN.fullmatch(folded, end, cue.start)
+        )
     ]
     if scored:
         _, kind, confidence = min(scored)
@@ -285,7 +305,8 @@ class DateFinder:
             if index in periods or written.start in gone or envelope.overlaps(written.start, written.end):
                 continue
             found = written if invoice_document else shifted(folded, written)  # "la veille du 11 novembre"
-            name, confidence = _classify(source.text, folded, found, invoice_document)
+            following = dates[index + 1].start if index + 1 < len(dates) else None
+            name, confidence = _classify(source.text, folded, found, invoice_document, next_date=following)
             if name is not None:
                 raw = source.text[found.start : found.end]
                 yield make_field(name, found.value.isoformat(), raw, confidence, source)
@@ -328,7 +349,8 @@ def yearless_date_fields(
         if found.start in gone:
             continue
         told = about_a_claim and _alone_in_its_sentence(folded, found, every_date, kept)
-        name, confidence = _classify(source.text, folded, found, False, told)
+        following = next((start for start in every_date if start > found.start), None)
+        name, confidence = _classify(source.text, folded, found, False, told, following)
         if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
             name, confidence = "incident_date", TOLD
         if name == "incident_date" and (
