@@ -28,7 +28,7 @@ from extractors.fields.banking import BankDetailsFinder, normalise_bic, normalis
 from extractors.fields.base import FieldFinder, is_attachment, reads_text, source_kind
 from extractors.fields.contacts import EmailFinder, PhoneFinder, normalise_email, normalise_phone
 from extractors.fields.custom import CustomFieldFinder, custom_finders
-from extractors.fields.dates import DateFinder, first_told_incident, mentions_a_claim, yearless_date_fields
+from extractors.fields.dates import DateFinder
 from extractors.fields.issuer import IssuerFinder
 from extractors.fields.name_forms import (
     adds_married_name,
@@ -51,6 +51,7 @@ from extractors.fields.registrations import RegistrationFinder, normalise_siret,
 from extractors.fields.residence import with_customer_country
 from extractors.fields.select import choose_best, source_rank
 from extractors.fields.text import fold
+from extractors.fields.told_dates import first_told_incident, mentions_a_claim, yearless_date_fields
 from extractors.fields.written_dates import normalise_date
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource

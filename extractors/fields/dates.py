@@ -1,56 +1,52 @@
 """Dates: the written forms customers and documents use, and which date is which.
 
-A date is found by its shape (`extractors.fields.written_dates`, and
-`relative_dates` for days named from the date of the mail, or of the quoted mail they
-are in: `sent_dates`). Which field a date fills is
-read from the words around it: the nearest cue before it ("date de facture :",
-"survenu le"), else the words of its sentence; in a mail about a claim, a day told
-with a word of harm or care ("de l'eau coulait", "admitted") or as a night, and
-nothing else in its sentence to say what it is, is the incident's. A day written
-without its year is no incident date when the customer is unsure of it ("je pense",
-"vers le 10") or speaks of the future (`date_doubts`). A day that opens a sentence
-with nothing to say what it is dates the harm told in the next sentence ("On Tuesday
-20th at 11am the van was parked outside. When I came back a lorry had clipped it").
-Of the days a customer tells of as the incident, the first is kept: what followed
-comes after. "11/3/2026" is read month first where the customer lives in the United States
-(`residence.writes_month_first`).
+A date is found by its shape (`extractors.fields.written_dates`; `relative_dates` for days
+named from the date of the mail, or of the quoted mail they are in: `sent_dates`). Which
+field a date fills is read from the words around it (`classify_date`): the nearest cue
+before it ("date de facture :", "survenu le"), else the words of its sentence, before it or
+after it ("le 14 mars, ma voiture a été volée"). The two ends of a period ("du 20 au 27
+octobre") are no event. "11/3/2026" is read month first where the customer lives in the
+United States (`residence.writes_month_first`). The days a customer tells of without a
+year, or with only words of harm to name them, are `told_dates`' business.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, time
+from collections.abc import Iterable, Iterator
 
 from extractors.fields.base import envelope_spans, make_field, reads_text, source_kind
-from extractors.fields.date_doubts import ahead, day_unknown, soon_after, taken_back, unsure
+from extractors.fields.date_doubts import taken_back
 from extractors.fields.date_words import DATE_CUES
-from extractors.fields.incident_words import CLAIM_WORDS, EVENT_WORDS
-from extractors.fields.relative_dates import find_relative_dates, shifted
+from extractors.fields.incident_words import EVENT_WORDS
+from extractors.fields.relative_dates import shifted
 from extractors.fields.residence import writes_month_first
-from extractors.fields.select import source_rank
-from extractors.fields.sent_dates import written_parts
 from extractors.fields.text import (
     Cue,
     Spans,
     fold,
-    header_line_spans,
     sentence_end,
     sentence_start,
 )
 from extractors.fields.written_dates import (
     FoundDate,
     find_dates,
-    find_yearless_dates,
     numeric_date,
     weekday_pattern,
 )
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 
-__all__ = ["DateFinder", "first_told_incident", "mentions_a_claim", "yearless_date_fields"]
+__all__ = [
+    "DIRECT",
+    "FRONTED_REACH",
+    "OPENING",
+    "TOLD",
+    "YEARLESS_PENALTY",
+    "DateFinder",
+    "classify_date",
+    "day_first_in",
+]
 
 _CUES = DATE_CUES  # cue kinds: which field a cue points to (see `date_words`)
 # A cue for another event ("déclaré le", "due date") or an incident verb ("survenu")
@@ -98,8 +94,8 @@ _AND_THEN = re.compile(
     r"(?:(?:he|she|i|we|they|il|elle|je|nous|ils|elles)[ \t]+|j')?"
     r"(?:(?:was|were|got|a|est|ai|s'est|se)[ \t]+)?"
 )
-_FRONTED_REACH = 160
-_OPENING = re.compile(
+FRONTED_REACH = 160
+OPENING = re.compile(
     rf"[\s\-*>]*(?:(?:{weekday_pattern()}|le|on|the|et|and|puis|then|mais|but|so|alors)[\s,]+)*"
 )
 _FIELD_OF_KIND = {
@@ -114,15 +110,7 @@ _INVOICE_DOCUMENT = re.compile(
     r"factur|invoice|receipt|recu n|ticket|quittance|note d'honoraires|\btotal\b"
     r"|rechnung|faktura|\bcash\b|\bchange\b|\bsubtotal\b|\bgst\b|\bqty\b|\brounding\b"
 )
-# "du 20 au 27 octobre", "du samedi 24 au samedi 31", "from 20 to 27 October": a stay or a
-# cover, whose ends are no event.
-_PERIOD_END = re.compile(
-    rf"(?<![a-z])(?:(?:du|from(?:\s+the)?)\s+(?:(?:{weekday_pattern()})\s+)?\d{{1,2}}(?:er|st|nd|rd|th)?"
-    rf"\s*(?:au|to|-)|jusqu'au|jusqu'a|until|till|up\s+to)\s*(?:the\s+|le\s+)?(?:(?:{weekday_pattern()})\s+)?$"
-)
-_PERIOD_START = re.compile(
-    rf"\s*(?:au|to|until|till|jusqu'au|-)\s*(?:le\s+|the\s+)?(?:(?:{weekday_pattern()})\s+)?\d"
-)
+# "du 01/03/2025 au 31/03/2025": the two ends of a period, no event
 _PERIOD_JOIN = re.compile(r"\s*(?:au|to|-|a|until|jusqu'au|through|thru)\s*")
 
 # OCR of till receipts scatters the separators of a labelled date: "Date : 20- -06- 2018",
@@ -140,16 +128,9 @@ DOCUMENT = 0.5  # a date on an invoice or receipt, with no cue at all
 YEARLESS_PENALTY = 0.05  # "le 3 mars": its year is the mail's, or the one before
 SCATTERED = 0.6  # "Date : 20- -06- 2018" on a receipt
 TOLD = 0.6  # in a mail about a claim, a day told with a word of harm or as a night, and no cue
-_LABELLED = DIRECT - YEARLESS_PENALTY  # a date right after its label, with or without its year
-_TOLD_KINDS = (
-    "body",
-    "subject",
-    "quoted",
-    "note",
-)  # what a customer writes, the reply they quote, a forwarder's note
 
 
-def _classify(
+def classify_date(
     text: str,
     folded: str,
     found: FoundDate,
@@ -183,8 +164,8 @@ def _classify(
         (start - cue.end + _BIAS[cue.kind], cue.kind, IN_SENTENCE) for cue in before if cue.kind != "date"
     ]
     # A day that opens its sentence dates all of it: "Le 3 mars, après l'orage, le mur ... s'est effondré".
-    fronted = not invoice_document and _OPENING.fullmatch(folded, window, start)
-    reach = _FRONTED_REACH if fronted else _AFTER_REACH
+    fronted = not invoice_document and OPENING.fullmatch(folded, window, start)
+    reach = FRONTED_REACH if fronted else _AFTER_REACH
     # "le 3 oct.", "on the 4th of October.": a month's dot may also end the sentence
     after = _cues(folded, end, sentence_end(folded, end - (folded[end - 1] == "."), reach), told)
     # After a harm told before the day, the writer's own next act is a clause of its own, even
@@ -297,7 +278,7 @@ class DateFinder:
         folded = fold(source.text)
         envelope = envelope_spans(source.source, folded)
         invoice_document = kind == "attachment" and bool(_INVOICE_DOCUMENT.search(folded))
-        day_first = _day_first(source, settings)
+        day_first = day_first_in(source, settings)
         dates = list(find_dates(folded, day_first))
         periods = _in_periods(folded, dates)
         gone = taken_back(folded, [(written.start, written.end) for written in dates])
@@ -306,7 +287,9 @@ class DateFinder:
                 continue
             found = written if invoice_document else shifted(folded, written)  # "la veille du 11 novembre"
             following = dates[index + 1].start if index + 1 < len(dates) else None
-            name, confidence = _classify(source.text, folded, found, invoice_document, next_date=following)
+            name, confidence = classify_date(
+                source.text, folded, found, invoice_document, next_date=following
+            )
             if name is not None:
                 raw = source.text[found.start : found.end]
                 yield make_field(name, found.value.isoformat(), raw, confidence, source)
@@ -314,161 +297,10 @@ class DateFinder:
             yield from _scattered_dates(source, folded, dates, day_first)
 
 
-def _day_first(source: TextSource, settings: ParsingSettings) -> bool:
+def day_first_in(source: TextSource, settings: ParsingSettings) -> bool:
     """Whether "11/3/2026" is the 11th of March: as configured, unless the customer lives
     where the month comes first."""
     return settings.day_first and not writes_month_first(source.country, source.language)
-
-
-def yearless_date_fields(
-    source: TextSource, received: date | datetime, settings: ParsingSettings, *, about_a_claim: bool = False
-) -> Iterator[Field]:
-    """Dates the customer writes without a year in a mail received on `received` ("survenu
-    le 3 mars", "on Wednesday 7 October", "hier", "samedi soir", "le 3/11"), read like the
-    others with a little less confidence; in a mail it quotes, from that mail's own date. In
-    a mail `about_a_claim`, a day told with a word of harm or care, or as a night, with no
-    cue in its sentence, is the incident's."""
-    if source_kind(source.source) not in _TOLD_KINDS:
-        return
-    folded = fold(source.text)
-    day_first = _day_first(source, settings)
-    whole = list(find_dates(folded, day_first))
-    written = [(found.start, found.end) for found in whole]
-    taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
-    kept: list[FoundDate] = []
-    for found in _days_named(folded, source.sent or received, day_first, source.country):
-        if _bounds_a_period(folded, found) or taken.overlaps(found.start, found.end):
-            continue
-        taken.add(found.start, found.end)
-        kept.append(shifted(folded, found))
-    every_date = sorted([*(start for start, _ in written), *(found.start for found in kept)])
-    gone = taken_back(folded, sorted([*written, *((found.start, found.end) for found in kept)]))
-    doubted = day_unknown(folded)
-    day = received.date() if isinstance(received, datetime) else received
-    for found in kept:
-        if found.start in gone:
-            continue
-        told = about_a_claim and _alone_in_its_sentence(folded, found, every_date, kept)
-        following = next((start for start in every_date if start > found.start), None)
-        name, confidence = _classify(source.text, folded, found, False, told, following)
-        if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
-            name, confidence = "incident_date", TOLD
-        if name == "incident_date" and (
-            doubted or unsure(folded, found) or ahead(folded, found) or soon_after(found, day)
-        ):
-            continue
-        if name is not None:
-            raw = source.text[found.start : found.end]
-            yield make_field(name, found.value.isoformat(), raw, confidence - YEARLESS_PENALTY, source)
-    if about_a_claim and not doubted:
-        yield from _told_whole_dates(source, folded, whole, every_date, gone)
-
-
-def _told_whole_dates(
-    source: TextSource, folded: str, whole: list[FoundDate], every_date: list[int], gone: set[int]
-) -> Iterator[Field]:
-    """Dates written whole ("14.10.26", "10/14/2026") that nothing in their sentence names but
-    words of harm ("the drain overflowed", "the sewer backed up"), alone there in a mail about a
-    claim: read as days named without their year are (`DateFinder` reads no such words)."""
-    for found in whole:
-        if found.start in gone or _bounds_a_period(folded, found) or unsure(folded, found):
-            continue
-        found = shifted(folded, found)
-        if _classify(source.text, folded, found, False) != (None, 0.0):
-            continue  # named by its words, or no incident's: `DateFinder` has read it
-        if not _alone_in_its_sentence(folded, found, every_date, [found]):
-            continue
-        name, confidence = _classify(source.text, folded, found, False, told=True)
-        if name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
-            name, confidence = "incident_date", TOLD
-        if name == "incident_date":
-            raw = source.text[found.start : found.end]
-            yield make_field(name, found.value.isoformat(), raw, confidence, source)
-
-
-def _days_named(folded: str, received: date | datetime, day_first: bool, country: str) -> Iterator[FoundDate]:
-    """Days named from the date of the part of the text they are in (the mail's, or a
-    quoted mail's), relative ones ("hier") first; holidays are `country`'s."""
-    day, hour = (received, None)
-    if isinstance(received, datetime):  # a date header with no time is read as midnight
-        day, hour = received.date(), (received.hour if received.time() != time() else None)
-    for part in written_parts(folded, day, hour, day_first):
-        text = folded[part.start : part.end]
-        relative = find_relative_dates(text, part.day, day_first, part.hour, country)
-        for found in [*relative, *find_yearless_dates(text, part.day)]:
-            yield dataclasses.replace(found, start=found.start + part.start, end=found.end + part.start)
-
-
-def _bounds_a_period(folded: str, found: FoundDate) -> bool:
-    """ "du 20 au 27 octobre", "from the 14th to the 20th": either end of a stay or a cover."""
-    return bool(
-        _PERIOD_END.search(folded, max(0, found.start - 40), found.start)
-        or _PERIOD_START.match(folded, found.end)
-    )
-
-
-def _harm_told_next(folded: str, found: FoundDate, every_date: list[int]) -> bool:
-    """ "On Tuesday 3rd, at about 11am, the van was parked outside. When I came back a lorry
-    had clipped it": a day that opens a sentence with nothing to say what it is, and the
-    harm told in the next sentence, which names no day of its own. A colon opens the tale
-    too: "Pour vous remettre dans le contexte : mardi, j'ai reculé..."."""
-    start = sentence_start(folded, found.start, 160)
-    start = max(start, folded.rfind(":", start, found.start) + 1)
-    if not _OPENING.fullmatch(folded, start, found.start):
-        return False
-    own_end = sentence_end(folded, found.end, _FRONTED_REACH)
-    if own_end >= len(folded) or folded[own_end] == "\n":
-        return False  # a paragraph's end closes the tale
-    next_end = sentence_end(folded, own_end + 1, _FRONTED_REACH)
-    if bisect_left(every_date, next_end) != bisect_left(every_date, own_end):
-        return False
-    return any(cue.kind in ("incident", "incident_verb") for cue in _CUES.finditer(folded, own_end, next_end))
-
-
-def _alone_in_its_sentence(
-    folded: str, found: FoundDate, every_date: list[int], named: list[FoundDate]
-) -> bool:
-    """Whether no other date starts in the sentence of `found` (`every_date`: sorted starts),
-    but for other words for its own day among the days `named` ("Yesterday was Thanksgiving")."""
-    start = sentence_start(folded, found.start, 160)
-    end = sentence_end(folded, found.end, 160)
-    same_day = [other for other in named if other is not found and other.value == found.value]
-    again = sum(start <= other.start < end for other in same_day)
-    return bisect_left(every_date, end) - bisect_left(every_date, start) - again == 1
-
-
-def mentions_a_claim(sources: Sequence[TextSource]) -> bool:
-    """Whether the customer's mail tells of a loss, damage or care, or of a claim."""
-    for source in sources:
-        if source_kind(source.source) not in _TOLD_KINDS:
-            continue
-        folded = fold(source.text)
-        if next(CLAIM_WORDS.finditer(folded), None) is not None or any(
-            cue.kind in ("incident", "incident_verb", "care") for cue in _CUES.finditer(folded)
-        ):
-            return True
-    return False
-
-
-def first_told_incident(candidates: list[Field]) -> list[Field]:
-    """Of the days the customer's text tells of as the incident, without a label to say so,
-    the first: what came after it (a ceiling that fell the next day, damage found in the
-    morning) is not the incident. A date labelled as the incident's keeps its rank."""
-    incidents = [field for field in candidates if field.name == "incident_date"]
-    if len(incidents) < 2:
-        return candidates
-    rank = min(source_rank(field.source) for field in incidents)
-    told = [field for field in incidents if source_rank(field.source) == rank]
-    if any(field.confidence >= _LABELLED for field in told):
-        return candidates
-    first = min(told, key=lambda field: field.value)
-    top = max(field.confidence for field in told)
-    later = {id(field) for field in told if field is not first}
-    return [
-        dataclasses.replace(field, confidence=top) if field is first else field
-        for field in candidates
-        if id(field) not in later
-    ]
 
 
 def _scattered_dates(
