@@ -388,6 +388,32 @@ def test_the_mailbox_fetches_without_marking_read_and_idle_sees_an_append_at_onc
     assert b"\\Seen" not in dovecot.flags(mailbox_user)[mail.uid]
 
 
+def test_mail_that_arrives_between_the_noop_and_the_idle_is_seen_at_once(
+    dovecot: Dovecot, mailbox_user: str, tmp_path: Path
+) -> None:
+    """The server then tells of it right after "+ idling", often in the same packet, which the
+    IMAP library reads into its buffer with the continuation: waiting on the socket alone
+    missed it until the wait ran out (the daemon's idle latency benchmark saw 30 s)."""
+    settings = load_settings(environ=daemon_env(dovecot, mailbox_user, RPA_HOME=str(tmp_path)))
+    mailbox = ImapMailbox.connect(settings.imap)
+    noop = mailbox.client.noop
+
+    def noop_then_a_mail_arrives():  # noqa: ANN202 - imapclient's own return
+        answer = noop()
+        dovecot.append(mailbox_user, [claim(1)])
+        time.sleep(0.2)  # delivered and announced before the IDLE command goes out
+        return answer
+
+    try:
+        mailbox.open_folder("INBOX")
+        mailbox.client.noop = noop_then_a_mail_arrives
+        started = time.monotonic()
+        assert mailbox.wait_for_mail(20, lambda: False) is True
+        assert time.monotonic() - started < 5
+    finally:
+        mailbox.close()
+
+
 @pytest.mark.parametrize("security", ["ssl", "starttls"])
 def test_tls_is_the_default_and_a_plain_server_is_refused_clearly(
     dovecot: Dovecot, mailbox_user: str, tmp_path: Path, security: str

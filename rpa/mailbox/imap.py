@@ -185,7 +185,7 @@ class ImapMailbox:
             if any(len(r) > 1 and r[1] in _CHANGES for r in responses):
                 return True
             self.client.idle()
-            changed = False
+            changed = self._told_with_the_continuation()
             # On an error the connection is dropped by the caller: no DONE to send then.
             while not changed and not should_stop() and time.monotonic() < deadline:
                 slice_ = min(_IDLE_SLICE, deadline - time.monotonic())
@@ -199,6 +199,25 @@ class ImapMailbox:
                 changed = any(len(r) > 1 and r[1] in _CHANGES for r in responses)
             self.client.idle_done()
         return changed
+
+    def _told_with_the_continuation(self) -> bool:
+        """Whether the server told of new mail right after its "+ idling" (Dovecot does, for
+        mail that came since the NOOP), in the same packet: imaplib then read it into its
+        buffer with the continuation, where `idle_check`, which waits on the socket, never
+        looks. The buffer is read without waiting: the socket is made non-blocking."""
+        reader = getattr(self.client._imap, "file", None)  # noqa: SLF001 - imaplib's buffered reader
+        if reader is None or not hasattr(reader, "peek"):
+            return False
+        sock = self.client.socket()
+        sock.setblocking(False)
+        try:
+            pending = reader.peek()
+        except (OSError, ValueError):  # nothing buffered, and nothing to read yet
+            return False
+        finally:
+            sock.setblocking(True)
+            self.client._set_read_timeout()  # noqa: SLF001 - as imapclient's idle_check leaves it
+        return any(len(line) > 1 and line[1] in _CHANGES for line in _untagged(pending))
 
     def close(self) -> None:
         _quietly(self.client.logout)
@@ -239,3 +258,8 @@ def _quietly(action: Callable[[], object]) -> None:
         action()
     except Exception:  # noqa: BLE001 - closing a connection that may already be gone
         log.debug("ignored error while closing the IMAP connection", exc_info=True)
+
+
+def _untagged(data: bytes) -> list[tuple[bytes, ...]]:
+    """The untagged responses in a server's raw bytes: "* 3 EXISTS" -> (b"3", b"EXISTS")."""
+    return [tuple(line[2:].split()) for line in data.splitlines() if line.startswith(b"* ")]
