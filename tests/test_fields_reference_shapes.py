@@ -120,3 +120,27 @@ def test_a_cover_word_labels_digits_around_a_short_word_of_letters(text: str, va
 )
 def test_a_count_between_digits_after_a_cover_word_is_no_number(text: str) -> None:
     assert value_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a prefix typed in any case after its label
+        ("Contents policy: cnZ 2208 5176", "CNZ 2208 5176"),
+        ("Mon contrat : mRh 4410 2287", "MRH 4410 2287"),
+        # a check digit after a space, at the end of its line or sentence
+        ("claim ref attached\npolicy car-77 0192 3\nwhens it ready", "CAR-77 0192 3"),
+        ("Bonjour, contrat auto ca-77 0192 3.", "CA-77 0192 3"),
+        # a prefix of joined parts in small letters after a number sign
+        ("pol# co-at 558 2190", "CO-AT 558 2190"),
+        ("contrat n° mu-fa 558 2190 svp", "MU-FA 558 2190"),
+        # digit by digit, as read off a card
+        ("insured with you for private use, policy nr. 4 0 1 9 2 2 7 3.", "4 0 1 9 2 2 7 3"),
+        ("mon contrat n° 4 0 1 9 2 2 7 3, merci", "4 0 1 9 2 2 7 3"),
+        # a prefix joined by a dot, and "cest" typed without its apostrophe
+        ("mon num de contrat cest le Hab.Etu 31-7742", "HAB.ETU 31-7742"),
+        ("my policy number is Hab.Etu 31-7742", "HAB.ETU 31-7742"),
+    ],
+)
+def test_policy_numbers_typed_in_a_hurry_after_their_label(text: str, value: str) -> None:
+    assert value_in(text) == value

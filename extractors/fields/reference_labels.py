@@ -179,8 +179,8 @@ GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:re
 OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
 
 # "My policy number is X", "mon numéro de contrat est le X", "le contrat c'est le X".
-# "c est": dictated, or typed without its apostrophe
-_VERB_WORD = r"(?:is|was|est|etait|c'est|c est)(?![a-z])"
+# "c est", "cest": dictated, or typed without its apostrophe
+_VERB_WORD = r"(?:is|was|est|etait|c'est|c est|cest)(?![a-z])"
 _BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
 _VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),

@@ -57,7 +57,7 @@ NOT_A_UNIT = (
 )
 _GROUP = rf"\d{{1,8}}{_NOT_A_GROUP}"  # "FL 2026 0038841"
 _RUN_END = rf"{NOT_A_UNIT}(?![a-z0-9]| \d)"
-_LETTERS = r"[a-z]{1,5}(?:[\-/][a-z]{1,5})*"  # "mrh", "mut-fam", "hl/home"
+_LETTERS = r"[a-z]{1,5}(?:[\-/.][a-z]{1,5})*"  # "mrh", "mut-fam", "hl/home", "hab.etu"
 _KEY_LETTER = r"(?: [a-z]{1,2}(?![a-z0-9'\-]))?"  # a key or a country code (see `trimmed`)
 
 _PREFIXED_GROUPS = rf"{_LETTERS}(?: [a-z]{{2,5}})? {_GROUP}(?: {_GROUP}){{1,4}}{_RUN_END}"
@@ -68,12 +68,13 @@ _CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K"
     rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?:[\-/.][a-z]{{1,3}})?"
     rf"(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
 )
-# A joined head, then groups of digits after spaces: "972/HC/40 118", "5J-AUTO-88 301",
-# "MD-55 014 872", "R974 0055 12", "2RM 973 0187" (not "1er", "2nd"); a group joined to more
+# A joined head, then groups of digits after spaces, the last maybe a check digit:
+# "972/HC/40 118", "5J-AUTO-88 301", "MD-55 014 872", "R974 0055 12", "2RM 973 0187",
+# "CAR-77 0192 3" at the end of its line or sentence (not "1er", "2nd"); a group joined to more
 # ("INV-0193 2025-01-18") is a date's.
 _JOINED_GROUPS = (
     r"(?:[a-z0-9]+(?:[\-/.][a-z0-9]+)+|[a-z]{1,3}\d{2,6}|\d(?!er|re|eme|nd|rd|th|st)[a-z]{2,4})"
-    rf"(?: \d{{2,6}}(?![\-/.]\w){_NOT_A_GROUP}){{1,3}}{_RUN_END}"
+    rf"(?: \d{{2,6}}(?![\-/.]\w){_NOT_A_GROUP}){{1,3}}(?: \d(?=[ \t]*(?:\n|$|[.,;:)!?])))?{_RUN_END}"
 )
 _JOINED = (
     rf"(?:{_LETTERS} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
@@ -88,8 +89,11 @@ _SPACED = (
     rf"(?:[a-z]{{1,5}} )?(?=(?:{_PART} ?[\-/] ?){{2}}){_PART}(?:[\-/]{_PART})*"
     rf"(?: [\-/] ?|[\-/] ){_PART_AFTER}(?: ?[\-/] ?{_PART_AFTER})*(?![a-z0-9])"
 )
+# Typed digit by digit, as read off a card: "policy nr. 4 0 1 9 2 2 7 3".
+_DIGIT_BY_DIGIT = r"\d(?: \d){5,11}(?![ \-/.]?\d)(?![a-z0-9])"
 IDENTIFIER_VALUE = (
-    rf"(?:{_SPACED}|{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED_GROUPS}|{_JOINED}){_KEY_LETTER}"
+    rf"(?:{_SPACED}|{_PREFIXED_GROUPS}|{_GROUPS}|{_CUT_GROUP}|{_JOINED_GROUPS}|{_JOINED}|{_DIGIT_BY_DIGIT})"
+    rf"{_KEY_LETTER}"
 )
 
 # Words that sit between a label and a number without naming a cover or a prefix
@@ -122,7 +126,11 @@ _JOINED_AFTER = re.compile(r" ?[\-/] ?\d| (?!(?:19|20)\d\d(?!\d))\d{3,}")
 _LOWER_DIGITS = 5  # digits of a reference typed all in small letters
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|heic|tiff?|pdf|docx?|xlsx?|odt|txt|eml|msg|zip)$", re.IGNORECASE)
 _LOWER_WITH_KEY = re.compile(r"([a-z]{2,5})(?: \d+)+ [a-z]")
-_LOWER_PREFIXED = re.compile(r"([a-z]{2,5})(?: ([a-z]{2,5}))?((?: \d+)+)")  # "brk mtr 004 8812"
+_LOWER_PREFIXED = (
+    re.compile(r"([a-z]{2,5})(?: ([a-z]{2,5}))?((?: \d+)+)"),  # "brk mtr 004 8812"
+    # a prefix of joined parts, then digits that may be joined too: "co-at 558 2190", "hab.etu 31-7742"
+    re.compile(r"([a-z]{1,5}(?:[\-/.][a-z]{1,5})+)(?: ([a-z]{2,5}))?((?: \d+(?:[\-/.]\d+)*)+)"),
+)
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -222,7 +230,9 @@ def _written_as_one_number(raw: str, *, numbered: bool = False) -> bool:
     lower = _LOWER_WITH_KEY.fullmatch(raw)
     if lower is not None and lower.group(1) not in FUNCTION_WORDS:
         return True
-    prefixed = _LOWER_PREFIXED.fullmatch(raw) if numbered else None
+    # after a label, letters typed in any case ("cnZ 2208 5176", "Azr 6652 8820") are a prefix
+    matches = (regex.fullmatch(raw.lower()) for regex in _LOWER_PREFIXED) if numbered else ()
+    prefixed = next((match for match in matches if match is not None), None)
     return (
         prefixed is not None
         and not {prefixed.group(1), prefixed.group(2)} & set(FUNCTION_WORDS)
