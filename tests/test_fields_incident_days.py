@@ -489,3 +489,16 @@ def test_an_injury_said_as_doing_a_joint_in_dates_the_incident(text: str, day: s
 )
 def test_a_harm_joined_by_and_before_another_day_is_that_days(text: str, day: str) -> None:
     assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("We complain about the flood from the burst pipe under the kitchen on Fri. 2/10.", "2026-10-02"),
+        ("the flood from the burst pipe on Thurs. 5 November, the ceiling came down", "2026-11-05"),
+        ("Nous avons eu une inondation due à la fuite le ven. 2/10.", "2026-10-02"),
+        ("La fuite d'eau du jeu. 5 novembre a abîmé le plafond.", "2026-11-05"),
+    ],
+)
+def test_a_short_day_names_dot_before_its_date_ends_no_sentence(text: str, day: str) -> None:
+    assert incident(body(text)) == day

@@ -210,9 +210,15 @@ _ABBREVIATIONS = (
     "qty",
     "ex",
 )
+# Short day names, whose dot before a date's digits ends no sentence: "the flood on Fri. 2/10",
+# "le ven. 2 octobre".
+_SHORT_DAYS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
+_SHORT_DAYS += ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+_BREAK_LOOKAHEAD = 4  # what a break's lookaheads read after it: a space and a digit
 _SENTENCE_BREAK = re.compile(
     r"[.!?]"
     + "".join(rf"(?<![^a-z]{word}\.)(?<!^{word}\.)" for word in _ABBREVIATIONS)
+    + "".join(rf"(?!(?<=[^a-z]{day}\.)\s+\d)(?!(?<=^{day}\.)\s+\d)" for day in _SHORT_DAYS)
     + r"(?=\s)|\n[ \t]*\n",
     re.MULTILINE,
 )
@@ -222,7 +228,10 @@ def sentence_start(text: str, pos: int, limit: int) -> int:
     """Where the sentence holding `pos` starts, looking back at most `limit` characters."""
     floor = max(0, pos - limit)
     start = floor
-    for match in _SENTENCE_BREAK.finditer(text, floor, pos):
+    # read a little past `pos`: whether a dot ends a sentence depends on what follows it
+    for match in _SENTENCE_BREAK.finditer(text, floor, min(len(text), pos + _BREAK_LOOKAHEAD)):
+        if match.end() > pos:
+            break
         start = match.end()
     return start
 
