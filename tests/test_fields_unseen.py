@@ -817,3 +817,15 @@ def test_a_number_from_abroad_is_read_where_the_customer_says_it_is_a_phone(body
 )
 def test_numbers_that_are_phones_only_abroad_need_a_phone_word_or_a_line_of_their_own(body: str) -> None:
     assert fields_of_mail(body).get("phone") is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Bonjour, j'ai avancé la totalité, 389€90, pouvez-vous me rembourser ?",
+        "Hello, I paid the optician 389€90 in full, can you refund it?",
+    ],
+)
+def test_the_euro_sign_written_as_the_decimal_comma_keeps_the_cents(body: str) -> None:
+    fields = fields_of_mail(body)
+    assert (fields.get("total_amount"), fields.get("currency")) == ("389.90", "EUR")

@@ -159,6 +159,7 @@ _MARKER_AFTER = re.compile(rf"{_SPACE}?(?P<marker>{_marker_pattern()})", re.IGNO
 _INFORMAL_EURO = re.compile(rf"(?:(?P<letter>[eE])|{_SPACE}(?P<spaced>e)|{_SPACE}?(?:eur|Eur))(?![^\W\d_])")
 _SPACED_E_FROM = 100  # "le 15 e arrondissement", "la 3 e fois": ranks
 _MARKER_REACH = 30  # longer than any currency name
+_EURO_CENTS = re.compile(r"\d\d(?![\d,.]\d)(?!\d)")  # the cents after "389€"
 
 
 @cache
@@ -271,8 +272,11 @@ def find_money(
     local = _local_markers(country) if country else _LocalMarkers({}, {}, None)
     currencies = {**local.shared, **local.own} if shared_symbols else local.own
     cfa = local_currency(country) if local_currency(country) in CFA_FRANCS else None
+    covered = 0  # where the money found last ends: "389€90" holds its cents
     for match in _NUMBER_RE.finditer(text):
         start, end = match.span()
+        if start < covered:
+            continue
         before = _marker_before(text, start)
         if before is None and local.own_before is not None and start:
             before = _local_marker(local.own_before, text, match)
@@ -281,6 +285,9 @@ def find_money(
         if informal and not (before or after or _glued(text, start, start)):
             euro = _INFORMAL_EURO.match(text, end)
         amount = _decimal(match.group("number"), "," if match.group("lakh") else match.group("sep"))
+        cents = _EURO_CENTS.match(text, after.end()) if after and match.group("cents") is None else None
+        if cents is not None and after.group("marker") == "€":  # "389€90": the euro sign as the comma
+            amount += Decimal(cents.group(0)) / 100
         if euro and euro.group("spaced") and amount < _SPACED_E_FROM and match.group("cents") is None:
             euro = None
         if not (before or after or euro) and _glued(text, start, end):
@@ -290,12 +297,14 @@ def find_money(
         marker = before or after
         printed = " ".join(marker.group("marker").split()) if marker else ""
         code = (currencies.get(printed) or currency_code(printed)) if marker else "EUR" if euro else None
+        if cents is not None:
+            covered = cents.end()
         yield Money(
             start=start - len(before.group(0)) if before else start,
-            end=(after or euro).end() if after or euro else end,
+            end=cents.end() if cents is not None else (after or euro).end() if after or euro else end,
             amount=amount,
             currency=cfa if cfa and code in CFA_FRANCS else code,
-            has_cents=match.group("cents") is not None,
+            has_cents=match.group("cents") is not None or cents is not None,
             informal=bool(euro and (euro.group("letter") or euro.group("spaced"))),
         )
 
