@@ -57,6 +57,9 @@ def test_an_irish_plate_with_its_dashes_is_read_anywhere(text: str, plate: str) 
         ("bjr contrat auto 2210-44-AS ma plaque cest fh 622 lb", "FH-622-LB"),
         ("Bonjour, ma plaque c'est GH-482-KT, merci.", "GH-482-KT"),
         ("hi my reg it's KX21 ABC thanks", "KX21 ABC"),
+        # typed in small letters by one who types everything so
+        ("my car is a 2019 outback plate bqz-r17, hatch wont close", "BQZ-R17"),
+        ("ma moto immat zx-r17 est rayée", "ZX-R17"),
     ],
 )
 def test_any_plate_after_a_plate_label_is_read_as_written(text: str, plate: str) -> None:

@@ -64,3 +64,31 @@ def _sent_from(text: str, hours: int) -> str | None:
 )
 def test_an_australian_address_without_its_state_ends_with_its_postcode(text: str) -> None:
     assert _sent_from(text, 11) == "3084"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # a French town typed in small letters, ending an address that names its street
+        ("je voudrais resilier\ncest le studio 6 rue des Carmes 31000 toulouse\nmerci", "31000"),
+        ("jhabite au 12 rue de la paix 75002 paris, merci", "75002"),
+        # a North American street and flat before the state and ZIP code
+        ("Destiny Marquez\n1450 E Apache Blvd Apt 2114, Tempe AZ 85281\n480-329-1147", "85281"),
+        ("Thanks,\nJo\n88 Lakeshore Pkwy, Madison WI 53703", "53703"),
+    ],
+)
+def test_addresses_typed_in_small_letters_or_with_american_streets_give_their_postcode(
+    text: str, code: str
+) -> None:
+    assert postcode(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "au 12 rue des Lilas, on m'a volé 31000 de bijoux hier",
+        "au 12 rue des Lilas, on m'a volé pour 31000 euros.",
+    ],
+)
+def test_a_sum_after_a_street_is_no_postcode(text: str) -> None:
+    assert postcode(text) is None

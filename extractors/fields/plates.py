@@ -62,6 +62,11 @@ _SIV_LAYOUT = re.compile(r"[A-Z]{2}\d{3}[A-Z]{2}")
 _SPELLED_SIV = re.compile(r"[A-Za-z] [A-Za-z] ?-? ?\d ?\d ?\d ?-? ?[A-Za-z] [A-Za-z](?![A-Za-z0-9])")
 # Any plate after its label: one to three groups of capitals and digits.
 _ANY = re.compile(r"[A-Z0-9]{1,8}(?:[ \-][A-Z0-9]{1,6}){0,3}(?![A-Za-z0-9])")
+# ... or typed in small letters, letters and digits mixed, by one who types everything so:
+# "my car is a 2019 outback plate bqz-r17"
+_TYPED_SMALL = re.compile(
+    r"(?=[a-z0-9\-]*\d)(?=[0-9\-]*[a-z])[a-z0-9]{2,4}(?:-[a-z0-9]{1,4})?(?![A-Za-z0-9\-])"
+)
 
 _PLATE_LABEL = re.compile(
     phrases(
@@ -250,11 +255,13 @@ def _labelled(text: str, folded: str, source: TextSource, seen: Spans) -> Iterab
         if written is None and anything and qualified is not None:
             start = qualified.end()
             written = _ANY.match(text, start)
+        if written is None and anything:
+            written = _TYPED_SMALL.match(text, start)
         if written is None:
             continue
         raw = written.group(0)
         # A national form, or any other: None for a series never issued ("SS-123-AB")
-        plate = _national_form(written) if written.re is _NATIONAL else normalise_vehicle_plate(raw)
+        plate = _national_form(written) if written.re is _NATIONAL else normalise_vehicle_plate(raw.upper())
         if plate is None:
             continue
         seen.add(start, start + len(raw))

@@ -33,6 +33,13 @@ __all__ = ["FOUR_DIGIT_COUNTRIES", "Postcode", "PostcodeFinder", "find_postcodes
 
 _TOWN = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’]*(?:[ \-][A-Za-zÀ-ÿ'’]+){0,4}"
 _FR_ADDRESS = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{5}})[ \t]+(?:cedex[ \t]*\d*[ \t]+)?(?P<town>{_TOWN})")
+# ... the town typed in small letters, after a street on its line and ending the address:
+# "6 rue des Carmes 31000 toulouse"
+_FR_ADDRESS_SMALL = re.compile(
+    r"(?<![\w\-/.,])(?P<code>\d{5})[ \t]+(?P<town>[a-zà-ÿ][a-zà-ÿ'’\-]+)"
+    r"(?=[ \t]*(?:$|[,.;]))",
+    re.MULTILINE,
+)
 _CODE_FIRST = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{4}})[ \t]+(?P<town>{_TOWN})")
 _CODE_LAST = re.compile(r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>\d{4})[ \t.]*+$", re.MULTILINE)
 # The same in brackets or before a comma: "(21 Awaroa Road, Sunnyvale, Auckland 0612)"; not a year.
@@ -49,6 +56,8 @@ _STREET = re.compile(
             *("rue avenue av bd boulevard chemin chem allee place impasse route rte quai cours".split()),
             *("square residence lieu-dit lotissement bp cs faubourg voie hameau parc za zi zac".split()),
             *("street st road rd lane ln drive dr crescent cres grove terrace ave gardens".split()),
+            # North American and Australian streets: "1450 E Apache Blvd Apt 2114", "88 Lakeshore Pkwy"
+            *("blvd pkwy parkway hwy highway ct court way pl cir circle trl trail".split()),
             *("weg strasse straat laan chaussee".split()),
         ]
     )
@@ -226,6 +235,15 @@ def find_postcodes(text: str, language: str) -> list[Postcode]:
             and _town(match) not in _NOT_TOWN
             and not ibans.overlaps(match.start(), match.end())
             and _on_address_line(text, folded, match.start())
+        ):
+            found.append(Postcode(code, match.group(0), match.start(), ADDRESS_LINE, frozenset({"FR"})))
+    for match in _FR_ADDRESS_SMALL.finditer(text):
+        code = match.group("code")
+        line_start = line_span(text, match.start(), _STREET_REACH)[0]
+        if (
+            _french_department(code)
+            and _town(match) not in _NOT_TOWN
+            and _STREET.search(folded, line_start, match.start()) is not None
         ):
             found.append(Postcode(code, match.group(0), match.start(), ADDRESS_LINE, frozenset({"FR"})))
     for match in _FR_BRACKETED.finditer(text):
