@@ -502,3 +502,40 @@ def test_a_harm_joined_by_and_before_another_day_is_that_days(text: str, day: st
 )
 def test_a_short_day_names_dot_before_its_date_ends_no_sentence(text: str, day: str) -> None:
     assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("The leak itself was a fortnight ago today.", "2026-11-05"),
+        ("The pipe under the bath burst two weeks ago.", "2026-11-05"),
+        ("La fuite sous la baignoire a commencé il y a deux semaines.", "2026-11-05"),
+        ("On nous a cambriolés il y a quinze jours.", "2026-11-05"),
+        ("I hit a moose the night before last, around 9 pm, on the highway.", "2026-11-17"),
+        ("La nuit d'avant-hier, on nous a volé la voiture devant la maison.", "2026-11-17"),
+    ],
+)
+def test_weeks_back_and_the_night_before_last_are_counted_from_the_mail(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please find the repair estimate from Bellaire Collision Center dated 11/02/2026.",
+        "Ci-joint le devis de Collision Express, daté du 02/11/2026.",
+    ],
+)
+def test_what_is_dated_is_a_document_whatever_its_words(text: str) -> None:
+    assert incident(body(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My car met with an accident dated 2nd Nov. 2026 at Silk Board junction.",
+        "Ma voiture a eu un accident daté du 2 novembre 2026 au carrefour.",
+    ],
+)
+def test_a_harm_dated_so_is_dated_by_it(text: str) -> None:
+    assert incident(body(text)) == "2026-11-02"

@@ -244,12 +244,23 @@ def _direct_field(
     if nearest.kind != "date":
         return _FIELD_OF_KIND.get(nearest.kind)
     line_start = folded.rfind("\n", 0, nearest.start) + 1
+    # What is "dated" is a document, unless it is the harm itself ("an accident dated 22nd Sept."):
+    # "an estimate from Bellaire Collision Center dated 10/15/2026" is no collision's day, nor "le
+    # devis de Collision Express, daté du 02/11" (folded, "daté" is "date": the accent tells).
+    dated = (
+        folded.startswith("dated", nearest.start) or text.startswith(("daté", "Daté"), nearest.start)
+    ) and not (
+        len(before) > 1
+        and before[-2].kind in _HARM_KINDS
+        and not folded[before[-2].end : nearest.start].strip()
+    )
     # Only a cue of the same label counts, not one before another value ("Order 12 Date :").
     earlier = [
         cue
         for cue in before[:-1]
         if cue.start >= line_start
         and cue.kind != "date"
+        and (not dated or cue.kind == "invoice")
         and not any(char.isdigit() for char in folded[cue.end : nearest.start])
     ]
     if earlier:

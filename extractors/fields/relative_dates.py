@@ -55,6 +55,13 @@ _FR_WEEKDAY = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 
 _DAYS_BACK = {"hier": 1, "yesterday": 1, "avant hier": 2, "day before yesterday": 2}
 _NIGHT_BEFORE = r"(?:la\s+)?nuit\s+derniere|last\s+night|cette\s+nuit"
+_NIGHT_BEFORE_LAST = r"(?:the\s+)?night\s+before\s+last|(?:la\s+)?nuit\s+d'avant[\s\-]hier"
+# Weeks back: "il y a deux semaines", "two weeks ago", "a fortnight ago", "il y a quinze jours"
+# (French counts two weeks as fifteen days, and means fourteen).
+_WEEKS_BACK = (
+    r"il\s+y\s+a\s+(?P<fr_weeks>{count})\s+semaines?|(?P<en_weeks>{count})\s+weeks?\s+ago"
+    r"|(?P<fortnight>(?:a|one)\s+fortnight\s+ago|il\s+y\s+a\s+quinze\s+jours)"
+)
 _NIGHT_AFTER = re.compile(r"\s+night(?![a-z])")
 # "tout à l'heure" is earlier today in a tale ("j'ai eu un accrochage tout à l'heure"); said
 # of what is to come ("je passerai tout à l'heure") `date_doubts.ahead` sets it aside.
@@ -86,7 +93,8 @@ _PART_OF_DAY = (
 _UNSPENT = r"(?<!\bce\s)(?<!\ble\s)(?<!\bthis\s)(?<!\bnext\s)(?<!\bevery\s)(?<!\bchaque\s)"
 _RELATIVE = re.compile(
     rf"(?<![a-z\-])(?:(?P<back>avant[\s\-]hier|day\s+before\s+yesterday|hier|yesterday)"
-    rf"|(?P<night>{_NIGHT_BEFORE})"
+    rf"|(?P<night_before_last>{_NIGHT_BEFORE_LAST})|(?P<night>{_NIGHT_BEFORE})"
+    rf"|{_WEEKS_BACK.format(count=_COUNT)}"
     rf"|(?P<today>{_EARLIER_TODAY})|{_LATER_TODAY}"
     rf"|il\s+y\s+a\s+(?P<fr_count>{_COUNT})\s+jours?|(?P<en_count>{_COUNT})\s+days?\s+ago"
     rf"|{_UNSPENT}(?:on\s+)?(?P<part_day>{_WEEKDAY}|{'|'.join(_SHORT_WEEKDAYS)})\.?\s+{_PART_OF_DAY}(?![a-z])"
@@ -287,7 +295,12 @@ def find_relative_dates(
     for match in _RELATIVE.finditer(folded):
         back = _days_back(match, received, hour)
         if back is not None:
-            night = bool(match.group("night") or match.group("night_part") or match.group("tonight"))
+            night = bool(
+                match.group("night")
+                or match.group("night_before_last")
+                or match.group("night_part")
+                or match.group("tonight")
+            )
             night = night or bool(_NIGHT_AFTER.match(folded, match.end()))  # "last Saturday night"
             yield FoundDate(match.start(), match.end(), received - timedelta(days=back), night=night)
     for match in _OF_A_MONTH.finditer(folded):
@@ -378,6 +391,13 @@ def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | 
         return _DAYS_BACK[re.sub(r"[\s\-]+", " ", match.group("back"))]
     if match.group("night"):
         return 1
+    if match.group("night_before_last"):
+        return 2
+    if match.group("fortnight"):
+        return 14
+    weeks = match.group("fr_weeks") or match.group("en_weeks")
+    if weeks:
+        return 7 * (int(weeks) if weeks.isdigit() else _COUNTS[weeks])
     if match.group("today"):
         return 0
     count = match.group("fr_count") or match.group("en_count")
