@@ -539,3 +539,27 @@ def test_what_is_dated_is_a_document_whatever_its_words(text: str) -> None:
 )
 def test_a_harm_dated_so_is_dated_by_it(text: str) -> None:
     assert incident(body(text)) == "2026-11-02"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "les factures de l'hôtel après l'incendie du tableau électrique du 2 novembre, le temps que "
+            "l'électricien remette le courant",
+            "2026-11-02",
+        ),
+        (
+            "the hotel bills after the fire of the fuse box on 2 November, while the electrician "
+            "restored the power",
+            "2026-11-02",
+        ),
+        ("jai tapé un sanglier hier soir vers 22h sur la d960 en rentrant du boulot", "2026-11-18"),
+        (
+            "Il m'est arrivé un malheur le dimanche 15 novembre, vers midi : la poêle a pris feu.",
+            "2026-11-15",
+        ),
+    ],
+)
+def test_a_harm_said_plainly_or_with_what_it_struck_dates_its_day(text: str, day: str) -> None:
+    assert incident(body(text)) == day

@@ -77,6 +77,12 @@ _TIME_OF_DAY = (
 _DIRECT_GAP = re.compile(
     rf"[\s:.,\-(]*(?:(?:{_TIME_OF_DAY}|du|de|d'|le|en date du|of|on|the|at|:|{weekday_pattern()})[\s:.,\-]*)*"
 )
+# A harm, what it struck, then its day: "l'incendie du tableau électrique du 23 octobre", "the
+# theft of my bike on 3 March": the day is the harm's, whatever the sentence says after it.
+_WHAT_WAS_HARMED = re.compile(
+    r"[ \t]+(?:du|des|de[ \t]+la|de[ \t]+l'|de|d'|of(?:[ \t]+(?:the|my|our|a|his|her))?)"
+    r"(?:[ \t]*[a-z][a-z'\-]*){1,3}[ \t]+(?:du|of|on|le)[ \t]+"
+)
 # "le 25, après l'accident", "on the 25th, after the accident": a day after the event.
 _AFTER_THE_EVENT = re.compile(
     r"(?<![a-z])(?:apres|after|suite a|following|since|depuis)\s+(?:(?:the|l'|le|la|les|mon|ma|mes|my|our"
@@ -160,6 +166,8 @@ def classify_date(
     ):
         name = _direct_field(text, folded, before, invoice_document, start)
         return name, NAMED if before[-1].kind == "incident" else DIRECT
+    if before and before[-1].kind == "incident" and _WHAT_WAS_HARMED.fullmatch(folded, before[-1].end, start):
+        return "incident_date", NAMED  # "l'incendie du tableau électrique du 23 octobre"
     scored = [
         (start - cue.end + _BIAS[cue.kind], cue.kind, IN_SENTENCE) for cue in before if cue.kind != "date"
     ]

@@ -194,6 +194,11 @@ INCIDENT_WORDS = [
     "crack*",
     "bent",
     "heurt*",
+    # "j'ai tapé un sanglier", "tapé dans le pilier du parking": hit, as it is said
+    "tape un",
+    "tape une",
+    "tape dans",
+    "tape contre",
     "embout*",
     "renvers*",
     "glisse*",
@@ -214,6 +219,8 @@ INCIDENT_WORDS = [
     "locked myself out",
     "enferme* dehors",
     "came down",
+    # "il m'est arrivé un malheur le dimanche 8 novembre"
+    "malheur",
     "blew down",
     "blown down",
     "voler",
