@@ -126,3 +126,44 @@ def test_someone_acting_for_the_policyholder_gives_the_policyholder_name(
 )
 def test_a_title_or_a_role_alone_names_no_policyholder(body: str, sender: str, name: str) -> None:
     assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Dear Sirs\n\nOur client: Mr Olusegun Adeyinka\nPolicy number: HB-LDN-00731942\n\n"
+            "We act for Mr Adeyinka.\n\nYours faithfully\nJames Hartigan",
+            "James Hartigan <j.hartigan@law.example>",
+            "Olusegun Adeyinka",
+        ),
+        (
+            "Maître,\n\nNotre cliente : Mme Véronique Lamarche\nContrat : MRH-44120\n\n"
+            "Nous intervenons pour elle.\n\nCordialement,\nPaul Garnier",
+            "Paul Garnier <p.garnier@avocats.example>",
+            "Véronique Lamarche",
+        ),
+        (
+            "Hi team,\nplease find attached the documents on behalf of our landlord, Ms Bich Ngoc Tran "
+            "(landlord policy LPV-0093-8812-M).\n\nKind regards,\nChloe Van Dyk",
+            "Chloe Van Dyk <chloe@realty.example>",
+            "Bich Ngoc Tran",
+        ),
+        (
+            "Bonjour,\nje vous écris pour le compte de notre propriétaire, M. Hervé Castel, "
+            "assuré chez vous.\n\nCordialement,\nAgence Immo Sud",
+            "Agence Immo Sud <gestion@immosud.example>",
+            "Hervé Castel",
+        ),
+        (
+            "Good afternoon,\nThis office represents your insured, Mr. Darnell Ruiz, in connection with "
+            "the collision.\n\nSincerely,\nAlicia Moreno",
+            "Alicia Moreno <a.moreno@law.example>",
+            "Darnell Ruiz",
+        ),
+    ],
+)
+def test_a_client_landlord_or_insured_named_by_who_acts_for_them_is_the_customer(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name

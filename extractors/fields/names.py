@@ -212,9 +212,9 @@ _HOLDER_LABEL = (
 )
 # A holder's label may stand apart from its value in a column, with no colon ("Policyholder  Thomas
 # Ashworth"); a bare "Nom" or "Name" needs its colon. It may open an item of a list ("  * Titulaire :
-# ...", as an HTML list reads).
+# ...", as an HTML list reads), and be a lawyer's or a broker's ("Our client: Mr Olusegun Adeyinka").
 _LABELLED = re.compile(
-    rf"^[ \t]*(?:[*•·-][ \t]+)?(?P<label>{_HOLDER_LABEL}|nom|name)"
+    rf"^[ \t]*(?:[*•·-][ \t]+)?(?P<label>(?:(?:our|your|notre|votre)[ \t]+)?{_HOLDER_LABEL}|nom|name)"
     r"(?:[ \t]*:|(?<!nom)(?<!name)(?=[ \t]{2,}|\t))"
     r"[ \t]*(?P<rest>[^\n]+)$",
     re.MULTILINE,

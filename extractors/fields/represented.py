@@ -30,6 +30,7 @@ _MAX_WORDS = 5
 _RELATIVE = (
     r"(?:mother|father|mum|mom|dad|parents?|son|daughter|husband|wife|partner|brother|sister"
     r"|grand(?:mother|father|ma|pa|son|daughter)|aunt|uncle|neighbou?r|client"
+    r"|landlord|landlady|owner|bailleur|bailleresse|proprietaire"
     r"|mere|pere|fils|fille|mari|epoux|epouse|femme|conjointe?|compagnon|compagne|frere|soeur"
     r"|grand-mere|grand-pere|oncle|tante|voisine?|cliente?)"
 )
@@ -62,6 +63,8 @@ _ACTING_FOR = re.compile(
     r"(?<![a-z])(?:(?:represents?|representing|je represente|(?:act|acts|acting) (?:as [a-z]+ )?for"
     r"|(?:intervenons|intervient|interviens|agissons|agit) pour(?= (?:notre|mon|ma) client)"
     r"|on behalf of(?= (?:my|our) client)"
+    # "This office represents your insured, Mr. Darnell Ruiz"
+    r"|(?:represents?|representing|(?:act|acts|acting) for) (?:your|our) (?:insured|policyholder|client),"
     r"|(?:en qualite )?de (?:conseil|avocate?|mandataire|representante?) de"
     r"|(?:curatelle|tutelle|sauvegarde de justice)(?: renforcee)? de"
     r"|(?:carer|care worker|caregiver|support worker)(?![a-z])[^.\n]{0,30}?"
