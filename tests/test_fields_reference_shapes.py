@@ -144,3 +144,15 @@ def test_a_count_between_digits_after_a_cover_word_is_no_number(text: str) -> No
 )
 def test_policy_numbers_typed_in_a_hurry_after_their_label(text: str, value: str) -> None:
     assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Merci,\nOumar Diallo\nContrat habitation 7L-HAB-2218\n06 59 83 12 47", "7L-HAB-2218"),
+        ("Thanks,\nOwen\nHome policy 5J-HOME-2291\n07700 900123", "5J-HOME-2291"),
+        ("Bonjour, ma garantie n° GAV/82/001 573 couvre-t-elle la chute ?", "GAV/82/001 573"),
+    ],
+)
+def test_a_cover_named_before_a_number_that_opens_with_a_digit_and_a_letter(text: str, value: str) -> None:
+    assert value_in(text) == value

@@ -119,6 +119,7 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             # the short names of French covers: "MRH n° 6021.883.04", "ma GAV n° 0071 5530 8"
             "mrh",
             "gav",
+            "garantie",  # "ma garantie n° GAV/82/001 573"
         ),
     ),
     ReferenceKind(
@@ -184,10 +185,12 @@ _VERB_WORD = r"(?:is|was|est|etait|c'est|c est|cest)(?![a-z])"
 _BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
 _VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
-# digits around a short word that counts nothing ("77-AT-5510", "77 HAB 5520 1", not "12 mois 3"),
+# digits around a short word that counts nothing ("77-AT-5510", "7L-HAB-2218", "77 HAB 5520 1", not
+# "12 mois 3"),
 # or, if the word is no mere "de" or "since", six digits or more ("4471 2209 88", "46-118-207").
 _PREFIXED = (
     r"(?:[a-z]{1,5}(?:[\-/][a-z]{1,5})*[\-/. ]?|\d{2,4}-[a-z]{1,4}-|\d{2,4}/[a-z]{1,4}/"
+    r"|\d[a-z]{1,3}-[a-z]{1,4}-"
     rf"|\d{{2,4}}{NOT_A_UNIT} [a-z]{{2,4}} )\d"
 )
 _LONG_DIGITS = r"\d(?:[ \-/.]?\d){5}"
