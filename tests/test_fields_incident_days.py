@@ -563,3 +563,14 @@ def test_a_harm_dated_so_is_dated_by_it(text: str) -> None:
 )
 def test_a_harm_said_plainly_or_with_what_it_struck_dates_its_day(text: str, day: str) -> None:
     assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "its been over a week since the crash on rememberance day and my car is still at the garage",
+        "the crash on Remembrance Day left my car at the garage",
+    ],
+)
+def test_remembrance_day_as_it_is_often_spelled_is_the_eleventh_of_november(text: str) -> None:
+    assert incident(body(text)) == "2026-11-11"

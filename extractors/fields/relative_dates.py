@@ -197,6 +197,7 @@ _FEASTS = {
     "valentine's day": (2, 14),
     "st patrick's day": (3, 17),
     "remembrance day": (11, 11),
+    "rememberance day": (11, 11),  # as it is often spelled
 }
 # A feast said alone is one day; "Noël" or "la Toussaint" alone may be a season ("les
 # vacances de la Toussaint"), and is read only as "le jour de", "le lendemain de", "la veille de".
@@ -213,6 +214,7 @@ _ONE_DAY_FEASTS = (
     "valentine's day",
     "st patrick's day",
     "remembrance day",
+    "rememberance day",
 )
 
 
