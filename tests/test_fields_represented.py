@@ -167,3 +167,24 @@ def test_a_client_landlord_or_insured_named_by_who_acts_for_them_is_the_customer
     body: str, sender: str, name: str
 ) -> None:
     assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hi,\n\nThe policy is in my name (Melissa Kowalski), home and contents.\n\nMel",
+            "Mel K <mel@x.example>",
+            "Melissa Kowalski",
+        ),
+        (
+            "Bonjour,\n\nLe contrat est à mon nom (Mélissa Kowalski), merci.\n\nMel",
+            "Mel K <mel@x.example>",
+            "Mélissa Kowalski",
+        ),
+    ],
+)
+def test_the_name_a_contract_is_in_given_in_brackets_is_the_customers(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name

@@ -247,15 +247,18 @@ def _labelled_names(text: str) -> Iterator[tuple[str, float]]:
         yield value.strip(), LABELLED if sure else LABELLED_BARE
 
 
+# ... or the name a contract is in: "the policy is in my name (Melissa Kowalski)"
 _INTRODUCTION = re.compile(
-    r"(?<![a-z])(?:je m'appelle|je me nomme|mon nom est|my name is|my name's)[ \t]+"
+    r"(?<![a-z])(?:(?:je m'appelle|je me nomme|mon nom est|my name is|my name's)[ \t]+"
+    r"|(?:in my name|a mon nom|en mon nom)[ \t]*\((?=[^\n()]+\)))"
     r"(?P<name>[^\n,.;:!?()]+)"
 )
 _AND = re.compile(r"[ \t]+(?:et|and|from|de la|du|des|de chez|votre|your)[ \t].*$")
 
 
 def _introduced_names(text: str) -> Iterator[str]:
-    """The name a customer gives in a sentence: "Je m'appelle Jean Dupont et ..."."""
+    """The name a customer gives in a sentence: "Je m'appelle Jean Dupont et ...", "the policy
+    is in my name (Melissa Kowalski)"."""
     folded = fold(text)
     for match in _INTRODUCTION.finditer(folded):
         start, end = match.span("name")
