@@ -574,3 +574,14 @@ def test_a_harm_said_plainly_or_with_what_it_struck_dates_its_day(text: str, day
 )
 def test_remembrance_day_as_it_is_often_spelled_is_the_eleventh_of_november(text: str) -> None:
     assert incident(body(text)) == "2026-11-11"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la gendarmerie m'a appelé ce matin, ma voiture volée le 2/11/2026 devant chez moi a été retrouvée.",
+        "the police rang me this morning, my car stolen on 2/11/2026 outside the house has been found.",
+    ],
+)
+def test_a_verb_of_another_clause_does_not_govern_the_harm_after_a_comma(text: str) -> None:
+    assert incident(body(text)) == "2026-11-02"

@@ -231,10 +231,12 @@ def _direct_field(
         # loss ("je vous déclare un sinistre : le 14/03" still dates the loss).
         # A bracket opens a clause of its own: "the assessor you sent on the 24th for claim GY-77219
         # (geyser burst on Sunday the 15th" dates the burst.
+        # So does a comma: "la gendarmerie m'a appelé ce matin, ma voiture volée le 27/10" dates the theft.
         governed = [
             cue
             for cue in before[:-1]
-            if nearest.start - cue.end <= _GOVERNED_WITHIN and "(" not in folded[cue.end : nearest.start]
+            if nearest.start - cue.end <= _GOVERNED_WITHIN
+            and not {"(", ","} & set(folded[cue.end : nearest.start])
         ]
         # "votre déclaration de sinistre du 3 mars": the day of the act the compound names; but
         # a past verb does not date "le vol du 18/09", the harm's own day.
