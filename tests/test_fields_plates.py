@@ -106,3 +106,22 @@ def test_any_plate_is_read_after_its_label_only_in_mail() -> None:
 )
 def test_normalise_vehicle_plate(written: str, plate: str | None) -> None:
     assert normalise_vehicle_plate(written) == plate
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("cest la clio blanche gk 208 vb, le pare-choc est arraché", "GK-208-VB"),
+        ("car is a black corsa yd68 rke and the wing is dented", "YD68 RKE"),
+    ],
+)
+def test_a_plate_after_the_model_of_the_car_is_read_in_any_case(text: str, plate: str) -> None:
+    assert plate_in(text) == plate
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hello, my golf handicap went from 12 to 9 this year.", "Bonjour, la clio de ma soeur est rouge."],
+)
+def test_a_model_name_alone_gives_no_plate(text: str) -> None:
+    assert plate_in(text) is None

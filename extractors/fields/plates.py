@@ -33,6 +33,7 @@ _SIV_LETTERS = "[A-HJ-NP-TV-Z]"
 _SIV = rf"{_SIV_LETTERS}{{2}}[\- ]?\d{{3}}[\- ]?{_SIV_LETTERS}{{2}}"
 PLATE_SHAPE = re.compile(rf"^{_SIV}$", re.IGNORECASE)
 _UK = r"[A-HJ-PR-Y][A-HJ-PR-Y]\d\d ?[A-HJ-PR-Z]{3}"
+_UK_FORM = re.compile(_UK, re.IGNORECASE)
 _IE_COUNTIES = "C|CE|CN|CW|D|DL|G|KE|KK|KY|L|LD|LH|LK|LM|LS|MH|MN|MO|OY|RN|SO|T|TN|TS|W|WD|WH|WX|WW"
 _IE_YEAR = r"(?:\d\d|(?:1[3-9]|[2-9]\d)[12])"
 _IE = rf"{_IE_YEAR}(?P<cut>[\- ])(?:{_IE_COUNTIES})(?P=cut)\d{{1,6}}"
@@ -117,12 +118,17 @@ _VEHICLE_WORDS = [
     *"alfa audi bmw chevrolet chrysler citroen cupra dacia dodge fiat ford honda hyundai".split(),
     *"jaguar jeep kia lexus mazda mercedes mini mitsubishi nissan opel peugeot porsche".split(),
     *"renault seat skoda subaru suzuki tesla toyota vauxhall volkswagen vw volvo".split(),
+    # and the models people name their car by ("la clio blanche gk 208 vb", "a black corsa yd68 rke")
+    *"clio megane twingo captur kangoo zoe scenic sandero duster logan jogger corsa astra mokka".split(),
+    *"fiesta focus kuga puma transit golf polo passat tiguan touran yaris corolla aygo rav4".split(),
+    *"qashqai juke micra leaf civic jazz octavia fabia leon ibiza arona punto panda tipo".split(),
+    *"berlingo picasso partner outback impreza hilux ranger sprinter vito swift".split(),
 ]
 _VEHICLE = re.compile(phrases(_VEHICLE_WORDS))
-# Right after the vehicle it is on, a French plate may be spaced or in lower case ("ma voiture
-# BV 332 TL", "my car (dz 114 mf)").
+# Right after the vehicle it is on, a French or British plate may be spaced or in lower case ("ma
+# voiture BV 332 TL", "my car (dz 114 mf)", "car is a black corsa yd68 rke").
 _PLATE_AFTER_VEHICLE = re.compile(
-    phrases(_VEHICLE_WORDS) + rf"[^\n\d]{{0,20}}?(?<![a-z0-9])(?P<value>{_SIV})(?![a-z0-9\-])",
+    phrases(_VEHICLE_WORDS) + rf"[^\n\d]{{0,20}}?(?<![a-z0-9])(?P<value>{_SIV}|{_UK})(?![a-z0-9\-])",
     re.IGNORECASE,
 )
 # "my car is NQT482", "car is S418BKW": a vehicle said to be a run of capitals and digits, which
@@ -272,7 +278,9 @@ def _after_vehicle(text: str, folded: str, source: TextSource, seen: Spans) -> I
     for match in _PLATE_AFTER_VEHICLE.finditer(folded):
         start, end = match.span("value")
         raw = text[start:end]
-        if not seen.overlaps(start, end) and (plate := normalise_plate(raw)) is not None:
+        british = _UK_FORM.fullmatch(raw) is not None
+        plate = normalise_plate(raw) or (normalise_vehicle_plate(raw.upper()) if british else None)
+        if not seen.overlaps(start, end) and plate is not None:
             seen.add(start, end)
             yield _field(plate, raw, AFTER_VEHICLE, text, folded, start, source)
 
