@@ -156,3 +156,16 @@ def test_policy_numbers_typed_in_a_hurry_after_their_label(text: str, value: str
 )
 def test_a_cover_named_before_a_number_that_opens_with_a_digit_and_a_letter(text: str, value: str) -> None:
     assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("My policy is Homeowners HO-GA 7716 0443.", "HO-GA 7716 0443"),
+        ("Mon contrat est Habitation Confort HC 4410 2287, merci", "HC 4410 2287"),
+        ("my policy is being renewed HO-GA 7716 0443", None),  # prose, not a product's name
+        ("mon contrat est résilié depuis le 3 mars", None),
+    ],
+)
+def test_a_products_name_may_stand_between_is_and_the_number(text: str, value: str | None) -> None:
+    assert value_in(text) == value

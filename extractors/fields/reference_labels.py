@@ -183,7 +183,7 @@ OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
 # "c est", "cest": dictated, or typed without its apostrophe
 _VERB_WORD = r"(?:is|was|est|etait|c'est|c est|cest)(?![a-z])"
 _BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
-_VERB = rf"(?:\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
+_VERB = rf"(?P<verb>\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
 # digits around a short word that counts nothing ("77-AT-5510", "7L-HAB-2218", "77 HAB 5520 1", not
 # "12 mois 3"),
@@ -218,7 +218,13 @@ _ASIDE = r"""(?:[ \t]*(?:\([^()\d\n]{1,40}\)|«[^«»\d\n]{1,40}»|"[^"\d\n]{1,4
 _STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+(?=[a-z]))?"
 # A product's name between a number's label and the number, in capitals as written (see
 # `references`): "policy no. Home Essentials HE 4471-0082"; after a number's label only.
-_PRODUCT = r"(?(numbered)(?P<product>(?:(?!{other})[a-z][a-z'\-]{{1,15}}\+?[ \t]+){{0,3}}?)|)"
+_PRODUCT = (  # a template: `{other}` is filled in, `{{` and `}}` are braces
+    r"(?(numbered)(?P<product>(?:(?!{other})[a-z][a-z'\-]{{1,15}}\+?[ \t]+){{0,3}}?)"
+    # or after "is": "my policy is Homeowners HO-GA 7716 0443", before a value plainly a reference
+    r"|(?(verb)(?P<named_product>(?:(?!{other})[a-z][a-z'\-]{{1,15}}[ \t]+){{1,2}}(?="
+    + _PREFIXED.replace("{", "{{").replace("}", "}}")
+    + r"))?|))"
+)
 # Label words that in English name something else: the police ("Police crime ref is
 # 5226/0193844"). A writer whose language calls a policy so still writes "police number".
 ENGLISH_FALSE_FRIENDS = ("police",)

@@ -286,6 +286,8 @@ class ReferenceFinder:
                 start, end = match.span("value")
                 next_line = "\n" in folded[match.start() : start]
                 product = match.span("product") if match.group("product") else None
+                if match.group("named_product"):  # "my policy is Homeowners HO-GA 7716 0443"
+                    product = match.span("named_product")
                 # "Vancouver Police file number 2026-288140", "contrat de location RA 55081127"
                 if (kind == _GENERIC_KIND and names_someone_elses_file(folded, match.start())) or (
                     kind == _OWN_KIND and names_other_contract(folded, match.start())
@@ -316,7 +318,9 @@ class ReferenceFinder:
                     yield _Labelled(start, end, kind, WORDS_BETWEEN, True, next_line, words[-1].start())
                 else:  # "policy hx 330 9917": a kind's word makes a value in small letters one number
                     lower = any(char.isalpha() for char in folded[start:end]) and not next_line
-                    yield _Labelled(start, end, kind, BARE_WORD, False, next_line, numbered=lower)
+                    yield _Labelled(
+                        start, end, kind, BARE_WORD, False, next_line, numbered=lower, product=product
+                    )
         for kind, regex in ((_OWN_KIND, self._own), (_GENERIC_KIND, self._generic)):
             for match in regex.finditer(folded):
                 start, end = match.span("value")
