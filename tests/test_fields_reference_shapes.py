@@ -169,3 +169,14 @@ def test_a_cover_named_before_a_number_that_opens_with_a_digit_and_a_letter(text
 )
 def test_a_products_name_may_stand_between_is_and_the_number(text: str, value: str | None) -> None:
     assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    ("subject", "value"),
+    [
+        ("cancel renters Azr-6652-8820", "AZR-6652-8820"),
+        ("Résiliation habitation hab-4410-2287", "HAB-4410-2287"),
+    ],
+)
+def test_letters_dashed_to_digits_that_end_the_subject_are_the_policy(subject: str, value: str) -> None:
+    assert value_in(subject, source="subject") == value

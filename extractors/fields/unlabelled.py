@@ -1,7 +1,8 @@
 """References a customer writes with no label right before them.
 
 - A part of the subject set apart by a dash or a bar ("Re: HT-8812-330", "Renewal price -
-  HL/HOME/0931277"), a line of the signature ("Mathilde Perrin\\nANI-2025-88412") or the last
+  HL/HOME/0931277") or letters dashed to digits that end it ("cancel renters Azr-6652-8820"),
+  a line of the signature ("Mathilde Perrin\\nANI-2025-88412") or the last
   line of the text that is nothing but a reference: the one the customer holds, their policy
   (`own_reference_spans`).
 - A plain reference (capitals, then letters and digits joined by dashes or slashes; capitals
@@ -39,6 +40,8 @@ _SUBJECT_PART = re.compile(
     rf"(?:^\s*{_REPLY_MARKS}|\s[\-|]\s+)(?P<value>{IDENTIFIER_VALUE})[\s.]*(?=$|\s[\-|]\s)"
 )
 _SUBJECT_ONLY = re.compile(rf"\s*{_REPLY_MARKS}{IDENTIFIER_VALUE}[\s.]*")
+# A subject that ends with letters dashed to two groups of digits: "cancel renters Azr-6652-8820"
+_SUBJECT_END = re.compile(r"\s(?P<value>[a-z]{2,5}(?:-\d{3,}){2,})[\s.]*$")
 _ALONE = re.compile(rf"^[ \t]*(?P<value>{IDENTIFIER_VALUE})[ \t.]*$", re.MULTILINE)
 _PLAIN = re.compile(
     r"(?<![\w\-/.])(?:"
@@ -77,7 +80,7 @@ def own_reference_spans(folded: str, kind: str, region: str) -> Iterator[tuple[i
         if _SUBJECT_ONLY.fullmatch(folded):
             yield from (match.span("value") for match in _SUBJECT_PART.finditer(folded))
             return
-        matches = _SUBJECT_PART.finditer(folded)
+        matches = [*_SUBJECT_PART.finditer(folded), *_SUBJECT_END.finditer(folded)]
     elif kind == "signature":
         matches = _ALONE.finditer(folded)
     else:
