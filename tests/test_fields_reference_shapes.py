@@ -180,3 +180,28 @@ def test_a_products_name_may_stand_between_is_and_the_number(text: str, value: s
 )
 def test_letters_dashed_to_digits_that_end_the_subject_are_the_policy(subject: str, value: str) -> None:
     assert value_in(subject, source="subject") == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a last group that ends the number's sentence or bracket belongs to it
+        (
+            "Agreement number (as it says on your letters): NPH 2290 4418 7\nDDI ref 00448172",
+            "NPH 2290 4418 7",
+        ),
+        (
+            "it was under a pile of school stuff, my policy number, anyway it's HIE 6620 3318 7.",
+            "HIE 6620 3318 7",
+        ),
+        (
+            "mon numéro de contrat, je le tape (AL-HAB-5560 12) et on me dit qu'il n'existe pas",
+            "AL-HAB-5560 12",
+        ),
+        ("Mon numéro de contrat, c'est MRH 4410 2287 3.", "MRH 4410 2287 3"),
+        # "ins #": insurance, said short
+        ("comp car ins # VC-3318-0427", "VC-3318-0427"),
+    ],
+)
+def test_a_last_group_ending_the_sentence_and_ins_before_a_number_sign(text: str, value: str) -> None:
+    assert value_in(text) == value

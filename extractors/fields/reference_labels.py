@@ -120,6 +120,7 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
             "mrh",
             "gav",
             "garantie",  # "ma garantie n° GAV/82/001 573"
+            "ins",  # "comp car ins # VC-3318-0427"
         ),
     ),
     ReferenceKind(

@@ -69,6 +69,7 @@ from extractors.fields.reference_labels import (
 from extractors.fields.reference_values import IDENTIFIER_VALUE, is_identifier, trimmed
 from extractors.fields.text import Spans, fold
 from extractors.fields.unlabelled import (
+    LAST_GROUP,
     announced_references,
     names_something_else,
     own_reference_spans,
@@ -163,7 +164,7 @@ class ReferenceFinder:
         # "CLM-PS-771042".
         self._shape = re.compile(
             rf"(?<![A-Za-z0-9\-/])(?:[A-Z]{{2,4}}-)?(?:{prefixes})(?:-[A-Z]{{1,4}})?[\-_/]?\d[A-Z0-9]*"
-            r"(?:[\-/][A-Z0-9]+)*(?![A-Za-z0-9])"
+            rf"(?:[\-/][A-Z0-9]+)*{LAST_GROUP}(?![A-Za-z0-9])"
         )
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
@@ -344,19 +345,19 @@ class ReferenceFinder:
         settings: ParsingSettings,
         taken: Spans,
     ) -> list[Field]:
-        """Plain references that a kind's word announces earlier in their sentence, unless
-        their prefix names a kind (read already) or they name something else."""
+        """Plain references that a kind's word announces earlier in their sentence, unless they
+        name something else; a prefix that names a kind gives theirs ("c'est MRH 4410 2287 3")."""
         fields = []
         for start, end, name in announced_references(text, folded, labels.announcers):
             value = text[start:end]
             if (
                 not taken.overlaps(start, end)
-                and not self._kind_of_prefix(value)
                 and not names_something_else(value, settings.default_region)
                 and is_identifier(text, value, start, end, settings)
             ):
                 taken.add(start, end)
-                fields.append(make_field(name, value, value, NEAR_LABEL, source))
+                kind = self._kind_of_prefix(value) or name
+                fields.append(make_field(kind, value, value, NEAR_LABEL, source))
         return fields
 
     def _kind_of_prefix(self, value: str) -> str | None:

@@ -33,7 +33,13 @@ from extractors.fields.reference_values import IDENTIFIER_VALUE
 from extractors.fields.registrations import normalise_siret, normalise_vat
 from extractors.fields.text import fold, sentence_start
 
-__all__ = ["announced_references", "names_something_else", "own_reference_spans", "product_initials_spans"]
+__all__ = [
+    "LAST_GROUP",
+    "announced_references",
+    "names_something_else",
+    "own_reference_spans",
+    "product_initials_spans",
+]
 
 _REPLY_MARKS = r"(?:(?:re|tr|fwd?|aw)\s*:\s*)*"
 _SUBJECT_PART = re.compile(
@@ -43,10 +49,13 @@ _SUBJECT_ONLY = re.compile(rf"\s*{_REPLY_MARKS}{IDENTIFIER_VALUE}[\s.]*")
 # A subject that ends with letters dashed to two groups of digits: "cancel renters Azr-6652-8820"
 _SUBJECT_END = re.compile(r"\s(?P<value>[a-z]{2,5}(?:-\d{3,}){2,})[\s.]*$")
 _ALONE = re.compile(rf"^[ \t]*(?P<value>{IDENTIFIER_VALUE})[ \t.]*$", re.MULTILINE)
+# A last group after a space that ends the number's sentence or bracket: "AL-HAB-5560 12)",
+# "NPH 2290 4418 7."
+LAST_GROUP = r"(?: \d{1,6}(?=[ \t]*(?:$|\n|[).,;:!?])))?"
 _PLAIN = re.compile(
     r"(?<![\w\-/.])(?:"
-    r"[A-Z][A-Z0-9]*(?:[\-/][A-Z0-9]+)+"  # "NHP/0048823/H"
-    r"|[A-Z]{2,5}(?: \d{2,6}){2,}"  # "BF 0093 2210"
+    rf"[A-Z][A-Z0-9]*(?:[\-/][A-Z0-9]+)+{LAST_GROUP}"  # "NHP/0048823/H"
+    rf"|[A-Z]{{2,5}}(?: \d{{2,6}}){{2,}}{LAST_GROUP}"  # "BF 0093 2210"
     r"|\d{2,6}(?:([\-/.])[A-Z0-9]{1,6})(?:\1[A-Z0-9]{1,6})+"  # "40-118-3325", "6021.883.04"
     r"|[A-Z0-9]{1,6}(?: ?[\-/] ?[A-Z0-9]{1,6}){2,}"  # "TT/ 55621 /26"
     r")(?![\w\-/])"
