@@ -585,3 +585,20 @@ def test_remembrance_day_as_it_is_often_spelled_is_the_eleventh_of_november(text
 )
 def test_a_verb_of_another_clause_does_not_govern_the_harm_after_a_comma(text: str) -> None:
     assert incident(body(text)) == "2026-11-02"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("ten days ago we had that big electrical storm and the inverter blew", "2026-11-09"),
+        ("il y a dix jours, un gros orage a grillé l'onduleur", "2026-11-09"),
+        ("following up on the fender bender sunday nite, i sent the photos yesterday", "2026-11-15"),
+        (
+            "The other day, the 12th, I came out of the shop to find a van reversing into my car.",
+            "2026-11-12",
+        ),
+        ("L'autre jour, le 12, une camionnette a reculé dans ma voiture sur le parking.", "2026-11-12"),
+    ],
+)
+def test_days_counted_in_words_a_nite_and_a_van_reversing_into_the_car(text: str, day: str) -> None:
+    assert incident(body(text)) == day

@@ -189,6 +189,10 @@ INCIDENT_WORDS = [
     "recule contre",  # "un camion a reculé contre ma Golf"
     "recule dans",
     "recule sur",
+    "reversing into",
+    "reversed into",
+    "backed into",
+    "fender bender",
     "dented",
     "scratched",
     "crack*",

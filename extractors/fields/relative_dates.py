@@ -82,11 +82,14 @@ _COUNTS = {
     **dict.fromkeys(("cinq", "five"), 5),
     **dict.fromkeys(("six",), 6),
     **dict.fromkeys(("sept", "seven"), 7),
+    **dict.fromkeys(("huit", "eight"), 8),
+    **dict.fromkeys(("neuf", "nine"), 9),
+    **dict.fromkeys(("dix", "ten"), 10),
+    **dict.fromkeys(("onze", "eleven"), 11),
+    **dict.fromkeys(("douze", "twelve"), 12),
 }
 _COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|(?<!\d)\d{1,2}"  # not the 5 of "15 days"
-_PART_OF_DAY = (
-    r"(?:soir|(?P<night_part>night)|evening|matin|apres[\s\-]midi|morning|afternoon|arvo|aprem|lunchtime)"
-)
+_PART_OF_DAY = r"(?:soir|(?P<night_part>night|nite)|evening|matin|apres[\s\-]midi|morning|afternoon|arvo|aprem|lunchtime)"
 # "samedi soir", "on Tuesday night": a part of a day gone by; not "ce samedi soir", "next
 # Tuesday night", "samedi soir prochain", nor a habit ("le samedi soir", "every Friday night");
 # whole words only ("opéré en urgence jeudi" is a day gone by).
