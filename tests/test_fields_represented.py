@@ -188,3 +188,36 @@ def test_the_name_a_contract_is_in_given_in_brackets_is_the_customers(
     body: str, sender: str, name: str
 ) -> None:
     assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\n\nI'm writing on behalf of my wife, the policy is in her name (Gemma Thwaite) but she's "
+            "on nights this week.\n\nThanks\nRob Thwaite",
+            "Rob Thwaite <rob@mail.example>",
+            "Gemma Thwaite",
+        ),
+        (
+            "Bonjour,\n\nJe vous écris pour ma femme, le contrat est à son nom (Gemma Thwaite).\n\nRob Thwaite",
+            "Rob Thwaite <rob@mail.example>",
+            "Gemma Thwaite",
+        ),
+        (
+            "Good afternoon,\n\nI'm the office manager. The policy is in Dr. Ramon Castillo's name, he owns the "
+            "building.\n\nYolanda Ferris",
+            "Yolanda Ferris <y@dental.example>",
+            "Ramon Castillo",
+        ),
+        (
+            "Bonjour,\n\nJe vous écris de la part de mon père, Henri Vasseur, assuré chez vous.\n\nJulien Vasseur",
+            "Julien Vasseur <j@mail.example>",
+            "Henri Vasseur",
+        ),
+    ],
+)
+def test_the_name_the_contract_is_in_said_by_another_is_the_customers(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name

@@ -89,7 +89,10 @@ _COUNTS = {
     **dict.fromkeys(("douze", "twelve"), 12),
 }
 _COUNT = "|".join(sorted(_COUNTS, key=len, reverse=True)) + r"|(?<!\d)\d{1,2}"  # not the 5 of "15 days"
-_PART_OF_DAY = r"(?:soir|(?P<night_part>night|nite)|evening|matin|apres[\s\-]midi|morning|afternoon|arvo|aprem|lunchtime)"
+_PART_OF_DAY = (
+    r"(?:soir|(?P<night_part>night|nite)|evening|matin|apres[\s\-]midi|morning|afternoon|arvo|aprem"
+    r"|lunchtime)"
+)
 # "samedi soir", "on Tuesday night": a part of a day gone by; not "ce samedi soir", "next
 # Tuesday night", "samedi soir prochain", nor a habit ("le samedi soir", "every Friday night");
 # whole words only ("opéré en urgence jeudi" is a day gone by).

@@ -40,6 +40,7 @@ _NAME = r"(?P<name>[^\n,;:!?()]+)"
 _FOR_A_RELATIVE = re.compile(
     r"(?<![a-z])(?:on behalf of|au nom de|pour le compte de|in the name of|taken out by|held by"
     r"|(?:souscrite?|prise?|signee?) par"
+    r"|de la part de"
     r"|(?:writing|write|ecris|ecrire|contacte)(?: to you| you)? (?:for|pour))"
     rf" {_MY} (?:[a-z'\-]+ ){{0,2}}?{_RELATIVE}(?![a-z])[ \t,:]*{_NAME}"
 )
@@ -57,6 +58,12 @@ _RELATIVE_AGED = re.compile(
     r"(?:\d{2,3} ans|(?:is|aged) \d{2,3}(?![\d,.])|(?:a|age|agee) de \d{2,3} ans|\d{2,3} years old)"
 )
 _TITLED = r"(?=(?:mr|mrs|ms|miss|mx|dr|m|mme|mlle|madame|monsieur)\.?[ \t])"
+# The name a contract is in, said by another: "the policy is in her name (Gemma Thwaite)", "le
+# contrat est à son nom (Henri Vasseur)", "the policy is in Dr. Ramon Castillo's name"
+_IN_THEIR_NAME = re.compile(
+    r"(?<![a-z])(?:in (?:her|his|their) name|a son nom|a leur nom)[ \t]*\((?P<name>[^()\n]+)\)"
+)
+_IN_SOMEONES_NAME = re.compile(rf"(?<![a-z])in {_TITLED}(?P<name>[^\n,;:!?()']{{3,60}}?)'s name(?![a-z])")
 # Someone acting for the policyholder, who is named with a title ("Ms. Loretta Haines"), or
 # without one after the role's own word ("Attorney for Dorothy Pennington").
 _ACTING_FOR = re.compile(
@@ -83,7 +90,8 @@ _ACTING_FOR = re.compile(
 def represented_names(text: str) -> Iterator[str]:
     """The names of the policyholders a writer speaks for in `text`, as written."""
     folded = fold(text)
-    for regex in (_FOR_A_RELATIVE, _RELATIVE_WHO_HOLDS, _RELATIVE_AGED, _ACTING_FOR):
+    regexes = (_FOR_A_RELATIVE, _RELATIVE_WHO_HOLDS, _RELATIVE_AGED, _ACTING_FOR)
+    for regex in (*regexes, _IN_THEIR_NAME, _IN_SOMEONES_NAME):
         for match in regex.finditer(folded):
             name = _capitalised_words(text[match.start("name") : match.end("name")].split())
             if name:
