@@ -185,12 +185,13 @@ class _MailReader(MailContents):
 
     def _addresses(self, key: str) -> list[Address]:
         header = self.parsed.get(key)
-        try:
-            found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
-        except HEADER_ERRORS:
-            found = getaddresses([str(header)])
-        if key in self.long_headers:
+        if key in self.long_headers:  # read word by word: no parsed header
             found = getaddresses([self.long_headers[key]])
+        else:
+            try:
+                found = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+            except HEADER_ERRORS:
+                found = getaddresses([str(header)])
         return [
             Address(" ".join((name or "").split()), email) for name, email in found if email and email != "<>"
         ]

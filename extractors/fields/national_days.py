@@ -10,7 +10,7 @@ only where the mail says which country its customer lives in (`TextSource.countr
 `residence`), and name no day elsewhere.
 
 Each is the latest such day on or before the mail's date: a mail tells of what happened.
-Feasts that every country keeps on one date (Christmas, Halloween) are `relative_dates`'.
+Feasts that every country keeps on one date (Christmas, Halloween) are `feast_days`'.
 """
 
 from __future__ import annotations

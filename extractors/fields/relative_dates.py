@@ -12,7 +12,8 @@ mail tells of what happened, not of what will. A weekday written with its day ("
 dated by its first day. "Ce soir", "tonight", "cet après-midi" name the mail's own day when
 it was sent once that part of the day had begun (the hour, when known, says so); a mail sent
 in the small hours tells of the evening before. "La veille du 11 novembre", "the day after
-the 3rd" move the day they name (`shifted`).
+the 3rd" move the day they name (`shifted`). Feasts kept on one date everywhere ("le
+lendemain de la Toussaint", "Boxing Day") are `feast_days`'.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 
+from extractors.fields.feast_days import find_feast_days
 from extractors.fields.national_days import find_national_days
 from extractors.fields.written_dates import MONTH, ORDINAL, FoundDate, make_date, month_number
 
@@ -181,72 +183,6 @@ _WEEKDAY_NIGHT = re.compile(
     rf"(?:\s+(?:to|into|-|/)\s*(?:{_WEEKDAY})|(?![\s,]*(?:the\s+)?\d)))(?![a-z])"
 )
 
-# --- Feast days: "le lendemain de la Toussaint", "Boxing Day", "the day after Christmas" ----
-
-_FEASTS = {
-    "toussaint": (11, 1),
-    "noel": (12, 25),
-    "nouvel an": (1, 1),
-    "jour de l'an": (1, 1),
-    "saint sylvestre": (12, 31),
-    "armistice": (11, 11),
-    "assomption": (8, 15),
-    "saint valentin": (2, 14),
-    "halloween": (10, 31),
-    "christmas": (12, 25),
-    "christmas day": (12, 25),
-    "christmas eve": (12, 24),
-    "boxing day": (12, 26),
-    "new year's day": (1, 1),
-    "new year's eve": (12, 31),
-    "bonfire night": (11, 5),
-    "valentine's day": (2, 14),
-    "st patrick's day": (3, 17),
-    "remembrance day": (11, 11),
-    "rememberance day": (11, 11),  # as it is often spelled
-}
-# A feast said alone is one day; "Noël" or "la Toussaint" alone may be a season ("les
-# vacances de la Toussaint"), and is read only as "le jour de", "le lendemain de", "la veille de".
-_ONE_DAY_FEASTS = (
-    "halloween",
-    "saint sylvestre",
-    "jour de l'an",
-    "christmas day",
-    "christmas eve",
-    "boxing day",
-    "new year's day",
-    "new year's eve",
-    "bonfire night",
-    "valentine's day",
-    "st patrick's day",
-    "remembrance day",
-    "rememberance day",
-)
-
-
-def _feast_key(name: str) -> str:
-    """One key for "New Year's Day", "new years day" and "new-year's day"; "St" is "Saint"."""
-    return re.sub(r"[^a-z]", "", name.replace("saint", "st"))
-
-
-_FEAST_KEYS = {_feast_key(name): day for name, day in _FEASTS.items()}
-
-
-def _feast_pattern(names: list[str] | tuple[str, ...]) -> str:
-    def one(name: str) -> str:
-        written = re.sub(r"^(?:saint|st) ", r"(?:st\\.?|saint) ", name)
-        return written.replace(" ", r"[\s\-]+").replace("'", "'?")
-
-    return "|".join(one(name) for name in sorted(names, key=len, reverse=True))
-
-
-_FEAST = re.compile(
-    r"(?<![a-z])(?:(?:(?P<after>lendemain|day\s+after)|(?P<before>veille|day\s+before)|jour)"
-    rf"\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|d')?(?P<named>{_feast_pattern(list(_FEASTS))})"
-    rf"|(?P<alone>{_feast_pattern(_ONE_DAY_FEASTS)}))(?![a-z])"
-)
-
-
 # --- A day moved from the one it names: "la veille du 11", "the day after the 3rd" ----------
 
 _SHIFTS = {
@@ -292,7 +228,7 @@ def find_relative_dates(
     whole, nights first (a night's words hold other shapes: "la nuit du mardi 3 au mercredi
     4"); the holidays it names are those of the customer's `country`."""
     yield from _nights(folded, received)
-    yield from _feasts(folded, received)
+    yield from find_feast_days(folded, received)
     yield from find_national_days(folded, received, country)
     weekday_and_day = []  # "lundi 23" names no day when the 23rd was no Monday, nor does its "23"
     for match in _WEEKDAY_AND_DAY.finditer(folded):
@@ -343,17 +279,6 @@ def _nights(folded: str, received: date) -> Iterator[FoundDate]:
         first = _WEEKDAYS[match.group("fr") or match.group("fr_then") or match.group("en")]
         value = received - timedelta(days=(received.weekday() - first) % 7 or 7)
         yield FoundDate(match.start(), match.end(), value, night=True)
-
-
-def _feasts(folded: str, received: date) -> Iterator[FoundDate]:
-    for match in _FEAST.finditer(folded):
-        month, day = _FEAST_KEYS[_feast_key(match.group("named") or match.group("alone"))]
-        shift = timedelta(days=1 if match.group("after") else -1 if match.group("before") else 0)
-        for year in (received.year, received.year - 1):
-            value = date(year, month, day) + shift
-            if value <= received:
-                yield FoundDate(match.start(), match.end(), value)
-                break
 
 
 def _day(written: str) -> int:
