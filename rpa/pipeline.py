@@ -221,6 +221,10 @@ def text_sources(message: Message, language: str = "") -> list[TextSource]:
         # The note of one who forwards the customer's mail ("Je vous transfère le message de ma
         # voisine"): read, but its sign-off is the forwarder's, not the customer's.
         body = "note" if part is message and _forwarded_for_someone(message, authors) else "body"
+        # A mail the customer forwards from someone else (a roofer's estimate, a garage's reply)
+        # is what that one says: its phone and address are theirs, not the customer's.
+        if part is not message and not any(part is author for author in authors):
+            body = "quoted"
         sources += [
             TextSource("subject", part.subject, sent=sent),
             TextSource(

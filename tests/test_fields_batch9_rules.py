@@ -106,6 +106,40 @@ def test_a_customer_forwarding_their_own_mail_keeps_its_incident_day() -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "sender", "phone", "postcode"),
+    [
+        (
+            "Hello,\nForwarding the revised estimate from our roofer below. Can the adjuster approve it?\n"
+            "Thanks,\nBeverly Lindqvist\n2219 Athol Street, Regina SK  S4T 3C2\n306-585-2231\n\n"
+            "---------- Forwarded message ---------\nFrom: Prairie Peak Roofing <office@peakroofing.example>\n"
+            "Date: Wed, Nov 4, 2026 at 3:18 PM\nSubject: Revised estimate\nTo: Bev Lindqvist <bev@sask.example>\n\n"
+            "Hi Bev,\nAttached is our revised estimate.\nCurtis Rempel\nPrairie Peak Roofing Ltd.\n"
+            "1140 Fleet St, Regina SK S4N 7N7\n306-757-4410\n",
+            "Bev Lindqvist <bev@sask.example>",
+            "+13065852231",
+            "S4T 3C2",
+        ),
+        (
+            "Bonjour,\nJe vous transfère le devis du couvreur.\nCordialement,\nMarie Dufour\n"
+            "12 rue des Lilas\n31000 Toulouse\n06 12 44 87 21\n\n"
+            "---------- Message transféré ----------\nDe : Toitures Garonne <contact@toitures.example>\n"
+            "Date : mer. 4 nov. 2026 à 15:18\nObjet : devis\nÀ : Marie Dufour <marie@mail.example>\n\n"
+            "Madame,\nVeuillez trouver notre devis.\nToitures Garonne\n8 avenue de Muret\n31300 Toulouse\n"
+            "05 61 44 20 10\n",
+            "Marie Dufour <marie@mail.example>",
+            "+33612448721",
+            "31000",
+        ),
+    ],
+)
+def test_the_phone_and_address_of_a_mail_the_customer_forwards_from_someone_else_are_not_theirs(
+    body: str, sender: str, phone: str, postcode: str
+) -> None:
+    assert _field_of_mail("phone", body, sender, "Fwd: estimate") == phone
+    assert _field_of_mail("postcode", body, sender, "Fwd: estimate") == postcode
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [
         (

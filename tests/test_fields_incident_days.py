@@ -602,3 +602,85 @@ def test_a_verb_of_another_clause_does_not_govern_the_harm_after_a_comma(text: s
 )
 def test_days_counted_in_words_a_nite_and_a_van_reversing_into_the_car(text: str, day: str) -> None:
     assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Voici le constat scanné pour l'accident du 16 et les photos de l'aile arrière.", "2026-11-16"),
+        ("Mon téléphone est tombé le 3 en sortant de la voiture, l'écran est cassé.", "2026-11-03"),
+        ("Ma voiture a été rayée le 12 sur le parking du supermarché.", "2026-11-12"),
+        ("Here is the police report for the accident on the 16th and the photos of the wing.", "2026-11-16"),
+    ],
+)
+def test_a_french_day_without_its_month_may_go_on_with_its_sentence(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+def test_a_day_told_of_in_the_next_item_of_a_list_is_no_other_day_of_its_sentence() -> None:
+    text = (
+        "Here are the documents for my claim:\n\n"
+        "- the police report, dated Nov 13 (the accident itself was the evening before, Nov 12)\n"
+        "- the repair estimate from the body shop, dated 11/17\n"
+        "- photos of my car"
+    )
+    assert incident(body(text)) == "2026-11-12"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "Sur l'A10, le mardi 10 novembre, un gravillon a fait un impact sur mon pare-brise... pardon, "
+            "je me trompe, c'était le mercredi 11, le lendemain de mon rendez-vous chez le dentiste.",
+            "2026-11-11",
+        ),
+        (
+            "On Tuesday the 10th a stone hit my windscreen on the motorway and cracked it... sorry, I was "
+            "wrong, it was Wednesday the 11th.",
+            "2026-11-11",
+        ),
+    ],
+)
+def test_a_day_the_writer_corrects_at_the_end_of_the_sentence_is_the_one_meant(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "my ebike got stolen on tuesday outside the coffee shop on ne alberta st. was inside maybe 15 min",
+            "2026-11-17",
+        ),
+        (
+            "on m'a volé mon vélo mardi devant la boulangerie, j'étais dedans peut-être 10 minutes",
+            "2026-11-17",
+        ),
+    ],
+)
+def test_a_hedge_on_a_length_of_time_is_no_doubt_about_the_day(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("I'm writing about a claim for my ER visit at Rose Medical Center on November 9.", "2026-11-09"),
+        (
+            "A claim: we flew home from Malta on 11th November and one of our suitcases did not arrive.",
+            "2026-11-11",
+        ),
+        (
+            "Nous sommes rentrés de Malte le 11 novembre et une de nos valises n'est jamais arrivée. Je voudrais être remboursée.",
+            "2026-11-11",
+        ),
+        ("Claim for my father.\nInsured: Robert Lindsey\nDate of death: October 28, 2026", "2026-10-28"),
+        (
+            "Déclaration pour mon père.\nAssuré : Robert Lindsey\nDate du décès : 28 octobre 2026",
+            "2026-10-28",
+        ),
+    ],
+)
+def test_care_lost_luggage_and_a_death_date_the_claim(text: str, day: str) -> None:
+    assert incident(body(text)) == day

@@ -174,3 +174,73 @@ def test_a_country_code_or_a_prefix_of_two_parts_belongs_to_the_number_and_a_wor
     text: str, value: str
 ) -> None:
     assert value_in(text) == value
+
+
+# --- Where the number is written, or an aside, between the label and its verb ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("car is RK7 19M, pol no on my pink card is apv 2290 418", "APV 2290 418"),
+        ("Hello, the policy number on the renewal letter is GH 7730 2291.", "GH 7730 2291"),
+        ("Bonjour, le n° de contrat sur ma carte verte est AUT 5512 3390.", "AUT 5512 3390"),
+        (
+            "His pet policy number (it's on the welcome pack, under the picture of the cat) is "
+            "PP-WA 0091 4472.",
+            "PP-WA 0091 4472",
+        ),
+        (
+            "Mon numéro de contrat (il est sur l'avis d'échéance, en haut à droite) est MRH 4410 2291.",
+            "MRH 4410 2291",
+        ),
+        (
+            "My buildings & contents ref. - I had to ring to get it, the lady gave me it over the "
+            "phone - is HC 5520 7718 LW.",
+            "HC 5520 7718 LW",
+        ),
+        ("Mon numéro de police - je l'ai retrouvé dans mes papiers - est HB 2207 5530.", "HB 2207 5530"),
+        ("Policy/Client No. on my documents is ABH-22 9031 7 / 40018822.", "ABH-22 9031 7"),
+        ("Contrat hab. 35-MH-2250 48, facture jointe.", "35-MH-2250 48"),
+    ],
+)
+def test_where_the_number_is_written_or_an_aside_may_stand_between_the_label_and_its_verb(
+    text: str, value: str
+) -> None:
+    assert value_in(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, my claim ref on your letter is CL 2291 4471.",
+        "Bonjour, ma réf. dossier est SIN 2291 4471.",
+    ],
+)
+def test_a_claims_reference_is_not_the_customers_own_policy(text: str) -> None:
+    assert value_in(text) is None
+
+
+def test_words_between_a_kind_and_a_number_sign_make_no_label_before_where_it_is_written() -> None:
+    text = (
+        "Hello, a claim under my HomeSure Plus policy, number HSP 0447 1290 (my customer no. on your "
+        "letters is 88120445 in case you need that too)."
+    )
+    assert value_in(text) == "HSP 0447 1290"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Hello, Member ID: XQH884102937\nClaim #: 2026-1009-448172", "XQH884102937"),
+        ("Bonjour, ID adhérent : MUT 7720 4419, je vous écris pour mes lunettes.", "MUT 7720 4419"),
+    ],
+)
+def test_an_id_is_a_number_sign(text: str, value: str) -> None:
+    assert value_in(text) == value
+
+
+def test_a_rank_after_a_dash_is_no_part_of_the_number() -> None:
+    assert value_in(
+        "FW: Claim 26-OK-118840 - 4th request, no response", "claim_number", source="subject"
+    ) == ("26-OK-118840")

@@ -92,3 +92,19 @@ def test_addresses_typed_in_small_letters_or_with_american_streets_give_their_po
 )
 def test_a_sum_after_a_street_is_no_postcode(text: str) -> None:
     assert postcode(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Home policy HC-SA-5517204. 7 Fullarton Rd, Norwood 3084. 0419 223 805.",
+        "Home & contents policy HC-QLD-2291740. We're in Kenmore 3084, phone 07 3378 2209.",
+        "The house is insured with you. We live in Heidelberg 3084, call me on 0412 739 205.",
+    ],
+)
+def test_an_australian_postcode_may_end_its_sentence_or_follow_where_the_customer_lives(text: str) -> None:
+    assert _sent_from(text, 11) == "3084"
+
+
+def test_four_digits_after_a_town_in_a_sentence_of_no_address_are_no_postcode() -> None:
+    assert _sent_from("The roof repair in Kenmore cost 4069. Call me on 0412 739 205.", 11) is None

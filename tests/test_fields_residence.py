@@ -279,3 +279,29 @@ def test_a_clock_of_the_pacific_and_a_number_of_its_shape_tell_where_french_is_w
     text: str, language: str, hours: float, phone: str
 ) -> None:
     assert fields_of(text, language, sent_at(hours)).get("phone") == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "hours", "phone"),
+    [
+        # Ireland keeps Britain's clock; its mobiles are no British numbers
+        ("My screen cracked last night.\nmy number is 087 341 9062", 1, "+353873419062"),
+        ("The boiler broke down yesterday. Ring me on 085 730 2264 please.", 0, "+353857302264"),
+        ("The boiler broke down yesterday. Ring me on 07946 582310 please.", 0, "+447946582310"),
+    ],
+)
+def test_an_irish_number_under_the_clock_of_the_british_isles_is_irish(
+    text: str, hours: float, phone: str
+) -> None:
+    assert fields_of(text, "en", sent_at(hours)).get("phone") == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("The marina's estimate comes to $6,480.25.\nDoug Fenwick\n250-862-4417", "CAD"),
+        ("The shop's estimate comes to $6,480.25.\nDoug Fenwick\n206-784-1192", "USD"),
+    ],
+)
+def test_a_north_american_area_code_tells_canada_from_the_united_states(text: str, currency: str) -> None:
+    assert fields_of(text, "en", sent_at(-7)).get("currency") == currency

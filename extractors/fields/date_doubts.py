@@ -28,6 +28,9 @@ _HEDGE = re.compile(
     r"(?<![a-z])(?:je pense|je crois|il me semble|peut[\s\-]etre|probablement|suis pas sure?"
     r"|pas certaine?|i think|thinks|maybe|perhaps|probably|possibly|not sure|might have|may have"
     r"|could have)(?![a-z])"
+    # a hedge on a length or a sum is no doubt about the day: "was inside maybe 15 min"
+    r"(?!\s+(?:\d+|une?|an?|a few|quelques)\s*(?:min|mins|minutes?|secondes?|seconds?|hours?|hrs?|heures?|h"
+    r"|km|kms|miles?|metres?|meters?|m|euros?|dollars?|pounds?|%)(?![a-z]))"
 )
 _DAY_UNKNOWN = re.compile(
     r"(?<![a-z])(?:(?:impossible de (?:savoir|dire)|ne (?:sais|savons|sait) pas)\s+(?:exactement\s+)?"
@@ -49,6 +52,14 @@ _TAKING_BACK = re.compile(
     r"|(?:no|non)\s+(?:wait|attendez|attends|sorry|pardon))(?![a-z])"
 )
 _TAKEN_BACK_REACH = 45  # the most a correction and the words around it take between two days
+# A plain admission of a mistake may come once the sentence is told, just before the right day:
+# "le mardi 13 octobre, un gravillon [...] a fait un impact... pardon, je me trompe, c'était le
+# mercredi 14", within a paragraph.
+_MISTAKE = re.compile(
+    r"(?<![a-z])(?:sorry|pardon|je me (?:suis )?trompee?|i was wrong|i'm wrong|my mistake|i mean|i meant"
+    r"|je veux dire|je voulais dire|rectification|correction)(?![a-z])"
+)
+_MISTAKE_REACH = 240
 _SAME_MENTION = re.compile(r"[\s,(\-]{0,3}")  # "Tuesday evening (the 20th": one day written twice
 
 
@@ -89,18 +100,30 @@ def soon_after(found: FoundDate, received: date) -> bool:
     return 0 < (next_year - received).days <= _SOON
 
 
-def taken_back(folded: str, days: list[tuple[int, int]]) -> set[int]:
-    """The starts of the days (spans, in order) the customer takes back: followed closely by
-    words of correction and another day ("the 20th? no, sorry, I mean Friday the 16th", "le
-    12/10, pardon le 13/10"), with the same day written just before them ("Tuesday evening
-    (the 20th? no, ..."): only the day written last is meant."""
-    gone: set[int] = set()
+def taken_back(folded: str, days: list[tuple[int, int]]) -> dict[int, int]:
+    """The starts of the days (spans, in order) the customer takes back, each with the start of
+    the day meant instead: followed closely by words of correction and another day ("the 20th?
+    no, sorry, I mean Friday the 16th", "le 12/10, pardon le 13/10"), with the same day written
+    just before them ("Tuesday evening (the 20th? no, ..."): only the day written last is meant."""
+    gone: dict[int, int] = {}
     for (start, end), (following, _) in reversed(list(zip(days, days[1:], strict=False))):
         if following <= end:
             continue
         gap = folded[end:following]
-        if (len(gap) <= _TAKEN_BACK_REACH and _TAKING_BACK.search(gap)) or (
-            following in gone and _SAME_MENTION.fullmatch(gap)
+        if (
+            (len(gap) <= _TAKEN_BACK_REACH and _TAKING_BACK.search(gap))
+            or (following in gone and _SAME_MENTION.fullmatch(gap))
+            or _admits_a_mistake(gap)
         ):
-            gone.add(start)
+            gone[start] = gone.get(following, following)
     return gone
+
+
+def _admits_a_mistake(gap: str) -> bool:
+    """Whether the words between two days of a paragraph end with the writer admitting a
+    mistake just before the second (`_MISTAKE`)."""
+    return (
+        len(gap) <= _MISTAKE_REACH
+        and "\n\n" not in gap
+        and _MISTAKE.search(gap, max(0, len(gap) - _TAKEN_BACK_REACH)) is not None
+    )

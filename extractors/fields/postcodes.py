@@ -42,8 +42,11 @@ _FR_ADDRESS_SMALL = re.compile(
 )
 _CODE_FIRST = re.compile(rf"(?<![\w\-/.,])(?P<code>\d{{4}})[ \t]+(?P<town>{_TOWN})")
 _CODE_LAST = re.compile(r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>\d{4})[ \t.]*+$", re.MULTILINE)
-# The same in brackets or before a comma: "(21 Awaroa Road, Sunnyvale, Auckland 0612)"; not a year.
-_CODE_LAST_INSIDE = re.compile(r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>(?!19|20)\d{4})(?=[),;])")
+# The same in brackets or before a comma or a full stop: "(21 Awaroa Road, Sunnyvale, Auckland
+# 0612)", "7 Fullarton Rd, Norwood 5067. 0419 223 805"; not a year.
+_CODE_LAST_INSIDE = re.compile(
+    r"[a-zà-ÿ](?:[ \t]*+,[ \t]*+|[ \t]++)(?P<code>(?!19|20)\d{4})(?=[),;]|\.(?:\s|$))"
+)
 # A line that is only a town and its code, as an address's last line: "Plympton 5038".
 _TOWN_AND_CODE = re.compile(rf"^[ \t]*{_TOWN}[ \t]++(?P<code>(?!19|20)\d{{4}})[ \t.]*+$", re.MULTILINE)
 _LABELLED = re.compile(
@@ -63,7 +66,22 @@ _STREET = re.compile(
     )
 )
 # A form or table cell naming what follows: "Code postal / Ville   31400 Toulouse".
-_ADDRESS_LABEL = re.compile(phrases(["code postal", "cp", "ville", "adresse", "address", "town", "city"]))
+_ADDRESS_LABEL = re.compile(
+    phrases(
+        ["code postal", "cp", "ville", "adresse", "address", "town", "city"]
+        # where the customer says they live: "We're in Kenmore 4069, phone ..."
+        + [
+            "live in",
+            "lives in",
+            "living in",
+            "we're in",
+            "we are in",
+            "based in",
+            "j'habite",
+            "nous habitons",
+        ]
+    )
+)
 _NOT_TOWN = frozenset(
     """euro euros eur ttc ht km kg habitants personnes points exemplaires pieces unites articles
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre

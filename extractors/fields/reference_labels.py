@@ -178,13 +178,18 @@ REFERENCE_KINDS: tuple[ReferenceKind, ...] = (
 # "Votre référence", "Our ref": a reference that names no kind (group `whose`: someone's).
 GENERIC_LABEL = r"(?<![a-z])(?P<whose>(?:votre|notre|vos|nos|your|our)\s+)?(?:reference|ref)s?\.?(?![a-z])"
 # The customer's own reference: "my ref is", "ma référence".
-OWN_LABEL = r"(?<![a-z])(?:my|mon|ma|mes)\s+(?:reference|ref)s?\.?(?![a-z])"
+# A cover's words may stand between: "my buildings & contents ref.", "ma réf. habitation" is no
+# such case; a claim's or an invoice's reference is not the customer's own.
+OWN_LABEL = (
+    r"(?<![a-z])(?:my|mon|ma|mes)\s+"
+    r"(?:(?!(?:claims?|case|file|dossier|sinistre|invoice|facture|order|booking)(?![a-z]))[a-z]+(?:\s+&)?\s+){0,3}?"
+    r"(?:reference|ref)s?\.?(?![a-z])"
+)
 
 # "My policy number is X", "mon numéro de contrat est le X", "le contrat c'est le X".
 # "c est", "cest": dictated, or typed without its apostrophe
 _VERB_WORD = r"(?:is|was|est|etait|c'est|c est|cest)(?![a-z])"
 _BEING = r"(?:est|etait|sont)(?![a-z])"  # "la police est passée": the police, no policy
-_VERB = rf"(?P<verb>\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
 # What a cover word may stand before: letters, then digits ("HM-0620433", "MRH 2019 004 81"),
 # digits around a short word that counts nothing ("77-AT-5510", "7L-HAB-2218", "77 HAB 5520 1", not
 # "12 mois 3"),
@@ -214,6 +219,22 @@ _GAP = rf"{LABEL_GAP}(?:\([ \t]*|,[ \t]*(?={NUMBER_SIGN}|{_PREFIXED}))?"
 # A name or a gloss set apart after a kind's word, holding no digit: "policy (Ontario auto)",
 # "my policy (póliza) is", "contrat d'assurance vie « Horizon Patrimoine » n°".
 _ASIDE = r"""(?:[ \t]*(?:\([^()\d\n]{1,40}\)|«[^«»\d\n]{1,40}»|"[^"\d\n]{1,40}"|“[^“”\d\n]{1,40}”))"""
+# Between a label and its verb, where the number is written ("pol no on my pink card is",
+# "le n° de contrat sur la carte verte est"), or an aside set apart by brackets or dashes
+# ("policy number (it's on the welcome pack, under the picture of the cat) is", "ref. - I had
+# to ring to get it - is"): the verb says the sentence goes on to the number.
+_WHERE = (
+    r"(?:on|in|from|at|sur|dans)\s+(?:my|the|your|our|ma|mon|mes|le|la|les|votre|vos|notre)"
+    r"(?:\s+[a-z'\-]+){1,3}?"
+)
+_BEFORE_VERB = (
+    rf"(?:[ \t]*\([^()\d\n]{{1,80}}\)|[ \t]+[\-–—][ \t]+[^\d\n\-–—]{{1,200}}?[ \t]+[\-–—]"
+    rf"|\s*,?\s+{_WHERE},?)"
+)
+_VERB = rf"(?P<verb>{_BEFORE_VERB}?\s+{_VERB_WORD}(?:\s+(?:le|the))?(?=\s))?"
+# After a label with words between its kind's word and its number sign, none: "policy, number
+# HSP 0447 1290 (my customer no. on your letters is 88120445" is no policy's label.
+_LABEL_VERB = _VERB.replace(f"{_BEFORE_VERB}?", f"(?(between)|{_BEFORE_VERB}?)")
 # A number sign cut short or mistyped: "contrat n AUT-4587-2291", "contrat c AUT-4587-2291"
 # (before digits, a lone letter is the value's prefix or is left out by `trimmed`).
 _STRAY_LETTER = r"(?:[b-df-hj-np-tv-xz]\.?[ \t]+(?=[a-z]))?"
@@ -238,7 +259,7 @@ def numbered_label(kind: ReferenceKind) -> str:
     numbered = phrases([*kind.words, *kind.numbered_words])
     return (
         rf"{NUMBER_SIGN}\s*(?:de\s+|d'|du\s+)?(?:la\s+|l')?{numbered}(?:\s*{NUMBER_SIGN})?"
-        rf"|{numbered}[\s.:]*{NUMBER_SIGN}"
+        rf"|{numbered}(?:/[a-z]+)?[\s.:]*{NUMBER_SIGN}"  # "Policy/Client No."
         # "assuré sous le n°", "insured under no."
         rf"|{numbered}\s+(?:sous|under)\s+(?:le\s+|the\s+)?{NUMBER_SIGN}"
     )
@@ -298,7 +319,8 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
     )
     # A cover's name may end in a plus: "contrat auto tiers+ 77-AT-5510", and say whose it is:
     # "contrat habitation de maman : H 40 221 07 T".
-    cover = rf"(?:\s+(?!{other}|{_VERB_WORD})[a-z][a-z'\-]+\+?){{1,3}}?"
+    # and be cut short: "contrat hab. 35-MH-2250 48".
+    cover = rf"(?:\s+(?!{other}|{_VERB_WORD})[a-z][a-z'\-]+(?:\+|\.(?= ))?){{1,3}}?"
     cover_word = rf"(?:\s+(?!{other}|{_FUNCTION_WORD})[a-z][a-z'\-]+\+?){{1,2}}?"
     return (
         rf"(?P<numbered>{numbered_label(kind)})"
@@ -319,7 +341,7 @@ def _label(kind: ReferenceKind, all_words: Sequence[str]) -> str:
 def _label_regex(kind: ReferenceKind, all_words: Sequence[str]) -> re.Pattern[str]:
     # A label is a word of its own, not part of a web or mail address ("actu-assurance.example/142").
     return re.compile(
-        rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_VERB}{_GAP}"
+        rf"(?<![\-./@_])(?:{_label(kind, all_words)}){_LABEL_VERB}{_GAP}"
         rf"(?:{NUMBER_SIGN}{LABEL_GAP})?{_STRAY_LETTER}{_PRODUCT.format(other=phrases(all_words))}"
         rf"(?P<value>{kind.value_pattern})"
     )

@@ -74,7 +74,7 @@ _CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K"
 # ("INV-0193 2025-01-18") is a date's.
 _JOINED_GROUPS = (
     r"(?:[a-z0-9]+(?:[\-/.][a-z0-9]+)+|[a-z]{1,3}\d{2,6}|\d(?!er|re|eme|nd|rd|th|st)[a-z]{2,4})"
-    rf"(?: \d{{2,6}}(?![\-/.]\w){_NOT_A_GROUP}){{1,3}}(?: \d(?=[ \t]*(?:\n|$|[.,;:)!?])))?{_RUN_END}"
+    rf"(?: \d{{2,6}}(?![\-/.]\w){_NOT_A_GROUP}){{1,3}}(?: \d(?=[ \t]*(?:\n|$|[.,;:)!?]| [/|] )))?{_RUN_END}"
 )
 _JOINED = (
     rf"(?:{_LETTERS} (?=\d))?(?=[a-z0-9\-/._]*?\d)"
@@ -84,7 +84,10 @@ _JOINED = (
 # 0299 - 03", "RS 2019 / 0733 / B"): three parts at least, each after a spaced joint holding
 # a digit or being a lone key letter, so that "AUT-4587-2291 / merci" stays "AUT-4587-2291".
 _PART = r"[a-z0-9]{1,6}"
-_PART_AFTER = r"(?:[a-z]{0,3}\d[a-z0-9]{0,5}|[a-z](?![a-z0-9]))"
+# (not a rank: "Claim 26-OK-118840 - 4th request")
+_PART_AFTER = (
+    r"(?:(?!\d{1,3}(?:st|nd|rd|th|er|eme|e)(?![a-z0-9]))[a-z]{0,3}\d[a-z0-9]{0,5}|[a-z](?![a-z0-9]))"
+)
 _SPACED = (
     rf"(?:[a-z]{{1,5}} )?(?=(?:{_PART} ?[\-/] ?){{2}}){_PART}(?:[\-/]{_PART})*"
     rf"(?: [\-/] ?|[\-/] ){_PART_AFTER}(?: ?[\-/] ?{_PART_AFTER})*(?![a-z0-9])"

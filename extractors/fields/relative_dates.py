@@ -140,8 +140,13 @@ _AFTER_A_DAY = (
 _DAY_ONLY = re.compile(
     r"(?<![a-z])(?:(?:the|on)\s+(?P<en>\d{1,2})(?:st|nd|rd|th)(?![a-z])"
     rf"(?=[ \t]*(?:[^a-z\s]|\n|$|(?:{_AFTER_A_DAY})(?![a-z])))"
-    r"|le\s+(?P<fr>\d{1,2}|1er)(?=\s+(?:au\s+(?:soir|matin)|dans\s+la|en\s+(?:fin|debut)|vers\s+\d"
-    r"|a\s+\d{1,2}\s*h))"
+    r"|(?:le|du)\s+(?P<fr>\d{1,2}|1er)(?=\s+(?:au\s+(?:soir|matin)|dans\s+la|en\s+(?:fin|debut)|vers\s+\d"
+    r"|a\s+\d{1,2}\s*h"
+    # "pour l'accident du 16 et les photos": joined to something else than another day ("le 16 et le 17")
+    rf"|(?:et|mais|puis)\s+(?!(?:le|au|du)\s+\d|\d|(?:{_WEEKDAY})(?![a-z])|{MONTH})"
+    # "tombé le 3 en sortant de la voiture", "le 3 quand je suis rentrée", "le 3 sur le parking"
+    r"|en\s+[a-z]+ant(?![a-z])|(?:quand|lorsque|pendant|alors|devant)(?![a-z])"
+    r"|(?:sur|dans)\s+(?:le|la|les|l'|un|une|mon|ma|mes|notre|son|sa)(?![a-z])))"
     # "la fuite du 1er.", "survenu le 10,", "le 13 (j'ai relu son SMS)": the day ends its clause;
     # "du 1er" is a day anywhere
     r"|(?:du|le)\s+(?P<fr_end>\d{1,2}|1er)(?=[ \t]*(?:[.,;!?()](?!\d)|\n|$))"

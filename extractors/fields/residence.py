@@ -98,7 +98,8 @@ _CLOCKS: dict[int, tuple[str, ...]] = {
 # They count only when the mail writes a national number valid there and not in the language's
 # own country ("0803 512 7749" under a mail sent at +01:00 is Nigerian; "07912 408336" is British).
 _CLOCK_HINTS: dict[str, dict[int, tuple[str, ...]]] = {
-    "en": {60: ("NG",), 120: ("ZA",), 180: ("KE",), 480: ("HK", "SG")},
+    # Ireland keeps Britain's clock: "087 341 9062" is no British number.
+    "en": {0: ("IE",), 60: ("NG", "IE"), 120: ("ZA",), 180: ("KE",), 480: ("HK", "SG")},
     # French written at +11:00 or -10:00 with a number of six or eight digits: Nouméa ("77 41 28")
     # or Papeete ("87 24 61 93"), not Sydney or Honolulu.
     "fr": {660: ("NC",), -600: ("PF",), -570: ("PF",), 720: ("WF",)},
@@ -272,8 +273,24 @@ def _cues(text: str, language: str) -> Iterable[_Cue]:
     for match in PhoneNumberMatcher(text, None, leniency=Leniency.VALID):
         yield _Cue((_country_dialled(match.number),), DIALLED)
     for match in _NATIONAL_GROUPING.finditer(text):
-        yield _Cue(_GROUPING_COUNTRIES[match.lastgroup or ""], DIALLED)
+        yield _Cue(
+            _nanp_country(match.group(0))
+            if match.lastgroup == "nanp"
+            else _GROUPING_COUNTRIES[match.lastgroup or ""],
+            DIALLED,
+        )
     yield from _money_cues(text, language)
+
+
+def _nanp_country(raw: str) -> tuple[str, ...]:
+    """The country of a North American number written without its code, by its area code
+    ("250-862-4417" is British Columbia's); both when the area code does not tell."""
+    number = _parsed(raw, "US")
+    if phonenumbers.is_valid_number(number):
+        region = phonenumbers.region_code_for_number(number)
+        if region in _GROUPING_COUNTRIES["nanp"]:
+            return (region,)
+    return _GROUPING_COUNTRIES["nanp"]
 
 
 def _country_dialled(number: phonenumbers.PhoneNumber) -> str:

@@ -74,11 +74,12 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# "n°", "nº", "n.º", "no", "no.", "n o" (OCR), "num", "numéro", "number", "nr", "#", "ref", "référence".
+# "n°", "nº", "n.º", "no", "no.", "n o" (OCR), "num", "numéro", "number", "nr", "#", "ref", "référence",
+# "ID".
 # Word-like signs must end a word ("no" is not the start of "nouveau"); "n°" may touch its value.
 NUMBER_SIGN = (
     r"(?:n\s?°|n\.?\s?o\.?(?![a-z])|num(?:ero|ber)?\.?(?![a-z])|nr\.?(?![a-z])|#"
-    r"|ref(?:erence)?\.?(?![a-z]))"
+    r"|ref(?:erence)?\.?(?![a-z])|id(?![a-z]))"  # "Member ID", "policy id"
 )
 # Between a label and its value: spaces, a colon or the like, and at most one line
 # break (PDF and OCR text often put the value on the next line or far right in a table).
@@ -219,7 +220,9 @@ _SENTENCE_BREAK = re.compile(
     r"[.!?]"
     + "".join(rf"(?<![^a-z]{word}\.)(?<!^{word}\.)" for word in _ABBREVIATIONS)
     + "".join(rf"(?!(?<=[^a-z]{day}\.)\s+\d)(?!(?<=^{day}\.)\s+\d)" for day in _SHORT_DAYS)
-    + r"(?=\s)|\n[ \t]*\n",
+    + r"(?=\s)|\n[ \t]*\n"
+    # an item of a list ends at the next one's dash or bullet
+    + r"|\n(?=[ \t]*[\-*•][ \t])",
     re.MULTILINE,
 )
 

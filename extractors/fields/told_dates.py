@@ -94,6 +94,8 @@ def yearless_date_fields(
         told = about_a_claim and _alone_in_its_sentence(folded, found, every_date, kept)
         following = next((start for start in every_date if start > found.start), None)
         name, confidence = classify_date(source.text, folded, found, False, told, following)
+        if name is None:  # a day meant instead of one taken back is what that one was told as
+            name, confidence = _as_the_day_taken_back(source.text, folded, found, kept, gone)
         if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
             name, confidence = "incident_date", TOLD
         if name == "incident_date" and (
@@ -127,6 +129,17 @@ def _told_whole_dates(
         if name == "incident_date":
             raw = source.text[found.start : found.end]
             yield make_field(name, found.value.isoformat(), raw, confidence, source)
+
+
+def _as_the_day_taken_back(
+    text: str, folded: str, found: FoundDate, kept: list[FoundDate], gone: dict[int, int]
+) -> tuple[str | None, float]:
+    """ "le mardi 13 octobre, un gravillon a fait un impact sur mon pare-brise... pardon, je me
+    trompe, c'était le mercredi 14": what the day taken back was told as, for the day meant."""
+    for wrong in kept:
+        if gone.get(wrong.start) == found.start:
+            return classify_date(text, folded, dataclasses.replace(wrong, value=found.value), False)
+    return None, 0.0
 
 
 def _days_named(folded: str, received: date | datetime, day_first: bool, country: str) -> Iterator[FoundDate]:
