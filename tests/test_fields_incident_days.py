@@ -684,3 +684,49 @@ def test_a_hedge_on_a_length_of_time_is_no_doubt_about_the_day(text: str, day: s
 )
 def test_care_lost_luggage_and_a_death_date_the_claim(text: str, day: str) -> None:
     assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("There was a landslide behind our house on 12 November and the wall is cracking.", "2026-11-12"),
+        ("Un glissement de terrain derrière la maison le 12 novembre a fissuré le mur.", "2026-11-12"),
+        (
+            "I'm asking for the hotel I had to stay in after the ceiling came through on Saturday 14th.",
+            "2026-11-14",
+        ),
+        (
+            "Le plafond de la cuisine s'est effondré le samedi 14, nous avons dû partir à l'hôtel.",
+            "2026-11-14",
+        ),
+        (
+            "hi attached are the photos of the dent in the door from tuesdays thing in the car park",
+            "2026-11-17",
+        ),
+        ("The scratch on the wing is from Tuesday's bump in the car park.", "2026-11-17"),
+    ],
+)
+def test_the_ground_a_ceiling_giving_way_and_dents_date_the_harm(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("hi rang roadside 4 times on tues night when my car died on the expressway", "2026-11-17"),
+        (
+            "j'ai appelé l'assistance mardi soir quand ma voiture est tombée en panne sur l'autoroute",
+            "2026-11-17",
+        ),
+    ],
+)
+def test_what_a_when_right_after_a_day_tells_of_happened_that_day(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+def test_a_short_weekday_before_an_ordinal_in_the_subject_dates_the_harm() -> None:
+    sources = (
+        TextSource("subject", "Docs for claim - washing machine leak Tues 17th"),
+        body("Documents attached."),
+    )
+    assert incident(*sources) == "2026-11-17"

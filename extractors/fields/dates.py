@@ -65,6 +65,9 @@ _OF_THE_DAY = re.compile(r"\s+(?:du|of)\s+")
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
 _HARM_KINDS = frozenset({"incident_verb", "incident", "event"})
 # The writer opening a clause: "j'ai", "jai", "je", "nous", "I", "I've", "we".
+# "rang roadside on tues night when my car died": what a "when" right after a day tells of
+# happened that day, whatever the writer did on it.
+_WHEN_AFTER = re.compile(r"[ \t,]*(?:when|while|quand|lorsque|alors que|au moment ou)(?![a-z])")
 _WRITER_ACTS = re.compile(r"(?<![a-z'])(?:(?:jai|je|nous|i|ive|i've|we)(?![a-z'])|j')")
 # "survenu dans la nuit du", "which occurred in the early hours of": the part of the day
 # between an incident verb and its date.
@@ -176,6 +179,8 @@ def classify_date(
     reach = FRONTED_REACH if fronted else _AFTER_REACH
     # "le 3 oct.", "on the 4th of October.": a month's dot may also end the sentence
     after = _cues(folded, end, sentence_end(folded, end - (folded[end - 1] == "."), reach), told)
+    if _WHEN_AFTER.match(folded, end) and any(cue.kind in _HARM_KINDS for cue in after):
+        return "incident_date", IN_SENTENCE
     # After a harm told before the day, the writer's own next act is a clause of its own, even
     # unpunctuated: "on ma vole mon scooter hier aprem jai porte plainte" dates the theft.
     harm_before = any(cue.kind in _HARM_KINDS for cue in before)

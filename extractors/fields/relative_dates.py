@@ -119,7 +119,9 @@ _RELATIVE = re.compile(
     rf"|(?:la\s+)?semaine\s+(?:derniere|passee)[\s,]+(?:le\s+)?(?P<fr_week_day>{_WEEKDAY})(?![a-z])"
     rf"|last\s+week[\s,]+(?:on\s+)?(?:the\s+)?(?P<en_week_day>{_WEEKDAY})(?![a-z])(?![\s,]*(?:the\s+)?\d)"
     rf"|(?:last|on|this\s+past|this\s+last)\s+(?P<en_day>{_WEEKDAY})(?![\s,]*(?:the\s+)?\d)"
-    rf"|{_UNSPENT}(?<!last\s)(?P<en_own>{_WEEKDAY})'s"  # "Tuesday's storm"
+    # "Tuesday's storm", "Tuesday’s storm", and typed in a hurry: "the dent from fridays thing"
+    rf"|{_UNSPENT}(?<!last\s)(?P<en_own>{_WEEKDAY})['’]s"
+    rf"|(?:(?<=from\s)|(?<=since\s)|(?<=after\s))(?P<en_plain_own>{_WEEKDAY})s(?=\s+[a-z])"
     # "lundi, ma voiture a été volée": a French weekday alone is a day gone by, unless its
     # words make it a habit, a deadline or a day to come ("le lundi", "avant lundi", "dès lundi")
     rf"|{_UNSPENT}(?<!\bles\s)(?<!\bdu\s)(?<!\bau\s)(?<!partir\sde\s)(?<!compter\sde\s)(?<!\bdes\s)(?<!avant\s)"
@@ -165,8 +167,10 @@ _OF_A_MONTH = re.compile(
 )
 # "le dimanche 27", "Tuesday the 3rd": a weekday and its day, with no month (that is a date
 # `written_dates` reads) and no hour after.
+# A short English name only before an ordinal: "washing machine leak Thurs 1st".
 _WEEKDAY_AND_DAY = re.compile(
-    rf"(?<![a-z])(?P<weekday>{_WEEKDAY})\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?(?![a-z])"
+    rf"(?<![a-z])(?:(?P<weekday>{_WEEKDAY})\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?"
+    rf"|(?P<short>{'|'.join(_SHORT_WEEKDAYS)})\.?\s+(?:the\s+)?(?P<short_d>\d{{1,2}})(?:st|nd|rd|th))(?![a-z])"
     rf"(?![\d/:]|[.,]\d|\s*h(?![a-z])|\s*heures?(?![a-z]))(?![\s\-]*(?:of\s+|de\s+)?{MONTH})"
 )
 
@@ -238,8 +242,13 @@ def find_relative_dates(
     weekday_and_day = []  # "lundi 23" names no day when the 23rd was no Monday, nor does its "23"
     for match in _WEEKDAY_AND_DAY.finditer(folded):
         weekday_and_day.append(range(match.start(), match.end()))
-        value = _latest_day(received, _day(match.group("d")), None)
-        if value is not None and value.weekday() == _WEEKDAYS[match.group("weekday")]:
+        weekday = (
+            _WEEKDAYS.get(match.group("weekday"))
+            if match.group("weekday")
+            else _SHORT_WEEKDAYS[match.group("short")]
+        )
+        value = _latest_day(received, _day(match.group("d") or match.group("short_d")), None)
+        if value is not None and value.weekday() == weekday:
             yield FoundDate(match.start(), match.end(), value)
     for match in _RELATIVE.finditer(folded):
         back = _days_back(match, received, hour)
@@ -314,7 +323,7 @@ _TOLD_AS_PAST = re.compile(
 )
 _PAST_REACH = 60
 
-_WEEKDAY_GROUPS = ("fr_day", "en_day", "en_gone", "part_day", "fr_alone", "en_own")
+_WEEKDAY_GROUPS = ("fr_day", "en_day", "en_gone", "part_day", "fr_alone", "en_own", "en_plain_own")
 
 
 def _days_back(match: re.Match[str], received: date, hour: int | None) -> int | None:
