@@ -350,3 +350,39 @@ def test_a_couple_signing_together_names_the_one_the_policy_is_in_the_name_of(
 def test_a_given_name_the_mail_gives_no_family_name_for_changes_nothing() -> None:
     body = "Hello,\nthe policy is in Ffion's name.\n\nThanks,\nRhys Morgan"
     assert name_of_mail(body, "Rhys Morgan <rhys@mail.example>") == "Rhys Morgan"
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hello,\nA moose ran into my truck last night.\n\nGerry Tobin\n(709) 745-2281",
+            "Gerard Tobin <gtobin@nfld.example>",
+            "Gerard Tobin",
+        ),
+        (
+            "Bonjour,\nmon vélo a été volé hier soir devant la gare.\n\nDany Moreau\n06 12 44 87 21",
+            "Daniel Moreau <d.moreau@mail.example>",
+            "Daniel Moreau",
+        ),
+        (
+            "Bonjour,\nPouvez-vous relancer mon dossier ?\n\nLan Nguyen\n06 95 14 02 77",
+            "Thi Lan Nguyen <lan.nguyen@free.example>",
+            "Thi Lan Nguyen",
+        ),
+        (
+            "Hello,\nMy name is TRAN Thi Mai (I use Mai Tran in Canada). Water came into the basement.\n\nMai Tran",
+            "Mai Tran <mai.tran@north.example>",
+            "Mai Tran",
+        ),
+    ],
+)
+def test_a_pet_form_or_a_name_without_its_first_given_names_is_the_headers_fuller_one(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+def test_two_people_of_one_family_whose_given_names_differ_stay_apart() -> None:
+    body = "Hello,\nMy husband's car was hit in the car park yesterday.\n\nTom Ashworth"
+    assert name_of_mail(body, "Gemma Ashworth <gemma@mail.example>") == "Tom Ashworth"

@@ -18,6 +18,7 @@ __all__ = [
     "fuller_forms",
     "holder_by_given_name",
     "in_written_order",
+    "leaves_out_given_names",
     "shortens",
     "spelled_out",
     "spells_address",
@@ -35,17 +36,28 @@ def abbreviates(short: list[str], full: list[str]) -> bool:
 
 
 _SHORT_GIVEN = 3  # letters of a short given name at least: "Seun", "Tom", "Jess"
+_PET_ENDING = re.compile(r"(?:y|ie|ey|i|o)$")  # "Gerry" for "Gerard", "Danny" for "Daniel", "Sandie"
 
 
 def shortens(short: list[str], full: list[str]) -> bool:
-    """Whether `short` is `full` with a shorter form of its given name, its beginning or its end,
-    and the same family name: "Seun Adeyemi-Bello" for "Oluwaseun Adeyemi-Bello", "Tom
-    Ashworth" for "Thomas Ashworth"."""
-    same_family = [fold(word) for word in short[1:]] == [fold(word) for word in full[1:]]
-    if len(short) != len(full) or len(short) < 2 or not same_family:
+    """Whether `short` is `full` with a shorter form of its given name, its beginning or its end
+    or a pet form of its beginning, and the same family name: "Seun Adeyemi-Bello" for
+    "Oluwaseun Adeyemi-Bello", "Tom Ashworth" for "Thomas Ashworth", "Gerry Tobin" for "Gerard
+    Tobin"."""
+    folded_short, folded_full = [fold(word) for word in short], [fold(word) for word in full]
+    if len(short) != len(full) or len(short) < 2 or folded_short[1:] != folded_full[1:]:
         return False
-    given, whole = fold(short[0]), fold(full[0])
-    return _SHORT_GIVEN <= len(given) < len(whole) and (whole.startswith(given) or whole.endswith(given))
+    given, whole = folded_short[0], folded_full[0]
+    if not _SHORT_GIVEN <= len(given) <= len(whole) or given == whole:
+        return False
+    pet = _PET_ENDING.search(given) is not None and given[:_SHORT_GIVEN] == whole[:_SHORT_GIVEN]
+    return pet or whole.startswith(given) or whole.endswith(given)
+
+
+def leaves_out_given_names(short: list[str], full: list[str]) -> bool:
+    """Whether `short` is `full` without its first given names: "Lan Nguyen" for "Thi Lan Nguyen"."""
+    folded_short, folded_full = [fold(word) for word in short], [fold(word) for word in full]
+    return len(short) >= 2 and len(full) > len(short) and folded_full[-len(short) :] == folded_short
 
 
 def spells_address(parts: list[str], words: list[str]) -> bool:
