@@ -366,18 +366,13 @@ def test_a_given_name_the_mail_gives_no_family_name_for_changes_nothing() -> Non
             "Daniel Moreau",
         ),
         (
-            "Bonjour,\nPouvez-vous relancer mon dossier ?\n\nLan Nguyen\n06 95 14 02 77",
-            "Thi Lan Nguyen <lan.nguyen@free.example>",
-            "Thi Lan Nguyen",
-        ),
-        (
             "Hello,\nMy name is TRAN Thi Mai (I use Mai Tran in Canada). Water came into the basement.\n\nMai Tran",
             "Mai Tran <mai.tran@north.example>",
             "Mai Tran",
         ),
     ],
 )
-def test_a_pet_form_or_a_name_without_its_first_given_names_is_the_headers_fuller_one(
+def test_a_pet_form_of_the_headers_given_name_is_the_headers_fuller_one(
     body: str, sender: str, name: str
 ) -> None:
     assert name_of_mail(body, sender) == name

@@ -35,7 +35,6 @@ from extractors.fields.name_forms import (
     fuller_forms,
     holder_by_given_name,
     in_written_order,
-    leaves_out_given_names,
     shortens,
 )
 from extractors.fields.names import (
@@ -177,12 +176,6 @@ def _fuller_name(chosen: Field, candidates: list[Field], sources: Sequence[TextS
             fold(other.value) == fold(chosen.value)
             or abbreviates(chosen.value.split(), other.value.split())
             or shortens(chosen.value.split(), other.value.split())  # "Seun" for "Oluwaseun"
-            # a sign-off without the first given names the mail's header shows: "Lan Nguyen" from
-            # "Thi Lan Nguyen" (in the text, the writer may say which they go by)
-            or (
-                leaves_out_given_names(chosen.value.split(), other.value.split())
-                and not reads_text(other.source)
-            )
             or adds_married_name(chosen.value.split(), other.value.split())  # "... née Perrin"
         )
     ]

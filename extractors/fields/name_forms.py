@@ -18,7 +18,6 @@ __all__ = [
     "fuller_forms",
     "holder_by_given_name",
     "in_written_order",
-    "leaves_out_given_names",
     "shortens",
     "spelled_out",
     "spells_address",
@@ -52,12 +51,6 @@ def shortens(short: list[str], full: list[str]) -> bool:
         return False
     pet = _PET_ENDING.search(given) is not None and given[:_SHORT_GIVEN] == whole[:_SHORT_GIVEN]
     return pet or whole.startswith(given) or whole.endswith(given)
-
-
-def leaves_out_given_names(short: list[str], full: list[str]) -> bool:
-    """Whether `short` is `full` without its first given names: "Lan Nguyen" for "Thi Lan Nguyen"."""
-    folded_short, folded_full = [fold(word) for word in short], [fold(word) for word in full]
-    return len(short) >= 2 and len(full) > len(short) and folded_full[-len(short) :] == folded_short
 
 
 def spells_address(parts: list[str], words: list[str]) -> bool:
