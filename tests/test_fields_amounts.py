@@ -414,3 +414,16 @@ def test_the_sum_a_mail_asks_for_is_its_total(text: str, total: str, currency: s
 )
 def test_a_sum_with_its_tax_included_or_a_tax_invoice_is_no_tax_line(text: str, total: str) -> None:
     assert total_and_currency(text, source="body")[0] == total
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("Le devis de réparation de Canon est de 1 480 € HT, je vous l'ai mis en pièce jointe.", "1480.00"),
+        ("The repair quote from the garage comes to £1,480 excl. VAT, attached.", "1480.00"),
+        ("La TVA est de 300 €.", None),
+        ("1 842,50 € HT", None),
+    ],
+)
+def test_the_one_sum_of_a_mail_told_before_tax_is_the_sum_at_stake(text: str, amount: str | None) -> None:
+    assert total_and_currency(text, source="body")[0] == amount

@@ -730,3 +730,63 @@ def test_a_short_weekday_before_an_ordinal_in_the_subject_dates_the_harm() -> No
         body("Documents attached."),
     )
     assert incident(*sources) == "2026-11-17"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "bonjour\nhier soir vers 21h en rentrant du foot j'ai trouve ma clio avec le retro gauche arrache "
+            "et une grosse rayure sur toute la portiere, elle etait garee rue des tanneurs devant chez un pote.",
+            "2026-11-18",
+        ),
+        (
+            "hello\nlast night around 9 coming back from football i found my car with the wing mirror ripped "
+            "off and a long scratch down the door, it was parked outside a mates place on tanner street.",
+            "2026-11-18",
+        ),
+    ],
+)
+def test_a_greeting_line_typed_without_its_comma_opens_no_sentence(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "Mon vélo électrique (un modèle acheté en avril) a été volé la semaine dernière, mardi, devant la gare.",
+            "2026-11-10",
+        ),
+        ("My e-bike (bought in April) was stolen last week, on Tuesday, outside the station.", "2026-11-10"),
+    ],
+)
+def test_a_word_inside_brackets_does_not_govern_the_harm_after_them(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Mon chien Filou s'est fait mordre par un autre chien au parc il y a 10 jours.", "2026-11-09"),
+        (
+            "i lodged my claim online 9 days ago, the same day the other car ran up the back of me at the lights",
+            "2026-11-10",
+        ),
+        (
+            "Sunday evening, coming back into our slip after a day sail, a gust caught us broadside and pushed "
+            "us hard into the piling. There is a gouge in the gelcoat.",
+            "2026-11-15",
+        ),
+    ],
+)
+def test_a_bite_a_car_from_behind_and_a_gust_date_the_harm(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+def test_a_document_dated_after_a_hospitals_name_is_no_harm() -> None:
+    text = (
+        "Attached is the invoice from Austin Emergency Animal Hospital dated 11/19 for $1,265.40. Our lab got "
+        "into the trash on Tuesday and ate most of the turkey carcass. Please pay the claim.\nTyler Brooks\n(512) 448-3016"
+    )
+    assert incident(body(text)) == "2026-11-17"

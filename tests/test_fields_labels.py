@@ -244,3 +244,32 @@ def test_a_rank_after_a_dash_is_no_part_of_the_number() -> None:
     assert value_in(
         "FW: Claim 26-OK-118840 - 4th request, no response", "claim_number", source="subject"
     ) == ("26-OK-118840")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Bonjour, je voudrais une attestation pour le contrat n° VOY-AN 2026/03 118, merci.",
+            "VOY-AN 2026/03 118",
+        ),
+        ("Hello, travel policy no. TRV-AN 2026/44 019 covers my wife too?", "TRV-AN 2026/44 019"),
+        ("Bonjour, contrat auto 0921 4478 36, c'est une Twingo EB-147-QX.", "0921 4478 36"),
+        (
+            "Bonjour, une Garantie des Accidents de la Vie, n° GAV/82/001 573, couvre-t-elle l'arrêt ?",
+            "GAV/82/001 573",
+        ),
+        (
+            "Hello, the policy is in my name (Melissa Kowalski), home and contents, number HCQ3816 20957.",
+            "HCQ3816 20957",
+        ),
+    ],
+)
+def test_a_prefix_before_joined_digits_a_number_grouped_unlike_a_phone_and_a_products_initials(
+    text: str, value: str
+) -> None:
+    assert value_in(text) == value
+
+
+def test_a_phone_grouped_in_pairs_after_a_policy_label_is_no_policy_number() -> None:
+    assert value_in("Bonjour, contrat auto, tél 09 21 44 78 36, merci de me rappeler.") is None

@@ -125,3 +125,23 @@ def test_a_plate_after_the_model_of_the_car_is_read_in_any_case(text: str, plate
 )
 def test_a_model_name_alone_gives_no_plate(text: str) -> None:
     assert plate_in(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("My Mazda CX-5 (LKP738) was written off when our street flooded.", "LKP738"),
+        (
+            "we swapped details, his reg is 08-D-22716 and hes with a different insurer\nmy car is 202-c-4417",
+            "202-C-4417",
+        ),
+        (
+            "on a échangé nos coordonnées, sa plaque c'est FG-221-KL\nma voiture c'est la clio gk-208-vb",
+            "GK-208-VB",
+        ),
+    ],
+)
+def test_a_plate_in_brackets_after_a_make_and_the_customers_own_car_named_before_its_plate(
+    text: str, plate: str
+) -> None:
+    assert plate_in(text) == plate

@@ -108,3 +108,9 @@ def test_an_australian_postcode_may_end_its_sentence_or_follow_where_the_custome
 
 def test_four_digits_after_a_town_in_a_sentence_of_no_address_are_no_postcode() -> None:
     assert _sent_from("The roof repair in Kenmore cost 4069. Call me on 0412 739 205.", 11) is None
+
+
+def test_four_digits_ending_a_line_that_opens_with_a_house_and_its_street_are_a_postcode() -> None:
+    assert (
+        _sent_from("Kind regards,\nH. Parata\n41 Highgate, Roslyn, Dunedin 9010\n027 551 0938", 13) == "9010"
+    )

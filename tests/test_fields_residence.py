@@ -305,3 +305,8 @@ def test_an_irish_number_under_the_clock_of_the_british_isles_is_irish(
 )
 def test_a_north_american_area_code_tells_canada_from_the_united_states(text: str, currency: str) -> None:
     assert fields_of(text, "en", sent_at(-7)).get("currency") == currency
+
+
+def test_a_canadian_province_named_in_the_text_tells_canada_from_the_united_states() -> None:
+    text = "Alberta Health Services has sent me a second notice for the $385.00 ambulance bill."
+    assert fields_of(text, "en", sent_at(-7)).get("currency") == "CAD"

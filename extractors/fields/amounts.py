@@ -230,6 +230,13 @@ def _totals(folded: str, found: list[Money], document: bool) -> list[tuple[Money
     return totals
 
 
+_PROSE_WORDS = 3  # words before a sum on its line that make it a sentence's
+_BEFORE_TAX_AFTER = re.compile(
+    r"[ \t]*(?:ht|h\.t\.?|hors taxes?|excl?(?:\.|uding)?[ \t]+(?:vat|gst|tax)|ex\.?[ \t]+(?:vat|gst)"
+    r"|(?:\+|plus)[ \t]*(?:vat|gst|tax))(?![a-z])"
+)
+
+
 def _at_stake(folded: str, found: list[Money]) -> list[tuple[Money, float]]:
     """In a mail that claims no amount and states no total, the one sum it is about, whatever
     the words call it: "la franchise de 450,00 €", "the £250.00 excess"; beside an excess or a
@@ -237,20 +244,38 @@ def _at_stake(folded: str, found: list[Money]) -> list[tuple[Money, float]]:
     and no word to choose between them: none."""
     lines = LineIndex(folded)
     priced = []
+    parts = []  # "Le devis est de 1 480 € HT": a sum before tax, at stake when it is the only one
     for money in found:
         if not (money.currency and money.amount):
             continue
         kind = _label(folded, lines, money, Counter(), False).kind
+        if (
+            kind == "not_total"
+            and _BEFORE_TAX_AFTER.match(folded, money.end)
+            and _in_prose(folded, lines, money)
+        ):
+            parts.append(money)
         if kind in ("not_total", "tax"):
             continue  # "Total HT : 1 500 €", "TVA 300 €": a part of a sum, not what is at stake
         if money.informal and (kind is None or money.amount < _ORDINALS_BELOW) and not money.has_cents:
             continue
         priced.append((money, kind))
     # "bought for £749.00 ... a £75 excess": the sum beside an excess or a deposit is the one at stake
-    main = [money for money, kind in priced if kind != "aside"] or [money for money, _ in priced]
+    sums = {money.amount for money in found if money.currency and money.amount}
+    main = (
+        [money for money, kind in priced if kind != "aside"]
+        or [money for money, _ in priced]
+        or (parts if len(sums) == 1 else [])
+    )
     if len({money.amount for money in main}) != 1:
         return []
     return [(main[0], AT_STAKE)]
+
+
+def _in_prose(folded: str, lines: LineIndex, money: Money) -> bool:
+    """Whether a sum is told in a sentence ("le devis est de 1 480 € HT"), not set on a bill's line."""
+    line_start, _ = lines.span(money.start)
+    return len(re.findall(r"[a-z]{2,}", folded[line_start : money.start])) >= _PROSE_WORDS
 
 
 def _below_rounding(folded: str, lines: LineIndex, position: int) -> bool:

@@ -65,9 +65,13 @@ _OF_THE_DAY = re.compile(r"\s+(?:du|of)\s+")
 _AFTER_KINDS = frozenset({"incident_verb", "incident", "other", "care", "event"})
 _HARM_KINDS = frozenset({"incident_verb", "incident", "event"})
 # The writer opening a clause: "j'ai", "jai", "je", "nous", "I", "I've", "we".
-# "rang roadside on tues night when my car died": what a "when" right after a day tells of
-# happened that day, whatever the writer did on it.
-_WHEN_AFTER = re.compile(r"[ \t,]*(?:when|while|quand|lorsque|alors que|au moment ou)(?![a-z])")
+# "rang roadside on tues night when my car died", "i lodged my claim online 10 days ago, the same
+# day the other car ran up the back of me": what a "when" right after a day tells of happened that
+# day, whatever the writer did on it.
+_WHEN_AFTER = re.compile(
+    r"[ \t,]*(?:when|while|quand|lorsque|alors que|au moment ou|(?:the )?same day"
+    r"|le (?:jour )?meme(?: jour)?)(?![a-z])"
+)
 _WRITER_ACTS = re.compile(r"(?<![a-z'])(?:(?:jai|je|nous|i|ive|i've|we)(?![a-z'])|j')")
 # "survenu dans la nuit du", "which occurred in the early hours of": the part of the day
 # between an incident verb and its date.
@@ -105,6 +109,8 @@ _AND_THEN = re.compile(
 )
 FRONTED_REACH = 160
 OPENING = re.compile(
+    # a greeting on its own line, typed without its comma, opens no sentence: "bonjour\nhier soir ..."
+    r"(?:[ \t]*(?:bonjour|bonsoir|salut|coucou|hello|hi|hey|good (?:morning|afternoon|evening))[ \t!,.]*\n)?"
     rf"[\s\-*>]*(?:(?:{weekday_pattern()}|le|on|the|et|and|puis|then|mais|but|so|alors)[\s,]+)*"
 )
 _FIELD_OF_KIND = {
@@ -234,14 +240,14 @@ def _direct_field(
     if nearest.kind == "incident":
         # "J'ai déclaré le sinistre le 20/03": a past verb dates the declaration, not the
         # loss ("je vous déclare un sinistre : le 14/03" still dates the loss).
-        # A bracket opens a clause of its own: "the assessor you sent on the 24th for claim GY-77219
-        # (geyser burst on Sunday the 15th" dates the burst.
+        # A bracket opens or closes a clause of its own: "the assessor you sent on the 24th for claim GY-77219
+        # (geyser burst on Sunday the 15th" and "mon vélo (acheté en avril) a été volé mardi" date the harm.
         # So does a comma: "la gendarmerie m'a appelé ce matin, ma voiture volée le 27/10" dates the theft.
         governed = [
             cue
             for cue in before[:-1]
             if nearest.start - cue.end <= _GOVERNED_WITHIN
-            and not {"(", ","} & set(folded[cue.end : nearest.start])
+            and not {"(", ")", ","} & set(folded[cue.end : nearest.start])
         ]
         # "votre déclaration de sinistre du 3 mars": the day of the act the compound names; but
         # a past verb does not date "le vol du 18/09", the harm's own day.
@@ -263,11 +269,13 @@ def _direct_field(
     # "an estimate from Bellaire Collision Center dated 10/15/2026" is no collision's day, nor "le
     # devis de Collision Express, daté du 02/11" (folded, "daté" is "date": the accent tells).
     dated = (
-        folded.startswith("dated", nearest.start) or text.startswith(("daté", "Daté"), nearest.start)
-    ) and not (
-        len(before) > 1
-        and before[-2].kind in _HARM_KINDS
-        and not folded[before[-2].end : nearest.start].strip()
+        (folded.startswith("dated", nearest.start) or text.startswith(("daté", "Daté"), nearest.start))
+        # a word of care is no harm: "the invoice from Austin Emergency Animal Hospital dated 11/27"
+        and not (
+            len(before) > 1
+            and before[-2].kind in ("incident", "incident_verb")
+            and not folded[before[-2].end : nearest.start].strip()
+        )
     )
     # Only a cue of the same label counts, not one before another value ("Order 12 Date :").
     earlier = [

@@ -236,6 +236,21 @@ INCIDENT_WORDS = [
     "reversed into",
     "backed into",
     "fender bender",
+    # hit from behind: "the other car ran up the back of me", "rear-ended"
+    "rear-ended",
+    "rear ended",
+    "ran up the back",
+    "went into the back",
+    "into the back of",
+    "slammed into",
+    "pushed into",
+    # at sea: "a gust caught us broadside", "ran aground"
+    "gust",
+    "gusts",
+    "rafale*",
+    "aground",
+    "capsiz*",
+    "chavir*",
     "dented",
     "scratched",
     # the marks themselves: "the dent from Friday's bump in the car park", "une rayure sur la portière"
@@ -364,6 +379,8 @@ INCIDENT_WORDS = [
     "assaulted",
     "attacked",
     "mordu*",
+    "mordre",  # "il s'est fait mordre"
+    "dog bite",
     "bitten",
     "ravage*",
     "brule*",

@@ -48,14 +48,16 @@ _IN = rf"(?-i:(?:{_IN_STATES})[ \-]?\d{{1,2}}[ \-]?[A-Z]{{1,3}}[ \-]?\d{{4}})"
 _NG = r"(?-i:[A-Z]{3}[ \-]\d{3}[ \-][A-Z]{2})"
 # Kenya: K, two letters, three digits, a letter ("KCB 123A").
 _KE = r"(?-i:K[A-Z]{2} ?\d{3} ?[A-Z])"
+# New Zealand: three letters, three digits ("LKP738"), in capitals.
+_NZ = r"(?-i:[A-Z]{3}\d{3})"
 _NATIONAL = re.compile(
-    rf"(?<![A-Za-z0-9\-])(?:(?P<siv>{_SIV})|(?P<uk>{_UK})|(?P<ie>{_IE})|(?P<za>{_ZA})|(?P<in>{_IN})|(?P<ng>{_NG})|(?P<ke>{_KE}))"
+    rf"(?<![A-Za-z0-9\-])(?:(?P<siv>{_SIV})|(?P<uk>{_UK})|(?P<ie>{_IE})|(?P<za>{_ZA})|(?P<in>{_IN})|(?P<ng>{_NG})|(?P<ke>{_KE})|(?P<nz>{_NZ}))"
     r"(?![A-Za-z0-9]|-\w)",
     re.IGNORECASE,
 )
 # The dashed French form may be typed in small letters: "pour la golf gb-730-zk".
 _DASHED = re.compile(
-    rf"(?<![A-Za-z0-9\-])(?:(?i:{_SIV_LETTERS}{{2}}-\d{{3}}-{_SIV_LETTERS}{{2}})|{_IE_YEAR}-(?:{_IE_COUNTIES})-\d{{1,6}})"
+    rf"(?<![A-Za-z0-9\-])(?:(?i:{_SIV_LETTERS}{{2}}-\d{{3}}-{_SIV_LETTERS}{{2}})|(?i:{_IE_YEAR}-(?:{_IE_COUNTIES})-\d{{1,6}}))"
     r"(?![A-Za-z0-9\-])"
 )
 _SIV_LAYOUT = re.compile(r"[A-Z]{2}\d{3}[A-Z]{2}")
@@ -148,6 +150,15 @@ _OTHER_PARTY = re.compile(
             "third party",
             "third-party",
             "their car",
+            # "we swapped details, his reg is 08-D-22716", "on a échangé nos coordonnées, sa plaque c'est"
+            "swapped details",
+            "exchanged details",
+            "echange nos coordonnees",
+            "echange les coordonnees",
+            "sa plaque",
+            "his reg",
+            "her reg",
+            "their reg",
             "autre vehicule",
             "autre voiture",
             "adverse",
@@ -156,6 +167,12 @@ _OTHER_PARTY = re.compile(
     )
 )
 
+# The customer's own vehicle named right before its plate, whatever the sentence says of the
+# other party: "we swapped details, his reg is 08-D-22716\nmy car is 202-c-4417".
+_OWN_VEHICLE_BEFORE = re.compile(
+    r"(?<![a-z])(?:my|our|ma|mon|notre)\s+(?:car|van|vehicle|reg|rego|plate|voiture|vehicule|plaque|immat\w*)"
+    r"(?:\s+(?:is|est|c'est|cest|number|no\.?))*(?:\s+(?:la|le|the|a|an|un|une)(?:\s+[a-z\-]+){1,2})?\s*[:=]?\s*$"
+)
 _SENTENCE_REACH = 160
 _LABEL_REACH = 40  # how far before a plate its label may sit
 
@@ -236,6 +253,8 @@ class PlateFinder:
 def _field(
     plate: str, raw: str, confidence: float, text: str, folded: str, start: int, source: TextSource
 ) -> Field:
+    if _OWN_VEHICLE_BEFORE.search(folded, max(0, start - _LABEL_REACH), start):
+        return make_field("vehicle_plate", plate, raw, max(confidence, LABELLED), source)
     sentence = sentence_start(folded, start, _SENTENCE_REACH), sentence_end(folded, start, _SENTENCE_REACH)
     if _OTHER_PARTY.search(folded, *sentence):
         confidence -= OTHER_PARTY

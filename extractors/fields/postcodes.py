@@ -147,6 +147,8 @@ _AU_POSTCODE = re.compile(
 
 # A line that opens with its house number, as Indian addresses do: "No. 14, 3rd Cross, ...",
 # "C-4/118, Sector 11, ...", "14, Shanti Nagar, ...".
+# A line that opens with a house number and a capitalised street, and goes on after a comma.
+_HOUSE_AND_STREET = re.compile(r"[ \t]*\d{1,5}[A-Za-z]?(?:/\d+)?[ \t]+[A-Z][A-Za-z'’\-]+[^\n,]*,")
 _HOUSE_FIRST = re.compile(r"[ \t]*(?:No\.?[ \t]*)?(?:[A-Z]-?)?\d+[A-Za-z]?(?:/\d+)?[ \t]*,")
 # Words a number follows that are no town: "Unit 1204", "PO Box 4471".
 _NUMBERED_PLACES = frozenset("unit flat suite apt apartment room box po lot bay gate level floor".split())
@@ -353,7 +355,11 @@ def _four_digit_codes(text: str, folded: str, ibans: Spans) -> Iterable[Postcode
     for match in [*_CODE_LAST.finditer(text), *_CODE_LAST_INSIDE.finditer(text)]:
         start = match.start("code")
         line_start = line_span(text, start, _STREET_REACH)[0]
-        named = _STREET.search(folded, line_start, start) or _ADDRESS_LABEL.search(folded, line_start, start)
+        named = (
+            _STREET.search(folded, line_start, start)
+            or _ADDRESS_LABEL.search(folded, line_start, start)
+            or _HOUSE_AND_STREET.match(text, line_start, start)  # "41 Highgate, Roslyn, Dunedin 9010"
+        )
         if (
             (named or start in towns_alone)
             and not ibans.overlaps(start, match.end())

@@ -40,6 +40,7 @@ from extractors.fields.amounts import find_money
 from extractors.fields.banking import normalise_iban
 from extractors.fields.contacts import normalise_phone
 from extractors.fields.registrations import normalise_plate
+from extractors.fields.residence import grouped_as_in, national_plan
 from extractors.fields.text import IBAN_SHAPE, fold
 from extractors.fields.written_dates import find_dates
 from rpa.config import ParsingSettings
@@ -64,8 +65,8 @@ _PREFIXED_GROUPS = rf"{_LETTERS}(?: [a-z]{{2,5}})? {_GROUP}(?: {_GROUP}){{1,4}}{
 _GROUPS = (  # "4410 2287 31", "2026 S 44 190"
     rf"(?:\d{{2,6}}|\d(?= \d{{3}} \d{{3}})){_NOT_A_GROUP}(?: (?:[a-z]{{1,4}} )?{_GROUP}){{1,4}}{_RUN_END}"
 )
-_CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K"
-    rf"{_LETTERS}[\-/.]\d+(?:[\-/.]\d+)* \d{{3,6}}(?:[\-/.][a-z]{{1,3}})?"
+_CUT_GROUP = (  # "HAB/2021/0092 387", "HH/44 0921/K", "VOY-AN 2026/03 118"
+    rf"{_LETTERS}(?:[\-/.]\d+(?:[\-/.]\d+)*| \d+(?:[\-/.]\d+)+) \d{{3,6}}(?:[\-/.][a-z]{{1,3}})?"
     rf"(?![\-/.]?\w){_NOT_A_GROUP}{_RUN_END}"
 )
 # A joined head, then groups of digits after spaces, the last maybe a check digit:
@@ -213,12 +214,19 @@ def is_identifier(
         and value[:1] in "0+"
         and compact.isdigit()
         and normalise_phone(value, settings.default_region)
+        and not _grouped_unlike_a_phone(value, settings.default_region)
     ):
         return False
     iban = IBAN_SHAPE.search(text, start, end + _IBAN_REACH)
     if iban is not None and iban.start() < end and not _WORD_GROUP.search(iban.group(0)):
         return False  # the first groups of an IBAN, valid or not ("IBAN FR76 3000 6000 ...")
     return normalise_plate(value) is None and normalise_iban(value) is None
+
+
+def _grouped_unlike_a_phone(value: str, region: str) -> bool:
+    """Whether digits a phone's plan would take are grouped as no phone of a country that
+    writes its numbers in pairs is: "Contrat auto 0921 4478 36" (a phone: "09 21 44 78 36")."""
+    return region in national_plan("FR") and " " in value.strip() and "FR" not in grouped_as_in(value)
 
 
 def _written_as_one_number(raw: str, *, numbered: bool = False) -> bool:

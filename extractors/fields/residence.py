@@ -76,6 +76,11 @@ SHARED_SHAPE = 1.0  # a four-digit postcode: to each country that writes them so
 NATIONAL_NUMBER = 0.5  # a number written in national form that is valid in the country
 MONEY = 0.5  # a currency of one country
 HEARSAY = 0.5  # the factor for what is quoted or attached rather than written
+PROVINCE = 0.5  # a Canadian province named anywhere: "Alberta Health Services has sent me a notice"
+_PROVINCE = re.compile(
+    r"(?<![A-Za-z])(?:Alberta|British Columbia|Saskatchewan|Manitoba|Ontario|Qu[eé]bec|Nova Scotia"
+    r"|New Brunswick|Newfoundland|Prince Edward Island|Yukon|Nunavut|Northwest Territories)(?![A-Za-z])"
+)
 _WRITTEN = frozenset({"body", "signature", "subject"})  # what the customer writes
 # Without an address, a French mail's language is a cue for France (or the configured region,
 # if French is spoken there), as strong as a phone number.
@@ -280,6 +285,8 @@ def _cues(text: str, language: str) -> Iterable[_Cue]:
             DIALLED,
         )
     yield from _money_cues(text, language)
+    if _PROVINCE.search(text):
+        yield _Cue(("CA",), PROVINCE)
 
 
 def _nanp_country(raw: str) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ _PLAIN = re.compile(
     r"(?<![\w\-/.])(?:"
     rf"[A-Z][A-Z0-9]*(?:[\-/][A-Z0-9]+)+{LAST_GROUP}"  # "NHP/0048823/H"
     rf"|[A-Z]{{2,5}}(?: \d{{2,6}}){{2,}}{LAST_GROUP}"  # "BF 0093 2210"
+    rf"|[A-Z]{{1,4}}\d{{2,6}}(?: \d{{2,6}}){{1,3}}{LAST_GROUP}"  # "HCQ3816 20957"
     r"|\d{2,6}(?:([\-/.])[A-Z0-9]{1,6})(?:\1[A-Z0-9]{1,6})+"  # "40-118-3325", "6021.883.04"
     r"|[A-Z0-9]{1,6}(?: ?[\-/] ?[A-Z0-9]{1,6}){2,}"  # "TT/ 55621 /26"
     r")(?![\w\-/])"
@@ -64,13 +65,13 @@ _PLAIN_DIGITS = 4
 _PLAIN_LENGTH = 7  # letters and digits
 _SENTENCE_REACH = 300  # characters looked back for the start of a sentence
 _NAMING_WORD = re.compile(r"^[A-Za-z]+[ .:\-]*")
-# A product's name: two to five capitalised words, small joining words between them allowed
-# ("Home & Contents", "Garantie des Accidents de la Vie"), perhaps in quotes, then perhaps a
-# number sign, then the value.
+# A product's name: two to five capitalised words, one or two small joining words between them
+# allowed ("Home & Contents", "Garantie des Accidents de la Vie"), perhaps in quotes, then perhaps
+# a number sign, then the value.
 _PRODUCT_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'\-]+\+?"
 _JOINING = r"(?:&|et|and|de|des|du|la|le|of|the|for|pour)"
 _PRODUCT_NAME = re.compile(
-    rf"(?<![\w'\-])(?P<name>{_PRODUCT_WORD}(?:[ \t]+(?:{_JOINING}[ \t]+)?{_PRODUCT_WORD}){{1,4}})"
+    rf"(?<![\w'\-])(?P<name>{_PRODUCT_WORD}(?:[ \t]+(?:{_JOINING}[ \t]+){{0,2}}{_PRODUCT_WORD}){{1,4}})"
     r"[\"»”]?[ \t]*[:,]?[ \t]*(?P<sign>(?:n[°º]|no\.?|num(?:[eé]ro|ber)?\.?|#)[ \t]*:?[ \t]*)?(?=[A-Za-z]{2})"
 )
 _NOT_A_PRODUCT = frozenset(  # greetings and titles before a name: "Bonjour Madame Martin"
