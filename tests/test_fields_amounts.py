@@ -427,3 +427,27 @@ def test_a_sum_with_its_tax_included_or_a_tax_invoice_is_no_tax_line(text: str, 
 )
 def test_the_one_sum_of_a_mail_told_before_tax_is_the_sum_at_stake(text: str, amount: str | None) -> None:
     assert total_and_currency(text, source="body")[0] == amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Séjour réservé (prix total 2 418,00 €). L'agence nous a retenu 1 934,40 € de frais d'annulation. "
+        "C'est ce montant que nous vous demandons de rembourser.",
+        "We had booked a trip (total price €2,418.00). The agency kept €1,934.40 in cancellation fees. "
+        "This is the amount I am claiming.",
+    ],
+)
+def test_the_sum_the_next_sentence_asks_for_is_the_one_at_stake(text: str) -> None:
+    assert total_and_currency(text, source="body") == ("1934.40", "EUR")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Outillage volé pour un montant estimé à environ 4 300 € HT.\n\nSAS au capital de 50 000 € – RCS Lyon",
+        "Tools stolen, worth about £4,300 excl. VAT.\n\nAcme Ltd, share capital £50,000, registered in England",
+    ],
+)
+def test_a_companys_share_capital_is_no_sum_of_the_mail(text: str) -> None:
+    assert total_and_currency(text, source="body")[0] == "4300.00"

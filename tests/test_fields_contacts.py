@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import value_in
 
 from extractors.fields import (
     extract_fields,
@@ -382,3 +383,14 @@ def test_the_writers_own_words_after_a_trade_make_the_number_theirs(text: str, l
     candidates = find_candidates(TextSource("body", text, language=language), SETTINGS)
     phones = [field.value for field in candidates if field.name == "phone"]
     assert phones in (["+33612345678"], ["+447912408336"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Denver PD report, case 2026-611874 (bike stolen)\n720-318-5529",
+        "VPD file number, 2026-611874\nCall me: 720-318-5529",
+    ],
+)
+def test_a_year_before_a_serial_is_a_file_number_not_a_phone(text: str) -> None:
+    assert value_in(text, "phone", language="en") == "+17203185529"

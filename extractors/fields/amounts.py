@@ -23,7 +23,7 @@ from extractors.fields.amount_words import AMOUNT_CUES as _CUES
 from extractors.fields.base import is_attachment, make_field, reads_text
 from extractors.fields.money import ISO_CODES, Money, currency_code, find_money, local_currency, parse_amount
 from extractors.fields.receipts import UNSURE, check_with_change, join_split_cents
-from extractors.fields.text import Cue, LineIndex, Spans, fold, sentence_start
+from extractors.fields.text import Cue, LineIndex, Spans, fold, sentence_end, sentence_start
 from extractors.fields.written_dates import find_dates
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
@@ -111,6 +111,10 @@ def _label(folded: str, lines: LineIndex, money: Money, per_line: Counter[int], 
         return _Label("not_total", adjacent)
     if following == "aside":
         return _Label("aside", adjacent)
+    if not document and _CLAIMED_NEXT.match(folded, sentence_end(folded, money.end, _SENTENCE_REACH)):
+        return _Label(
+            "grand_total", adjacent
+        )  # "... 1 934,40 € de frais. C'est ce montant que nous vous demandons"
     if not document and following == "claim" and cues and _far_or_cut(folded, cues[-1].end, money.start):
         # "ne rembourse que les taxes ; il reste 2 380 € de frais": the words right after a
         # sum in a mail speak of it more surely than a cue far back in the sentence.
@@ -122,6 +126,19 @@ def _label(folded: str, lines: LineIndex, money: Money, per_line: Counter[int], 
     if kind is None and (following == "claim" or (not document and following in ("total", "grand_total"))):
         return _Label("claim_after", adjacent)
     return _Label(kind, adjacent)
+
+
+# A company's share capital in its legal mentions is no sum of the mail: "SAS au capital de 50 000 €".
+_CAPITAL_BEFORE = re.compile(
+    r"(?<![a-z])(?:au capital(?: social)? de|capital social|share capital(?: of)?)[ \t:]*\Z"
+)
+_CAPITAL_REACH = 30
+# The next sentence says the sum before it is the one asked for: "C'est ce montant que nous vous
+# demandons de rembourser", "This is the amount I am claiming".
+_CLAIMED_NEXT = re.compile(
+    r"[.!]?\s+(?:c'est|it is|it's|that is|that's|this is)?\s*(?:ce montant|cette somme|the amount|this amount"
+    r"|that amount|this sum|that sum)[^.!?\n]{0,60}?(?<![a-z])(?:rembours|reclam|claim|reimburs|refund|demand)"
+)
 
 
 def _far_or_cut(folded: str, cue_end: int, start: int) -> bool:
@@ -170,6 +187,7 @@ class AmountFinder:
                 text, informal=not document, country=source.country, shared_symbols=not document
             )
             if not dates.overlaps(money.start, money.end)
+            and not _CAPITAL_BEFORE.search(folded, max(0, money.start - _CAPITAL_REACH), money.start)
         ]
         totals = _favour_largest(_totals(folded, found, document))
         if not totals and not document:

@@ -323,11 +323,17 @@ def _other_readings(raw: str, value: str, home: str, others: tuple[str, ...]) ->
 
 
 def _grouped_like_a_phone(raw: str) -> bool:
-    """ "06/12/34/56/78" is a phone; "06/221874/25" is a file reference."""
+    """ "06/12/34/56/78" is a phone; "06/221874/25" is a file reference, and so is a year before
+    a serial ("Denver PD report, case 2026-611874")."""
+    if _YEAR_AND_SERIAL.fullmatch(raw.strip()):
+        return False
     if "/" not in raw:
         return True
     groups = re.split(r"[/ .\-]+", raw.strip())
     return len({len(group) for group in groups[1:]}) <= 1
+
+
+_YEAR_AND_SERIAL = re.compile(r"(?:19|20)\d\d[\-/]\d{5,7}")
 
 
 def _inside_token(text: str, start: int, end: int) -> bool:
