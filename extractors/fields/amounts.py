@@ -136,8 +136,9 @@ _CAPITAL_REACH = 30
 # The next sentence says the sum before it is the one asked for: "C'est ce montant que nous vous
 # demandons de rembourser", "This is the amount I am claiming".
 _CLAIMED_NEXT = re.compile(
-    r"[.!]?\s+(?:c'est|it is|it's|that is|that's|this is)?\s*(?:ce montant|cette somme|the amount|this amount"
-    r"|that amount|this sum|that sum)[^.!?\n]{0,60}?(?<![a-z])(?:rembours|reclam|claim|reimburs|refund|demand)"
+    r"[.!]?\s+(?:c'est|it is|it's|that is|that's|this is)?\s*"
+    r"(?:ce montant|cette somme|the amount|this amount|that amount|this sum|that sum)"
+    r"[^.!?\n]{0,60}?(?<![a-z])(?:rembours|reclam|claim|reimburs|refund|demand)"
 )
 
 
