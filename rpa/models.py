@@ -93,7 +93,8 @@ FIELD_NAMES: tuple[str, ...] = (
     "siret",
     "vat_number",
     "postcode",
-    "customer_name",
+    "customer_name",  # the person who writes: the policyholder, or a relative or broker for them
+    "policyholder",  # whom a relative, a carer, a broker or a lawyer writes for, when named
     "company",
     "address",
 )

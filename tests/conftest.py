@@ -152,8 +152,14 @@ def incident_in(text: str, received: date | datetime, *, language: str = "") -> 
     return found.value if found else None
 
 
-def name_of_mail(body: str, sender: str) -> str | None:
-    """The customer name the real MIME parser and finders read in a plain-text mail."""
+def name_of_mail(body: str, sender: str, field: str = "customer_name") -> str | None:
+    """The customer name (the writer's; or `field`, such as "policyholder") the real MIME parser
+    and finders read in a plain-text mail."""
     message = parse_message(make_mail(body, sender=sender), source="mail.eml", limits=LimitSettings())
-    found = extract_fields(text_sources(message), ParsingSettings()).get("customer_name")
+    found = extract_fields(text_sources(message), ParsingSettings()).get(field)
     return found.value if found else None
+
+
+def writer_and_policyholder(body: str, sender: str) -> tuple[str | None, str | None]:
+    """Who writes a plain-text mail (`customer_name`) and whom they write for (`policyholder`)."""
+    return name_of_mail(body, sender), name_of_mail(body, sender, "policyholder")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import incident_in, name_of_mail, value_in
+from conftest import incident_in, name_of_mail, value_in, writer_and_policyholder
 
 from extractors.fields.money import find_money
 from extractors.fields.postcodes import find_postcodes
@@ -157,11 +157,6 @@ def test_a_date_written_whole_before_an_appointment_stays_no_incident() -> None:
     ("body", "sender", "name"),
     [
         (
-            "Bonjour,\nLa tôle du toit est tombée.\nMerci\nMme veuve Hoarau Marie-Claude\n0692 34 81 07",
-            "HOARAU Marie-Claude <mc.hoarau974@orange.example>",
-            "Marie-Claude Hoarau",
-        ),
-        (
             "Nous intervenons pour notre client, M. Olivier Dewaele, preneur d'assurance de la police "
             "incendie PI 0771 3380.\nVéronique Delmotte",
             "Cabinet Delmotte Courtage <sinistres@delmotte-courtage.example>",
@@ -180,8 +175,15 @@ def test_a_date_written_whole_before_an_appointment_stays_no_incident() -> None:
         ),
     ],
 )
-def test_the_policyholder_a_widow_a_broker_or_a_parent_names(body: str, sender: str, name: str) -> None:
-    assert name_of_mail(body, sender) == name
+def test_the_policyholder_a_broker_or_a_parent_names(body: str, sender: str, name: str) -> None:
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert policyholder == name
+    assert writer != name  # the customer is the one who writes (none for a firm)
+
+
+def test_a_widow_signs_her_own_name() -> None:
+    body = "Bonjour,\nLa tôle du toit est tombée.\nMerci\nMme veuve Hoarau Marie-Claude\n0692 34 81 07"
+    assert name_of_mail(body, "HOARAU Marie-Claude <mc.hoarau974@orange.example>") == "Marie-Claude Hoarau"
 
 
 # --- Plates, postcodes, sums ---------------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""The policyholder, not the writer, when someone writes for them (issue 12, batch 6): a spouse
+"""The policyholder, beside the writer, when someone writes for them (issue 12, batch 6): a spouse
 in whose name the contract is, a lawyer, a broker, a guardian, a carer, a son with a power of
-attorney. French and English, and what is no such thing."""
+attorney. The customer (`customer_name`) is the one who writes; whom they write for is the
+`policyholder`. French and English, and what is no such thing."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import name_of_mail
+from conftest import name_of_mail, writer_and_policyholder
 
 from rpa.config import ParsingSettings
 
@@ -46,8 +47,12 @@ SETTINGS = ParsingSettings()
         ),
     ],
 )
-def test_the_relative_the_contract_belongs_to_is_the_customer(body: str, sender: str, name: str) -> None:
-    assert name_of_mail(body, sender) == name
+def test_the_relative_the_contract_belongs_to_is_the_policyholder_and_the_writer_the_customer(
+    body: str, sender: str, name: str
+) -> None:
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert policyholder == name
+    assert writer != name  # the customer is the one who writes (none for a firm)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +111,9 @@ def test_the_relative_the_contract_belongs_to_is_the_customer(body: str, sender:
 def test_someone_acting_for_the_policyholder_gives_the_policyholder_name(
     body: str, sender: str, name: str
 ) -> None:
-    assert name_of_mail(body, sender) == name
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert policyholder == name
+    assert writer != name  # the customer is the one who writes (none for a firm)
 
 
 @pytest.mark.parametrize(
@@ -143,6 +150,17 @@ def test_a_title_or_a_role_alone_names_no_policyholder(body: str, sender: str, n
             "Paul Garnier <p.garnier@avocats.example>",
             "Véronique Lamarche",
         ),
+    ],
+)
+def test_a_client_named_after_a_label_in_a_lawyers_letter_is_read_as_on_a_form(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
         (
             "Hi team,\nplease find attached the documents on behalf of our landlord, Ms Bich Ngoc Tran "
             "(landlord policy LPV-0093-8812-M).\n\nKind regards,\nChloe Van Dyk",
@@ -163,10 +181,12 @@ def test_a_title_or_a_role_alone_names_no_policyholder(body: str, sender: str, n
         ),
     ],
 )
-def test_a_client_landlord_or_insured_named_by_who_acts_for_them_is_the_customer(
+def test_a_landlord_or_insured_named_by_who_acts_for_them_is_the_policyholder(
     body: str, sender: str, name: str
 ) -> None:
-    assert name_of_mail(body, sender) == name
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert policyholder == name
+    assert writer != name  # the customer is the one who writes (none for a firm)
 
 
 @pytest.mark.parametrize(
@@ -217,7 +237,9 @@ def test_the_name_a_contract_is_in_given_in_brackets_is_the_customers(
         ),
     ],
 )
-def test_the_name_the_contract_is_in_said_by_another_is_the_customers(
+def test_the_name_the_contract_is_in_said_by_another_is_the_policyholder(
     body: str, sender: str, name: str
 ) -> None:
-    assert name_of_mail(body, sender) == name
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert policyholder == name
+    assert writer != name  # the customer is the one who writes (none for a firm)

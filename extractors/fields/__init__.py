@@ -152,8 +152,10 @@ def extract_fields(
         if turned is not None and not reads_text(best["customer_name"].source):  # From "Vasseur Roger"
             best["customer_name"] = dataclasses.replace(best["customer_name"], value=turned)
         holder = normalise_person_name(holder_by_given_name(source.text for source in sources) or "")
-        if holder is not None:  # "the policy is in Nia's name" under "Gareth & Nia Pritchard"
-            best["customer_name"] = dataclasses.replace(best["customer_name"], value=holder)
+        # "the policy is in Nia's name" under "Gareth & Nia Pritchard": whose the policy is
+        if holder is not None and "policyholder" not in best:
+            writer = best["customer_name"]
+            best["policyholder"] = dataclasses.replace(writer, name="policyholder", value=holder)
     return best
 
 

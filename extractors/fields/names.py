@@ -10,11 +10,12 @@ Display names are often not people ("Service client", "Garage Martin SARL",
 of letters) and by the absence of words that name a company or a role. A name line
 may end with the writer's phone or, after a bar, their role ("Claire O'Neill |
 Analyst"); a middle initial is left out ("Samuel J. Whitaker" is "Samuel Whitaker").
-Someone writing for the policyholder names them ("on behalf of my mother, Bridget
-Keane", "This office represents Ms. Loretta Haines"), who is then the customer
-(`represented`). Titles and the letters after a name are not the name (`name_parts`).
-A name signed with initials ("R. Doherty", "JP Morel") is the fuller form the mail gives
-of it elsewhere, its address included (`name_forms`).
+The customer is the person who writes, a relative or a broker writing for the policyholder
+too; the policyholder they name ("on behalf of my mother, Bridget Keane", "This office
+represents Ms. Loretta Haines") is the `policyholder` field (`represented`). Titles and the
+letters after a name are not the name (`name_parts`). A name signed with initials ("R.
+Doherty", "JP Morel") is the fuller form the mail gives of it elsewhere, its address included
+(`name_forms`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ _WORD = re.compile(r"^(?:[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?|[sdSD]/[oO]|
 _PARTICLES = PARTICLES | ASIS_PARTICLES
 _ARTICLES = frozenset({"la", "le", "les", "l'"})  # after a particle: "Marie-Laure de la Roche"
 # Words that make a display name a company, a department or a machine.
+_ELIDED = re.compile(r"^[ldj]['’]")
 _NOT_PERSON = frozenset(
     """
     service services client clients clientele customer customers support team equipe contact info infos
@@ -67,6 +69,9 @@ _NOT_PERSON = frozenset(
     compte account online paiement payment orders commande livraison delivery securite security rh hr
     batiment btp construction renovation menuiserie peinture toiture couverture chauffage cuisine cuisines
     courtage boulangerie optique coiffure traiteur fleurs pressing taxi taxis ambulances jardins paysages
+    epicerie boucherie charcuterie patisserie librairie tabac brasserie bistrot pizzeria superette
+    comite fetes amicale club union syndicat federation cooperative ferme gaec earl domaine funebres
+    name nom prenom surname firstname
     bonne journee soiree semaine week-end weekend salutations amities bises remerciements see soon love
     envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
     fax adresse address email e-mail courriel the contrat contract policy police dossier ref reference
@@ -86,6 +91,7 @@ SIGNATURE_TOP = 0.7  # the first line of a signature that has no closing
 INTRODUCED = 0.75  # "je m'appelle Jean Dupont", "my name is John Smith"
 # "on behalf of my mother, Bridget Keane": the policyholder, over the writer's own signature
 REPRESENTED = 0.9
+POLICYHOLDER = "policyholder"  # the person a relative, a carer, a broker or a lawyer writes for
 SENDER_BLOCK = 0.75  # a name over its postal address at the top of a letter or a mail
 SENDER_BLOCK_DOCUMENT = 0.65  # the same on a document page, where a label says more
 SIGN_OFF = 0.7  # a name on the last line, or atop the last paragraph, of a mail with no closing
@@ -164,7 +170,11 @@ def normalise_person_name(text: str, *, strict_case: bool = False, initials: boo
     words = text.split()
     if not 2 <= len(words) <= _MAX_WORDS or not all(_WORD.match(word) for word in words):
         return None
-    if any(fold(word).strip(".") in _NOT_PERSON for word in words) or fold(words[0]) in _NOT_FIRST:
+    # "L'Épicerie du Marché": a word after an elided article counts too
+    if (
+        any(_ELIDED.sub("", fold(word)).strip(".") in _NOT_PERSON for word in words)
+        or fold(words[0]) in _NOT_FIRST
+    ):
         return None
     if strict_case and not all(word[0].isupper() or word.lower() in _PARTICLES for word in words):
         return None
@@ -284,7 +294,7 @@ def _sender_block_names(text: str) -> Iterator[str]:
             yield line
 
 
-_SIGN_OFF_LINES = 4
+_SIGN_OFF_LINES = 6  # a name over a role, a contract, an address and a phone
 
 
 def _sign_offs(text: str) -> list[str]:
@@ -317,7 +327,7 @@ def _top_lines(text: str) -> list[str]:
 class CustomerNameFinder:
     """`customer_name` from the From display name, the signature or a closing in the body."""
 
-    names = ("customer_name",)
+    names = ("customer_name", POLICYHOLDER)
 
     def find(self, source: TextSource, settings: ParsingSettings) -> Iterable[Field]:
         kind = source_kind(source.source)
@@ -342,21 +352,31 @@ class CustomerNameFinder:
                 closing += _fields(lower, LOWER_CASE_SIGN_OFF, source, strict_case=False)
             fields += closing
             fields += _fields(_introduced_names(source.text), INTRODUCED, source, strict_case=True)
-        # a signature's "Attorney for Dorothy Pennington", a forwarder's "pour ma cliente, Mme Lan Nguyen"
+        # a signature's "Attorney for Dorothy Pennington", a forwarder's "pour ma cliente, Mme Lan Nguyen":
+        # the policyholder, whom the writer (the customer who writes) writes for
         if kind in ("body", "signature", "note"):
-            fields += _fields(represented_names(source.text), REPRESENTED, source, strict_case=True)
+            fields += _fields(
+                represented_names(source.text), REPRESENTED, source, strict_case=True, name=POLICYHOLDER
+            )
         return fields
 
 
-def _fields(lines: Iterable[str], confidence: float, source: TextSource, *, strict_case: bool) -> list[Field]:
+def _fields(
+    lines: Iterable[str],
+    confidence: float,
+    source: TextSource,
+    *,
+    strict_case: bool,
+    name: str = "customer_name",
+) -> list[Field]:
     """The names of `lines`; in a text, a name line may end with the writer's phone."""
     in_text = reads_text(source.source)
     fields = []
     for line in lines:
         written = _AFTER_NAME.sub("", line) if in_text else line
-        name = normalise_person_name(written, strict_case=strict_case, initials=source.country == "IN")
-        if name is not None:
-            fields.append(make_field("customer_name", name, written, confidence, source))
+        person = normalise_person_name(written, strict_case=strict_case, initials=source.country == "IN")
+        if person is not None:
+            fields.append(make_field(name, person, written, confidence, source))
     return fields
 
 

@@ -1,7 +1,8 @@
 """The policyholder named by someone who writes for them.
 
 A relative, a carer, a broker, a lawyer or a guardian writes for the policyholder and names
-them; that person, not the writer, is the customer:
+them; the writer is the customer who writes (`customer_name`), the person named is the
+`policyholder`:
 
 - a relative: "I'm writing on behalf of my mother, Bridget Keane", "le contrat est au nom de
   mon époux, Serge Kouassi", "souscrit par mon épouse, Monique Peyrard", "my mother, Mrs
