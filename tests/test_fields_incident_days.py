@@ -790,3 +790,65 @@ def test_a_document_dated_after_a_hospitals_name_is_no_harm() -> None:
         "into the trash on Tuesday and ate most of the turkey carcass. Please pay the claim.\nTyler Brooks\n(512) 448-3016"
     )
     assert incident(body(text)) == "2026-11-17"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "A burglary has taken place at my shop in the intervening night of 16th and 17th November 2026. "
+            "The shutter lock was broken.",
+            "2026-11-16",
+        ),
+        ("Cambriolage dans la nuit du 16 au 17 novembre 2026, la porte a été forcée.", "2026-11-16"),
+    ],
+)
+def test_a_night_named_by_two_days_and_its_year_is_its_first_day(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "I was admitted to Sri Ramana Hospital from 12.11.2026 to 15.11.2026 for dengue fever.",
+            "2026-11-12",
+        ),
+        ("Ma mère a été hospitalisée du 12/11/2026 au 15/11/2026 après sa chute.", "2026-11-12"),
+        (
+            "My wife was admitted to hospital from the 12th to the 15th of November, here is the bill.",
+            "2026-11-12",
+        ),
+    ],
+)
+def test_the_first_day_of_a_stay_in_hospital_is_the_claims(text: str, day: str) -> None:
+    assert incident(body(text)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "Je vous déclare un sinistre.\n\nLe jour du 11 novembre, pendant qu'on était à la cérémonie au "
+            "monument aux morts, le vent s'est levé très fort et a arraché une douzaine de plaques.",
+            "2026-11-11",
+        ),
+        (
+            "Please find the glazier's invoice for the shop window that was put through at about 11pm on "
+            "Tuesday night; the new glass went in Wednesday afternoon.",
+            "2026-11-17",
+        ),
+        (
+            "Writing to lodge a claim: the wind on Tuesday peeled a third of the roof iron off the barn.",
+            "2026-11-17",
+        ),
+        (
+            "Notre génisse a été foudroyée le 17/11 pendant l'orage, voici la facture de l'équarrisseur.",
+            "2026-11-17",
+        ),
+    ],
+)
+def test_the_day_of_opens_a_sentence_and_a_window_put_through_or_a_roof_peeled_off_is_harm(
+    text: str, day: str
+) -> None:
+    assert incident(body(text)) == day

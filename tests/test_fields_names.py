@@ -385,3 +385,32 @@ def test_a_pet_form_of_the_headers_given_name_is_the_headers_fuller_one(
 def test_two_people_of_one_family_whose_given_names_differ_stay_apart() -> None:
     body = "Hello,\nMy husband's car was hit in the car park yesterday.\n\nTom Ashworth"
     assert name_of_mail(body, "Gemma Ashworth <gemma@mail.example>") == "Tom Ashworth"
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Bonsoir,\nVoici le devis du vitrier.\n\nNadia Benslimane\nL'Épicerie du Marché\n05 46 41 22 10",
+            "Nadia Benslimane <epiceriedumarche17@gmail.example>",
+            "Nadia Benslimane",
+        ),
+        (
+            "Bonjour,\nMerci de m'envoyer l'attestation aujourd'hui.\n\nÉvelyne Charvet\nSecrétaire du Comité des "
+            "fêtes\nContrat RC Associations n° RCA/11/2207\nMaison des associations, 69230 Saint-Genis-Laval\n"
+            "07 84 62 10 35",
+            "Comité des fêtes de Saint-Genis-Laval <comitedesfetes.sgl@gmail.example>",
+            "Évelyne Charvet",
+        ),
+        (
+            "Hello,\nplease send the certificate today.\n\nHelen Marsh\nTreasurer, Riverside Bowls Club\n"
+            "Policy CLB/22/0418\n14 Mill Lane, Ludlow SY8 1BB\n01584 872 201",
+            "Riverside Bowls Club <riversidebowls@gmail.example>",
+            "Helen Marsh",
+        ),
+    ],
+)
+def test_a_shop_or_an_association_is_no_person_and_its_officer_signs_over_a_long_block(
+    body: str, sender: str, name: str
+) -> None:
+    assert name_of_mail(body, sender) == name

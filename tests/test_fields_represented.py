@@ -152,10 +152,12 @@ def test_a_title_or_a_role_alone_names_no_policyholder(body: str, sender: str, n
         ),
     ],
 )
-def test_a_client_named_after_a_label_in_a_lawyers_letter_is_read_as_on_a_form(
+def test_a_client_named_after_a_label_in_a_lawyers_letter_is_the_policyholder(
     body: str, sender: str, name: str
 ) -> None:
-    assert name_of_mail(body, sender) == name
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert policyholder == name
+    assert writer == sender.split(" <")[0]  # the lawyer who writes
 
 
 @pytest.mark.parametrize(
@@ -243,3 +245,34 @@ def test_the_name_the_contract_is_in_said_by_another_is_the_policyholder(
     writer, policyholder = writer_and_policyholder(body, sender)
     assert policyholder == name
     assert writer != name  # the customer is the one who writes (none for a firm)
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "writer", "holder"),
+    [
+        (
+            "Bonjour,\nPourriez-vous rembourser cette somme sur le compte de mon père ?\n"
+            "IBAN : FR76 1558 9085 1204 4719 0213 578\nTitulaire : M. Lucien Gaborit\n\nMerci d'avance,\n"
+            "Franck Gaborit\n06 30 58 17 92",
+            "Franck Gaborit <franck.gaborit@bbox.example>",
+            "Franck Gaborit",
+            "Lucien Gaborit",
+        ),
+        (
+            "Hello,\nplease pay the refund into my mother's account.\nPolicyholder: Mrs Edna Platt\n"
+            "\nKind regards,\nDawn Fisher",
+            "Dawn Fisher <dawn@mail.example>",
+            "Dawn Fisher",
+            "Edna Platt",
+        ),
+    ],
+)
+def test_a_holder_named_after_a_label_in_a_mail_is_the_policyholder_not_the_writer(
+    body: str, sender: str, writer: str, holder: str
+) -> None:
+    assert writer_and_policyholder(body, sender) == (writer, holder)
+
+
+def test_a_forms_holder_is_the_customer_when_no_one_else_is_named() -> None:
+    body = "Bonjour,\nle camion a été accroché.\n\nAssuré        Frédéric Lemaire\nContrat       AU-22014\n\nMerci,\nFred"
+    assert name_of_mail(body, "Transports Lemaire <contact@lemaire.example>") == "Frédéric Lemaire"

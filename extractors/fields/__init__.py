@@ -39,6 +39,7 @@ from extractors.fields.name_forms import (
 )
 from extractors.fields.names import (
     LOWER_CASE_SIGN_OFF,
+    REPRESENTED,
     SIGNED_IN_BODY,
     CustomerNameFinder,
     abbreviates,
@@ -145,8 +146,13 @@ def extract_fields(
             candidates += yearless_date_fields(source, received, settings, about_a_claim=about_a_claim)
     named = _displayed_lower_case(one_kind_per_value(candidates), sources)
     best = choose_best(first_told_incident(_without_mere_mentions(_signed_names_first(named))))
+    # a form's holder and no other name ("Assuré  Frédéric Lemaire" signed "Fred"): the writer's
+    holder_field = best.get("policyholder")
+    if "customer_name" not in best and holder_field is not None and holder_field.confidence < REPRESENTED:
+        best["customer_name"] = dataclasses.replace(holder_field, name="customer_name")
     if "customer_name" in best:
-        best["customer_name"] = _fuller_name(best["customer_name"], named, sources)
+        for _ in range(2):  # "S. Oukili" -> "Sandrine Oukili" -> "Sandrine Oukili née Perrin"
+            best["customer_name"] = _fuller_name(best["customer_name"], named, sources)
         texts = [source.text for source in sources if reads_text(source.source)]
         turned = in_written_order(best["customer_name"].value, texts)
         if turned is not None and not reads_text(best["customer_name"].source):  # From "Vasseur Roger"
@@ -173,7 +179,7 @@ def _fuller_name(chosen: Field, candidates: list[Field], sources: Sequence[TextS
     fuller = [
         other
         for other in candidates
-        if other.name == "customer_name"
+        if other.name in ("customer_name", "policyholder")  # "Titulaire : Mme Sandrine Oukili née Perrin"
         and (
             fold(other.value) == fold(chosen.value)
             or abbreviates(chosen.value.split(), other.value.split())

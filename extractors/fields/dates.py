@@ -19,7 +19,7 @@ from extractors.fields.base import envelope_spans, make_field, reads_text, sourc
 from extractors.fields.date_doubts import taken_back
 from extractors.fields.date_words import DATE_CUES
 from extractors.fields.incident_words import EVENT_WORDS
-from extractors.fields.relative_dates import shifted
+from extractors.fields.relative_dates import night_spans, shifted
 from extractors.fields.residence import writes_month_first
 from extractors.fields.text import (
     Cue,
@@ -111,7 +111,7 @@ FRONTED_REACH = 160
 OPENING = re.compile(
     # a greeting on its own line, typed without its comma, opens no sentence: "bonjour\nhier soir ..."
     r"(?:[ \t]*(?:bonjour|bonsoir|salut|coucou|hello|hi|hey|good (?:morning|afternoon|evening))[ \t!,.]*\n)?"
-    rf"[\s\-*>]*(?:(?:{weekday_pattern()}|le|on|the|et|and|puis|then|mais|but|so|alors)[\s,]+)*"
+    rf"[\s\-*>]*(?:(?:{weekday_pattern()}|le|on|the|et|and|puis|then|mais|but|so|alors|jour|du|day|of)[\s,]+)*"
 )
 _FIELD_OF_KIND = {
     "incident_verb": "incident_date",
@@ -291,13 +291,27 @@ def _direct_field(
     return "invoice_date" if invoice_document else None
 
 
-def _in_periods(folded: str, dates: list[FoundDate]) -> set[int]:
-    """Indexes of dates that bound a period ("du 01/03/2025 au 31/03/2025")."""
+def _in_periods(folded: str, dates: list[FoundDate]) -> tuple[set[int], set[int]]:
+    """Indexes of dates that bound a period ("du 01/03/2025 au 31/03/2025"), and of those that
+    open a stay in hospital, which is the claim's day ("admitted to Sri Ramana Hospital from
+    12.10.2026 to 15.10.2026", "hospitalisée du 3 au 6 octobre")."""
     inside: set[int] = set()
+    admissions: set[int] = set()
     for index, (first, second) in enumerate(zip(dates, dates[1:], strict=False)):
         if _PERIOD_JOIN.fullmatch(folded, first.end, second.start):
             inside.update((index, index + 1))
-    return inside
+            if admitted_before(folded, first.start):
+                admissions.add(index)
+    return inside, admissions
+
+
+def admitted_before(folded: str, start: int) -> bool:
+    """Whether the sentence before `start` tells of going into hospital ("admitted", "hospitalisée")."""
+    return _ADMITTED.search(folded, sentence_start(folded, start, _ADMITTED_REACH), start) is not None
+
+
+_ADMITTED = re.compile(r"(?<![a-z])(?:admitted|admise?|hospitali[sz]\w*|in hospital|a l'hopital)(?![a-z])")
+_ADMITTED_REACH = 120
 
 
 class DateFinder:
@@ -314,10 +328,20 @@ class DateFinder:
         invoice_document = kind == "attachment" and bool(_INVOICE_DOCUMENT.search(folded))
         day_first = day_first_in(source, settings)
         dates = list(find_dates(folded, day_first))
-        periods = _in_periods(folded, dates)
+        periods, admissions = _in_periods(folded, dates)
         gone = taken_back(folded, [(written.start, written.end) for written in dates])
+        nights = Spans(night_spans(folded))  # its second day ends the night: `told_dates` reads it
         for index, written in enumerate(dates):
-            if index in periods or written.start in gone or envelope.overlaps(written.start, written.end):
+            if index in admissions and not invoice_document:
+                raw = source.text[written.start : written.end]
+                yield make_field("incident_date", written.value.isoformat(), raw, IN_SENTENCE, source)
+                continue
+            if (
+                index in periods
+                or written.start in gone
+                or envelope.overlaps(written.start, written.end)
+                or nights.overlaps(written.start, written.end)
+            ):
                 continue
             found = written if invoice_document else shifted(folded, written)  # "la veille du 11 novembre"
             following = dates[index + 1].start if index + 1 < len(dates) else None

@@ -190,6 +190,17 @@ INCIDENT_WORDS = [
     "bad fall",
     "lightning",
     "foudre",
+    "foudroy*",  # "génisse foudroyée le 18/10"
+    # what the wind did: "it peeled about a third of the roof iron off", "blew the fence down"
+    "peeled",
+    "ripped off",
+    "torn off",
+    "blew off",
+    "blown off",
+    "blew down",
+    "blown down",
+    # "the shop window that was put through at about 11pm on Friday night"
+    "put through",
     # what gave way: "the ceiling came through on Saturday 14th", "le plafond s'est effondré"
     "came through the ceiling",
     "ceiling came through",

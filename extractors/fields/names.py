@@ -63,7 +63,7 @@ _NOT_PERSON = frozenset(
     store magasin hotel restaurant expert expertise gestion gestionnaire conseiller conseillere
     departement department desk helpdesk hotline mairie association fondation foundation centre center
     ecole school universite university pharmacie clinique hopital hospital laboratoire transport travaux
-    immobilier syndic notaire plomberie electricite auto automobile carrosserie depannage france
+    transports immobilier syndic notaire plomberie electricite auto automobile carrosserie depannage france
     international solutions consulting conseil partners associes holding industries technologies digital
     systems system staff mailer daemon postmaster webmaster robot bot alert alerts alerte facture invoice
     compte account online paiement payment orders commande livraison delivery securite security rh hr
@@ -71,7 +71,8 @@ _NOT_PERSON = frozenset(
     courtage boulangerie optique coiffure traiteur fleurs pressing taxi taxis ambulances jardins paysages
     epicerie boucherie charcuterie patisserie librairie tabac brasserie bistrot pizzeria superette
     comite fetes amicale club union syndicat federation cooperative ferme gaec earl domaine funebres
-    name nom prenom surname firstname
+    name nom prenom surname firstname assure assuree titulaire souscripteur souscriptrice adherent adherente
+    beneficiaire insured claimant
     bonne journee soiree semaine week-end weekend salutations amities bises remerciements see soon love
     envoye sent iphone android mobile merci thanks cordialement regards bonjour hello tel telephone phone
     fax adresse address email e-mail courriel the contrat contract policy police dossier ref reference
@@ -233,15 +234,21 @@ _GIVEN = re.compile(
     r"(?:^|\s)(?:prenoms?|first name|given names?)[ \t]*:[ \t]*(?P<given>[^\n:]+?)(?=\s{2,}|$)", re.MULTILINE
 )
 _NEXT_LABEL = re.compile(r"\s{2,}\S[^:\n]{0,30}:|\s(?:prenoms?|first name|given names?)[ \t]*:")
+_HELD_BY = re.compile(
+    r"(?:(?:our|your|notre|votre)[ \t]+)?"
+    r"(?:client|assure|souscript|adherent|beneficiaire|policy ?holder|insured|customer(?! name)|titulaire)"
+)
 # "Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean": the holder, whoever signs ("Tom" over
 # "Policyholder  Thomas Ashworth")
 LABELLED = 0.8
 LABELLED_BARE = 0.6  # "Nom : Dupont Jean"
 
 
-def _labelled_names(text: str) -> Iterator[tuple[str, float]]:
+def _labelled_names(text: str) -> Iterator[tuple[str, float, bool]]:
     """Names written after a holder label, with the given name joined from a
-    "Prénom :" on the same or the next line."""
+    "Prénom :" on the same or the next line, each with whether its label names whom a policy
+    or an account is held by ("Titulaire :", "Assuré :", "Our client:") rather than who fills in
+    the form ("Nom :", "Full name:")."""
     folded = fold(text)
     for match in _LABELLED.finditer(folded):
         rest = text[match.start("rest") : match.end("rest")]
@@ -254,7 +261,7 @@ def _labelled_names(text: str) -> Iterator[tuple[str, float]]:
         if given is not None:
             value = f"{text[given.start('given') : given.end('given')].strip()} {value.strip()}"
         sure = match.group("label") not in ("nom", "name") or given is not None
-        yield value.strip(), LABELLED if sure else LABELLED_BARE
+        yield value.strip(), LABELLED if sure else LABELLED_BARE, bool(_HELD_BY.match(match.group("label")))
 
 
 # ... or the name a contract is in: "the policy is in my name (Melissa Kowalski)"
@@ -335,8 +342,11 @@ class CustomerNameFinder:
             return _fields([source.text], DISPLAY_NAME, source, strict_case=False)
         fields = []
         if kind in ("attachment", "body"):
-            for line, confidence in _labelled_names(source.text):
-                fields += _fields([line], confidence, source, strict_case=False)
+            # in a mail, whom a policy or an account is held by is the policyholder: "IBAN : ...\n
+            # Titulaire : M. Lucien Gaborit" under a son's mail; on a form, the customer
+            for line, confidence, held in _labelled_names(source.text):
+                name = POLICYHOLDER if held and kind == "body" else "customer_name"
+                fields += _fields([line], confidence, source, strict_case=False, name=name)
             block = SENDER_BLOCK if kind == "body" else SENDER_BLOCK_DOCUMENT
             fields += _fields(_sender_block_names(source.text), block, source, strict_case=True)
         if kind in ("signature", "body"):

@@ -27,7 +27,7 @@ from extractors.fields.feast_days import find_feast_days
 from extractors.fields.national_days import find_national_days
 from extractors.fields.written_dates import MONTH, ORDINAL, FoundDate, make_date, month_number
 
-__all__ = ["find_relative_dates", "shifted"]
+__all__ = ["find_relative_dates", "night_spans", "shifted"]
 
 _WEEKDAYS = {
     name: number
@@ -181,7 +181,8 @@ _WEEKDAY_AND_DAY = re.compile(
 _NIGHT_OF = re.compile(
     rf"(?:nuit\s+du|night\s+of(?:\s+the)?|overnight\s+(?:on\s+)?(?:the\s+)?)\s*"
     rf"(?:(?P<weekday>{_WEEKDAY})\s+)?(?P<d>\d{{1,2}}){ORDINAL}\s*(?:au|to|into|-|/|and)\s*"
-    rf"(?:the\s+)?(?:(?:{_WEEKDAY})\s+)?\d{{1,2}}{ORDINAL}(?:[\s\-]*(?:of\s+)?(?P<m>{MONTH}))?"
+    rf"(?:the\s+)?(?:(?:{_WEEKDAY})\s+)?\d{{1,2}}{ORDINAL}(?:[\s\-]*(?:of\s+)?(?P<m>{MONTH})"
+    r"(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?)?"  # "the intervening night of 2nd and 3rd November 2026"
 )
 # "la nuit de jeudi à vendredi", "the night of Tuesday to Wednesday"
 # "la nuit de samedi", "samedi dans la nuit", "overnight on Saturday"
@@ -282,10 +283,19 @@ def find_relative_dates(
             yield FoundDate(match.start(), match.end(), value)
 
 
+def night_spans(folded: str) -> list[tuple[int, int]]:
+    """Where a night is named by its two days ("la nuit du 6 au 7 novembre 2026"): the date
+    written whole at its end is the night's second day, not a day of its own."""
+    return [match.span() for match in _NIGHT_OF.finditer(folded)]
+
+
 def _nights(folded: str, received: date) -> Iterator[FoundDate]:
     for match in _NIGHT_OF.finditer(folded):
         month = match.group("m")
-        value = _latest_day(received, int(match.group("d")), month_number(month) if month else None)
+        if match.group("y"):
+            value = make_date(int(match.group("y")), month_number(month), int(match.group("d")))
+        else:
+            value = _latest_day(received, int(match.group("d")), month_number(month) if month else None)
         weekday = match.group("weekday")
         if value is not None and (weekday is None or value.weekday() == _WEEKDAYS[weekday]):
             yield FoundDate(match.start(), match.end(), value, night=True)

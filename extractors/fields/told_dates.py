@@ -27,14 +27,16 @@ from extractors.fields.date_words import DATE_CUES
 from extractors.fields.dates import (
     DIRECT,
     FRONTED_REACH,
+    IN_SENTENCE,
     OPENING,
     TOLD,
     YEARLESS_PENALTY,
+    admitted_before,
     classify_date,
     day_first_in,
 )
 from extractors.fields.incident_words import CLAIM_WORDS
-from extractors.fields.relative_dates import find_relative_dates, shifted
+from extractors.fields.relative_dates import find_relative_dates, night_spans, shifted
 from extractors.fields.select import source_rank
 from extractors.fields.sent_dates import written_parts
 from extractors.fields.text import Spans, fold, header_line_spans, sentence_end, sentence_start
@@ -75,13 +77,19 @@ def yearless_date_fields(
         return
     folded = fold(source.text)
     day_first = day_first_in(source, settings)
-    whole = list(find_dates(folded, day_first))
+    nights = Spans(night_spans(folded))
+    whole = [found for found in find_dates(folded, day_first) if not nights.overlaps(found.start, found.end)]
     written = [(found.start, found.end) for found in whole]
     taken = Spans([*header_line_spans(folded), *written])  # a reply's header, a date with its year
     kept: list[FoundDate] = []
+    admissions: set[int] = set()  # "hospitalisée du 3 au 6 novembre": the stay's first day is the claim's
     for found in _days_named(folded, source.sent or received, day_first, source.country):
-        if _bounds_a_period(folded, found) or taken.overlaps(found.start, found.end):
+        if taken.overlaps(found.start, found.end):
             continue
+        if _bounds_a_period(folded, found):
+            if not (_PERIOD_START.match(folded, found.end) and admitted_before(folded, found.start)):
+                continue
+            admissions.add(found.start)
         taken.add(found.start, found.end)
         kept.append(shifted(folded, found))
     every_date = sorted([*(start for start, _ in written), *(found.start for found in kept)])
@@ -94,6 +102,8 @@ def yearless_date_fields(
         told = about_a_claim and _alone_in_its_sentence(folded, found, every_date, kept)
         following = next((start for start in every_date if start > found.start), None)
         name, confidence = classify_date(source.text, folded, found, False, told, following)
+        if found.start in admissions:
+            name, confidence = "incident_date", IN_SENTENCE
         if name is None:  # a day meant instead of one taken back is what that one was told as
             name, confidence = _as_the_day_taken_back(source.text, folded, found, kept, gone)
         if told and name is None and confidence == 0.0 and _harm_told_next(folded, found, every_date):
