@@ -451,3 +451,14 @@ def test_the_sum_the_next_sentence_asks_for_is_the_one_at_stake(text: str) -> No
 )
 def test_a_companys_share_capital_is_no_sum_of_the_mail(text: str) -> None:
     assert total_and_currency(text, source="body")[0] == "4300.00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Receipts for two consultations, at €120.00 each, €240.00 in all, together with the referral letter.",
+        "Deux consultations à 120,00 € chacune, 240,00 € en tout, avec la lettre du médecin.",
+    ],
+)
+def test_a_sum_said_to_be_all_beside_a_price_each_is_the_total(text: str) -> None:
+    assert total_and_currency(text, source="body") == ("240.00", "EUR")

@@ -88,7 +88,7 @@ AMOUNT_CUES = CueMatcher(
             "net amount due",
         ],
         # "so $385.70 altogether", "soit 412,50 € en tout": the sum of the parts named before
-        "total": ["total", "a payer", "net", "altogether", "all together", "en tout"],
+        "total": ["total", "a payer", "net", "altogether", "all together", "en tout", "in all", "all told"],
         "claim": [
             "reclam*",
             "montant",
