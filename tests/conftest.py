@@ -163,3 +163,11 @@ def name_of_mail(body: str, sender: str, field: str = "customer_name") -> str | 
 def writer_and_policyholder(body: str, sender: str) -> tuple[str | None, str | None]:
     """Who writes a plain-text mail (`customer_name`) and whom they write for (`policyholder`)."""
     return name_of_mail(body, sender), name_of_mail(body, sender, "policyholder")
+
+
+def written_for(body: str, sender: str) -> str | None:
+    """The policyholder a plain-text mail is written for, checked to be someone else than the
+    customer who writes it (none for a firm)."""
+    writer, policyholder = writer_and_policyholder(body, sender)
+    assert writer is None or writer != policyholder, f"{writer} writes for themselves"
+    return policyholder

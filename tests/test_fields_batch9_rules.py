@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import incident_in, make_mail, name_of_mail, value_in, writer_and_policyholder
+from conftest import incident_in, make_mail, name_of_mail, value_in, written_for
 
 from extractors.fields import extract_fields
 from extractors.fields.postcodes import find_postcodes
@@ -228,9 +228,7 @@ def test_letters_and_digits_that_no_eircode_spells_are_none(text: str) -> None:
 def test_an_elderly_relative_named_with_their_age_is_the_policyholder(
     body: str, sender: str, name: str
 ) -> None:
-    writer, policyholder = writer_and_policyholder(body, sender)
-    assert policyholder == name
-    assert writer != name  # the customer is the one who writes (none for a firm)
+    assert written_for(body, sender) == name
 
 
 def test_a_relative_named_without_an_age_or_a_cover_is_not() -> None:

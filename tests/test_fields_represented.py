@@ -6,7 +6,7 @@ attorney. The customer (`customer_name`) is the one who writes; whom they write 
 from __future__ import annotations
 
 import pytest
-from conftest import name_of_mail, writer_and_policyholder
+from conftest import name_of_mail, writer_and_policyholder, written_for
 
 from rpa.config import ParsingSettings
 
@@ -50,9 +50,7 @@ SETTINGS = ParsingSettings()
 def test_the_relative_the_contract_belongs_to_is_the_policyholder_and_the_writer_the_customer(
     body: str, sender: str, name: str
 ) -> None:
-    writer, policyholder = writer_and_policyholder(body, sender)
-    assert policyholder == name
-    assert writer != name  # the customer is the one who writes (none for a firm)
+    assert written_for(body, sender) == name
 
 
 @pytest.mark.parametrize(
@@ -111,9 +109,7 @@ def test_the_relative_the_contract_belongs_to_is_the_policyholder_and_the_writer
 def test_someone_acting_for_the_policyholder_gives_the_policyholder_name(
     body: str, sender: str, name: str
 ) -> None:
-    writer, policyholder = writer_and_policyholder(body, sender)
-    assert policyholder == name
-    assert writer != name  # the customer is the one who writes (none for a firm)
+    assert written_for(body, sender) == name
 
 
 @pytest.mark.parametrize(
@@ -186,9 +182,7 @@ def test_a_client_named_after_a_label_in_a_lawyers_letter_is_the_policyholder(
 def test_a_landlord_or_insured_named_by_who_acts_for_them_is_the_policyholder(
     body: str, sender: str, name: str
 ) -> None:
-    writer, policyholder = writer_and_policyholder(body, sender)
-    assert policyholder == name
-    assert writer != name  # the customer is the one who writes (none for a firm)
+    assert written_for(body, sender) == name
 
 
 @pytest.mark.parametrize(
@@ -242,9 +236,7 @@ def test_the_name_a_contract_is_in_given_in_brackets_is_the_customers(
 def test_the_name_the_contract_is_in_said_by_another_is_the_policyholder(
     body: str, sender: str, name: str
 ) -> None:
-    writer, policyholder = writer_and_policyholder(body, sender)
-    assert policyholder == name
-    assert writer != name  # the customer is the one who writes (none for a firm)
+    assert written_for(body, sender) == name
 
 
 @pytest.mark.parametrize(

@@ -216,16 +216,21 @@ def _names_after_closings(text: str) -> Iterator[str]:
 
 # Labels that name the customer on forms, invoices and web-form mails. A bare
 # "Nom"/"Name" may be a third party's (a constat has two), so it is less sure.
-_HOLDER_LABEL = (
+# Who fills in the form, and whom a policy or an account is held by (group `held`).
+_WRITER_LABEL = (
     r"(?:nom (?:et|,|/|&) ?prenoms?|prenoms? (?:et|,|/|&) ?nom|nom complet|full name|customer name"
-    r"|client(?:e)?|assure(?:e)?|souscripteur|souscriptrice|adherent(?:e)?|beneficiaire|policy ?holder"
-    r"|insured|customer|claimant|declarant(?:e)?|titulaire(?: du contrat)?)"
+    r"|claimant|declarant(?:e)?)"
+)
+_HELD_LABEL = (
+    r"(?:client(?:e)?|assure(?:e)?|souscripteur|souscriptrice|adherent(?:e)?|beneficiaire|policy ?holder"
+    r"|insured|customer|titulaire(?: du contrat)?)"
 )
 # A holder's label may stand apart from its value in a column, with no colon ("Policyholder  Thomas
 # Ashworth"); a bare "Nom" or "Name" needs its colon. It may open an item of a list ("  * Titulaire :
 # ...", as an HTML list reads), and be a lawyer's or a broker's ("Our client: Mr Olusegun Adeyinka").
 _LABELLED = re.compile(
-    rf"^[ \t]*(?:[*•·-][ \t]+)?(?P<label>(?:(?:our|your|notre|votre)[ \t]+)?{_HOLDER_LABEL}|nom|name)"
+    rf"^[ \t]*(?:[*•·-][ \t]+)?(?P<label>(?:(?:our|your|notre|votre)[ \t]+)?"
+    rf"(?:{_WRITER_LABEL}|(?P<held>{_HELD_LABEL}))|nom|name)"
     r"(?:[ \t]*:|(?<!nom)(?<!name)(?=[ \t]{2,}|\t))"
     r"[ \t]*(?P<rest>[^\n]+)$",
     re.MULTILINE,
@@ -234,10 +239,6 @@ _GIVEN = re.compile(
     r"(?:^|\s)(?:prenoms?|first name|given names?)[ \t]*:[ \t]*(?P<given>[^\n:]+?)(?=\s{2,}|$)", re.MULTILINE
 )
 _NEXT_LABEL = re.compile(r"\s{2,}\S[^:\n]{0,30}:|\s(?:prenoms?|first name|given names?)[ \t]*:")
-_HELD_BY = re.compile(
-    r"(?:(?:our|your|notre|votre)[ \t]+)?"
-    r"(?:client|assure|souscript|adherent|beneficiaire|policy ?holder|insured|customer(?! name)|titulaire)"
-)
 # "Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean": the holder, whoever signs ("Tom" over
 # "Policyholder  Thomas Ashworth")
 LABELLED = 0.8
@@ -261,7 +262,7 @@ def _labelled_names(text: str) -> Iterator[tuple[str, float, bool]]:
         if given is not None:
             value = f"{text[given.start('given') : given.end('given')].strip()} {value.strip()}"
         sure = match.group("label") not in ("nom", "name") or given is not None
-        yield value.strip(), LABELLED if sure else LABELLED_BARE, bool(_HELD_BY.match(match.group("label")))
+        yield value.strip(), LABELLED if sure else LABELLED_BARE, match.group("held") is not None
 
 
 # ... or the name a contract is in: "the policy is in my name (Melissa Kowalski)"
