@@ -1,6 +1,6 @@
 """The customer's name: from the From display name, under a closing formula, or
 after a label on a form ("Assuré : Jean Dupont", "Nom : DUPONT  Prénom : Jean", a column's
-"Policyholder  Thomas Ashworth t/a Ashworth Plumbing").
+"Policyholder  Thomas Ashworth t/a Ashworth Plumbing"; `name_labels`).
 Mail written by people in a hurry is signed in other places too: a name alone on
 the last line or atop a short last paragraph, a name over its postal address at
 the top (a letter's sender block), "je m'appelle Jean Dupont" in a sentence.
