@@ -224,7 +224,7 @@ def bench_ocr(args: argparse.Namespace) -> bool:
 
 
 # Other ways of reading a photo with RapidOCR, measured beside the default (OpenVINO runs the
-# networks, in bfloat16 where the CPU has it; detection on the whole photo): ONNX Runtime running
+# networks, recognition in bfloat16 where the CPU has it; detection on the whole photo): ONNX Runtime running
 # them (`[ocr] photo_runtime = "onnxruntime"`: the same text on every CPU, 2 to 3 times slower),
 # and lines looked for on the photo shrunk to 1024 pixels (`[ocr] photo_detection_side = 1024`).
 ONNXRUNTIME_OPTIONS = rapidocr_options(OcrSettings(photo_runtime="onnxruntime"))

@@ -18,19 +18,32 @@ Why OpenVINO (issue 12). On ONNX Runtime a photo took 2.5 to 3 times Tesseract's
 quarter to a half of it in detection. OpenVINO's kernels run the detector about 3 times as
 fast at the same float32 precision, and on a CPU with bfloat16 units (AMX or AVX512-BF16, as
 the machines this project runs on) OpenVINO computes in bfloat16 by default, which makes
-recognition about 3 times as fast too. bfloat16 reads a character differently here and there
-(99.7% of the text of 12 SROIE photos the same): on the 63 SROIE photos dates and totals
-read right stay 61 and 59, company names 49 for 50 (one read "TRADING GCO"), addresses 52.3
-for 52.0, and a photo takes 0.3 to 0.5 times ONNX Runtime's time, 0.9 to 1.35 times
-Tesseract's (`bench/photo_profile.py`, `bench/documents.py photos`, on a busy machine). Its
-memory stays steady since the networks are compiled without OpenVINO's cache of shapes
-(`_recompile_without_shape_cache`), so it is the default. A CPU without bfloat16 computes in
-float32 (RapidOCR sets no precision): the fields of ONNX Runtime (the networks' outputs
-within 2e-5) in 0.6 times its time. `[ocr] photo_runtime = "onnxruntime"` gives the same
-text on every CPU. Not taken: ONNX Runtime's session options (its full graph optimisation is
-already the fastest; no spinning or parallel execution helped) and INT8 models quantised
-with ONNX Runtime (detection calibrated on the sample pictures, recognition dynamic: 0.55
-times the float32 time, 99.4% of the text the same, still 1.85 times Tesseract's).
+recognition about 3 times as fast too. The recogniser runs so; the detector is kept in
+float32 (`_OPENVINO_STAGE_PROPERTIES`), since in bfloat16 it cut a line between two widely
+spaced words. Lines are read padded to 160 pixels, not 320 (`_OPTIONS`). Measured on the 63
+SROIE photos (words of their transcripts read right, as F1; the fields through the pipeline;
+time per photo against rpa's Tesseract's in the same run, over several runs of
+`bench/photo_profile.py` and `bench/documents.py photos` on a machine whose load varies):
+
+| networks | words (F1) | date, total, company | x Tesseract |
+|---|---|---|---|
+| ONNX Runtime, float32 (RapidOCR's default) | 89.21 % | 61, 59, 50 | 2.0 to 2.2 |
+| OpenVINO, both in bfloat16, lines at 320 (rpa before) | 89.09 % | 61, 59, 49 | 1.37 to 1.59 |
+| OpenVINO, both in bfloat16, lines at 160 | 89.26 % | 61, 59, 49 | 1.18 to 1.29 |
+| OpenVINO, detector in float32, lines at 160 (rpa) | 89.36 % | 61, 59, 50 | 1.40 to 1.75 |
+
+Its memory stays steady since the networks are compiled without OpenVINO's cache of shapes
+(`_recompile_without_shape_cache`). A CPU without bfloat16 computes in float32 throughout:
+the text of ONNX Runtime (the networks' outputs within 2e-5) in 0.6 times its time.
+`[ocr] photo_runtime = "onnxruntime"` gives the same text on every CPU. Not taken: ONNX
+Runtime's session options (its full graph optimisation is already the fastest; no spinning
+or parallel execution helped); INT8 models quantised with ONNX Runtime (detection calibrated
+on the sample pictures, recognition dynamic: 0.55 times the float32 time, 99.4% of the text
+the same, still 1.85 times Tesseract's); the detector looking for lines on a photo 640
+pixels across instead of 736 (89.27 %, the same fields, 3 % faster); lines in batches of 3,
+8 or 12 instead of 6, or padded to 96 or 240 pixels (no faster); a larger OpenVINO cache of
+shapes (no faster); the bfloat16 detector with a lower binarisation threshold (0.25: 89.39
+%, "TRADING G CO" still; 0.2: 89.25 %).
 
 `[ocr] photo_detection_side = 1024` looks for lines on the photo shrunk to 1024 pixels and
 reads them at full size; on ONNX Runtime that saved a third of the time for one SROIE total
@@ -109,6 +122,12 @@ _OPTIONS = {
     "Global.max_side_len": 2000,
     "Det.limit_type": "min",
     "Det.limit_side_len": 736,
+    # Lines are read in batches of six, each padded to the widest line's width and at least to
+    # this width (RapidOCR's default is 320 pixels at a height of 48). Most lines of a receipt
+    # are short ("RM 5.20"), so at 320 half the work was on padding: at 160 recognition takes
+    # three quarters of its time, and over the 63 SROIE photos 89.36 % of the words of their
+    # transcripts are read as at 320 or better (word F1 against 89.20 %; ONNX Runtime at 320: 89.21 %).
+    "Rec.rec_img_shape": [3, 48, 160],
 }
 
 _CANVAS_ASPECT = 4  # see `_detection_canvas`
@@ -173,16 +192,21 @@ _OPENVINO_PROPERTIES = {
     "ENABLE_CPU_PINNING": "False",
     "CPU_RUNTIME_CACHE_CAPACITY": "0",
 }
+# The detector computes in float32 even where the CPU has bfloat16 units: in bfloat16 its map
+# of where text stands shifts a little, enough to cut a line between two widely spaced words
+# and read the tail of one letter as a letter ("SAM SAM TRADING GCO"); over the 63 SROIE photos
+# 89.26 % of the words of their transcripts against 89.36 % in float32, for 0.13 s more a photo.
+# Recognition keeps the CPU's choice (bfloat16 where it has the units): its text is as ONNX Runtime's.
+_OPENVINO_STAGE_PROPERTIES = {"Det": {"INFERENCE_PRECISION_HINT": "f32"}, "Rec": {}}
 
 
 def _recompile_without_shape_cache(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
     from openvino import Core
 
     core = Core()
-    for session in _openvino_sessions(engine):
-        session.session = core.compile_model(
-            session.model, "CPU", _OPENVINO_PROPERTIES
-        ).create_infer_request()
+    for stage, session in _openvino_sessions(engine).items():
+        properties = {**_OPENVINO_PROPERTIES, **_OPENVINO_STAGE_PROPERTIES[stage]}
+        session.session = core.compile_model(session.model, "CPU", properties).create_infer_request()
 
 
 def release_network_memory(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
@@ -191,22 +215,23 @@ def release_network_memory(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
     over 20 SROIE photos a reader then rested at 520 MB instead of 960 MB (its peak, 1.5 GB,
     is the largest photo's), reading the same text in about 5 % more time (median 1.64 to
     1.70 s a photo against 1.51 to 1.64 s), as the buffers are made again for the next one."""
-    for session in _openvino_sessions(engine):
+    for session in _openvino_sessions(engine).values():
         session.session.get_compiled_model().release_memory()
 
 
-def _openvino_sessions(engine) -> list:  # noqa: ANN001 - rapidocr.RapidOCR
-    """The detection and recognition sessions of a RapidOCR object that run on OpenVINO."""
+def _openvino_sessions(engine) -> dict[str, object]:  # noqa: ANN001 - rapidocr.RapidOCR
+    """The detection ("Det") and recognition ("Rec") sessions of a RapidOCR object that run on
+    OpenVINO, by stage."""
     from rapidocr.inference_engine.openvino import OpenVINOInferSession
 
     try:
-        stages = [engine._load_det_model(), engine._load_rec_model()]  # noqa: SLF001 - see above
-        sessions = [stage.session for stage in stages]
+        stages = {"Det": engine._load_det_model(), "Rec": engine._load_rec_model()}  # noqa: SLF001 - see above
+        sessions = {name: stage.session for name, stage in stages.items()}
     except AttributeError as exc:
         raise OcrError(
             f"this rapidocr version loads its models differently ({exc}); install rapidocr 3.10"
         ) from exc
-    return [session for session in sessions if isinstance(session, OpenVINOInferSession)]
+    return {name: session for name, session in sessions.items() if isinstance(session, OpenVINOInferSession)}
 
 
 def _without_telemetry() -> None:

@@ -247,6 +247,64 @@ def test_a_name_a_narrow_receipt_wraps_inside_its_brackets_is_read_whole(printed
     assert found(page)["company"] == name
 
 
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("KEDAI BUKU MAJU\nCO. (M) SDN BHD", "KEDAI BUKU MAJU CO. (M) SDN BHD"),  # the form on its own line
+        ("THE GREEN BEAN\n& TEA HOUSE (M) SDN. BHD.", "THE GREEN BEAN & TEA HOUSE (M) SDN. BHD."),
+        ("LIAN HUAT VEGETARIAN\nRESTAURANT SDN BHD", "LIAN HUAT VEGETARIAN RESTAURANT SDN BHD"),
+        ("KEDAI MAJU HARDWARE &\nELECTRICAL", "KEDAI MAJU HARDWARE & ELECTRICAL"),  # a line ends on "&"
+        ("MAISON DUPUIS\nBOULANGERIE SARL", "MAISON DUPUIS BOULANGERIE SARL"),
+        ("LES HALLES DE LA GARE &\nPRIMEURS", "LES HALLES DE LA GARE & PRIMEURS"),
+    ],
+)
+def test_a_name_wrapped_before_its_legal_form_or_after_an_ampersand_is_read_whole(
+    printed: str, name: str
+) -> None:
+    page = f"{printed}\n(822737-X)\nNO. 17-G, JALAN SETIA INDAH\n40170 SHAH ALAM\nTEL: 03-1234 5678\n"
+    assert found(page)["company"] == name
+
+
+def test_a_brand_over_a_company_with_a_name_of_its_own_is_not_joined_to_it() -> None:
+    page = "SARANG CAFE\nTRENDYMAX (M) SDN. BHD.\n(822737-X)\nNO. 17-G, JALAN SETIA INDAH\n40170 SHAH ALAM\n"
+    assert found(page)["company"] == "TRENDYMAX (M) SDN. BHD."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "QTY UOM U.PRICE AMT AMT INC.",  # a till's column headings
+        "DÉSIGNATION QTÉ P.U. MONTANT",
+        "THANK YOU FOR SHOPPING WITH US",  # what the shop says to its customers
+        "GOODS SOLD ARE NOT RETURNABLE, THANK YOU",
+        "MERCI DE VOTRE VISITE",
+    ],
+)
+def test_column_headings_and_courtesies_are_no_name(line: str) -> None:
+    page = f"{line}\nNO. 17-G, JALAN SETIA INDAH\n40170 SHAH ALAM\nTEL: 03-1234 5678\n"
+    assert "company" not in found(page)
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("OLD ASIA\nOWNED BY: CHEF LEE SDN BHD", "CHEF LEE SDN BHD"),
+        ("CAFÉ DU PORT\nExploité par : LES MOUETTES SARL", "LES MOUETTES SARL"),
+    ],
+)
+def test_the_company_that_owns_or_operates_a_shop_is_its_issuer(printed: str, name: str) -> None:
+    page = f"{printed}\n(458592-T)\n12 RUE DU PORT\n56100 LORIENT\nTEL: 02 97 00 00 00\n"
+    assert found(page)["company"] == name
+
+
+def test_a_brand_printed_again_with_its_branch_is_the_brand() -> None:
+    page = (
+        "DOMINO'S PIZZA\nDOMMAL FOOD SERVICES SDN BHD\nDOMINO'S PIZZA TAMAN UNIVERSITI\n"
+        "30, JLN KEBUDAYAAN 7\n81300 SKUDAI\n"
+    )
+    assert found(page)["company"] == "DOMMAL FOOD SERVICES SDN BHD"
+
+
 def test_a_brand_line_above_a_name_with_its_own_brackets_is_not_joined_to_it() -> None:
     page = "TEALIVE\nOTTOGO ENTERPRISE (KEPONG) SDN BHD\nNO. 1, JALAN KEPONG\n52100 KUALA LUMPUR\n"
     assert found(page)["company"] == "OTTOGO ENTERPRISE (KEPONG) SDN BHD"

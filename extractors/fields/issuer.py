@@ -36,6 +36,7 @@ from extractors.fields.base import is_attachment, make_field
 from extractors.fields.letterhead import (
     ATTENTION,
     BRACKETED_NUMBER,
+    COURTESY,
     DASH,
     DOMAIN,
     LEGAL_FORM,
@@ -47,6 +48,7 @@ from extractors.fields.letterhead import (
     SECTION,
     SELLER_CUE,
     SERVICE_HOURS,
+    TRADE_WORDS,
     address_part,
     canonical_forms,
     ends_address,
@@ -67,9 +69,9 @@ __all__ = ["IssuerFinder", "find_issuer"]
 _RECIPIENT_REACH = 4  # lines under a recipient label that belong to the recipient
 _TOP_LINES = 12  # the letterhead zone of the first page, in non-empty lines
 _ADDRESS_LINES = 5
-_BRANCH_REACH = 4  # lines under a brand where its branch's full name may stand
 _WRAP_LINES = 2  # lines above a name line that a wrapped name may start on
 _MAX_NAME_WORDS = 6  # without a legal form; longer lines are sentences
+_TRAILING_JOINER = re.compile(r"\s+(?:&|and)\s*$", re.IGNORECASE)  # "HOME MASTER HARDWARE &"
 _SEPARATORS = re.compile(r"\s+(?:[•|–—·]|-(?=\s))\s+|\t|\s{3,}")
 
 
@@ -168,8 +170,15 @@ def _rest_of_line(text: str, name: str) -> str:
 def _wrapped_name(lines: Sequence[_Line], position: int, name: str) -> str:
     """A long name that a narrow receipt wraps over lines, whole: when the name line
     closes a bracket it did not open ("ALAM)SDN BHD" under "ENTERPRISE (SETIA"), the
-    name starts on the line in capitals that opens it, or on one or two such lines above."""
+    name starts on the line in capitals that opens it, or on one or two such lines above;
+    when the next line finishes the name (`_continuation`) or the name line itself is only
+    the end of a name (`_name_tail`), the name is both lines."""
     if name.count(")") <= name.count("("):
+        below = _continuation(lines, position)
+        if below:
+            return f"{_TRAILING_JOINER.sub('', name)} {below}"
+        if position and _name_tail(lines[position], lines[position - 1]):
+            return f"{lines[position - 1].text.strip(' |')} {name}"
         return name
     parts = [name]
     for line in reversed(lines[max(0, position - _WRAP_LINES) : position]):
@@ -182,23 +191,51 @@ def _wrapped_name(lines: Sequence[_Line], position: int, name: str) -> str:
     return re.sub(r"\)(?=\w)", ") ", " ".join(parts))
 
 
-def _branch_line(lines: Sequence[_Line], position: int) -> int:
-    """The line that names the branch, when the name at `position` is a brand printed
-    again with more words right above the street ("DOMINO'S PIZZA" at the top, then
-    "DOMINO'S PIZZA TAMAN UNIVERSITI" over "30, Jln Kebudayaan 7"); else `position`."""
-    brand = fold(_name_part(lines[position].text))
-    if not brand or LEGAL_FORM.search(lines[position].text):
-        return position
-    for later in range(position + 1, min(len(lines) - 1, position + _BRANCH_REACH + 1)):
-        text = lines[later].text
-        longer = fold(_name_part(text))
-        if (
-            longer.startswith(brand + " ")
-            and _name_like(text, False)
-            and starts_address(lines[later + 1].text)
-        ):
-            return later
-    return position
+def _continuation(lines: Sequence[_Line], position: int) -> str:
+    """The end of a name that the line at `position` begins and the next line finishes: a name's
+    tail ("POPULAR BOOK" over "CO. (M) SDN BHD", see `_name_tail`) or the words after a line that
+    ends on "&" ("HOME MASTER HARDWARE &" over "ELECTRICAL"); "" when the name ends on its line."""
+    line = lines[position]
+    if position + 1 >= len(lines) or LEGAL_FORM.search(line.text):
+        return ""
+    below = lines[position + 1]
+    if _name_tail(below, line):
+        forms = list(LEGAL_FORM.finditer(below.text))
+        return below.text[: forms[-1].end()].strip()
+    joined = _TRAILING_JOINER.search(line.text.strip(" |"))
+    if joined and below.index == line.index + 1 and _plain_capitals(below.text, form_allowed=True):
+        return f"{joined.group().strip()} {_name_part(below.text)}"
+    return ""
+
+
+def _name_tail(line: _Line, above: _Line) -> bool:
+    """Whether `line` ends a name that starts on the line `above` it: a legal form with no word
+    before it, a word of the trade or a word that joins ("CO. (M) SDN BHD", "RESTAURANT SDN BHD",
+    "& TEA LEAF (M) SDN. BHD."), under a line in the same capitals with no legal form of its own."""
+    text = line.text.strip(" |")
+    forms = list(LEGAL_FORM.finditer(text))
+    if not forms or above.index != line.index - 1 or not text.isupper():
+        return False
+    before = re.sub(r"\([^)]*\)", " ", text[: forms[0].start()]).split()
+    return (
+        re.match(r"\W*(?:&|and\b)", text, re.IGNORECASE) is not None
+        or not before
+        or (len(before) == 1 and fold(before[0]) in TRADE_WORDS)
+    ) and _plain_capitals(above.text, form_allowed=False)
+
+
+def _plain_capitals(text: str, form_allowed: bool) -> bool:
+    """A line of a name's words in capitals, without figures or a label, that is no address,
+    title, registration or courtesy: the start or the end of a name wrapped over two lines."""
+    text, folded = text.strip(" |"), fold(text)
+    return (
+        text.isupper()
+        and not re.search(r"\d", text)
+        and (form_allowed or LEGAL_FORM.search(text) is None)
+        and _name_like(text, False)
+        and not (is_title(text) or starts_address(text) or is_place_line(text) or REGISTRATION.search(text))
+        and not (COURTESY.search(folded) or NOT_ADDRESS.match(folded))
+    )
 
 
 def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
@@ -230,17 +267,21 @@ def _score(page: _Page, position: int) -> float:
     line = lines[position]
     text, folded = line.text, fold(line.text)
     name = _name_part(text)
-    has_form = LEGAL_FORM.search(name) is not None
+    # its legal form, or the one that ends it on the next line ("POPULAR BOOK" over "CO. (M) SDN BHD")
+    has_form = LEGAL_FORM.search(f"{name} {_continuation(lines, position)}") is not None
     if line.index in page.recipients or not _can_be_name(page, text, name, has_form):
         return 0.0
     previous = lines[position - 1].text if position else ""
     below = lines[position + 1 : position + 3]
     following = [item.text for item in below]
     own_following = [item.text for item in below if item.index not in page.recipients]  # not an addressee's
-    # a number closing the name's own part of the line, not a phone printed after it
-    registered = any(REGISTRATION.search(item) for item in following) or REGISTRATION_TAIL.search(
-        _SEPARATORS.split(text)[0]
-    )
+    # A company number under the name, or one line lower under the rest of the name or a
+    # descriptor, not under another name ("B & BEST RESTAURANT" between an OCR speck and its
+    # "(001610235 P)"); or a number closing the name's own part of the line, not a phone after it.
+    between_name = len(following) > 1 and _another_name(lines, position)
+    registered = any(
+        REGISTRATION.search(item) for item in following[: 1 if between_name else 2]
+    ) or REGISTRATION_TAIL.search(_SEPARATORS.split(text)[0])
     # A line right above a company number in brackets ("(742016-W)") is a name, whatever
     # OCR specks stand above it.
     registered_below = bool(following) and BRACKETED_NUMBER.match(following[0]) is not None
@@ -266,12 +307,26 @@ def _score(page: _Page, position: int) -> float:
     return score + (0.15 - 0.01 * row if top else 0.0)
 
 
+def _another_name(lines: Sequence[_Line], position: int) -> bool:
+    """Whether the line under the one at `position` is a name of its own: name-like, in
+    capitals, with a word of at least three letters, and not the end of this line's name."""
+    below = lines[position + 1].text.strip(" |")
+    name = _name_part(below)
+    return (
+        bool(name)
+        and below.isupper()
+        and _name_like(name, LEGAL_FORM.search(name) is not None)
+        and not (REGISTRATION.search(below) or starts_address(below) or is_title(name))
+        and not _continuation(lines, position)
+    )
+
+
 def _can_be_name(page: _Page, text: str, name: str, has_form: bool) -> bool:
     """Whether the name part of a line could name a business, wherever it stands: not a
     title, a label, a sentence, a tagline ("Dépannage 7j/7") or a heading of a series."""
     if not name or not _name_like(name, has_form) or len(name) > 80 or is_title(name):
         return False
-    if SERVICE_HOURS.search(fold(name)) or fold(name) in page.series:
+    if SERVICE_HOURS.search(fold(name)) or COURTESY.search(fold(text)) or fold(name) in page.series:
         return False
     if has_form:
         return True
@@ -362,7 +417,6 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
     if best is None:
         return None
     score, position = best
-    position = _branch_line(lines, position)
     name = canonical_forms(_wrapped_name(lines, position, _name_part(lines[position].text)))
     return Issuer(name, _address_after(page, position), min(0.95, score))
 

@@ -19,6 +19,7 @@ __all__ = [
     "printed_rows",
     "ATTENTION",
     "BRACKETED_NUMBER",
+    "COURTESY",
     "COURTESY_TITLE",
     "DASH",
     "DATE_OR_TIME",
@@ -40,6 +41,7 @@ __all__ = [
     "SERVICE_HOURS",
     "STREET",
     "TITLE",
+    "TRADE_WORDS",
     "address_part",
     "canonical_forms",
     "ends_address",
@@ -140,7 +142,7 @@ SELLER_CUE = re.compile(
         listed(
             "seller|sold by|vendor|supplier|issued by|provided by|service provider|from|payable to|"
             "in favour of|in favor of|remit to|verkaufer|lieferant|vendeur|fournisseur|emetteur|emis par|"
-            "sprzedawca|leverancier"
+            "sprzedawca|leverancier|owned by|own by|operated by|dimiliki oleh|exploite par|exploitee par"
         )
     )
 )
@@ -158,7 +160,9 @@ TITLE = re.compile(
             "hoeveelheid|cantidad|unit price|unit|price|prix unitaire|prix|preis|einzelpreis|prijs|precio|"
             "amount|montant|betrag|bedrag|importe|tax|taxes|vat|tva|mwst|btw|iva|rate|discount|remise|"
             "rabatt|korting|descuento|subtotal|sous-total|zwischensumme|gesamt|totaal|ht|ttc|customer|"
-            "client|cliente|klant|kunde|datum|fecha|due date|vervaldatum|echeance|reference|pos"
+            "client|cliente|klant|kunde|datum|fecha|due date|vervaldatum|echeance|reference|pos|"
+            # and a till's abbreviations of them ("QTY UOM U.PRICE AMT AMT INC.")
+            "amt|amt inc|amt incl|amt exc|amt excl|uom|u.price|u/price|u.p|p.u|disc"
         )
     )
 )
@@ -205,6 +209,31 @@ SERVICE_HOURS = re.compile(
     r"|7\s*days?\s*a\s*week|(?:open|ouvert)\s+(?:daily|7\s*days|tous\s*les\s*jours))"
 )
 
+# What a shop prints to its customers, anywhere in a line ("TQ FOR SHOPPING WITH MYNEWS.COM",
+# "GOODS SOLD ARE NOT RETURNABLE, THANK YOU"): a courtesy or a policy, not a name.
+COURTESY = re.compile(
+    phrases(
+        listed(
+            "thank you|thanks|thankyou|tq for|terima kasih|merci de|merci pour|danke|vielen dank|"
+            "please come again|see you again|goods sold|not returnable|not refundable|non refundable|"
+            "no refund|no exchange"
+        )
+    )
+)
+# Words that say what a business does and close its name ("... VEGETARIAN RESTAURANT SDN BHD",
+# "... HARDWARE TRADING"), folded: alone before a legal form they are the end of a longer name.
+TRADE_WORDS = frozenset(
+    """
+    restaurant restaurants restoran trading traders trade hardware stationery stationers enterprise
+    enterprises marketing food foods services holdings holding resources bakery bakeries pharmacy
+    supermarket supermarkets market minimarket motor motors electrical engineering industries industry
+    distributors distributor distribution retail supplies supply shop store stores hotel hotels cafe
+    bistro transport logistics construction properties property development developments management
+    consultancy consulting solutions technologies technology systems agency agencies group bookstore
+    books printing printers furniture textiles garments optical clinic medical healthcare electronics
+    automobile automotive garage boulangerie brasserie traiteur pizzeria epicerie
+    """.split()
+)
 
 # The shapes of a line, in the vocabulary above.
 
