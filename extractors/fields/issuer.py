@@ -23,6 +23,7 @@ lettering ("GARAGE DU CENTRE - VITRAGE AUTO"); the address as its printed lines
 (or the parts of a line a dash separates) joined by ", ", up to its phone or
 registration lines. Only the first page of an attachment is read; mail text has
 no letterhead.
+What a name line is, and names wrapped over two lines: `extractors.fields.issuer_names`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors.fields.base import is_attachment, make_field
+from extractors.fields.issuer_names import (
+    SEPARATORS,
+    Line,
+    another_name,
+    continuation,
+    name_like,
+    name_part,
+    wrapped_name,
+)
 from extractors.fields.letterhead import (
     ATTENTION,
     BRACKETED_NUMBER,
@@ -48,7 +58,6 @@ from extractors.fields.letterhead import (
     SECTION,
     SELLER_CUE,
     SERVICE_HOURS,
-    TRADE_WORDS,
     address_part,
     canonical_forms,
     ends_address,
@@ -69,23 +78,14 @@ __all__ = ["IssuerFinder", "find_issuer"]
 _RECIPIENT_REACH = 4  # lines under a recipient label that belong to the recipient
 _TOP_LINES = 12  # the letterhead zone of the first page, in non-empty lines
 _ADDRESS_LINES = 5
-_WRAP_LINES = 2  # lines above a name line that a wrapped name may start on
 _MAX_NAME_WORDS = 6  # without a legal form; longer lines are sentences
-_TRAILING_JOINER = re.compile(r"\s+(?:&|and)\s*$", re.IGNORECASE)  # "HOME MASTER HARDWARE &"
-_SEPARATORS = re.compile(r"\s+(?:[•|–—·]|-(?=\s))\s+|\t|\s{3,}")
-
-
-@dataclass(frozen=True)
-class _Line:
-    index: int  # among non-empty lines
-    text: str
 
 
 @dataclass(frozen=True)
 class _Page:
     """A first page's lines and what is known of them before any is scored."""
 
-    lines: Sequence[_Line]
+    lines: Sequence[Line]
     recipients: set[int]  # indexes of lines in a recipient's block
     names: Counter[str]  # how often each folded name is printed
     rows: Sequence[int]  # per line: how high on the page it is printed, in rows from the top
@@ -101,64 +101,6 @@ class Issuer:
     confidence: float
 
 
-def _name_like(text: str, has_form: bool) -> bool:
-    """Letters in words, as a name is written; not a line of OCR specks, figures or a label
-    with its value."""
-    words = re.findall(r"[^\W\d_]{2,}", text)
-    letters = sum(len(word) for word in words)
-    visible = sum(1 for char in text if not char.isspace())
-    return (
-        bool(words)
-        and letters >= 5
-        and max(len(word) for word in words) >= 3
-        and letters >= (0.4 if has_form else 0.6) * visible
-        and letters / len(words) >= (2.5 if has_form else 3)
-        and not re.search(r"[:@$€£%]|www\.|\d[.,]\d\d(?!\d)", text)
-        and not re.search(r"([\-=*_~])\1", text)  # a ruled section heading ("--- Food ---")
-    )
-
-
-def _name_part(text: str) -> str:
-    """The name on a line: up to its legal form, before a separator, without a trailing
-    registration number ("TRI SHAAS SDN BHD (728515-M)", "X GmbH • Am Markt 2 • Bonn").
-    Empty for a parenthesis or a line that starts with a legal form ("SARL au capital de")."""
-    text = text.strip(" |,;\t")
-    cue = SELLER_CUE.match(fold(text))
-    if cue:
-        text = text[cue.end() :].strip(" :|,;\t")
-    text = _with_descriptor(_SEPARATORS.split(text, maxsplit=2), text)
-    forms = list(LEGAL_FORM.finditer(text))
-    if text.startswith("(") or (forms and forms[0].start() == 0):
-        return ""
-    text = text[: forms[-1].end()] if forms else REGISTRATION_TAIL.sub("", text)
-    text = re.sub(r"\s+[\d\W]$", "", text)  # an OCR speck after the name ("RIANG RIA 4")
-    words = text.strip(" :,;|").split()
-    speck = len(words[0]) <= 2 and words[0].isalpha() and not words[0].isupper() if words else False
-    if len(words) > 2 and speck and " ".join(words[1:]).isupper():
-        words = words[1:]  # an OCR speck before a name in capitals ("oT MEGAH RETAIL SDN BHD")
-    return " ".join(words)
-
-
-def _with_descriptor(parts: Sequence[str], text: str) -> str:
-    """The name before a separator, with the words a dash joins to it in the same lettering
-    ("GARAGE DU CENTRE - VITRAGE AUTO"); not a description of the document ("MAV Assurances -
-    formulaire en ligne"), a tagline, an address or how to reach the issuer."""
-    name = parts[0]
-    if len(parts) < 2 or not re.match(r"\s+[-–—]\s+", text[len(name) :]):
-        return name
-    words = parts[1].split()
-    same_lettering = parts[1].isupper() if name.isupper() else all(word[0].isupper() for word in words)
-    if (
-        same_lettering
-        and len(words) <= 4
-        and not re.search(r"\d", parts[1])
-        and _name_like(parts[1], False)
-        and not (starts_address(parts[1]) or is_place_line(parts[1]) or NOT_ADDRESS.search(fold(parts[1])))
-    ):
-        return text[: text.index(parts[1], len(name)) + len(parts[1])]
-    return name
-
-
 def _rest_of_line(text: str, name: str) -> str:
     """What follows the name on its line ("Atlassian Pty Ltd, Level 6, 341 George St")."""
     at = text.find(name.split()[-1]) if name else -1
@@ -167,78 +109,7 @@ def _rest_of_line(text: str, name: str) -> str:
     return "" if not rest or REGISTRATION.search(rest) else rest
 
 
-def _wrapped_name(lines: Sequence[_Line], position: int, name: str) -> str:
-    """A long name that a narrow receipt wraps over lines, whole: when the name line
-    closes a bracket it did not open ("ALAM)SDN BHD" under "ENTERPRISE (SETIA"), the
-    name starts on the line in capitals that opens it, or on one or two such lines above;
-    when the next line finishes the name (`_continuation`) or the name line itself is only
-    the end of a name (`_name_tail`), the name is both lines."""
-    if name.count(")") <= name.count("("):
-        below = _continuation(lines, position)
-        if below:
-            return f"{_TRAILING_JOINER.sub('', name)} {below}"
-        if position and _name_tail(lines[position], lines[position - 1]):
-            return f"{lines[position - 1].text.strip(' |')} {name}"
-        return name
-    parts = [name]
-    for line in reversed(lines[max(0, position - _WRAP_LINES) : position]):
-        text = line.text.strip(" |")
-        if not text.isupper() or re.search(r"\d", text) or line.index != lines[position].index - len(parts):
-            break
-        parts.insert(0, text)
-    if not any("(" in part for part in parts[:-1]):
-        return name
-    return re.sub(r"\)(?=\w)", ") ", " ".join(parts))
-
-
-def _continuation(lines: Sequence[_Line], position: int) -> str:
-    """The end of a name that the line at `position` begins and the next line finishes: a name's
-    tail ("POPULAR BOOK" over "CO. (M) SDN BHD", see `_name_tail`) or the words after a line that
-    ends on "&" ("HOME MASTER HARDWARE &" over "ELECTRICAL"); "" when the name ends on its line."""
-    line = lines[position]
-    if position + 1 >= len(lines) or LEGAL_FORM.search(line.text):
-        return ""
-    below = lines[position + 1]
-    if _name_tail(below, line):
-        forms = list(LEGAL_FORM.finditer(below.text))
-        return below.text[: forms[-1].end()].strip()
-    joined = _TRAILING_JOINER.search(line.text.strip(" |"))
-    if joined and below.index == line.index + 1 and _plain_capitals(below.text, form_allowed=True):
-        return f"{joined.group().strip()} {_name_part(below.text)}"
-    return ""
-
-
-def _name_tail(line: _Line, above: _Line) -> bool:
-    """Whether `line` ends a name that starts on the line `above` it: a legal form with no word
-    before it, a word of the trade or a word that joins ("CO. (M) SDN BHD", "RESTAURANT SDN BHD",
-    "& TEA LEAF (M) SDN. BHD."), under a line in the same capitals with no legal form of its own."""
-    text = line.text.strip(" |")
-    forms = list(LEGAL_FORM.finditer(text))
-    if not forms or above.index != line.index - 1 or not text.isupper():
-        return False
-    before = re.sub(r"\([^)]*\)", " ", text[: forms[0].start()]).split()
-    return (
-        re.match(r"\W*(?:&|and\b)", text, re.IGNORECASE) is not None
-        or not before
-        or (len(before) == 1 and fold(before[0]) in TRADE_WORDS)
-    ) and _plain_capitals(above.text, form_allowed=False)
-
-
-def _plain_capitals(text: str, form_allowed: bool) -> bool:
-    """A line of a name's words in capitals, without figures or a label, that is no address,
-    title, registration or courtesy: the start or the end of a name wrapped over two lines."""
-    text, folded = text.strip(" |"), fold(text)
-    return (
-        text.isupper()
-        and not re.search(r"\d", text)
-        and (form_allowed or LEGAL_FORM.search(text) is None)
-        and _name_like(text, False)
-        and not (is_title(text) or starts_address(text) or is_place_line(text) or REGISTRATION.search(text))
-        and not (COURTESY.search(folded) or NOT_ADDRESS.match(folded))
-    )
-
-
-def _recipient_lines(lines: Sequence[_Line]) -> set[int]:
+def _recipient_lines(lines: Sequence[Line]) -> set[int]:
     """Indexes of lines that belong to the recipient's block."""
     taken: set[int] = set()
     for line in lines:
@@ -266,9 +137,10 @@ def _score(page: _Page, position: int) -> float:
     lines = page.lines
     line = lines[position]
     text, folded = line.text, fold(line.text)
-    name = _name_part(text)
+    name = name_part(text)
     # its legal form, or the one that ends it on the next line ("POPULAR BOOK" over "CO. (M) SDN BHD")
-    has_form = LEGAL_FORM.search(f"{name} {_continuation(lines, position)}") is not None
+    continued = continuation(lines, position)
+    has_form = LEGAL_FORM.search(f"{name} {continued}") is not None
     if line.index in page.recipients or not _can_be_name(page, text, name, has_form):
         return 0.0
     previous = lines[position - 1].text if position else ""
@@ -278,10 +150,10 @@ def _score(page: _Page, position: int) -> float:
     # A company number under the name, or one line lower under the rest of the name or a
     # descriptor, not under another name ("B & BEST RESTAURANT" between an OCR speck and its
     # "(001610235 P)"); or a number closing the name's own part of the line, not a phone after it.
-    between_name = len(following) > 1 and _another_name(lines, position)
+    between_name = len(following) > 1 and another_name(following[0], continued)
     registered = any(
         REGISTRATION.search(item) for item in following[: 1 if between_name else 2]
-    ) or REGISTRATION_TAIL.search(_SEPARATORS.split(text)[0])
+    ) or REGISTRATION_TAIL.search(SEPARATORS.split(text)[0])
     # A line right above a company number in brackets ("(742016-W)") is a name, whatever
     # OCR specks stand above it.
     registered_below = bool(following) and BRACKETED_NUMBER.match(following[0]) is not None
@@ -307,24 +179,10 @@ def _score(page: _Page, position: int) -> float:
     return score + (0.15 - 0.01 * row if top else 0.0)
 
 
-def _another_name(lines: Sequence[_Line], position: int) -> bool:
-    """Whether the line under the one at `position` is a name of its own: name-like, in
-    capitals, with a word of at least three letters, and not the end of this line's name."""
-    below = lines[position + 1].text.strip(" |")
-    name = _name_part(below)
-    return (
-        bool(name)
-        and below.isupper()
-        and _name_like(name, LEGAL_FORM.search(name) is not None)
-        and not (REGISTRATION.search(below) or starts_address(below) or is_title(name))
-        and not _continuation(lines, position)
-    )
-
-
 def _can_be_name(page: _Page, text: str, name: str, has_form: bool) -> bool:
     """Whether the name part of a line could name a business, wherever it stands: not a
     title, a label, a sentence, a tagline ("Dépannage 7j/7") or a heading of a series."""
-    if not name or not _name_like(name, has_form) or len(name) > 80 or is_title(name):
+    if not name or not name_like(name, has_form) or len(name) > 80 or is_title(name):
         return False
     if SERVICE_HOURS.search(fold(name)) or COURTESY.search(fold(text)) or fold(name) in page.series:
         return False
@@ -348,7 +206,7 @@ def _sentence_case(name: str) -> bool:
     )
 
 
-def _series_headings(lines: Sequence[_Line]) -> frozenset[str]:
+def _series_headings(lines: Sequence[Line]) -> frozenset[str]:
     """Headings of a series that the page prints with only their last letter or number changed
     ("VÉHICULE A" and "VÉHICULE B" on a constat, "Party 1" and "Party 2"): parts of a form."""
     stems: dict[str, set[str]] = {}
@@ -369,7 +227,7 @@ def _address_after(page: _Page, position: int) -> str | None:
     lines under it (or, right under the name, a locality), up to its phone or tax lines or
     the recipient's block."""
     lines, top = page.lines, page.lines[position]
-    rest = _rest_of_line(top.text, _name_part(top.text))
+    rest = _rest_of_line(top.text, name_part(top.text))
     parts = [address_part(rest)[0]] if rest and starts_address(rest) else []
     for line in lines[position + 1 : position + 1 + _ADDRESS_LINES]:
         if line.index in page.recipients or (parts and ends_address(line.text)):
@@ -394,14 +252,14 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
     `layout` is the same page as printed (`Page.layout`), when known: it tells how high
     on the page each line stands, which the text layer's order may not."""
     raw_lines = [line.strip() for line in text.splitlines()]
-    lines = [_Line(index, line) for index, line in enumerate(item for item in raw_lines if item)]
+    lines = [Line(index, line) for index, line in enumerate(item for item in raw_lines if item)]
     recipients = _recipient_lines(lines)
-    recipient_names = {fold(_name_part(lines[i].text)) for i in recipients if i < len(lines)}
-    rows, row_count = printed_rows([fold(_name_part(line.text)) for line in lines], layout)
+    recipient_names = {fold(name_part(lines[i].text)) for i in recipients if i < len(lines)}
+    rows, row_count = printed_rows([fold(name_part(line.text)) for line in lines], layout)
     page = _Page(
         lines,
         recipients,
-        Counter(fold(_name_part(line.text)) for line in lines),
+        Counter(fold(name_part(line.text)) for line in lines),
         rows,
         row_count,
         frozenset(re.sub(r"[\W_]", "", found) for found in DOMAIN.findall(fold(text))),
@@ -410,14 +268,14 @@ def find_issuer(text: str, layout: str = "") -> Issuer | None:
     best: tuple[float, int] | None = None
     for position, line in enumerate(lines):
         score = _score(page, position)
-        if score and fold(_name_part(line.text)) in recipient_names:
+        if score and fold(name_part(line.text)) in recipient_names:
             score = 0.0
         if score and (best is None or score > best[0]):
             best = (score, position)
     if best is None:
         return None
     score, position = best
-    name = canonical_forms(_wrapped_name(lines, position, _name_part(lines[position].text)))
+    name = canonical_forms(wrapped_name(lines, position, name_part(lines[position].text)))
     return Issuer(name, _address_after(page, position), min(0.95, score))
 
 
