@@ -16,9 +16,11 @@ several worker processes, photos are read by one process that they all send them
 - The service reads one photo at a time, on one thread with one RapidOCR: photos from two
   workers wait for each other, where each worker's own RapidOCR read them side by side.
   Tesseract's scanned pages are still read in the workers, side by side.
-- After each photo the reader frees the buffers its networks made for it
-  (`RapidRecogniser.release_memory`): it rests at about 520 MB, not at what its largest photo
-  needed (960 MB after 20 SROIE photos).
+- The reader is frugal (`RapidRecogniser`, `extractors.rapidvino`): its detector frees its
+  buffers before the lines are read, and both networks theirs after each photo, so that its
+  peak is the larger network's and not their sum, and it rests at its networks' size (about
+  330 MB once the heap is trimmed), not at what its largest photo needed (960 MB after 20
+  SROIE photos).
 - A reader that dies (a picture that crashes the runtime, the kernel's OOM killer) is
   replaced at once: the picture it was reading is an `OcrError` ("the photo reader stopped
   while reading this picture"), the photos that follow go to the new one.
@@ -214,7 +216,7 @@ class ServiceRecogniser:
 def serve(settings: OcrSettings, address: str, control: Any, out: Any) -> None:  # pragma: no cover
     """Answer the workers' photos with one RapidOCR until `control` (standard input) ends;
     `photoworker.py` calls it."""
-    recogniser = RapidRecogniser(settings)
+    recogniser = RapidRecogniser(settings, frugal=True)  # its networks' buffers freed after each photo
     engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapidocr")  # one RapidOCR, one thread
     listener = Listener(address, family=_FAMILY)
     os.chmod(address, 0o600)
@@ -254,20 +256,11 @@ def _answer(
             else:
                 answer = engine.submit(_read, recogniser, image).result()
                 del image
-                _release(recogniser, engine)
                 return_freed_memory()
             try:
                 connection.send(answer)
             except (OSError, ValueError):
                 return
-
-
-def _release(recogniser: RapidRecogniser, engine: ThreadPoolExecutor) -> None:  # pragma: no cover
-    """Between photos the reader rests at its networks' size, not its largest photo's."""
-    try:
-        engine.submit(recogniser.release_memory).result()  # on the thread that read the photo
-    except Exception:  # noqa: BLE001 - the photo was read; the next one is read all the same
-        log.exception("the photo reader could not free its networks' buffers")
 
 
 def _read(recogniser: RapidRecogniser, image: Image.Image) -> tuple[str, object]:  # pragma: no cover

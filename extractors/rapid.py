@@ -19,7 +19,7 @@ quarter to a half of it in detection. OpenVINO's kernels run the detector about 
 fast at the same float32 precision, and on a CPU with bfloat16 units (AMX or AVX512-BF16, as
 the machines this project runs on) OpenVINO computes in bfloat16 by default, which makes
 recognition about 3 times as fast too. The recogniser runs so; the detector is kept in
-float32 (`_OPENVINO_STAGE_PROPERTIES`), since in bfloat16 it cut a line between two widely
+float32 (`extractors.rapidvino.STAGE_PROPERTIES`), since in bfloat16 it cut a line between two widely
 spaced words. Lines are read padded to 160 pixels, not 320 (`_OPTIONS`). Measured on the 63
 SROIE photos (words of their transcripts read right, as F1; the fields through the pipeline;
 time per photo against rpa's Tesseract's in the same run, over several runs of
@@ -33,7 +33,7 @@ time per photo against rpa's Tesseract's in the same run, over several runs of
 | OpenVINO, detector in float32, lines at 160 (rpa) | 89.36 % | 61, 59, 50 | 1.40 to 1.75 |
 
 Its memory stays steady since the networks are compiled without OpenVINO's cache of shapes
-(`_recompile_without_shape_cache`). A CPU without bfloat16 computes in float32 throughout:
+(`extractors.rapidvino`). A CPU without bfloat16 computes in float32 throughout:
 the text of ONNX Runtime (the networks' outputs within 2e-5) in 0.6 times its time.
 `[ocr] photo_runtime = "onnxruntime"` gives the same text on every CPU. Not taken: ONNX
 Runtime's session options (its full graph optimisation is already the fastest; no spinning
@@ -43,7 +43,13 @@ the same, still 1.85 times Tesseract's); the detector looking for lines on a pho
 pixels across instead of 736 (89.27 %, the same fields, 3 % faster); lines in batches of 3,
 8 or 12 instead of 6, or padded to 96 or 240 pixels (no faster); a larger OpenVINO cache of
 shapes (no faster); the bfloat16 detector with a lower binarisation threshold (0.25: 89.39
-%, "TRADING G CO" still; 0.2: 89.25 %).
+%, "TRADING G CO" still; 0.2: 89.25 %); the same INT8 models (quantised to opset 13, QDQ)
+on OpenVINO: detection in 0.30 s against 0.47 s in float32 but 48 company names, and
+recognition slower than in bfloat16 (1.04 s against 0.78 s a photo); each line read alone
+(90.2 % of the words, addresses 85.8 % against 84.9 %, the other fields the same, but 5 %
+slower even with the recogniser's cache of shapes on, as a call costs 1 to 7 ms); the
+detector run on bands of the picture, to hold less memory (384 rows and 64 above and below:
+89.03 %, 15 % slower).
 
 `[ocr] photo_detection_side = 1024` looks for lines on the photo shrunk to 1024 pixels and
 reads them at full size; on ONNX Runtime that saved a third of the time for one SROIE total
@@ -84,6 +90,7 @@ from PIL import Image
 from extractors.ocrlines import PlacedBox, TextBox, placed_lines
 from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import allowed_enlargement, upright_on_white
+from extractors.rapidvino import compile_networks, release_network_memory
 from rpa.config import OcrSettings
 from rpa.errors import OcrError
 from rpa.models import TextSpan
@@ -157,10 +164,11 @@ def rapidocr_options(settings: OcrSettings) -> dict[str, object]:
 RAPIDOCR_OPTIONS = rapidocr_options(OcrSettings())  # what rpa runs with the default settings
 
 
-def rapidocr_engine(options: Mapping[str, object]):  # noqa: ANN201 - rapidocr.RapidOCR, imported here
+def rapidocr_engine(options: Mapping[str, object], *, frugal: bool = False):  # noqa: ANN201 - rapidocr.RapidOCR
     """A RapidOCR object with these parameters (`rapidocr_options`), runtimes named by their
-    names ("openvino") and OpenVINO reading the models shipped in RapidOCR's wheel. Raises
-    `OcrError` when RapidOCR or the runtime is missing; the models load on the first call."""
+    names ("openvino") and OpenVINO reading the models shipped in RapidOCR's wheel, compiled
+    as `extractors.rapidvino` says (`frugal`: the detector frees its buffers after each photo).
+    Raises `OcrError` when RapidOCR or the runtime is missing; the models load on the first call."""
     _without_telemetry()
     try:
         from rapidocr import EngineType, RapidOCR
@@ -175,63 +183,8 @@ def rapidocr_engine(options: Mapping[str, object]):  # noqa: ANN201 - rapidocr.R
             params.setdefault(f"{stage}.model_path", str(_shipped_model(file_name)))
     engine = RapidOCR(params=params)
     if EngineType.OPENVINO in {params[f"{stage}.engine_type"] for stage in _SHIPPED_MODELS}:
-        _recompile_without_shape_cache(engine)
+        compile_networks(engine, frugal=frugal)
     return engine
-
-
-# OpenVINO's CPU plugin keeps what it prepared for each input shape it has seen (up to 5,000),
-# and every photo and every batch of lines has its own: over the 63 SROIE photos one engine's
-# memory grew from 670 MB to 1.9 GB and stayed there. With the cache off it holds what the
-# largest input needed (1.5 GB on whole photos, 760 MB with `photo_detection_side = 1024`, where
-# ONNX Runtime held 1.3 GB and 980 MB) in the same time. RapidOCR passes no such setting to
-# OpenVINO, so its networks are compiled again with it (0.2 s each, once per OCR thread).
-# Not kept: one compilation per process with an infer request per thread; two threads reading
-# 8 SROIE photos then held 1,080 MB instead of 430 MB.
-_OPENVINO_PROPERTIES = {
-    "INFERENCE_NUM_THREADS": "1",
-    "ENABLE_CPU_PINNING": "False",
-    "CPU_RUNTIME_CACHE_CAPACITY": "0",
-}
-# The detector computes in float32 even where the CPU has bfloat16 units: in bfloat16 its map
-# of where text stands shifts a little, enough to cut a line between two widely spaced words
-# and read the tail of one letter as a letter ("SAM SAM TRADING GCO"); over the 63 SROIE photos
-# 89.26 % of the words of their transcripts against 89.36 % in float32, for 0.13 s more a photo.
-# Recognition keeps the CPU's choice (bfloat16 where it has the units): its text is as ONNX Runtime's.
-_OPENVINO_STAGE_PROPERTIES = {"Det": {"INFERENCE_PRECISION_HINT": "f32"}, "Rec": {}}
-
-
-def _recompile_without_shape_cache(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
-    from openvino import Core
-
-    core = Core()
-    for stage, session in _openvino_sessions(engine).items():
-        properties = {**_OPENVINO_PROPERTIES, **_OPENVINO_STAGE_PROPERTIES[stage]}
-        session.session = core.compile_model(session.model, "CPU", properties).create_infer_request()
-
-
-def release_network_memory(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
-    """Free what OpenVINO's networks keep between pictures: the intermediate tensors the
-    largest picture read so far needed. A long-lived reader calls it after each picture:
-    over 20 SROIE photos a reader then rested at 520 MB instead of 960 MB (its peak, 1.5 GB,
-    is the largest photo's), reading the same text in about 5 % more time (median 1.64 to
-    1.70 s a photo against 1.51 to 1.64 s), as the buffers are made again for the next one."""
-    for session in _openvino_sessions(engine).values():
-        session.session.get_compiled_model().release_memory()
-
-
-def _openvino_sessions(engine) -> dict[str, object]:  # noqa: ANN001 - rapidocr.RapidOCR
-    """The detection ("Det") and recognition ("Rec") sessions of a RapidOCR object that run on
-    OpenVINO, by stage."""
-    from rapidocr.inference_engine.openvino import OpenVINOInferSession
-
-    try:
-        stages = {"Det": engine._load_det_model(), "Rec": engine._load_rec_model()}  # noqa: SLF001 - see above
-        sessions = {name: stage.session for name, stage in stages.items()}
-    except AttributeError as exc:
-        raise OcrError(
-            f"this rapidocr version loads its models differently ({exc}); install rapidocr 3.10"
-        ) from exc
-    return {name: session for name, session in sessions.items() if isinstance(session, OpenVINOInferSession)}
 
 
 def _without_telemetry() -> None:
@@ -291,10 +244,17 @@ class RapidRecogniser:
 
     name = "rapidocr"
 
-    def __init__(self, settings: OcrSettings, options: Mapping[str, object] | None = None) -> None:
-        """`options`: RapidOCR's parameters, if not those the settings make (`rapidocr_options`)."""
+    def __init__(
+        self, settings: OcrSettings, options: Mapping[str, object] | None = None, *, frugal: bool = False
+    ) -> None:
+        """`options`: RapidOCR's parameters, if not those the settings make (`rapidocr_options`).
+        `frugal`, for a reader that lives long (the photo service): the networks free their
+        buffers as soon as a photo is done with them, the detector's before the lines are read
+        and the recogniser's after the photo; each photo then takes a little longer, as they are
+        made again, and the reader's peak is the larger network's, not their sum."""
         self.settings = settings
         self.options = dict(rapidocr_options(settings) if options is None else options)
+        self.frugal = frugal
         self._local = threading.local()
 
     def is_available(self) -> bool:
@@ -312,6 +272,9 @@ class RapidRecogniser:
             found = engine(canvas)
         except Exception as exc:  # noqa: BLE001 - ONNX Runtime and OpenCV raise their own kinds
             raise OcrError(f"rapidocr failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            if self.frugal:
+                self.release_memory()
         if found.txts is None:
             return OcrResult("")
         boxes = (
@@ -332,7 +295,7 @@ class RapidRecogniser:
         engine = getattr(self._local, "engine", None)
         if engine is None:
             try:
-                engine = self._local.engine = rapidocr_engine(self.options)
+                engine = self._local.engine = rapidocr_engine(self.options, frugal=self.frugal)
             except OcrError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a damaged model file, a missing runtime

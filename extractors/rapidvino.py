@@ -1,0 +1,143 @@
+"""RapidOCR's networks on OpenVINO, compiled and run as rpa wants them (see `extractors.rapid`).
+
+RapidOCR compiles its networks with OpenVINO's defaults and calls each through an infer
+request: `infer`, then `get_output_tensor().data`. `compile_networks` compiles them again
+with rpa's properties and puts a `BoundedRequest` in the place of each request, which holds
+the memory a photo takes within bounds:
+
+- OpenVINO's cache of shapes is off (`_PROPERTIES`), or a reader's memory grows with every
+  new photo size;
+- lines are read in parts of at most `REC_COLUMNS` columns in all: a batch of six lines is
+  padded to its widest, and the recogniser's buffers grow with the batch's columns (42 KB a
+  column: six lines 1,200 columns wide took 300 MB). Each line is padded as in its batch, so
+  the text is the same;
+- in a frugal reader (the photo service's) the detector's buffers are freed as soon as its map
+  is taken, and both networks' after each photo (`release_network_memory`): its peak is then
+  the larger network's, not their sum (906 MB on a 1,036 x 352 spam GIF, 690 MB after).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rpa.errors import OcrError
+
+__all__ = [
+    "BoundedRequest",
+    "REC_COLUMNS",
+    "compile_networks",
+    "release_network_memory",
+]
+
+# OpenVINO's CPU plugin keeps what it prepared for each input shape it has seen (up to 5,000),
+# and every photo and every batch of lines has its own: over the 63 SROIE photos one engine's
+# memory grew from 670 MB to 1.9 GB and stayed there. With the cache off it holds what the
+# largest input needed (1.5 GB on whole photos, 760 MB with `photo_detection_side = 1024`, where
+# ONNX Runtime held 1.3 GB and 980 MB) in the same time. RapidOCR passes no such setting to
+# OpenVINO, so its networks are compiled again with it (0.2 s each, once per OCR thread).
+# Not kept: one compilation per process with an infer request per thread; two threads reading
+# 8 SROIE photos then held 1,080 MB instead of 430 MB.
+_PROPERTIES = {
+    "INFERENCE_NUM_THREADS": "1",
+    "ENABLE_CPU_PINNING": "False",
+    "CPU_RUNTIME_CACHE_CAPACITY": "0",
+}
+# The detector computes in float32 even where the CPU has bfloat16 units: in bfloat16 its map
+# of where text stands shifts a little, enough to cut a line between two widely spaced words
+# and read the tail of one letter as a letter ("SAM SAM TRADING GCO"); over the 63 SROIE photos
+# 89.26 % of the words of their transcripts against 89.36 % in float32, for 0.13 s more a photo.
+# Recognition keeps the CPU's choice (bfloat16 where it has the units): its text is as ONNX Runtime's.
+STAGE_PROPERTIES = {"Det": {"INFERENCE_PRECISION_HINT": "f32"}, "Rec": {}}
+
+# Columns (pixels across, at the recogniser's height of 48) of the lines read in one call: about
+# 100 MB of buffers. A receipt's batch of six short lines (160 to 400 columns each) is one call.
+REC_COLUMNS = 2400
+
+
+@dataclass
+class BoundedRequest:
+    """An OpenVINO infer request as RapidOCR calls it, that reads a batch in parts of at most
+    `columns` columns (batch size x width) when it is given, and frees its network's buffers
+    after each call when `frugal`."""
+
+    compiled: object  # openvino.CompiledModel
+    columns: int | None = None
+    frugal: bool = False
+    _request: object = field(init=False, repr=False)
+    _output: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._request = self.compiled.create_infer_request()
+
+    def infer(self, inputs: list[np.ndarray]) -> None:
+        (batch,) = inputs
+        rows = len(batch) if not self.columns else max(1, self.columns // max(1, batch.shape[-1]))
+        if rows >= len(batch) and not self.frugal:  # one call, its output read before the next
+            self._request.infer([batch])
+            self._output = self._request.get_output_tensor().data
+            return
+        parts = [self._run(batch[start : start + rows]) for start in range(0, len(batch), rows)]
+        self._output = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if self.frugal:
+            self.compiled.release_memory()
+
+    def get_output_tensor(self) -> _Output:
+        if self._output is None:
+            raise OcrError("the network was asked for its output before it ran")
+        return _Output(self._output)
+
+    def get_compiled_model(self) -> object:
+        return self.compiled
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        """The network's output on `batch`, copied out of OpenVINO's buffers (which the next
+        call, or freeing them, overwrites)."""
+        self._request.infer([np.ascontiguousarray(batch)])
+        return np.array(self._request.get_output_tensor().data)
+
+
+@dataclass(frozen=True)
+class _Output:
+    data: np.ndarray
+
+
+def compile_networks(engine, *, frugal: bool = False) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
+    """Compile the networks of `engine` that run on OpenVINO again with rpa's properties, each
+    behind a `BoundedRequest` (recognition in parts of `REC_COLUMNS`; `frugal`: the detector
+    frees its buffers after each photo)."""
+    from openvino import Core
+
+    core = Core()
+    for stage, session in openvino_sessions(engine).items():
+        compiled = core.compile_model(session.model, "CPU", {**_PROPERTIES, **STAGE_PROPERTIES[stage]})
+        lines = stage == "Rec"
+        session.session = BoundedRequest(
+            compiled, columns=REC_COLUMNS if lines else None, frugal=frugal and not lines
+        )
+
+
+def release_network_memory(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
+    """Free what OpenVINO's networks keep between pictures: the intermediate tensors the
+    largest picture read so far needed. A long-lived reader calls it after each picture:
+    over 20 SROIE photos a reader then rested at 520 MB instead of 960 MB (its peak, 1.5 GB,
+    is the largest photo's), reading the same text in about 5 % more time (median 1.64 to
+    1.70 s a photo against 1.51 to 1.64 s), as the buffers are made again for the next one."""
+    for session in openvino_sessions(engine).values():
+        session.session.get_compiled_model().release_memory()
+
+
+def openvino_sessions(engine) -> dict[str, object]:  # noqa: ANN001 - rapidocr.RapidOCR
+    """The detection ("Det") and recognition ("Rec") sessions of a RapidOCR object that run on
+    OpenVINO, by stage."""
+    from rapidocr.inference_engine.openvino import OpenVINOInferSession
+
+    try:
+        stages = {"Det": engine._load_det_model(), "Rec": engine._load_rec_model()}  # noqa: SLF001 - see rapid.py
+        sessions = {name: stage.session for name, stage in stages.items()}
+    except AttributeError as exc:
+        raise OcrError(
+            f"this rapidocr version loads its models differently ({exc}); install rapidocr 3.10"
+        ) from exc
+    return {name: session for name, session in sessions.items() if isinstance(session, OpenVINOInferSession)}
