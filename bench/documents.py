@@ -17,8 +17,9 @@ same run. `--check` exits 1 when a target is missed. Targets:
 - OCR: per picture <= 1.1x the `tesseract` command at the same resolution and
   languages; 20 pages on 2 workers >= 1.8x faster than on 1;
 - photos (20 SROIE receipts spread over the corpus, or `--limit` of them): read by the
-  pipeline with rpa's Tesseract, RapidOCR at its default settings (ONNX Runtime), on
-  OpenVINO, and with detection on the photo shrunk to 1024 pixels, in turn; RapidOCR's
+  pipeline with rpa's Tesseract, RapidOCR at its default settings (OpenVINO, Latin
+  characters), reading every character of its recogniser, on ONNX Runtime, and with
+  detection on the photo shrunk to 1024 pixels, in turn; RapidOCR's
   default <= 1.5x Tesseract's median time per photo (OCR call only), the fields right on
   these photos printed for each (the whole corpus: `bench/accuracy.py --corpus sroie`);
   RapidOCR on 2 workers >= 1.8x faster than on 1;
@@ -226,7 +227,8 @@ def bench_ocr(args: argparse.Namespace) -> bool:
 # Other ways of reading a photo with RapidOCR, measured beside the default (OpenVINO runs the
 # networks, recognition in bfloat16 where the CPU has it; detection on the whole photo): ONNX Runtime running
 # them (`[ocr] photo_runtime = "onnxruntime"`: the same text on every CPU, 2 to 3 times slower),
-# and lines looked for on the photo shrunk to 1024 pixels (`[ocr] photo_detection_side = 1024`).
+# lines looked for on the photo shrunk to 1024 pixels (`[ocr] photo_detection_side = 1024`), and
+# every character of the recogniser scored, Chinese and Japanese too (`[ocr] photo_characters = "all"`).
 ONNXRUNTIME_OPTIONS = rapidocr_options(OcrSettings(photo_runtime="onnxruntime"))
 FAST_RAPIDOCR_OPTIONS = rapidocr_options(OcrSettings(photo_detection_side=1024))
 PHOTO_RATIO = 1.5  # RapidOCR's time per photo against rpa's Tesseract on the same photos
@@ -269,8 +271,11 @@ class PhotoReader:
     scores: dict[str, list[float]] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def make(cls, label: str, engine: str, rapid_options: dict[str, object] | None = None) -> PhotoReader:
-        settings = bench_settings(ocr={"workers": 1, "engine": engine})
+    def make(
+        cls, label: str, engine: str, rapid_options: dict[str, object] | None = None, **ocr: object
+    ) -> PhotoReader:
+        """A reader by `engine`, its RapidOCR with these parameters, other `[ocr]` settings in `ocr`."""
+        settings = bench_settings(ocr={"workers": 1, "engine": engine, **ocr})
         ocr = TimedOcr(settings, rapid_options)
         return cls(label, Pipeline(settings, ocr=ocr), ocr)
 
@@ -293,7 +298,7 @@ class PhotoReader:
 
 def bench_photos(args: argparse.Namespace) -> bool:
     """SROIE receipt photos through the pipeline, read by Tesseract and by RapidOCR at the
-    default settings and two other ways; then RapidOCR on 1 and 2 workers."""
+    default settings and three other ways; then RapidOCR on 1 and 2 workers."""
     sys.path.insert(0, str(ROOT / "bench"))
     from accuracy_corpora import sroie_cases
     from PIL import Image
@@ -304,6 +309,7 @@ def bench_photos(args: argparse.Namespace) -> bool:
     readers = [
         PhotoReader.make("rpa's Tesseract", "tesseract"),
         PhotoReader.make("RapidOCR (default)", "auto"),
+        PhotoReader.make("RapidOCR, every character", "rapidocr", photo_characters="all"),
         PhotoReader.make("RapidOCR on ONNX Runtime", "rapidocr", ONNXRUNTIME_OPTIONS),
         PhotoReader.make("RapidOCR, detection at 1024 px", "rapidocr", FAST_RAPIDOCR_OPTIONS),
     ]

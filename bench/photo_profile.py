@@ -41,7 +41,7 @@ from rpa.config import OcrSettings, load_settings  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 
 # Each variant changes a few of the options before issue 12 (ONNX Runtime runs both networks);
-# "new" is what rpa runs now (OpenVINO runs both networks).
+# "new" is what rpa runs now (OpenVINO runs both networks, the recogniser reading Latin characters).
 BEFORE = rapidocr_options(OcrSettings(photo_runtime="onnxruntime"))
 OPENVINO = {key: value for key, value in RAPIDOCR_OPTIONS.items() if key.startswith("EngineConfig.openvino.")}
 VARIANTS: dict[str, dict[str, object]] = {
@@ -99,14 +99,17 @@ VARIANTS: dict[str, dict[str, object]] = {
         "Det.limit_type": "max",
         "Det.limit_side_len": 1024,
     },
+    "new-all-characters": {"__new__": True, "__characters__": "all"},
     "new": {"__new__": True},
 }
 
 
 def make_engine(variant: dict[str, object]):  # noqa: ANN201 - rapidocr.RapidOCR
-    if variant.get("__new__"):
-        return rapidocr_engine(RAPIDOCR_OPTIONS)
-    return rapidocr_engine({**BEFORE, **variant})
+    """The variant's RapidOCR: before issue 12 every character of the recogniser was read,
+    rpa now reads Latin ones (`[ocr] photo_characters`) unless the variant says otherwise."""
+    new = bool(variant.get("__new__"))
+    characters = variant.get("__characters__", "latin" if new else "all")
+    return rapidocr_engine(RAPIDOCR_OPTIONS if new else {**BEFORE, **variant}, characters=characters)
 
 
 class Tally:

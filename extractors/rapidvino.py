@@ -14,6 +14,9 @@ the memory a photo takes within bounds:
 - in a frugal reader (the photo service's) the detector's buffers are freed as soon as its map
   is taken, and both networks' after each photo (`release_network_memory`): its peak is then
   the larger network's, not their sum (906 MB on a 1,036 x 352 spam GIF, 690 MB after).
+
+`keep_classes` cuts the recogniser's last layer down to the characters rpa reads (see
+`extractors.rapid.kept_classes`) before it is compiled.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ __all__ = [
     "BoundedRequest",
     "REC_COLUMNS",
     "compile_networks",
+    "keep_classes",
+    "rapidocr_stage",
     "release_network_memory",
 ]
 
@@ -120,6 +125,31 @@ def compile_networks(engine, *, frugal: bool = False) -> None:  # noqa: ANN001 -
         )
 
 
+def keep_classes(network, classes: list[int]) -> None:  # noqa: ANN001 - openvino.Model
+    """Make the recogniser `network` (an OpenVINO model, before it is compiled) score only these
+    of its classes, in this order: its last layer (a matrix product and a bias, then a softmax
+    over the classes) keeps their columns only. A class it keeps is scored as before, and its
+    probability is that of a softmax over the classes kept."""
+    from openvino import op
+
+    softmax = network.outputs[0].get_node().input_value(0).get_node()
+    layer = softmax.input_value(0).get_node()
+    while layer.get_type_name() == "Identity":
+        layer = layer.input_value(0).get_node()
+    product = layer.input_value(0).get_node()
+    ends = [node.get_type_name() for node in (product, layer, softmax)]
+    if ends != ["MatMul", "Add", "Softmax"] or product.get_attributes().get("transpose_b"):
+        raise OcrError(
+            f"the recogniser ends in {', '.join(ends)}, not a matrix product, a bias and a softmax over "
+            'its classes; set [ocr] photo_characters = "all"'
+        )
+    for node, position in ((product, 1), (layer, 1)):
+        values = node.input_value(position).get_node().get_data()
+        kept = np.ascontiguousarray(values[..., classes])
+        node.input(position).replace_source_output(op.Constant(kept).output(0))
+    network.validate_nodes_and_infer_types()
+
+
 def release_network_memory(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
     """Free what OpenVINO's networks keep between pictures: the intermediate tensors the
     largest picture read so far needed. A long-lived reader calls it after each picture:
@@ -135,11 +165,19 @@ def openvino_sessions(engine) -> dict[str, object]:  # noqa: ANN001 - rapidocr.R
     OpenVINO, by stage."""
     from rapidocr.inference_engine.openvino import OpenVINOInferSession
 
+    sessions = {name: rapidocr_stage(engine, name).session for name in ("Det", "Rec")}
+    return {name: session for name, session in sessions.items() if isinstance(session, OpenVINOInferSession)}
+
+
+def rapidocr_stage(engine, name: str):  # noqa: ANN001, ANN201 - rapidocr.RapidOCR and its stage
+    """A RapidOCR object's detector ("Det") or recogniser ("Rec"), with its session (what runs
+    its network) and, for the recogniser, its decoder. Raises `OcrError` when this RapidOCR
+    holds them otherwise."""
     try:
-        stages = {"Det": engine._load_det_model(), "Rec": engine._load_rec_model()}  # noqa: SLF001 - see rapid.py
-        sessions = {name: stage.session for name, stage in stages.items()}
+        stage = {"Det": engine._load_det_model, "Rec": engine._load_rec_model}[name]()  # noqa: SLF001 - see rapid.py
+        stage.session  # noqa: B018 - there in every version rpa reads
     except AttributeError as exc:
         raise OcrError(
             f"this rapidocr version loads its models differently ({exc}); install rapidocr 3.10"
         ) from exc
-    return {name: session for name, session in sessions.items() if isinstance(session, OpenVINOInferSession)}
+    return stage

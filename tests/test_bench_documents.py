@@ -40,12 +40,13 @@ def test_ocr_benchmark_prints_the_ratio_to_tesseract_and_the_two_worker_speed_up
     assert "tesseract command" in out and "speed-up" in out
 
 
-def test_photos_benchmark_times_rapidocr_three_ways_against_tesseract_with_the_fields_right() -> None:
+def test_photos_benchmark_times_rapidocr_four_ways_against_tesseract_with_the_fields_right() -> None:
     out = run_bench("photos", "--limit", "1")
     rows = [line for line in out.splitlines() if line.startswith("| rpa's Tesseract") or "| RapidOCR" in line]
     assert [row.split("|")[1].strip() for row in rows] == [
         "rpa's Tesseract",
         "RapidOCR (default)",
+        "RapidOCR, every character",
         "RapidOCR on ONNX Runtime",
         "RapidOCR, detection at 1024 px",
     ]

@@ -65,6 +65,7 @@ def test_the_choice_keys_are_those_with_a_fixed_set_of_values() -> None:
         ("pipeline", "classifier"),
         ("ocr", "engine"),
         ("ocr", "photo_runtime"),
+        ("ocr", "photo_characters"),
         ("drafting", "backend"),
         ("model", "dtype"),
         ("imap", "security"),

@@ -10,13 +10,15 @@ from rpa.config.options import check_choices
 from rpa.config.options import option as _opt
 from rpa.errors import ConfigError
 
-__all__ = ["OCR_ENGINES", "OcrSettings", "PHOTO_RUNTIMES"]
+__all__ = ["OCR_ENGINES", "OcrSettings", "PHOTO_CHARACTERS", "PHOTO_RUNTIMES"]
 
 # [ocr] engine: auto, or one of the recognisers of `extractors.ocr.RECOGNISERS`
 OcrEngineName = Literal["auto", "tesseract", "rapidocr"]
 OCR_ENGINES: tuple[str, ...] = typing.get_args(OcrEngineName)
 PhotoRuntime = Literal["openvino", "onnxruntime"]  # what runs RapidOCR's networks
 PHOTO_RUNTIMES: tuple[str, ...] = typing.get_args(PhotoRuntime)
+PhotoCharacters = Literal["latin", "all"]  # what RapidOCR's recogniser may read
+PHOTO_CHARACTERS: tuple[str, ...] = typing.get_args(PhotoCharacters)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,13 @@ class OcrSettings:
         "openvino",
         "What runs RapidOCR's networks: openvino (1.3 to 1.5 times as fast, recognition in bfloat16 on "
         "CPUs that have it: the same SROIE fields right) or onnxruntime (the same text on every CPU)",
+    )
+    photo_characters: PhotoCharacters = _opt(
+        "latin",
+        "The characters RapidOCR's recogniser reads: latin (Latin and Greek letters, digits, "
+        "punctuation and symbols, 1,750 of its 18,710 characters: a photo read in a sixth less "
+        "time, the same SROIE fields, and no Chinese look-alikes such as '：' for ':') or all "
+        "(Chinese and Japanese too)",
     )
     photo_service: str = _opt(
         "",
