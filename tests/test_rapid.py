@@ -372,3 +372,22 @@ def test_a_network_that_does_not_end_in_a_softmax_is_not_cut_and_says_how_to_rea
     network, _, _ = scoring_network(40, end="sigmoid")
     with pytest.raises(OcrError, match='photo_characters = "all"'):
         keep_classes(network, [0, 1])
+
+
+@pytest.mark.parametrize(
+    ("mean", "std"),
+    [(None, None), ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])],
+    ids=["rapidocr", "imagenet"],
+)
+def test_the_detectors_input_computed_in_float32_is_rapidocrs(mean: list | None, std: list | None) -> None:
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    from extractors.rapid import _DetectorInput
+
+    picture = np.asarray(receipt_photo(2.5, TICKET))[:, :, ::-1]  # BGR, as RapidOCR holds it
+    preparation = DetPreProcess(736, "min", mean, std)
+    expected = preparation(picture)
+    prepared = _DetectorInput(preparation)(picture)
+    assert prepared.dtype == np.float32 and prepared.flags["C_CONTIGUOUS"]
+    assert prepared.shape == expected.shape == (1, 3, 1216, 896)  # 900 x 1200, in multiples of 32
+    np.testing.assert_allclose(prepared, expected, rtol=1e-6, atol=1e-6)
