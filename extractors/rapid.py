@@ -31,8 +31,8 @@ time per photo against rpa's Tesseract's in the same run, over several runs of
 | OpenVINO, both in bfloat16, lines at 320 (rpa before) | 89.09 % | 61, 59, 49 | 1.37 to 1.59 |
 | OpenVINO, both in bfloat16, lines at 160 | 89.26 % | 61, 59, 49 | 1.18 to 1.29 |
 | OpenVINO, detector in float32, lines at 160 (rpa before) | 89.36 % | 61, 59, 50 | 1.40 to 1.75 |
-| the same, Latin characters only (`kept_classes`) | 89.40 % | 61, 59, 50 | 1.24 |
-| the same, the detector's input made in float32 (rpa: `_DetectorInput`) | 89.40 % | 61, 59, 50 | 1.20 |
+| the same, Latin characters only (`extractors.rapidstages`) | 89.40 % | 61, 59, 50 | 1.24 |
+| the same, the detector's input in float32 (rpa: `extractors.rapidstages`) | 89.40 % | 61, 59, 50 | 1.20 |
 
 The last three rows are from different days: on 2026-12-07 the first of them read at 1.45
 times Tesseract's time in the morning, and 1.26 to 1.28 beside Latin only at 1.24 in two runs
@@ -95,13 +95,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from extractors.ocrlines import PlacedBox, TextBox, placed_lines
 from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import allowed_enlargement, upright_on_white
-from extractors.rapidvino import compile_networks, keep_classes, rapidocr_stage, release_network_memory
+from extractors.rapidstages import prepare_pictures_in_float32, read_latin_only
+from extractors.rapidvino import compile_networks, release_network_memory
 from rpa.config import OcrSettings
 from rpa.config.ocr import PhotoCharacters
 from rpa.errors import OcrError
@@ -113,7 +113,6 @@ __all__ = [
     "rapidocr_status",
     "rapidocr_options",
     "rapidocr_engine",
-    "kept_classes",
     "RAPIDOCR_HINT",
     "RAPIDOCR_OPTIONS",
 ]
@@ -183,7 +182,7 @@ def rapidocr_engine(  # noqa: ANN201 - rapidocr.RapidOCR
     """A RapidOCR object with these parameters (`rapidocr_options`), runtimes named by their
     names ("openvino") and OpenVINO reading the models shipped in RapidOCR's wheel, compiled
     as `extractors.rapidvino` says (`frugal`: the detector frees its buffers after each photo),
-    its recogniser reading these characters (`[ocr] photo_characters`, `kept_classes`).
+    its recogniser reading these characters (`[ocr] photo_characters`, `extractors.rapidstages`).
     Raises `OcrError` when RapidOCR or the runtime is missing or the recogniser cannot be cut."""
     _without_telemetry()
     try:
@@ -198,94 +197,12 @@ def rapidocr_engine(  # noqa: ANN201 - rapidocr.RapidOCR
             _require("openvino")
             params.setdefault(f"{stage}.model_path", str(_shipped_model(file_name)))
     engine = RapidOCR(params=params)
-    _prepare_pictures_in_float32(engine)
+    prepare_pictures_in_float32(engine)
     if characters == "latin":
-        _read_latin_only(engine, on_openvino=params["Rec.engine_type"] is EngineType.OPENVINO)
+        read_latin_only(engine, on_openvino=params["Rec.engine_type"] is EngineType.OPENVINO)
     if EngineType.OPENVINO in {params[f"{stage}.engine_type"] for stage in _SHIPPED_MODELS}:
         compile_networks(engine, frugal=frugal)
     return engine
-
-
-# The recogniser scores 18,710 characters at every step of a line, most of them Chinese and
-# Japanese: its last layer and the softmax over its classes were 30 % of its time, and the
-# decoder's copy and search of those scores more. rpa's customers write in Latin letters, and
-# with `photo_characters = "latin"` the recogniser scores only the characters that come before
-# Unicode's CJK blocks (radicals, kana, ideographs, Hangul, full-width forms and emoji all come
-# after): Latin, Greek, digits, punctuation, currency and other symbols, 1,750 classes. Each of
-# them is scored as before, so a line of Latin print reads the same, only where the full set read
-# a Chinese character it now reads its likeliest Latin one ("Date :" where it read "Date ："), and
-# the probabilities, over fewer classes, run higher, so that a few more scraps of one or two
-# characters pass RapidOCR's threshold. Measured on the 63 SROIE photos (2026-12-07), each read in
-# turn by both: 0.88 s a photo against 1.10 s (medians; 13 % less time in all), 89.40 % of the
-# words of their transcripts against 89.38 %, the text of 47 photos the same, date, total and
-# company the same (61, 59 and 50), addresses 84.8 % against 84.9 %. "all" reads every class.
-_LATIN_END = 0x2E80
-
-
-def kept_classes(characters: list[str]) -> list[int]:
-    """The recogniser's classes that `photo_characters = "latin"` keeps, in order: CTC's blank
-    (class 0, "no character here") and the characters before U+2E80."""
-    return [
-        index for index, text in enumerate(characters) if index == 0 or all(ord(c) < _LATIN_END for c in text)
-    ]
-
-
-def _read_latin_only(engine, *, on_openvino: bool) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
-    """Cut `engine`'s recogniser down to `kept_classes`: on OpenVINO its network's last layer
-    (`keep_classes`), on ONNX Runtime its scores (the same text, no faster); its decoder is
-    given the characters kept."""
-    recogniser = rapidocr_stage(engine, "Rec")
-    decoder = recogniser.postprocess_op
-    classes = kept_classes(decoder.character)
-    if on_openvino:
-        keep_classes(recogniser.session.model, classes)
-    else:
-        recogniser.session = _KeptScores(recogniser.session, np.array(classes))
-    decoder.character = [decoder.character[index] for index in classes]
-    decoder.dict = {text: index for index, text in enumerate(decoder.character)}
-
-
-@dataclass(frozen=True)
-class _KeptScores:
-    """A recogniser's session on ONNX Runtime whose scores are those of `classes` only,
-    as probabilities over them."""
-
-    session: object
-    classes: np.ndarray
-
-    def __call__(self, batch: np.ndarray) -> np.ndarray:
-        scores = self.session(batch)[..., self.classes]  # type: ignore[operator]
-        return scores / scores.sum(axis=-1, keepdims=True)
-
-
-def _prepare_pictures_in_float32(engine) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
-    """Have `engine`'s detector take its pictures from `_DetectorInput`."""
-    detector = rapidocr_stage(engine, "Det")
-    preparation = detector.get_preprocess
-    detector.get_preprocess = lambda: _DetectorInput(preparation())
-
-
-class _DetectorInput:
-    """The picture as RapidOCR's detector takes it, as RapidOCR's `DetPreProcess` makes it
-    (resized to multiples of 32, each channel scaled and shifted, channels first), computed
-    in float32. RapidOCR computes it in float64, on three copies of the picture, then casts
-    it to float32: 46 ms of a SROIE photo's 0.9 s (median, resizing included); this takes
-    10 ms, and the text of the 63 SROIE photos is the same."""
-
-    def __init__(self, preparation) -> None:  # noqa: ANN001 - rapidocr's DetPreProcess
-        self.preparation = preparation
-        self.scale = np.asarray(preparation.scale / preparation.std, dtype=np.float32)
-        self.shift = np.asarray(preparation.mean / preparation.std, dtype=np.float32)
-
-    def __call__(self, picture: np.ndarray) -> np.ndarray | None:
-        resized = self.preparation.resize(picture)
-        if resized is None:
-            return None
-        channels = np.empty((1, resized.shape[2], *resized.shape[:2]), dtype=np.float32)
-        for index in range(resized.shape[2]):
-            np.multiply(resized[:, :, index], self.scale[index], out=channels[0, index], casting="unsafe")
-            channels[0, index] -= self.shift[index]
-        return channels
 
 
 def _without_telemetry() -> None:

@@ -16,7 +16,7 @@ the memory a photo takes within bounds:
   the larger network's, not their sum (906 MB on a 1,036 x 352 spam GIF, 690 MB after).
 
 `keep_classes` cuts the recogniser's last layer down to the characters rpa reads (see
-`extractors.rapid.kept_classes`) before it is compiled.
+`extractors.rapidstages.kept_classes`) before it is compiled.
 """
 
 from __future__ import annotations
@@ -147,10 +147,9 @@ def keep_classes(network, classes: list[int]) -> None:  # noqa: ANN001 - openvin
             f"the recogniser ends in {', '.join(ends)}, not a matrix product, a bias and a softmax over "
             'its classes; set [ocr] photo_characters = "all"'
         )
-    for node, position in ((product, 1), (layer, 1)):
-        values = node.input_value(position).get_node().get_data()
-        kept = np.ascontiguousarray(values[..., classes])
-        node.input(position).replace_source_output(op.Constant(kept).output(0))
+    for node in (product, layer):  # the weights and the bias, each its second input
+        values = node.input_value(1).get_node().get_data()
+        node.input(1).replace_source_output(op.Constant(np.ascontiguousarray(values[..., classes])).output(0))
     network.validate_nodes_and_infer_types()
 
 

@@ -15,7 +15,8 @@ from conftest import ROOT, with_ocr
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import OcrEngine, Recogniser
-from extractors.rapid import RapidRecogniser, kept_classes, rapidocr_options, rapidocr_status
+from extractors.rapid import RapidRecogniser, rapidocr_options, rapidocr_status
+from extractors.rapidstages import kept_classes
 from extractors.readers.images import ImageReader, is_photograph
 from extractors.readers.pdf import PdfReader
 from rpa.config import Settings, load_settings
@@ -382,7 +383,7 @@ def test_a_network_that_does_not_end_in_a_softmax_is_not_cut_and_says_how_to_rea
 def test_the_detectors_input_computed_in_float32_is_rapidocrs(mean: list | None, std: list | None) -> None:
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
-    from extractors.rapid import _DetectorInput
+    from extractors.rapidstages import _DetectorInput
 
     picture = np.asarray(receipt_photo(2.5, TICKET))[:, :, ::-1]  # BGR, as RapidOCR holds it
     preparation = DetPreProcess(736, "min", mean, std)

@@ -10,7 +10,7 @@ from rpa.config.options import check_choices
 from rpa.config.options import option as _opt
 from rpa.errors import ConfigError
 
-__all__ = ["OCR_ENGINES", "OcrSettings", "PHOTO_CHARACTERS", "PHOTO_RUNTIMES"]
+__all__ = ["OCR_ENGINES", "OcrSettings", "PHOTO_RUNTIMES"]
 
 # [ocr] engine: auto, or one of the recognisers of `extractors.ocr.RECOGNISERS`
 OcrEngineName = Literal["auto", "tesseract", "rapidocr"]
@@ -18,7 +18,6 @@ OCR_ENGINES: tuple[str, ...] = typing.get_args(OcrEngineName)
 PhotoRuntime = Literal["openvino", "onnxruntime"]  # what runs RapidOCR's networks
 PHOTO_RUNTIMES: tuple[str, ...] = typing.get_args(PhotoRuntime)
 PhotoCharacters = Literal["latin", "all"]  # what RapidOCR's recogniser may read
-PHOTO_CHARACTERS: tuple[str, ...] = typing.get_args(PhotoCharacters)
 
 
 @dataclass(frozen=True)
