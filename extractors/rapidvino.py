@@ -13,7 +13,10 @@ the memory a photo takes within bounds:
   the text is the same;
 - in a frugal reader (the photo service's) the detector's buffers are freed as soon as its map
   is taken, and both networks' after each photo (`release_network_memory`): its peak is then
-  the larger network's, not their sum (906 MB on a 1,036 x 352 spam GIF, 690 MB after).
+  the larger network's, not their sum (906 MB on a 1,036 x 352 spam GIF, 690 MB after);
+- and there the detector is compiled for each photo's input shape (`ShapedDetector`): compiled
+  for any shape, OpenVINO gave the same map from buffers twice as large, and kept part of them
+  after each photo.
 
 `keep_classes` cuts the recogniser's last layer down to the characters rpa reads (see
 `extractors.rapidstages.kept_classes`) before it is compiled.
@@ -29,6 +32,7 @@ from rpa.errors import OcrError
 
 __all__ = [
     "BoundedRequest",
+    "ShapedDetector",
     "REC_COLUMNS",
     "compile_networks",
     "keep_classes",
@@ -43,10 +47,11 @@ __all__ = [
 # ONNX Runtime held 1.3 GB and 980 MB) in the same time. RapidOCR passes no such setting to
 # OpenVINO, so its networks are compiled again with it (0.2 s each, once per OCR thread).
 # Not kept: one compilation per process with an infer request per thread; two threads reading
-# 8 SROIE photos then held 1,080 MB instead of 430 MB. Nor the detector compiled for each photo's
-# own size (a static shape): its buffers for a 736 x 1280 input were then 105 MB, not 287 MB,
-# and it ran 9 % faster, but compiling it took 0.18 s a photo. Nor, in a frugal reader, a static
-# detector for sizes rounded up to 128 pixels (the picture padded, the map cut back), the last 4
+# 8 SROIE photos then held 1,080 MB instead of 430 MB. Nor, in a reader that is not frugal, the
+# detector compiled for each photo's own size (a static shape, `ShapedDetector`): its buffers for
+# a 736 x 1280 input were then 105 MB, not 287 MB, and it ran 9 % faster, but compiling it took
+# 0.18 s a photo on an AVX-512 machine. Nor, in a frugal reader, a static detector for sizes
+# rounded up to 128 pixels (the picture padded, the map cut back), the last 4
 # compiled kept: over the 63 SROIE photos (22 such sizes) it compiled 38 times, a photo's median
 # time went from 1.09 to 1.33 s and the reader's peak from 1,720 to 1,530 MB; keeping 32, it
 # compiled 21 times, took 1.13 s, and held 2,220 MB (2026-12-07).
@@ -70,12 +75,10 @@ REC_COLUMNS = 2400
 @dataclass
 class BoundedRequest:
     """An OpenVINO infer request as RapidOCR calls it, that reads a batch in parts of at most
-    `columns` columns (batch size x width) when it is given, and frees its network's buffers
-    after each call when `frugal`."""
+    `columns` columns (batch size x width) when it is given."""
 
     compiled: object  # openvino.CompiledModel
     columns: int | None = None
-    frugal: bool = False
     _request: object = field(init=False, repr=False)
     _output: np.ndarray | None = field(default=None, init=False, repr=False)
 
@@ -85,28 +88,73 @@ class BoundedRequest:
     def infer(self, inputs: list[np.ndarray]) -> None:
         (batch,) = inputs
         rows = len(batch) if not self.columns else max(1, self.columns // max(1, batch.shape[-1]))
-        if rows >= len(batch) and not self.frugal:  # one call, its output read before the next
+        if rows >= len(batch):  # one call, its output read before the next
             self._request.infer([batch])
             self._output = self._request.get_output_tensor().data
             return
-        parts = [self._run(batch[start : start + rows]) for start in range(0, len(batch), rows)]
-        self._output = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        if self.frugal:
-            self.compiled.release_memory()
+        parts = [_run(self._request, batch[start : start + rows]) for start in range(0, len(batch), rows)]
+        self._output = np.concatenate(parts)
 
     def get_output_tensor(self) -> _Output:
-        if self._output is None:
-            raise OcrError("the network was asked for its output before it ran")
-        return _Output(self._output)
+        return _output(self._output)
 
     def get_compiled_model(self) -> object:
         return self.compiled
 
-    def _run(self, batch: np.ndarray) -> np.ndarray:
-        """The network's output on `batch`, copied out of OpenVINO's buffers (which the next
-        call, or freeing them, overwrites)."""
-        self._request.infer([np.ascontiguousarray(batch)])
-        return np.array(self._request.get_output_tensor().data)
+
+@dataclass
+class ShapedDetector:
+    """The detector of a frugal reader, as RapidOCR calls it: compiled for the shape of each
+    photo's input (the last one kept for the next photo of that size), its buffers freed
+    after each photo.
+
+    Compiled for any shape (as `BoundedRequest` runs it), OpenVINO gives the same map from
+    buffers about twice as large, and keeps part of them after `release_memory`. Over 20 SROIE
+    photos read by the photo service's reader (2026-12-07, a 2-core AVX2 machine) the peak of
+    a photo went from 822 to 532 MB (median; largest 1,656 to 1,091 MB) and the reader rested
+    at 343 MB instead of 405, with the same text and no more time: compiling for a shape
+    (0.38 s) cost what the detector then saved running (1.27 s against 1.45 s)."""
+
+    core: object  # openvino.Core
+    network: object  # openvino.Model, with dynamic height and width
+    properties: dict[str, str]
+    _shape: tuple[int, ...] | None = field(default=None, init=False, repr=False)
+    _compiled: object = field(default=None, init=False, repr=False)
+    _output: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    def infer(self, inputs: list[np.ndarray]) -> None:
+        (batch,) = inputs
+        if batch.shape != self._shape:
+            self._compiled = self._shape = None  # the previous one gone before the next is made
+            network = self.network.clone()
+            network.reshape(list(batch.shape))
+            self._compiled = self.core.compile_model(network, "CPU", self.properties)
+            self._shape = batch.shape
+        self._output = _run(self._compiled.create_infer_request(), batch)
+        self._compiled.release_memory()
+
+    def get_output_tensor(self) -> _Output:
+        return _output(self._output)
+
+    def get_compiled_model(self) -> ShapedDetector:
+        return self
+
+    def release_memory(self) -> None:
+        if self._compiled is not None:
+            self._compiled.release_memory()
+
+
+def _run(request, batch: np.ndarray) -> np.ndarray:  # noqa: ANN001 - openvino.InferRequest
+    """The network's output on `batch`, copied out of OpenVINO's buffers (which the next
+    call, or freeing them, overwrites)."""
+    request.infer([np.ascontiguousarray(batch)])
+    return np.array(request.get_output_tensor().data)
+
+
+def _output(output: np.ndarray | None) -> _Output:
+    if output is None:
+        raise OcrError("the network was asked for its output before it ran")
+    return _Output(output)
 
 
 @dataclass(frozen=True)
@@ -116,17 +164,19 @@ class _Output:
 
 def compile_networks(engine, *, frugal: bool = False) -> None:  # noqa: ANN001 - rapidocr.RapidOCR
     """Compile the networks of `engine` that run on OpenVINO again with rpa's properties, each
-    behind a `BoundedRequest` (recognition in parts of `REC_COLUMNS`; `frugal`: the detector
-    frees its buffers after each photo)."""
+    behind a `BoundedRequest` (recognition in parts of `REC_COLUMNS`), or, in a `frugal` reader,
+    the detector behind a `ShapedDetector`."""
     from openvino import Core
 
     core = Core()
     for stage, session in openvino_sessions(engine).items():
-        compiled = core.compile_model(session.model, "CPU", {**_PROPERTIES, **STAGE_PROPERTIES[stage]})
+        properties = {**_PROPERTIES, **STAGE_PROPERTIES[stage]}
+        if stage == "Det" and frugal:
+            session.session = ShapedDetector(core, session.model, properties)
+            continue
+        compiled = core.compile_model(session.model, "CPU", properties)
         lines = stage == "Rec"
-        session.session = BoundedRequest(
-            compiled, columns=REC_COLUMNS if lines else None, frugal=frugal and not lines
-        )
+        session.session = BoundedRequest(compiled, columns=REC_COLUMNS if lines else None)
 
 
 def keep_classes(network, classes: list[int]) -> None:  # noqa: ANN001 - openvino.Model

@@ -392,3 +392,53 @@ def test_the_detectors_input_computed_in_float32_is_rapidocrs(mean: list | None,
     assert prepared.dtype == np.float32 and prepared.flags["C_CONTIGUOUS"]
     assert prepared.shape == expected.shape == (1, 3, 1216, 896)  # 900 x 1200, in multiples of 32
     np.testing.assert_allclose(prepared, expected, rtol=1e-6, atol=1e-6)
+
+
+def convolution_network():  # noqa: ANN201 - openvino.Model
+    """A detector's shape: a picture of any height and width (1, 3, H, W) to a map (1, 1, H, W)."""
+    from openvino import Model, opset13
+
+    picture = opset13.parameter([1, 3, -1, -1], np.float32, name="x")
+    kernel = np.random.default_rng(5).normal(size=(1, 3, 3, 3)).astype(np.float32)
+    convolved = opset13.convolution(picture, opset13.constant(kernel), [1, 1], [1, 1], [1, 1], [1, 1])
+    return Model([opset13.sigmoid(convolved)], [picture])
+
+
+def test_a_detector_compiled_for_each_shape_draws_the_map_of_one_compiled_for_any() -> None:
+    from openvino import Core
+
+    from extractors.rapidvino import ShapedDetector
+
+    core, properties = Core(), {"INFERENCE_PRECISION_HINT": "f32"}
+    anyshape = core.compile_model(convolution_network(), "CPU", properties)
+    detector = ShapedDetector(core, convolution_network(), properties)
+    pictures = np.random.default_rng(1).random((3, 1, 3, 64, 96), dtype=np.float32)
+    pictures[2] = pictures[2][..., ::-1]
+    compiled = []
+    for picture in [pictures[0], pictures[1], pictures[2][:, :, :32, :]]:
+        detector.infer([picture])
+        np.testing.assert_allclose(
+            detector.get_output_tensor().data, anyshape(picture)[0], rtol=1e-5, atol=1e-6
+        )
+        compiled.append(detector._compiled)
+    assert compiled[0] is compiled[1]  # two photos of one size: compiled once
+    assert compiled[2] is not compiled[1]
+
+
+def test_a_picture_larger_than_rapidocr_reads_is_shrunk_first_and_read_alike(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RapidOCR reads a picture longer than 2,000 pixels shrunk to that size, but keeps the whole
+    one too; rpa shrinks it first, with RapidOCR's own function: the same text and boxes."""
+    from extractors import rapid
+
+    small = receipt_photo(1.5, TICKET)
+    photo = small.resize((small.width * 2, small.height * 2), Image.Resampling.BICUBIC)  # 1,800 x 2,400
+    first = RapidRecogniser(settings.ocr).read(photo)
+    monkeypatch.setattr(rapid, "_within_working_size", lambda picture, _options: picture)
+    whole = RapidRecogniser(settings.ocr).read(photo)
+    assert first.text == whole.text
+    assert "TOTAL TTC 7,00 €" in " ".join(first.text.split())
+    for shrunk, full in zip(first.spans, whole.spans, strict=True):
+        assert (shrunk.start, shrunk.end) == (full.start, full.end)
+        np.testing.assert_allclose(shrunk.box, full.box, atol=1e-3)
