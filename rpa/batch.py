@@ -8,8 +8,9 @@ pipeline process gets the knowledge base once, when it starts. Results are store
 the caller, which alone writes.
 
 Memory (see `rpa.memory`): the main process loads the intent model before it
-forks the workers, which share it; the workers send their photos to one RapidOCR
-(`extractors.photoservice`) rather than each loading its own; each process hands back
+forks the workers, which share it; the run's photos, whatever its number of workers, go to
+one frugal RapidOCR in a process of its own (`extractors.photoservice`) rather than each
+worker loading its own; each process hands back
 what a message freed once it is done; with little memory free, fewer workers are started.
 """
 
@@ -56,19 +57,21 @@ class PipelineRunner:
         self.settings = settings
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
-        self.photos: PhotoService | None = None
-        inline = share_cores(settings, 1)
+        self.photos = _photo_service(settings) if pipeline is None or workers > 1 else None
+        inline = self._with_photo_service(share_cores(settings, 1))
         self.parser = pipeline or Pipeline(inline, _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
         if workers > 1:
-            shared = share_cores(settings, workers)
-            self.photos = _photo_service(shared)
-            if self.photos is not None:
-                shared = dataclasses.replace(shared, ocr=self.photos.settings(shared.ocr))
+            shared = self._with_photo_service(share_cores(settings, workers))
             share_with_forks()
             self.pool = ProcessPoolExecutor(
                 max_workers=workers, initializer=_start_worker, initargs=(shared, list(knowledge))
             )
+
+    def _with_photo_service(self, settings: Settings) -> Settings:
+        if self.photos is None:
+            return settings
+        return dataclasses.replace(settings, ocr=self.photos.settings(settings.ocr))
 
     def submit(self, raw: RawInput) -> Future[ProcessedMessage]:
         if self.pool is not None:
@@ -107,8 +110,11 @@ def share_cores(settings: Settings, processes: int) -> Settings:
 
 
 def _photo_service(settings: Settings) -> PhotoService | None:
-    """The photo reader the workers share (`extractors.photoservice`), when they read photos
-    with RapidOCR; None when they do not, or when it cannot start (each worker then loads its own)."""
+    """The photo reader of the run (`extractors.photoservice`), shared by its worker processes,
+    when it reads photos with RapidOCR; None when it does not, or when the reader cannot start
+    (each worker then loads its own RapidOCR). A run of one worker (the daemon's, a queue
+    worker's) has it too: its RapidOCR then frees what a photo needed once the photo is read,
+    and a picture that crashes OpenVINO ends the reader, which is replaced, not the daemon."""
     ocr = settings.ocr
     if ocr.photo_service or ocr.engine == "tesseract" or not rapidocr_status(ocr).available:
         return None

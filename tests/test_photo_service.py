@@ -20,6 +20,7 @@ from extractors.rapid import RapidRecogniser
 from rpa.batch import PipelineRunner
 from rpa.config import Settings
 from rpa.errors import OcrError
+from rpa.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,26 +38,31 @@ def runtimes():  # in a worker: the OCR runtimes it has imported
 if __name__ == "__main__":
     photo = Path(sys.argv[1]).read_bytes()
     settings = load_settings(environ={"RPA_HOME": sys.argv[2]})
-    with PipelineRunner(settings, 2) as runner:
+    with PipelineRunner(settings, int(sys.argv[3])) as runner:
         reader = runner.photos.process
         futures = [runner.submit(RawInput(f"r{n}.jpg", photo, "document", f"r{n}.jpg")) for n in range(2)]
         texts = [future.result().message.attachments[0].pages[0].text for future in futures]
-        loaded = {tuple(runner.pool.submit(runtimes).result()) for _ in range(4)}
+        if runner.pool is None:  # one worker: this process reads the messages
+            loaded = {tuple(runtimes())}
+        else:
+            loaded = {tuple(runner.pool.submit(runtimes).result()) for _ in range(4)}
         print(repr((texts, sorted(loaded), reader.poll() is None)))
     print(repr(reader.poll() is not None))
 """
 
 
+@pytest.mark.parametrize("workers", [2, 1])
 def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, workers: int
 ) -> None:
-    """In a fresh process, as `rpa process` runs: its workers import no OCR runtime."""
+    """In a fresh process, as `rpa process` runs (two workers) and as the daemon and a queue
+    worker run (one, in their own process): no worker imports an OCR runtime."""
     photo = tmp_path / "receipt.jpg"
     photo.write_bytes(docbuilder.image_bytes(receipt_photo(), "JPEG"))
     script = tmp_path / "run.py"
     script.write_text(_RUN)
     done = subprocess.run(
-        [sys.executable, str(script), str(photo), str(tmp_path / "home")],
+        [sys.executable, str(script), str(photo), str(tmp_path / "home"), str(workers)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -71,8 +77,8 @@ def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(
     assert "TOTAL RM 24.80" in " ".join(own.split())
 
 
-def test_one_worker_reads_its_photos_itself(settings: Settings) -> None:
-    with PipelineRunner(settings, 1) as runner:
+def test_a_runner_given_its_pipeline_reads_its_photos_in_it(settings: Settings) -> None:
+    with PipelineRunner(settings, 1, pipeline=Pipeline(settings)) as runner:
         assert runner.photos is None and runner.pool is None
 
 
