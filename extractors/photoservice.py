@@ -9,7 +9,8 @@ several worker processes, photos are read by one process that they all send them
   address, a Unix socket in a folder only this user can open, as ``[ocr] photo_service`` in
   the settings the workers get. RapidOCR is loaded at the first photo, not before; the
   process ends when the service is closed, or when the run that started it ends (its standard
-  input closes).
+  input closes). The socket and its folder are dated anew every hour (`PhotoService.touch`),
+  so that a daemon's survives the cleaners of old temporary files.
 - `ServiceRecogniser` is the `Recogniser` for RapidOCR in a worker with that setting: it
   sends the picture and waits for the `OcrResult`, or for the `OcrError` that ended it,
   at most ``[ocr] timeout_seconds``.
@@ -61,6 +62,7 @@ log = logging.getLogger(__name__)
 _WORKER = Path(__file__).with_name("photoworker.py")
 _SOCKET = "photos.sock"
 _START_SECONDS = 60
+_TOUCH_SECONDS = 3600  # see PhotoService.touch
 _FAMILY = "AF_UNIX"
 
 
@@ -74,6 +76,7 @@ class PhotoService:
         self.address = str(self.folder / _SOCKET)
         self.restarts = 0
         self._closing = False
+        self._closed = threading.Event()
         self._lock = threading.Lock()
         try:
             self.process = self._start()
@@ -81,6 +84,7 @@ class PhotoService:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
         threading.Thread(target=self._watch, name="photo-reader-watch", daemon=True).start()
+        threading.Thread(target=self._keep_young, name="photo-reader-socket", daemon=True).start()
 
     def settings(self, settings: OcrSettings) -> OcrSettings:
         """`settings` for a worker that sends its photos here."""
@@ -90,8 +94,23 @@ class PhotoService:
         with self._lock:
             self._closing = True
             process = self.process
+        self._closed.set()
         _stop(process)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def touch(self) -> None:
+        """Date the socket and its folder now, so that no cleaner of old files in the temporary
+        folder (systemd-tmpfiles, tmpreaper: ten days on some systems) takes them from a daemon
+        that has run that long without a photo."""
+        for path in (self.folder, Path(self.address)):
+            try:
+                os.utime(path)
+            except OSError:  # the reader is being replaced, or the run is ending
+                continue
+
+    def _keep_young(self) -> None:
+        while not self._closed.wait(_TOUCH_SECONDS):
+            self.touch()
 
     def _start(self) -> subprocess.Popen:
         Path(self.address).unlink(missing_ok=True)  # the socket of a reader that died

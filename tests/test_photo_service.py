@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import docbuilder
@@ -155,3 +156,16 @@ def test_building_openvinos_rapidocr_starts_no_process_and_sends_nothing() -> No
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["0", "True", "None"]
+
+
+def test_the_readers_socket_is_kept_young_for_cleaners_of_the_temporary_folder(settings: Settings) -> None:
+    """A daemon can run for weeks without a photo; a cleaner of /tmp removes what it finds old."""
+    with PhotoService(settings.ocr) as service:
+        socket = Path(service.address)
+        for path in (service.folder, socket):
+            os.utime(path, (0, 0))  # 1970: as old as it gets
+        service.touch()
+        assert all(time.time() - path.stat().st_mtime < 60 for path in (service.folder, socket))
+        assert "TOTAL RM 24.80" in " ".join(
+            ServiceRecogniser(service.settings(settings.ocr)).read(receipt_photo()).text.split()
+        )
