@@ -75,7 +75,6 @@ class PhotoService:
         self.folder = Path(tempfile.mkdtemp(prefix="rpa-photos-"))  # mode 0700: only this user
         self.address = str(self.folder / _SOCKET)
         self.restarts = 0
-        self._closing = False
         self._closed = threading.Event()
         self._lock = threading.Lock()
         try:
@@ -92,9 +91,8 @@ class PhotoService:
 
     def close(self) -> None:
         with self._lock:
-            self._closing = True
+            self._closed.set()
             process = self.process
-        self._closed.set()
         _stop(process)
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -135,7 +133,7 @@ class PhotoService:
         while True:
             status = self.process.wait()
             with self._lock:
-                if self._closing:
+                if self._closed.is_set():
                     return
                 log.warning("the photo reader ended (exit status %s); starting another", status)
                 _stop(self.process)

@@ -131,7 +131,7 @@ class ShapedDetector:
             self._compiled = self.core.compile_model(network, "CPU", self.properties)
             self._shape = batch.shape
         self._output = _run(self._compiled.create_infer_request(), batch)
-        self._compiled.release_memory()
+        self.release_memory()
 
     def get_output_tensor(self) -> _Output:
         return _output(self._output)
