@@ -19,11 +19,11 @@ Each corpus runs in a fresh process (a temporary RPA_HOME: default settings, no 
 base) whose process tree is sampled every 20 ms; inputs go to the runner's workers as in
 `rpa process`, a few at a time, but nothing is stored. Printed per corpus: inputs; outputs (a processed
 message for every input is the target); tracebacks (an exception escaping the pipeline
-for one input, or its worker dying: target 0); the statuses of the messages and of
-their attachments; the slowest input and its time (measured in the worker); peak
+for one input, or the run ending under it: target 0); the statuses of the messages and of
+their attachments; the slowest input and its time (measured on its thread); peak
 memory: the sum of the proportional set sizes (PSS) of the run's processes, which is the
 memory the run takes from the machine, each page counted once however many of its
-processes map it (forked workers share their parent's libraries and model; the sum of
+processes map it (the reader processes share the libraries they load; the sum of
 their resident sets, printed beside it, counts those pages once per process), the
 largest single process,
 and the input that made its process grow most (its peak, the high-water mark being

@@ -3,7 +3,9 @@
 Inputs go to `rpa.batch.PipelineRunner`'s workers as in `rpa process`, a few at a time,
 but nothing is stored. Each input gives one record: what became of it (statuses,
 labels of its attachments, its error reasons blanked so that alike reasons group, or
-the traceback that escaped the pipeline), its time and its memory, measured in the worker.
+the traceback that escaped the pipeline), its time and its memory, measured on the worker's
+thread: the run process's peak while the input was read, which holds the other worker's
+message too when there are two.
 """
 
 from __future__ import annotations
@@ -15,14 +17,12 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from corpus_inputs import CORPORA, corpus_files
 from memory_sampler import reset_peak, resident_kb
 
 from extractors.sources import RawInput
-from rpa import batch
 from rpa.batch import PipelineRunner, worker_count
 from rpa.config import load_settings
 from rpa.models import AttachmentStatus, ProcessedMessage
@@ -43,10 +43,6 @@ def _timed(process: Callable[[RawInput], ProcessedMessage], raw: RawInput) -> di
         summary = {"traceback": traceback.format_exc()}
     seconds, peak = time.perf_counter() - started, resident_kb("VmHWM")
     return {**summary, "source": raw.source, "seconds": seconds, "peak_kb": peak, "grew_kb": peak - resting}
-
-
-def _timed_in_worker(raw: RawInput) -> dict:
-    return _timed(batch._process_in_worker, raw)  # the pool's own per-input function
 
 
 def _summary(result: ProcessedMessage) -> dict:
@@ -83,62 +79,32 @@ def blank_reason(reason: str) -> str:
 def run_corpus(name: str, folder: Path, limit: int, workers: int) -> list[dict]:
     """Every input of the corpus through the pipeline, a few at a time; one record each."""
     _, make_input = CORPORA[name]
-    paths = corpus_files(name, folder, limit)
+    todo = list(reversed(corpus_files(name, folder, limit)))
     environ = {**os.environ, "RPA_PIPELINE_WORKERS": str(workers)} if workers else os.environ
     settings = load_settings(environ=environ)
     records: list[dict] = []
-    todo = [(path, 0) for path in reversed(paths)]  # (file, times its worker died under it)
-    while todo:
-        records += _run_until_broken(PipelineRunner(settings, worker_count(settings)), make_input, todo)
-    return records
-
-
-def _run_until_broken(
-    runner: PipelineRunner, make_input: Callable[[Path], RawInput], todo: list
-) -> list[dict]:
-    """Records until `todo` is empty, or a worker dies: its inputs then go back on `todo`
-    once (a second death counts as their traceback) and a fresh pool takes the rest."""
-    records = []
-    with runner:
+    with PipelineRunner(settings, worker_count(settings)) as runner:
         window = 2 * runner.workers
-        running: dict[Future, tuple[Path, int]] = {}
+        running: dict[Future, Path] = {}
         while todo or running:
             while todo and len(running) < window:
-                path, deaths = todo.pop()
-                running[_submit(runner, make_input(path))] = (path, deaths)
+                path = todo.pop()
+                running[_submit(runner, make_input(path))] = path
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = False
             for future in done:
-                path, deaths = running.pop(future)
+                path = running.pop(future)
                 error = future.exception()
-                if isinstance(error, BrokenProcessPool):
-                    broken = True
-                    if deaths == 0:
-                        todo.append((path, 1))
-                        continue
-                    records.append(_lost(path, error))
-                elif error is not None:
-                    records.append(_lost(path, error))
-                else:
-                    records.append(future.result())
-            if broken:
-                todo += [(path, deaths + 1) for path, deaths in running.values()]
-                running.clear()
-                break
+                records.append(_lost(path, error) if error is not None else future.result())
     return records
 
 
 def _lost(path: Path, error: BaseException) -> dict:
-    """The record of an input whose worker died, or whose result never came back."""
+    """The record of an input whose result never came back."""
     return {"source": str(path), "seconds": 0.0, "peak_kb": 0, "grew_kb": 0, "traceback": repr(error)}
 
 
 def _submit(runner: PipelineRunner, raw: RawInput) -> Future[dict]:
-    if runner.pool is not None:
-        return runner.pool.submit(_timed_in_worker, raw)
-    future: Future[dict] = Future()
-    future.set_result(_timed(lambda raw: runner.submit(raw).result(), raw))
-    return future
+    return runner.submit_work(lambda pipeline: _timed(pipeline.process, raw))
 
 
 def write_records(name: str, folder: str, limit: str, workers: str, out: str) -> None:

@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class SentenceEmbedder:
 
         tokenizer, model, pooling = _load(str(self.model_path))
         rows = []
-        with torch.inference_mode():
+        with _IN_USE, torch.inference_mode():
             for start in range(0, len(texts), _BATCH):
                 batch = tokenizer(
                     list(texts[start : start + _BATCH]),
@@ -85,6 +86,11 @@ class SentenceEmbedder:
                     vectors = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 rows.append(torch.nn.functional.normalize(vectors, dim=-1).numpy())
         return numpy.concatenate(rows).astype(numpy.float32) if rows else numpy.zeros((0, 0), numpy.float32)
+
+
+# The model is loaded once per process and shared by its pipelines, one call at a time: a
+# tokenizer is not to be used by two threads at once.
+_IN_USE = threading.Lock()
 
 
 @functools.lru_cache(maxsize=2)

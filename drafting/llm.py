@@ -12,9 +12,10 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -43,13 +44,16 @@ def _installed(*packages: str) -> bool:
 
 @dataclass(frozen=True)
 class LocalModel:
-    """A model folder loaded once per process: tokenizer, weights, and how to prompt it."""
+    """A model folder loaded once per process: tokenizer, weights, and how to prompt it. The
+    pipelines of a run share it, one batch at a time (`lock`): a tokenizer is not to be used
+    by two threads at once, and a batch takes every core torch is given anyway."""
 
     path: str
     tokenizer: Any
     model: Any
     seq2seq: bool
     device: str
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def render(self, conversation: Conversation) -> str:
         if getattr(self.tokenizer, "chat_template", None):
@@ -172,17 +176,18 @@ class TransformersModel:
         import torch
 
         local = self.load()
-        inputs = local.encode(conversations, self.settings.max_new_tokens)
-        if self.settings.temperature > 0:
-            torch.manual_seed(self.settings.seed)
-        try:
-            with torch.inference_mode():
-                output = local.model.generate(**inputs, **self.generation_options(local))
-        except (RuntimeError, ValueError) as exc:
-            failure = DraftingError(f"the model in {local.path} failed to generate: {exc}")
-            return [failure] * len(conversations)
-        new_tokens = output if local.seq2seq else output[:, inputs["input_ids"].shape[1] :]
-        return list(local.tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
+        with local.lock:
+            inputs = local.encode(conversations, self.settings.max_new_tokens)
+            if self.settings.temperature > 0:
+                torch.manual_seed(self.settings.seed)
+            try:
+                with torch.inference_mode():
+                    output = local.model.generate(**inputs, **self.generation_options(local))
+            except (RuntimeError, ValueError) as exc:
+                failure = DraftingError(f"the model in {local.path} failed to generate: {exc}")
+                return [failure] * len(conversations)
+            new_tokens = output if local.seq2seq else output[:, inputs["input_ids"].shape[1] :]
+            return list(local.tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
 
 
 class OpenAIModel:

@@ -21,7 +21,8 @@ them is an ``error`` saying so ("the docx document took longer than 60 s to read
 (limits.document_seconds)"), and the other attachments are read as usual. Readers
 that need no OCR read in a reader process (`extractors.readers.readerpool`),
 killed at the time limit; those that keep the limits themselves are listed in
-`registry.BOUNDED_IN_PROCESS` (see `extractors.readers.deadline`).
+`registry.BOUNDED_IN_PROCESS` (see `extractors.readers.deadline`), and small text, HTML
+and CSV documents are read here (`registry.SMALL_IN_PROCESS`), as mail bodies are.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ from concurrent.futures import ThreadPoolExecutor
 from extractors.ocr import OcrEngine
 from extractors.readers.base import HEAD_SIZE, DocumentFormat, DocumentText
 from extractors.readers.readerpool import read_in_worker
-from extractors.readers.registry import BOUNDED_IN_PROCESS, make_readers
+from extractors.readers.registry import (
+    BOUNDED_IN_PROCESS,
+    SMALL_DOCUMENT_BYTES,
+    SMALL_IN_PROCESS,
+    make_readers,
+)
 from rpa.config import Settings
 from rpa.errors import ExtractionError
 from rpa.models import Attachment, AttachmentStatus
@@ -111,11 +117,20 @@ class DocumentReader:
 
     def _bounded(self, reader: DocumentFormat, filename: str, data: bytes) -> DocumentText:
         """`reader.read` within `document_seconds` and `document_mb` (see the module docstring)."""
-        if reader.name in BOUNDED_IN_PROCESS:
+        small = reader.name in SMALL_IN_PROCESS and len(data) <= SMALL_DOCUMENT_BYTES
+        if small or reader.name in BOUNDED_IN_PROCESS:
             return reader.read(filename, data)
         label = f"{reader.name} document"
         limits = self.limits
-        return read_in_worker(reader, filename, data, label, limits.document_seconds, limits.document_mb)
+        return read_in_worker(
+            reader,
+            filename,
+            data,
+            label,
+            limits.document_seconds,
+            limits.document_mb,
+            limits.reader_idle_seconds,
+        )
 
 
 def _record_failure(attachment: Attachment, status: AttachmentStatus, reason: str) -> None:

@@ -1,17 +1,22 @@
-"""Running the pipeline over many inputs: in this process, or side by side in worker processes.
+"""Running the pipeline over many inputs: here, or side by side on threads of this process.
 
 `PipelineRunner` is what `rpa.ingestion.Ingestion` hands its inputs to: with one worker
-it runs `Pipeline.process_many` here, with more it keeps a pool of processes, each with
-its own `Pipeline`, and gives back one future per input. A chunk of inputs goes to one
-pipeline, so that a language model writes the chunk's drafts in one batch. Each
-pipeline process gets the knowledge base once, when it starts. Results are stored by
-the caller, which alone writes.
+it runs `Pipeline.process_many` on the caller's thread, with more it keeps a pool of
+threads and one `Pipeline` per thread, and gives back one future per input. A chunk of
+inputs goes to one pipeline, so that a language model writes the chunk's drafts in one
+batch. Results are stored by the caller, which alone writes.
 
-Memory (see `rpa.memory`): the main process loads the intent model before it
-forks the workers, which share it; the run's photos, whatever its number of workers, go to
-one frugal RapidOCR in a process of its own (`extractors.photoservice`) rather than each
-worker loading its own; each process hands back
-what a message freed once it is done; with little memory free, fewer workers are started.
+Threads, not processes: what takes a core in a message runs outside Python's lock or
+outside this process already (documents in the reader processes, `extractors.readers.readerpool`;
+scanned pages in Tesseract; photos in the run's photo reader, `extractors.photoservice`;
+the language model in torch), so threads keep both cores busy as forked workers did (the
+same messages a second on `bench/pipeline.py` and `bench/corpora.py`), and a run holds one
+copy of rpa's modules, intent model and models instead of one per worker: 80 to 110 MB
+less on the public corpora (issue 13). A model shared by the pipelines runs one batch at a
+time (`drafting.llm.LocalModel`, `drafting.embeddings`).
+
+Memory (see `rpa.memory`): each message hands back what it freed once it is done; with
+little memory free, fewer workers are started.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import queue
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from drafting.embeddings import SentenceEmbedder
 from drafting.kb import IndexedPassage, KnowledgeBase
@@ -29,21 +36,23 @@ from extractors.rapid import rapidocr_status
 from extractors.sources import RawInput
 from rpa.config import Settings
 from rpa.errors import ExtractionError
-from rpa.memory import return_freed_memory, share_with_forks, stop_sharing, worker_processes
+from rpa.memory import return_freed_memory, workers_within_memory
 from rpa.models import ProcessedMessage
 from rpa.pipeline import Pipeline
 
 __all__ = ["PipelineRunner", "share_cores", "worker_count"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def worker_count(settings: Settings) -> int:
-    return settings.pipeline.workers or worker_processes(os.cpu_count() or 1)
+    return settings.pipeline.workers or workers_within_memory(os.cpu_count() or 1)
 
 
 class PipelineRunner:
-    """Runs `Pipeline.process` inline (one worker) or in a pool of processes."""
+    """Runs `Pipeline.process` on the caller's thread (one worker) or on a pool of threads,
+    each message on a pipeline of its own while it runs."""
 
     def __init__(
         self,
@@ -56,37 +65,49 @@ class PipelineRunner:
         """`pipeline`: the one to run in this process (by default one built from `settings`)."""
         self.settings = settings
         self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
         self.photos = _photo_service(settings) if pipeline is None or workers > 1 else None
-        inline = self._with_photo_service(share_cores(settings, 1))
-        self.parser = pipeline or Pipeline(inline, _knowledge_base(settings, knowledge))
+        shared = self._with_photo_service(share_cores(settings, workers))
+        self.parser = pipeline or Pipeline(shared, _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
+        self._pipelines: list[Pipeline] = [self.parser]
+        self._idle: queue.SimpleQueue[Pipeline] = queue.SimpleQueue()
+        self._idle.put(self.parser)
+        self.pool: ThreadPoolExecutor | None = None
         if workers > 1:
-            shared = self._with_photo_service(share_cores(settings, workers))
-            share_with_forks()
-            self.pool = ProcessPoolExecutor(
-                max_workers=workers, initializer=_start_worker, initargs=(shared, list(knowledge))
-            )
+            for _ in range(workers - 1):
+                other = Pipeline(shared, _knowledge_base(settings, knowledge))
+                self._pipelines.append(other)
+                self._idle.put(other)
+            self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline")
 
     def _with_photo_service(self, settings: Settings) -> Settings:
         if self.photos is None:
             return settings
         return dataclasses.replace(settings, ocr=self.photos.settings(settings.ocr))
 
-    def submit(self, raw: RawInput) -> Future[ProcessedMessage]:
+    def submit_work(self, work: Callable[[Pipeline], T]) -> Future[T]:
+        """`work` done with a pipeline of its own: on a thread of the pool, or here (one worker)."""
         if self.pool is not None:
-            return self.pool.submit(_process_in_worker, raw)
-        return _done(lambda: self.parser.process(raw))
+            return self.pool.submit(self._with_a_pipeline, work)
+        return _done(lambda: work(self.parser))
+
+    def submit(self, raw: RawInput) -> Future[ProcessedMessage]:
+        return self.submit_work(lambda pipeline: pipeline.process(raw))
 
     def submit_many(self, raws: Sequence[RawInput]) -> list[Future[ProcessedMessage]]:
         """Process `raws` in one pipeline, their drafts written together; one future per input."""
         futures: list[Future[ProcessedMessage]] = [Future() for _ in raws]
-        if self.pool is not None:
-            chunk = self.pool.submit(_process_many_in_worker, list(raws))
-            chunk.add_done_callback(lambda done: _spread(done, futures))
-        else:
-            _spread(_done(lambda: self.parser.process_many(raws)), futures)
+        chunk = self.submit_work(lambda pipeline: pipeline.process_many(list(raws)))
+        chunk.add_done_callback(lambda done: _spread(done, futures))
         return futures
+
+    def _with_a_pipeline(self, work: Callable[[Pipeline], T]) -> T:
+        pipeline = self._idle.get()  # there are as many pipelines as threads: one is free
+        try:
+            return work(pipeline)
+        finally:
+            self._idle.put(pipeline)
+            return_freed_memory()
 
     def __enter__(self) -> PipelineRunner:
         return self
@@ -94,63 +115,38 @@ class PipelineRunner:
     def __exit__(self, *exc_info: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-            stop_sharing()
         if self.photos is not None:
             self.photos.close()
-        self.parser.close()
+        for pipeline in self._pipelines:
+            pipeline.close()
 
 
-def share_cores(settings: Settings, processes: int) -> Settings:
-    """Share the cores between message workers and their OCR threads."""
+def share_cores(settings: Settings, pipelines: int) -> Settings:
+    """Share the cores between the pipelines and their OCR threads."""
     if settings.ocr.workers:
         return settings
     cores = os.cpu_count() or 1
-    ocr = dataclasses.replace(settings.ocr, workers=max(1, cores // processes))
+    ocr = dataclasses.replace(settings.ocr, workers=max(1, cores // pipelines))
     return dataclasses.replace(settings, ocr=ocr)
 
 
 def _photo_service(settings: Settings) -> PhotoService | None:
-    """The photo reader of the run (`extractors.photoservice`), shared by its worker processes,
-    when it reads photos with RapidOCR; None when it does not, or when the reader cannot start
-    (each worker then loads its own RapidOCR). A run of one worker (the daemon's, a queue
-    worker's) has it too: its RapidOCR then frees what a photo needed once the photo is read,
-    and a picture that crashes OpenVINO ends the reader, which is replaced, not the daemon."""
+    """The photo reader of the run (`extractors.photoservice`), shared by its pipelines, when
+    it reads photos with RapidOCR; None when it does not, or when the reader cannot start (each
+    pipeline then loads its own RapidOCR). Its RapidOCR frees what a photo needed once the photo
+    is read, and a picture that crashes OpenVINO ends the reader, which is replaced, not the run."""
     ocr = settings.ocr
     if ocr.photo_service or ocr.engine == "tesseract" or not rapidocr_status(ocr).available:
         return None
     try:
-        return PhotoService(ocr)
+        return PhotoService(ocr, idle_seconds=settings.limits.reader_idle_seconds)
     except (OSError, ExtractionError) as exc:
-        log.warning("each worker reads its own photos: the shared photo reader did not start (%s)", exc)
+        log.warning("each pipeline reads its own photos: the shared photo reader did not start (%s)", exc)
         return None
-
-
-_worker_pipeline: Pipeline | None = None
 
 
 def _knowledge_base(settings: Settings, passages: Sequence[IndexedPassage]) -> KnowledgeBase | None:
     return KnowledgeBase(passages, SentenceEmbedder(settings.kb)) if passages else None
-
-
-def _start_worker(settings: Settings, knowledge: Sequence[IndexedPassage] = ()) -> None:
-    global _worker_pipeline  # one pipeline per worker process, built once (and its model loaded once)
-    _worker_pipeline = Pipeline(settings, _knowledge_base(settings, knowledge))
-
-
-def _process_in_worker(raw: RawInput) -> ProcessedMessage:
-    assert _worker_pipeline is not None, "worker started without its pipeline"
-    try:
-        return _worker_pipeline.process(raw)
-    finally:
-        return_freed_memory()
-
-
-def _process_many_in_worker(raws: list[RawInput]) -> list[ProcessedMessage | Exception]:
-    assert _worker_pipeline is not None, "worker started without its pipeline"
-    try:
-        return _worker_pipeline.process_many(raws)
-    finally:
-        return_freed_memory()
 
 
 def _spread(chunk: Future, futures: Sequence[Future[ProcessedMessage]]) -> None:
@@ -164,9 +160,9 @@ def _spread(chunk: Future, futures: Sequence[Future[ProcessedMessage]]) -> None:
             future.set_result(result)
 
 
-def _done(work: Callable[[], ProcessedMessage]) -> Future[ProcessedMessage]:
-    """The pipeline's work done in this process, as a finished future."""
-    future: Future[ProcessedMessage] = Future()
+def _done(work: Callable[[], T]) -> Future[T]:
+    """The pipeline's work done in this thread, as a finished future."""
+    future: Future[T] = Future()
     try:
         future.set_result(work())
     except Exception as exc:  # noqa: BLE001 - carried to _finish like a worker's error

@@ -6,8 +6,8 @@
 1. its key (Message-ID, or a hash of the content) is read from the parsed mail, and an
    input the store already has is not processed again (unless reprocessing);
 2. the rest go to the `PipelineRunner`, in chunks of the drafting backend's `batch_size`
-   so that a language model writes a chunk's drafts in one batch, side by side in its
-   worker processes when it has some;
+   so that a language model writes a chunk's drafts in one batch, side by side on its
+   worker threads when it has some;
 3. each result may be looked at once more by the caller (`review`: the daemon holds back
    the draft of a sender who wrote too often) and is saved: the message, its draft and
    its audit trail in one transaction, keyed on the message key, so that the same mail
@@ -146,7 +146,7 @@ def ingestion(
     workers: int | None = None,
     review: Callable[[ProcessedMessage], None] | None = None,
 ) -> Iterator[Ingestion]:
-    """An `Ingestion` over a runner of `workers` processes (default: one per core, fewer if
+    """An `Ingestion` over a runner of `workers` threads (default: one per core, fewer if
     memory is short) given the store's knowledge base; the runner is closed on leaving."""
     count = worker_count(settings) if workers is None else workers
     with PipelineRunner(settings, count, knowledge=kb_passages(store)) as runner:

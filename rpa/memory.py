@@ -1,26 +1,22 @@
-"""What the processes of a batch hold in memory: freed pages handed back to the
-system, pages shared with the workers they fork, and the room left for more.
+"""What the processes of a run hold in memory: freed pages handed back to the system,
+and the room left for more workers.
 
 Measured with `bench/corpora.py` on the public mail and PDF corpora:
 
 - glibc keeps the pages a message's OCR freed (ONNX Runtime's and Pillow's large
   buffers, spread over one heap per thread): a worker stayed 100 to 300 MB above
   its resting size after a mail with pictures until `malloc_trim` gave them back;
-- a forked worker shares its parent's pages (the imported libraries, the fitted
-  intent model) until it writes to them, and the cycle collector writes to every
-  object it visits: frozen before the fork, they are never visited;
-- a worker reading pictures and scans reached 600 MB and more, so on a machine
-  with little memory free fewer workers are started (`worker_processes`).
+- a worker is a thread with a pipeline of its own (`rpa.batch`); each one more reads
+  another document, scanned page or message at the same time, in a reader process or
+  Tesseract beside it, so on a machine with little memory free fewer are started
+  (`workers_within_memory`).
 
-Trimming and freezing together lowered a run's peak proportional set size (shared
-pages counted once) by 23 to 185 MB on the eight corpora; the peaks themselves come
-from reading pictures (see `bench/corpora.py`).
+The peaks themselves come from reading pictures (see `bench/corpora.py`).
 """
 
 from __future__ import annotations
 
 import ctypes
-import gc
 from functools import cache
 from pathlib import Path
 
@@ -28,12 +24,10 @@ __all__ = [
     "WORKER_MEMORY_MB",
     "available_memory_mb",
     "return_freed_memory",
-    "share_with_forks",
-    "stop_sharing",
-    "worker_processes",
+    "workers_within_memory",
 ]
 
-WORKER_MEMORY_MB = 700  # what one worker may reach on a message with pictures (bench/corpora.py)
+WORKER_MEMORY_MB = 700  # what a worker may need: a message with pictures, its reader process and Tesseract
 _CGROUP_LIMITS = (  # (limit, usage): cgroup v2, then v1
     ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
     ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
@@ -47,20 +41,7 @@ def return_freed_memory() -> None:
         trim(0)
 
 
-def share_with_forks() -> None:
-    """Before forking workers: collect garbage once and freeze what is left, so that
-    the children's collector never writes to (and so copies) the pages they share."""
-    gc.collect()
-    gc.freeze()
-    return_freed_memory()
-
-
-def stop_sharing() -> None:
-    """Once the forked workers are gone: let the collector visit those objects again."""
-    gc.unfreeze()
-
-
-def worker_processes(cores: int, room_mb: int | None = None) -> int:
+def workers_within_memory(cores: int, room_mb: int | None = None) -> int:
     """One worker per core, fewer when the memory free (`room_mb`, by default what
     `available_memory_mb` finds) would not hold them; at least one."""
     room = available_memory_mb() if room_mb is None else room_mb

@@ -24,7 +24,7 @@ from drafting.postal import PostalReplies
 from drafting.prompt import customer_text
 from extractors.automation import automation_flags
 from extractors.documents import DocumentReader
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.fields.names import name_written_as_address
 from extractors.intent import classification_text, make_classifier
 from extractors.intent.learned import intent_models_folder

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, ParsingSettings, Settings, load_settings
 from rpa.models import Address, Attachment, Message, TextSource

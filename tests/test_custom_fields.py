@@ -10,7 +10,7 @@ import pytest
 from conftest import make_mail, run_rpa
 from stdnum import luhn
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.sources import RawInput
 from rpa.config import CustomField, ParsingSettings, Settings, load_settings
 from rpa.errors import ConfigError

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from extractors.fields import currency_code, extract_fields
+from extractors.fields.extract import currency_code, extract_fields
 from extractors.fields.residence import customer_country
 from rpa.config import ParsingSettings
 from rpa.models import TextSource

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.fields import currency_code, extract_fields, find_candidates, parse_amount
+from extractors.fields.extract import currency_code, extract_fields, find_candidates, parse_amount
 from rpa.config import ParsingSettings
 from rpa.models import Field, TextSource
 

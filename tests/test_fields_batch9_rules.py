@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from conftest import incident_in, make_mail, name_of_mail, value_in, written_for
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.fields.postcodes import find_postcodes
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, ParsingSettings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from rpa.config import ParsingSettings
 from rpa.models import TextSource
 

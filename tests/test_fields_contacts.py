@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import value_in
 
-from extractors.fields import (
+from extractors.fields.extract import (
     extract_fields,
     find_candidates,
     normalise_email,

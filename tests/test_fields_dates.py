@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractors.fields import extract_fields, find_candidates, normalise_date
+from extractors.fields.extract import extract_fields, find_candidates, normalise_date
 from rpa.config import ParsingSettings
 from rpa.models import TextSource
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.fields import FINDERS, FieldFinder, extract_fields, find_candidates, source_rank
+from extractors.fields.extract import FINDERS, FieldFinder, extract_fields, find_candidates, source_rank
 from rpa.config import ParsingSettings
 from rpa.models import FIELD_NAMES, TextSource
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.fields import (
+from extractors.fields.extract import (
     ReferenceFinder,
     ReferenceKind,
     extract_fields,

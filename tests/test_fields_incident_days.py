@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.sources import RawInput
 from rpa.config import ParsingSettings, Settings
 from rpa.models import TextSource

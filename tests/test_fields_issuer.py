@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.fields.issuer import find_issuer
 from extractors.fields.text import fold
 from rpa.config import ParsingSettings

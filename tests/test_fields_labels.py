@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_mail, value_in
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, ParsingSettings
 from rpa.pipeline import text_sources

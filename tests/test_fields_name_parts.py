@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from conftest import name_of_mail
 
-from extractors.fields import normalise_person_name
+from extractors.fields.extract import normalise_person_name
 from rpa.config import ParsingSettings
 
 SETTINGS = ParsingSettings()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_mail, name_of_mail, written_for
 
-from extractors.fields import extract_fields, normalise_person_name
+from extractors.fields.extract import extract_fields, normalise_person_name
 from extractors.mime import parse_message
 from rpa.config import LimitSettings, ParsingSettings
 from rpa.pipeline import text_sources

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.fields.plates import normalise_vehicle_plate
 from rpa.config import ParsingSettings
 from rpa.models import TextSource

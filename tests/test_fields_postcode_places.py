@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from rpa.config import ParsingSettings
 from rpa.models import TextSource
 

@@ -11,7 +11,7 @@ import docbuilder
 import pytest
 from conftest import make_mail, value_in
 
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.mime import parse_message
 from extractors.sources import RawInput
 from rpa.config import LimitSettings, ParsingSettings, Settings

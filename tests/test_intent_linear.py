@@ -56,8 +56,13 @@ def test_the_saved_arrays_read_back_to_the_same_model(fitted: tuple, tmp_path: P
     again = LinearTextModel.load(path)
     texts = _unseen()
     assert again.classes == linear.classes
-    assert [v.terms for v in again.vectorisers] == [v.terms for v in linear.vectorisers]
+    for read, fitted_weights in zip(again.vectorisers, linear.vectorisers, strict=True):
+        terms = list(fitted_weights.terms)
+        assert np.array_equal(read.vocabulary.columns_of(terms), np.arange(len(terms)))
+        assert not len(read.vocabulary.columns_of(["not a term of any mail", " zq"]))
     assert np.array_equal(again.probabilities(texts), linear.probabilities(texts))
+    with pytest.raises(ValueError, match="only a model just fitted is saved"):
+        again.save(tmp_path / "again.npz")
 
 
 def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:

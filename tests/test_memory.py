@@ -1,5 +1,4 @@
-"""What batch processes do with their memory: freed pages given back, objects frozen
-while workers are forked, fewer workers when memory is short."""
+"""What a run does with its memory: freed pages given back, fewer workers when memory is short."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from pathlib import Path
 from conftest import require
 
 from rpa import memory
-from rpa.memory import WORKER_MEMORY_MB, share_with_forks, stop_sharing, worker_processes
+from rpa.memory import WORKER_MEMORY_MB, workers_within_memory
 
 
 def _resident_mb() -> float:
@@ -29,25 +28,16 @@ def test_pages_freed_by_small_objects_go_back_to_the_system() -> None:
     del chunks
 
 
-def test_objects_are_frozen_while_workers_are_forked_and_thawed_after() -> None:
-    share_with_forks()
-    try:
-        assert gc.get_freeze_count() > 0
-    finally:
-        stop_sharing()
-    assert gc.get_freeze_count() == 0
-
-
 def test_one_worker_per_core_when_memory_is_plentiful() -> None:
-    assert worker_processes(4, room_mb=64_000) == 4
+    assert workers_within_memory(4, room_mb=64_000) == 4
 
 
 def test_fewer_workers_when_memory_would_not_hold_one_per_core() -> None:
-    assert worker_processes(8, room_mb=3 * WORKER_MEMORY_MB) == 3
+    assert workers_within_memory(8, room_mb=3 * WORKER_MEMORY_MB) == 3
 
 
 def test_always_at_least_one_worker() -> None:
-    assert worker_processes(4, room_mb=100) == 1
+    assert workers_within_memory(4, room_mb=100) == 1
 
 
 def test_the_memory_available_here_is_read() -> None:

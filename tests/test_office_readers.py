@@ -17,7 +17,7 @@ from conftest import SHARED_EVAL, make_mail, require
 from officedocs import read, reader  # noqa: F401 - reader is a fixture
 
 from extractors.documents import DocumentReader
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.mailfiles.tnef import WinmailDat
 from extractors.ocr import OcrEngine
 from extractors.readers.base import HEAD_SIZE

@@ -1,10 +1,11 @@
-"""The worker processes of a run share one RapidOCR (`extractors.photoservice`): photos read
-there give the text each worker's own RapidOCR gave, no worker loads a runtime of its own, and a
+"""The pipelines of a run share one RapidOCR (`extractors.photoservice`): photos read there
+give the text a pipeline's own RapidOCR gave, the run loads no runtime of its own, and a
 reader that is gone is an OCR error on the page, not a crash."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -33,7 +34,7 @@ from extractors.sources import RawInput
 from rpa.batch import PipelineRunner
 from rpa.config import load_settings
 
-def runtimes():  # in a worker: the OCR runtimes it has imported
+def runtimes():  # the OCR runtimes this process has imported
     return sorted(name for name in ("openvino", "onnxruntime", "rapidocr") if name in sys.modules)
 
 if __name__ == "__main__":
@@ -43,11 +44,7 @@ if __name__ == "__main__":
         reader = runner.photos.process
         futures = [runner.submit(RawInput(f"r{n}.jpg", photo, "document", f"r{n}.jpg")) for n in range(2)]
         texts = [future.result().message.attachments[0].pages[0].text for future in futures]
-        if runner.pool is None:  # one worker: this process reads the messages
-            loaded = {tuple(runtimes())}
-        else:
-            loaded = {tuple(runner.pool.submit(runtimes).result()) for _ in range(4)}
-        print(repr((texts, sorted(loaded), reader.poll() is None)))
+        print(repr((texts, runtimes(), reader.poll() is None)))
     print(repr(reader.poll() is not None))
 """
 
@@ -57,7 +54,7 @@ def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(
     settings: Settings, tmp_path: Path, workers: int
 ) -> None:
     """In a fresh process, as `rpa process` runs (two workers) and as the daemon and a queue
-    worker run (one, in their own process): no worker imports an OCR runtime."""
+    worker run (one): the run's process imports no OCR runtime."""
     photo = tmp_path / "receipt.jpg"
     photo.write_bytes(docbuilder.image_bytes(receipt_photo(), "JPEG"))
     script = tmp_path / "run.py"
@@ -72,7 +69,7 @@ def test_workers_send_their_photos_to_one_reader_and_load_no_runtime(
     )
     during, after = (eval(line) for line in done.stdout.splitlines())  # noqa: S307 - our own repr
     texts, loaded, reader_running = during
-    assert loaded == [()] and reader_running and after
+    assert loaded == [] and reader_running and after
     own = RapidRecogniser(settings.ocr).read(Image.open(photo)).text
     assert texts == [own, own]
     assert "TOTAL RM 24.80" in " ".join(own.split())
@@ -169,3 +166,36 @@ def test_the_readers_socket_is_kept_young_for_cleaners_of_the_temporary_folder(s
         assert "TOTAL RM 24.80" in " ".join(
             ServiceRecogniser(service.settings(settings.ocr)).read(receipt_photo()).text.split()
         )
+
+
+def _resident_mb(pid: int) -> float:
+    return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
+
+
+def test_a_reader_that_waited_idle_seconds_gives_its_memory_back_and_the_next_photo_is_read(
+    settings: Settings,
+) -> None:
+    """A daemon between two photos: the reader that loaded RapidOCR is replaced by a fresh one,
+    never while a photo is being read."""
+    with PhotoService(settings.ocr, idle_seconds=1) as service:
+        recogniser = ServiceRecogniser(service.settings(settings.ocr))
+        fresh = _resident_mb(service.process.pid)
+        first = recogniser.read(receipt_photo())
+        loaded = service.process
+        assert _resident_mb(loaded.pid) > fresh + 100  # RapidOCR's networks
+        ends = time.monotonic() + 15
+        while service.process is loaded and time.monotonic() < ends:
+            time.sleep(0.2)
+        assert service.process is not loaded and loaded.poll() is not None
+        assert _resident_mb(service.process.pid) < fresh + 30
+        assert (service.freed, service.restarts) == (1, 0)
+        assert recogniser.read(receipt_photo()) == first
+
+
+def test_a_reader_is_not_replaced_while_it_reads(settings: Settings) -> None:
+    big = receipt_photo().resize((2700, 3600))  # about 1.5 s to read, longer than idle_seconds
+    with PhotoService(settings.ocr, idle_seconds=0.5) as service:
+        recogniser = ServiceRecogniser(service.settings(settings.ocr))
+        recogniser.read(receipt_photo())
+        assert "TOTAL" in recogniser.read(big).text  # replaced half way, it would be an OcrError
+        assert service.restarts == 0

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import struct
 import time
+from pathlib import Path
 
 import officedocs
 import pytest
@@ -27,7 +29,7 @@ from PIL import Image, ImageDraw
 
 from extractors.documents import DocumentReader
 from extractors.ocr import OcrEngine, OcrResult
-from extractors.readers.registry import READERS
+from extractors.readers.registry import READERS, SMALL_DOCUMENT_BYTES
 from extractors.readers.word import DocxReader
 from extractors.sources import RawInput
 from rpa.config import LimitSettings, Settings, default_config_text
@@ -280,3 +282,73 @@ def test_a_memory_limit_of_zero_is_refused_when_the_settings_load() -> None:
 def test_the_default_configuration_explains_both_limits() -> None:
     text = default_config_text()
     assert "# document_seconds = 60" in text and "# document_mb = 1024" in text
+
+
+# -- Reader processes that wait ------------------------------------------------------------------------------
+
+
+def _reader_processes() -> list[int]:
+    """This process's children that are reader processes."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat, command = (entry / "stat").read_text(), (entry / "cmdline").read_bytes()
+        except OSError:  # not a process, or one that has just ended
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and b"readerworker.py" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_reader_process_that_waited_reader_idle_seconds_ends_and_the_next_document_starts_one(
+    settings: Settings,
+) -> None:
+    idle = with_limits(settings, reader_idle_seconds=1)
+    with OcrEngine(idle) as ocr:
+        reader = DocumentReader(idle, ocr)
+        first = read(reader, "premiere.docx", officedocs.word_document(["Police MRH-77120-B"]))
+        assert _reader_processes()
+        ends = time.monotonic() + 10
+        while _reader_processes() and time.monotonic() < ends:
+            time.sleep(0.2)
+        assert not _reader_processes()
+        second = read(reader, "seconde.docx", officedocs.word_document(["Sinistre 2024-1234"]))
+    assert (first.status, second.status) == (AttachmentStatus.OK, AttachmentStatus.OK)
+    assert "Sinistre 2024-1234" in second.pages[0].text
+
+
+def test_reader_idle_seconds_cannot_be_negative() -> None:
+    with pytest.raises(ConfigError, match="reader_idle_seconds must be 0"):
+        LimitSettings(reader_idle_seconds=-1)
+
+
+def test_small_text_html_and_csv_documents_are_read_here_larger_ones_in_a_reader_process(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a mail body of that size is: a reader process costs more than such a document."""
+    import extractors.documents
+
+    sent = []
+    isolated = extractors.documents.read_in_worker
+
+    def recorded(reader, filename, *args):  # noqa: ANN001, ANN202 - read_in_worker's own
+        sent.append(filename)
+        return isolated(reader, filename, *args)
+
+    monkeypatch.setattr(extractors.documents, "read_in_worker", recorded)
+    row = "<tr><td>Sinistre 2024-1234</td><td>1 234,56 EUR</td></tr>\n"
+    small_html = f"<html><body><table>{row * 50}</table></body></html>".encode()
+    large_html = f"<html><body><table>{row * 5000}</table></body></html>".encode()
+    with OcrEngine(settings) as ocr:
+        reader = DocumentReader(settings, ocr)
+        items = [
+            read(reader, "note.txt", b"Dossier 2024-1234"),
+            read(reader, "page.html", small_html),
+            read(reader, "releve.csv", b"Date;Montant\n2024-03-02;1 842,50\n"),
+            read(reader, "grande.html", large_html),
+            read(reader, "lettre.docx", officedocs.word_document(["Police MRH-77120-B"])),
+        ]
+    assert [item.status for item in items] == [AttachmentStatus.OK] * 5
+    assert all("2024" in item.pages[0].text or "MRH" in item.pages[0].text for item in items)
+    assert len(large_html) > SMALL_DOCUMENT_BYTES >= len(small_html)
+    assert sent == ["grande.html", "lettre.docx"]

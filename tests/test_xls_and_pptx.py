@@ -26,7 +26,7 @@ from conftest import make_mail
 from officedocs import Slide, read, reader  # noqa: F401 - reader is a fixture
 
 from extractors.documents import DocumentReader
-from extractors.fields import extract_fields
+from extractors.fields.extract import extract_fields
 from extractors.ocr import OcrEngine
 from extractors.readers.base import HEAD_SIZE, ole_kind
 from extractors.readers.xls import XlsReader

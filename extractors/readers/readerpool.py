@@ -16,7 +16,9 @@ process start (a fork of rpa costs 10 to 90 ms, more the more memory rpa holds).
 Processes are kept in a pool shared by every `DocumentReader` of this process, at most
 `_PROCESSES` at work at once: one is started (about a second, to import the readers;
 not counted in any document's time) when no idle one is left, and ends when rpa does
-(its standard input closes; one busy then leaves within a second).
+(its standard input closes; one busy then leaves within a second), or once it has waited
+``[limits] reader_idle_seconds`` for a document: a daemon between two bursts of mail then holds
+none of them (about 55 MB each).
 
 Before each document the process limits its address space (`RLIMIT_AS`) to what it has
 plus `document_mb`; a reader that needs more gets a `MemoryError`, which is answered as
@@ -79,10 +81,17 @@ class _Answer:
 
 
 def read_in_worker(
-    reader: DocumentFormat, filename: str, data: bytes, label: str, seconds: float, megabytes: int
+    reader: DocumentFormat,
+    filename: str,
+    data: bytes,
+    label: str,
+    seconds: float,
+    megabytes: int,
+    idle_seconds: float = 0,
 ) -> DocumentText:
     """`reader.read(filename, data)` in a reader process, within the limits; raises its
-    `ExtractionError`, or one saying which limit (or what else) ended it."""
+    `ExtractionError`, or one saying which limit (or what else) ended it. The process then
+    waits for the next document, at most `idle_seconds` (0: until rpa ends)."""
     request = pickle.dumps((reader, filename, data, megabytes), protocol=pickle.HIGHEST_PROTOCOL)
     worker, keep = _POOL.take(label), False
     try:
@@ -93,7 +102,7 @@ def read_in_worker(
             raise took_too_long(label, seconds) from None
         raise ExtractionError(f"the {label} could not be read: the process reading it {gone}") from None
     finally:
-        _POOL.give_back(worker, keep=keep)
+        _POOL.give_back(worker, keep=keep, idle_seconds=idle_seconds)
     if answer.text is not None:
         return answer.text
     if answer.out_of_memory:
@@ -124,6 +133,7 @@ class _Worker:
             [sys.executable, "-I", str(_WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         self.served = 0
+        self.idle_since = 0.0  # time.monotonic() when it last answered
         try:
             _send(self.process.stdin, pickle.dumps(list(sys.path)))
             if _receive(self.process, _START_SECONDS) != _READY:
@@ -140,6 +150,15 @@ class _Worker:
         self.served += 1
         return pickle.loads(_receive(self.process, seconds))
 
+    def leave(self) -> None:
+        """End an idle process: its input closed, it leaves (killed after a second)."""
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
+        self.close()
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -153,12 +172,15 @@ class _Worker:
 
 class _Pool:
     """At most `size` reader processes at work (reading is work for a core); a document
-    waits for one to be free before its time starts."""
+    waits for one to be free before its time starts. Idle processes that waited longer than
+    `idle_seconds` end (`_end_the_idle`, on a thread started with the first one kept)."""
 
     def __init__(self, size: int) -> None:
-        self.idle: list[_Worker] = []
+        self.idle: list[_Worker] = []  # the one most recently used last
         self.lock = threading.Lock()
         self.free = threading.Semaphore(size)
+        self.idle_seconds = 0.0
+        self.watching = False
 
     def take(self, label: str) -> _Worker:
         self.free.acquire()
@@ -176,28 +198,42 @@ class _Pool:
                 f"the {label} could not be read: no reader process started ({exc})"
             ) from exc
 
-    def give_back(self, worker: _Worker, *, keep: bool) -> None:
-        """Keep a process that answered for the next document, or end it; frees its place."""
+    def give_back(self, worker: _Worker, *, keep: bool, idle_seconds: float = 0) -> None:
+        """Keep a process that answered for the next document, at most `idle_seconds` (0: until
+        rpa ends), or end it; frees its place."""
         try:
             if keep and worker.served < _MAX_DOCUMENTS and worker.process.poll() is None:
+                worker.idle_since = time.monotonic()
                 with self.lock:
                     self.idle.append(worker)
+                    self.idle_seconds = idle_seconds
+                    if idle_seconds and not self.watching:
+                        self.watching = True
+                        name = "reader-processes-idle"
+                        threading.Thread(target=self._end_the_idle, name=name, daemon=True).start()
             else:
                 worker.close()
         finally:
             self.free.release()
+
+    def _end_the_idle(self) -> None:
+        while True:
+            time.sleep(min(1.0, self.idle_seconds / 2) or 1.0)
+            with self.lock:
+                if not self.idle_seconds:
+                    continue
+                waited = time.monotonic() - self.idle_seconds
+                done = [worker for worker in self.idle if worker.idle_since <= waited]
+                self.idle = [worker for worker in self.idle if worker.idle_since > waited]
+            for worker in done:
+                worker.leave()
 
     def close(self) -> None:
         """End the idle processes (a busy one ends when rpa's end closes its input)."""
         with self.lock:
             idle, self.idle = self.idle, []
         for worker in idle:
-            worker.process.stdin.close()
-            try:
-                worker.process.wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
-            worker.close()
+            worker.leave()
 
 
 _POOL = _Pool(_PROCESSES)

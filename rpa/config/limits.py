@@ -41,6 +41,13 @@ class LimitSettings:
         "Megabytes of memory one document may take to read; then it is an error saying so "
         "(PDFs and pictures are held by max_pages and max_image_pixels instead)",
     )
+    reader_idle_seconds: int = _opt(
+        60,
+        "Seconds a reader process or the photo reader may wait for work; then it ends, giving its "
+        "memory back (about 55 MB a reader process, 270 to 350 MB the photo reader once it has read "
+        "a photo), and the next document starts one again (about a second; the photo reader then "
+        "loads RapidOCR again, about two); 0: they wait until rpa ends",
+    )
 
     def __post_init__(self) -> None:
         positive = (
@@ -61,5 +68,7 @@ class LimitSettings:
             wrong.append("max_zip_ratio must be at least 1")
         if self.max_archive_depth < 0:
             wrong.append("max_archive_depth must be 0 (zip archives are not opened) or more")
+        if self.reader_idle_seconds < 0:
+            wrong.append("reader_idle_seconds must be 0 (never) or more")
         if wrong:
             raise ConfigError(f"[limits] {'; '.join(wrong)}")

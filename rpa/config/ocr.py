@@ -60,7 +60,7 @@ class OcrSettings:
     photo_service: str = _opt(
         "",
         "The socket of a photo reader that reads this process's photos with RapidOCR "
-        "(extractors.photoservice): set by rpa for the processes of a run, which share one; "
+        "(extractors.photoservice): set by rpa for the pipelines of a run, which share one; "
         "empty: RapidOCR runs in this process",
     )
     min_picture_side: int = _opt(
