@@ -69,16 +69,12 @@ class PipelineRunner:
         shared = self._with_photo_service(share_cores(settings, workers))
         self.parser = pipeline or Pipeline(shared, _knowledge_base(settings, knowledge))
         self.batch_size = self.parser.backend.batch_size
-        self._pipelines: list[Pipeline] = [self.parser]
+        others = [Pipeline(shared, _knowledge_base(settings, knowledge)) for _ in range(workers - 1)]
+        self._pipelines = [self.parser, *others]
         self._idle: queue.SimpleQueue[Pipeline] = queue.SimpleQueue()
-        self._idle.put(self.parser)
-        self.pool: ThreadPoolExecutor | None = None
-        if workers > 1:
-            for _ in range(workers - 1):
-                other = Pipeline(shared, _knowledge_base(settings, knowledge))
-                self._pipelines.append(other)
-                self._idle.put(other)
-            self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline")
+        for each in self._pipelines:
+            self._idle.put(each)
+        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="pipeline") if workers > 1 else None
 
     def _with_photo_service(self, settings: Settings) -> Settings:
         if self.photos is None:

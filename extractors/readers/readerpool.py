@@ -222,9 +222,9 @@ class _Pool:
             with self.lock:
                 if not self.idle_seconds:
                     continue
-                waited = time.monotonic() - self.idle_seconds
-                done = [worker for worker in self.idle if worker.idle_since <= waited]
-                self.idle = [worker for worker in self.idle if worker.idle_since > waited]
+                cutoff = time.monotonic() - self.idle_seconds  # idle since before it: waited long enough
+                done = [worker for worker in self.idle if worker.idle_since <= cutoff]
+                self.idle = [worker for worker in self.idle if worker.idle_since > cutoff]
             for worker in done:
                 worker.leave()
 
