@@ -7,8 +7,12 @@ inside it). Two kinds of file are opened instead:
 
 - a mail saved as a file and attached, an Outlook `.msg` or a `winmail.dat`
   (`extractors.mailfiles`), becomes a `Message` in `forwarded`: its sender is the
-  customer (see `Message.customer`); its own files go through `add_file` in turn. One
-  that cannot be opened stays an attachment saying why.
+  customer (see `Message.customer`); its own files go through `add_file` in turn. It is
+  opened in a reader process (`extractors.readers.readerpool`), within the time and
+  memory a document may take (`document_seconds`, `document_mb`), as its parser reads
+  what a stranger sent; the process then ends, as extract-msg and what it imports hold
+  30 MB and mail files are few among documents (starting another takes 0.2 s). One that
+  cannot be opened stays an attachment saying why.
 - the files of a zip archive (`extractors.archives`) become the mail's own
   attachments, within the archive limits of `LimitSettings`; a Word or OpenDocument
   file, a zip too, stays one attachment, and an archive not opened stays one saying why.
@@ -21,10 +25,11 @@ from __future__ import annotations
 import hashlib
 
 from extractors.archives import ArchivedFile, ZipArchive, is_zip
-from extractors.mailfiles.base import MailFile, MailFileFormat
+from extractors.mailfiles.base import MailFile, MailFileFormat, MailFileReading
 from extractors.mailfiles.registry import mail_format_of
 from extractors.mimeparts import clean_filename, document_type, extension_for
 from extractors.quotes import MAX_FORWARD_DEPTH, fill_reply_parts
+from extractors.readers.readerpool import read_in_worker
 from rpa.config import LimitSettings
 from rpa.errors import ExtractionError
 from rpa.models import Attachment, AttachmentStatus, Message
@@ -112,8 +117,17 @@ class MailContents:
         reason = self._why_left_closed(mail_format, len(data))
         if reason is not None:
             return self._keep(Attachment(name, content_type, len(data), AttachmentStatus.SKIPPED, reason))
+        limits = self.budget.limits
         try:
-            mail_file = mail_format.read(data)
+            mail_file = read_in_worker(
+                MailFileReading(mail_format),
+                name,
+                data,
+                mail_format.label,
+                limits.document_seconds,
+                limits.document_mb,
+                leave=True,
+            )
         except ExtractionError as exc:
             return self._keep(Attachment(name, content_type, len(data), AttachmentStatus.ERROR, exc.reason))
         source = f"{self.source}/forwarded-{len(self.forwarded) + 1}"

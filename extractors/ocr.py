@@ -19,6 +19,12 @@ one core, so N workers keep N cores busy. Jobs may be given a picture or a
 function that makes one (`ImageSource`): a 300-page scan is then rendered page
 by page as workers free up, instead of holding 300 bitmaps in memory.
 
+A photo and scanned pages take turns (`[ocr] photo_alone`, `Turns`): RapidOCR's
+networks reading a photo hold 300 to 450 MB, a Tesseract page 35 to 100 MB, and the run's
+memory peaked where a photo and pages were read at once. Pages are read side by side;
+a photo waits for the pages being read, and pages that come meanwhile wait for it. The
+turns are this process's, shared by every `OcrEngine` in it (the pipelines of a run).
+
 Every engine gives an `OcrResult`: the text, and the boxes of its words
 (Tesseract) or detected lines (RapidOCR) from the same recognition, which
 become `Page.spans`. A picture too small or too thin to hold text
@@ -29,9 +35,11 @@ empty, with a note saying why.
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Protocol
 
 from PIL import Image
@@ -45,7 +53,7 @@ from rpa.config import OcrSettings, Settings
 from rpa.config.ocr import OCR_ENGINES
 from rpa.errors import ExtractionError
 
-__all__ = ["OcrEngine", "OcrResult", "ImageSource", "Recogniser", "RECOGNISERS", "ENGINE_CHOICES"]
+__all__ = ["OcrEngine", "OcrResult", "ImageSource", "Recogniser", "RECOGNISERS", "ENGINE_CHOICES", "Turns"]
 
 ImageSource = Image.Image | Callable[[], Image.Image]
 
@@ -56,6 +64,11 @@ class Recogniser(Protocol):
     name: str
 
     def is_available(self) -> bool: ...
+
+    def prepare(self) -> None:
+        """Load what reading needs (RapidOCR's networks; Tesseract's languages checked), on
+        the first call; raises `OcrError` when it cannot. Not reading: done before a turn."""
+        ...
 
     def read(self, image: Image.Image) -> OcrResult:
         """The picture's text, line by line, with where its words stand; raises `OcrError`."""
@@ -68,6 +81,47 @@ RECOGNISERS: dict[str, Callable[[OcrSettings], Recogniser]] = {
 }
 _AUTO = "auto"
 ENGINE_CHOICES = OCR_ENGINES  # auto and RECOGNISERS' names, checked when the settings load
+
+
+class Turns:
+    """Photos and scanned pages taking turns (see the module docstring): any number of
+    pages at once, or one photo. A photo waiting goes before pages that come after it, so
+    that a stream of pages cannot keep it waiting for ever."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._pages = 0
+        self._photo = False
+        self._photos_waiting = 0
+
+    @contextmanager
+    def page(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not (self._photo or self._photos_waiting))
+            self._pages += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._pages -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def photo(self) -> Iterator[None]:
+        with self._changed:
+            self._photos_waiting += 1
+            self._changed.wait_for(lambda: not (self._photo or self._pages))
+            self._photos_waiting -= 1
+            self._photo = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._photo = False
+                self._changed.notify_all()
+
+
+TURNS = Turns()  # this process's
 
 
 class OcrEngine:
@@ -106,7 +160,15 @@ class OcrEngine:
         refused = too_small_for_text(*image.size, self.settings)
         if refused:
             return OcrResult("", note=f"not read: the picture is {refused}")
-        return self.recogniser(photo).read(image)
+        recogniser = self.recogniser(photo)
+        recogniser.prepare()  # loading RapidOCR (two seconds) keeps no page waiting
+        with self._turn(recogniser):
+            return recogniser.read(image)
+
+    def _turn(self, recogniser: Recogniser) -> AbstractContextManager[None]:
+        if not self.settings.photo_alone:
+            return nullcontext()
+        return TURNS.photo() if recogniser.name == RapidRecogniser.name else TURNS.page()
 
     def submit(self, source: ImageSource, photo: bool = False) -> Future[OcrResult]:
         """OCR one picture (or the picture `source()` returns) on the pool."""

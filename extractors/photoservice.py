@@ -33,7 +33,9 @@ runtime ends it and not the run:
   while reading this picture"), the photos that follow go to the new one.
 
 Messages are `multiprocessing.connection` pickles over the socket: a request is the picture,
-an answer ``("ok", OcrResult)`` or ``("error", reason)``.
+an answer ``("ok", OcrResult)`` or ``("error", reason)``; a request of None has RapidOCR
+loaded (`ServiceRecogniser.prepare`, before a photo takes its turn: `extractors.ocr`), the
+answer ``("ok", None)`` once it is.
 """
 
 from __future__ import annotations
@@ -233,9 +235,16 @@ class ServiceRecogniser:
     def is_available(self) -> bool:
         return rapidocr_status(self.settings).available
 
+    def prepare(self) -> None:
+        """Have the service load RapidOCR, if it has not (a request without a picture)."""
+        self._ask(None, "loading its networks")
+
     def read(self, image: Image.Image) -> OcrResult:
         """The photo's text as the service's RapidOCR reads it; raises `OcrError` when it
         fails, is gone, or takes longer than ``[ocr] timeout_seconds``."""
+        return self._ask(image, "reading this picture")
+
+    def _ask(self, image: Image.Image | None, doing: str) -> Any:
         seconds = self.settings.timeout_seconds
         service = _SERVICES.get(self.settings.photo_service)
         with service.reading() if service is not None else nullcontext():
@@ -243,18 +252,16 @@ class ServiceRecogniser:
             try:
                 if not connection.poll(seconds):
                     self._drop()  # its answer, when it comes, is for nobody
-                    raise OcrError(f"rapidocr took longer than {seconds} s on this picture")
+                    raise OcrError(f"rapidocr took longer than {seconds} s {doing}")
                 status, answer = connection.recv()
             except (OSError, EOFError) as exc:
                 self._drop()
-                raise OcrError(
-                    f"the photo reader stopped while reading this picture ({type(exc).__name__})"
-                ) from exc
+                raise OcrError(f"the photo reader stopped while {doing} ({type(exc).__name__})") from exc
         if status != "ok":
             raise OcrError(answer)
         return answer
 
-    def _send(self, image: Image.Image) -> Connection:
+    def _send(self, image: Image.Image | None) -> Connection:
         """The connection `image` went out on. A reader that ended since this thread's last
         photo is being replaced (`PhotoService._watch`): the photo goes to the new one."""
         ends = time.monotonic() + _START_SECONDS
@@ -329,13 +336,22 @@ def _answer(
             except Exception as exc:  # noqa: BLE001 - a picture that does not unpickle
                 answer: tuple[str, object] = ("error", f"the picture could not be received: {exc}")
             else:
-                answer = engine.submit(_read, recogniser, image).result()
+                work = _read if image is not None else _load
+                answer = engine.submit(work, recogniser, image).result()
                 del image
                 return_freed_memory()
             try:
                 connection.send(answer)
             except (OSError, ValueError):
                 return
+
+
+def _load(recogniser: RapidRecogniser, _none: None) -> tuple[str, object]:  # pragma: no cover
+    try:
+        recogniser.prepare()
+    except OcrError as exc:
+        return ("error", str(exc))
+    return ("ok", None)
 
 
 def _read(recogniser: RapidRecogniser, image: Image.Image) -> tuple[str, object]:  # pragma: no cover

@@ -102,7 +102,7 @@ from extractors.ocrlines import PlacedBox, TextBox, placed_lines
 from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import allowed_enlargement, upright_on_white
 from extractors.rapidstages import prepare_pictures_in_float32, read_latin_only
-from extractors.rapidvino import compile_networks, release_network_memory
+from extractors.rapidvino import bound_kernel_cache, compile_networks, release_network_memory
 from rpa.config import OcrSettings
 from rpa.config.ocr import PhotoCharacters
 from rpa.errors import OcrError
@@ -195,6 +195,7 @@ def rapidocr_engine(  # noqa: ANN201 - rapidocr.RapidOCR
         runtime = EngineType(params.get(f"{stage}.engine_type", EngineType.ONNXRUNTIME))
         params[f"{stage}.engine_type"] = runtime
         if runtime is EngineType.OPENVINO:
+            bound_kernel_cache()
             _require("openvino")
             params.setdefault(f"{stage}.model_path", str(_shipped_model(file_name)))
     engine = RapidOCR(params=params)
@@ -305,6 +306,10 @@ class RapidRecogniser:
         )
         text, placed = placed_lines(boxes)
         return OcrResult(text, tuple(_span(item, size) for item in placed))
+
+    def prepare(self) -> None:
+        """Load this thread's RapidOCR (its networks compiled: about two seconds)."""
+        self._engine()
 
     def release_memory(self) -> None:
         """Free what this thread's networks keep from the pictures it read

@@ -46,6 +46,7 @@ from PIL import Image
 
 from extractors.ocrresult import OcrResult, relative_box
 from extractors.pictures import allowed_enlargement, upright_on_white
+from extractors.regions import fill_holes, grow, label
 from rpa.config import OcrSettings, Settings
 from rpa.errors import OcrError
 from rpa.models import TextSpan
@@ -135,7 +136,6 @@ def prepare_image(image: Image.Image) -> Image.Image:
 def _paint_over_surround(image: Image.Image) -> Image.Image:
     """`image` (grey) with the dark background around the page painted the paper's shade."""
     import numpy as np
-    from scipy import ndimage
 
     factor = max(1, -(-max(image.size) // _SURROUND_WORK_SIZE))  # rounded up
     small = np.asarray(image.reduce(factor) if factor > 1 else image)
@@ -146,18 +146,18 @@ def _paint_over_surround(image: Image.Image) -> Image.Image:
     dark = small < paper // 2
     if not (dark[0].any() or dark[-1].any() or dark[:, 0].any() or dark[:, -1].any()):
         return image  # nothing dark reaches the edge: the usual scan
-    labels, found = ndimage.label(dark)
+    labels, found = label(dark)
     if not found:
         return image
     edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     touching = np.unique(edges[edges > 0])
-    sizes = ndimage.sum_labels(dark, labels, touching)
+    sizes = np.bincount(labels.ravel())[touching]
     large = touching[sizes >= _SURROUND_SHARE * small.size]
-    surround = [label for label in large if not _holds_print(labels == label)]
+    surround = [number for number in large if not _holds_print(labels == number)]
     if not surround:
         return image
     # One pixel more on the small copy covers the blur at the region's edge.
-    mask = ndimage.binary_dilation(np.isin(labels, surround))
+    mask = grow(np.isin(labels, surround))
     painted = image.copy()
     stencil = Image.fromarray(mask.astype(np.uint8) * 255).resize(image.size, Image.Resampling.NEAREST)
     painted.paste(paper, mask=stencil)
@@ -169,9 +169,8 @@ def _holds_print(region) -> bool:  # noqa: ANN001 - a numpy mask
     in white: many small light islands. A table or lid around the page has none (the
     page itself, when the region rings it, is one large island)."""
     import numpy as np
-    from scipy import ndimage
 
-    islands, count = ndimage.label(ndimage.binary_fill_holes(region) & ~region)
+    islands, count = label(fill_holes(region) & ~region)
     if count < _PRINT_ISLANDS:
         return False
     sizes = np.bincount(islands.ravel())[1:]
@@ -198,7 +197,7 @@ class TesseractRecogniser:
     def read(self, image: Image.Image) -> OcrResult:
         """The text of one picture and its words' boxes. Raises `OcrError` (missing
         tesseract or language, timeout, tesseract failure)."""
-        self._ensure_ready()
+        self.prepare()
         prepared = prepare_image(image)
         with tempfile.TemporaryDirectory(prefix="rpa-ocr-") as folder:
             # Uncompressed TIFF: pytesseract would write a PNG, and compressing a
@@ -247,7 +246,7 @@ class TesseractRecogniser:
                 raise
             raise OcrError(f"OCR gave up after {self.settings.timeout_seconds} s on one page") from exc
 
-    def _ensure_ready(self) -> None:
+    def prepare(self) -> None:
         """Check once that tesseract and every language are there, so a missing
         language gives one clear error instead of a cryptic one per page."""
         with self._ready_lock:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -170,6 +172,45 @@ def test_a_truncated_msg_is_an_error_with_its_reason_and_the_rest_of_the_mail_is
     assert broken.status == AttachmentStatus.ERROR
     assert broken.error.startswith("the Outlook .msg file could not be read: it is cut short or damaged")
     assert note.status == AttachmentStatus.OK and "Veuillez trouver" in message.body
+
+
+def test_a_msg_is_opened_within_the_memory_a_document_may_take_and_the_rest_of_the_mail_is_read() -> None:
+    body = "Le constat, ligne après ligne.\n" * 200_000  # 12 MB in UTF-16, read whole at least once
+    mail = OutlookMail("Sinistre", "A", "a@example.fr", body=body)
+    attached = make_mail(
+        COVER,
+        attachments=[
+            ("mail.msg", "application/vnd.ms-outlook", msg_bytes(mail)),
+            ("note.txt", "text/plain", b"ok"),
+        ],
+    )
+    message = parse_message(attached, source="test.eml", limits=LimitSettings(document_mb=2))
+    refused, note = message.attachments
+    assert (refused.filename, refused.status) == ("mail.msg", AttachmentStatus.ERROR)
+    assert refused.error == "the Outlook .msg file needed more than 2 MB to read (limits.document_mb)"
+    assert message.forwarded == [] and note.status == AttachmentStatus.OK
+
+
+def test_msg_and_winmail_dat_files_are_opened_outside_rpas_process() -> None:
+    program = f"""
+import sys
+from pathlib import Path
+sys.path[:0] = {[str(Path(__file__).parent), str(Path(__file__).parent.parent)]!r}
+from conftest import make_mail
+from extractors.mime import parse_message
+from rpa.config import LimitSettings
+files = [("a.msg", "application/vnd.ms-outlook", Path({str(MSG_FILES / "unicode.msg")!r}).read_bytes()),
+         ("winmail.dat", "application/ms-tnef", Path({str(TNEF_FILES / "one-file.tnef")!r}).read_bytes())]
+message = parse_message(make_mail("Bonjour", attachments=files), source="t.eml", limits=LimitSettings())
+assert [inner.subject for inner in message.forwarded][0] == "Test for TIF files", message.errors
+print(sorted(name for name in ("extract_msg", "tnefparse", "olefile") if name in sys.modules))
+"""
+    require(
+        (TNEF_FILES / "one-file.tnef").is_file() and (MSG_FILES / "unicode.msg").is_file(), "corpora missing"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_damaged_attachment_inside_a_msg_is_named_in_the_errors_and_the_others_are_read() -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "FileInMail",
     "MailFile",
     "MailFileFormat",
+    "MailFileReading",
     "PackagedFormat",
     "as_utc",
     "html_text",
@@ -72,6 +73,7 @@ class MailFileFormat(Protocol):
     name: str
     label: str  # "Outlook .msg file": the subject of "the ... could not be read"
     package: str  # what to install when it is not available
+    module: str  # what `read` imports
 
     def is_available(self) -> bool:
         """Whether the package this format needs is installed."""
@@ -84,6 +86,21 @@ class MailFileFormat(Protocol):
     def read(self, data: bytes) -> MailFile:
         """The mail in the file; raises `ExtractionError`, and nothing else."""
         ...
+
+
+@dataclass(frozen=True)
+class MailFileReading:
+    """The opening of a mail file as a reader process runs it (`extractors.readers.readerpool`),
+    within the time and memory a document may take: its format's `read`."""
+
+    mail_format: MailFileFormat
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        return (self.mail_format.module,)
+
+    def read(self, filename: str, data: bytes) -> MailFile:  # noqa: ARG002 - a Reading's signature
+        return self.mail_format.read(data)
 
 
 class PackagedFormat(ABC):
@@ -101,6 +118,8 @@ class PackagedFormat(ABC):
     def read(self, data: bytes) -> MailFile:
         try:
             return self._read(data)
+        except MemoryError:
+            raise  # the reader process's memory limit: it says so itself
         except Exception as exc:  # noqa: BLE001 - the boundary of one file (see the module's docstring)
             raise unreadable(self.label, exc) from exc
 

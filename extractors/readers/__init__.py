@@ -40,6 +40,5 @@ raising `ExtractionError`; import heavy packages inside `read` or behind
 also claim it; the contract test in tests/test_documents.py checks it at once.
 It reads in a reader process within the limits, unless it needs the OCR pool or runs
 its own child (then it keeps the limits itself and is listed in
-`registry.BOUNDED_IN_PROCESS`): the reader object and what it returns must pickle, and a
-package it imports inside `read` belongs in `readerworker._PRELOAD`.
+`registry.BOUNDED_IN_PROCESS`): the reader object and what it returns must pickle.
 """

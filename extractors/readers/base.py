@@ -64,6 +64,9 @@ class DocumentFormat(Protocol):
     """One kind of document rpa can turn into pages of text."""
 
     name: str
+    # What `read` imports when it first reads: a reader process imports them before a
+    # document's limits bind (`extractors.readers.readerpool`), not as part of its reading.
+    packages: tuple[str, ...]
 
     def is_available(self) -> bool:
         """Whether the packages and programs this reader needs are installed."""

@@ -34,6 +34,7 @@ _SAMPLE = 8192  # characters the separator is sniffed from
 
 class CsvReader:
     name = "csv"
+    packages = ()
 
     def __init__(self, settings: Settings) -> None:
         self.limits = settings.limits

@@ -39,6 +39,7 @@ _MIN_SALVAGED = 20  # letters and digits below which what catdoc -b salvaged is 
 
 class DocReader:
     name = "doc"
+    packages = ()  # catdoc, in a subprocess
 
     def __init__(self, settings: Settings) -> None:
         self.seconds = settings.limits.document_seconds

@@ -29,6 +29,7 @@ _LOOKS_LIKE_HTML = re.compile(
 
 class HtmlReader:
     name = "html"
+    packages = ()  # inscriptis, imported with the module
 
     def __init__(self, settings: Settings) -> None:
         self.day_first = settings.parsing.day_first

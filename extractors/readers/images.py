@@ -88,6 +88,7 @@ class ImageReader:
     (`is_photograph`, see `extractors.ocr`)."""
 
     name = "image"
+    packages = ()  # read in rpa's process
 
     def __init__(self, settings: Settings, ocr: OcrEngine) -> None:
         self.settings = settings

@@ -40,6 +40,7 @@ ODS = OfficeKind(
 
 class OdsReader(OfficeReader):
     name = "ods"
+    packages = ("defusedxml.ElementTree",)
     kind = ODS
 
     def is_available(self) -> bool:

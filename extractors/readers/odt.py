@@ -49,6 +49,7 @@ _NOT_TEXT = (f"{_TEXT_NS}tracked-changes", f"{_TEXT_NS}sequence-decls", f"{_TEXT
 
 class OdtReader(OfficeReader):
     name = "odt"
+    packages = ("defusedxml.ElementTree",)
     kind = ODT
 
     def is_available(self) -> bool:

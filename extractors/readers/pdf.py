@@ -128,6 +128,7 @@ class PdfReader:
     """PDF documents: text layer per page, OCR for scanned pages."""
 
     name = "pdf"
+    packages = ()  # read in rpa's process
 
     def __init__(self, settings: Settings, ocr: OcrEngine) -> None:
         self.settings = settings

@@ -81,6 +81,7 @@ _OLE_ERRORS = (OSError, ValueError, struct.error, OverflowError, IndexError)
 
 class PptReader:
     name = "ppt"
+    packages = ("olefile",)
 
     def __init__(self, settings: Settings) -> None:
         self.limits = settings.limits

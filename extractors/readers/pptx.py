@@ -67,6 +67,7 @@ _NOTES_RELATIONSHIP = "/notesSlide"  # the end of the relationship's type
 
 class PptxReader(OfficeReader):
     name = "pptx"
+    packages = ("defusedxml.ElementTree",)
     kind = PPTX
 
     def is_available(self) -> bool:

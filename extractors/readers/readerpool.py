@@ -1,5 +1,5 @@
-"""Reader processes: where readers without OCR read documents, within `limits.document_seconds`
-and `document_mb`.
+"""Reader processes: where readers without OCR read documents, and mail files are opened
+(`extractors.mailfiles`), within `limits.document_seconds` and `document_mb`.
 
 Parsers of documents a stranger sent can loop or swell on a hostile file. `read_in_worker`
 hands the reader and the document to a reader process and waits at most
@@ -14,11 +14,12 @@ memory. It serves one document at a time, for as long as it lives, so a document
 a round trip through two pipes (well under a millisecond for a small one) instead of a
 process start (a fork of rpa costs 10 to 90 ms, more the more memory rpa holds).
 Processes are kept in a pool shared by every `DocumentReader` of this process, at most
-`_PROCESSES` at work at once: one is started (about a second, to import the readers;
-not counted in any document's time) when no idle one is left, and ends when rpa does
-(its standard input closes; one busy then leaves within a second), or once it has waited
-``[limits] reader_idle_seconds`` for a document: a daemon between two bursts of mail then holds
-none of them (about 55 MB each).
+`_PROCESSES` at work at once: one is started (0.1 s; it imports a reader and its package
+with its first document of that kind, `readerworker`) when no idle one is left, and ends
+when rpa does (its standard input closes; one busy then leaves within a second), once it
+has waited ``[limits] reader_idle_seconds`` for a document (a daemon between two bursts of
+mail then holds none of them: 12 to 55 MB each, after what they read), or after a reading
+that asks it to `leave` (a mail file's, `extractors.containers`).
 
 Before each document the process limits its address space (`RLIMIT_AS`) to what it has
 plus `document_mb`; a reader that needs more gets a `MemoryError`, which is answered as
@@ -26,14 +27,16 @@ plus `document_mb`; a reader that needs more gets a `MemoryError`, which is answ
 read `_MAX_DOCUMENTS` (memory a parser leaves fragmented is given back that way).
 
 Messages are pickles, each after its length in 8 bytes: the request ``(reader,
-filename, data, megabytes)`` (a reader is a small object of settings, pickled by
-reference to its class), the answer an `_Answer`. The first message sends the
+filename, data, megabytes)`` (a reader is a `Reading`, a small object of settings pickled by
+reference to its class: a `DocumentFormat`, or a mail file's format; its `packages` are
+imported before the limits bind), the answer an `_Answer`. The first message sends the
 process rpa's `sys.path`, so that it imports the readers rpa imports.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import logging
 import os
 import pickle
@@ -48,13 +51,12 @@ import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from extractors.readers.base import DocumentFormat, DocumentText
 from extractors.readers.deadline import needed_too_much, took_too_long
 from rpa.errors import ExtractionError
 
-__all__ = ["read_in_worker", "serve"]
+__all__ = ["Reading", "read_in_worker", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +64,36 @@ _WORKER = Path(__file__).with_name("readerworker.py")
 _MB = 1024 * 1024
 _LENGTH = 8  # bytes of a message's length, before the message
 _CHUNK = 1 << 20
-_START_SECONDS = 120  # a process that has not imported the readers by then will not
+_START_SECONDS = 120  # a process that has not started by then will not
 _MAX_DOCUMENTS = 500  # documents one process reads before it leaves for a fresh one
 _READY = b"ready"
-# Reader processes at work at once: reading is work for a core; each holds about 80 MB.
+# Reader processes at work at once: reading is work for a core; each holds 12 to 55 MB.
 _PROCESSES = min(max(os.cpu_count() or 1, 2), 4)
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Reading(Protocol[T_co]):
+    """What a reader process runs on a file: a document reader (`DocumentFormat`, giving a
+    `DocumentText`) or the opening of a mail file (giving a `MailFile`)."""
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        """What `read` imports, imported before the limits bind (an import is the process's
+        cost, not the file's: openpyxl's maps more address space than a small limit allows)."""
+        ...
+
+    def read(self, filename: str, data: bytes) -> T_co:
+        """What the file holds; raises `ExtractionError` when it cannot say."""
+        ...
 
 
 @dataclass(frozen=True)
 class _Answer:
     """What a reader process sends back: the text, or why there is none."""
 
-    text: DocumentText | None = None
+    value: object = None  # what the reading gave
     refused: tuple[str, str | None, int | None, str] | None = None  # an ExtractionError's fields
     failure: str | None = None  # an unexpected exception, as the dispatcher words it
     details: str = ""  # its traceback
@@ -81,30 +101,33 @@ class _Answer:
 
 
 def read_in_worker(
-    reader: DocumentFormat,
+    reader: Reading[T],
     filename: str,
     data: bytes,
     label: str,
     seconds: float,
     megabytes: int,
     idle_seconds: float = 0,
-) -> DocumentText:
+    *,
+    leave: bool = False,
+) -> T:
     """`reader.read(filename, data)` in a reader process, within the limits; raises its
     `ExtractionError`, or one saying which limit (or what else) ended it. The process then
-    waits for the next document, at most `idle_seconds` (0: until rpa ends)."""
+    waits for the next document, at most `idle_seconds` (0: until rpa ends), or, if told to
+    `leave`, ends, giving back what the reading imported."""
     request = pickle.dumps((reader, filename, data, megabytes), protocol=pickle.HIGHEST_PROTOCOL)
     worker, keep = _POOL.take(label), False
     try:
         answer = worker.ask(request, seconds)
-        keep = not answer.out_of_memory
+        keep = not (answer.out_of_memory or leave)
     except _Gone as gone:
         if gone.status is None:
             raise took_too_long(label, seconds) from None
         raise ExtractionError(f"the {label} could not be read: the process reading it {gone}") from None
     finally:
         _POOL.give_back(worker, keep=keep, idle_seconds=idle_seconds)
-    if answer.text is not None:
-        return answer.text
+    if answer.value is not None:
+        return answer.value  # type: ignore[return-value] - what `reader.read` returned
     if answer.out_of_memory:
         raise needed_too_much(label, megabytes)
     if answer.refused is not None:
@@ -288,6 +311,7 @@ def serve(requests: Any, answers: Any) -> None:  # pragma: no cover - runs in th
             return
         reader, filename, data, megabytes = pickle.loads(request)
         del request
+        _import(reader.packages)
         _limit_memory(megabytes)
         answer = _answer(reader, filename, data)
         try:
@@ -316,9 +340,17 @@ def _next(requests: Any) -> bytes | None:  # pragma: no cover - runs in the read
     return requests.read(int.from_bytes(head, "big"))
 
 
-def _answer(reader: DocumentFormat, filename: str, data: bytes) -> _Answer:  # pragma: no cover
+def _import(packages: tuple[str, ...]) -> None:  # pragma: no cover - runs in the reader process
+    for name in packages:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue  # the reading says what is missing
+
+
+def _answer(reader: Reading, filename: str, data: bytes) -> _Answer:  # pragma: no cover
     try:
-        return _Answer(text=reader.read(filename, data))
+        return _Answer(value=reader.read(filename, data))
     except MemoryError:
         return _Answer(out_of_memory=True)
     except ExtractionError as exc:

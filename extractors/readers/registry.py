@@ -75,9 +75,10 @@ READERS: dict[str, ReaderFactory] = {
 
 # Readers that keep `document_seconds` and `document_mb` themselves (see above).
 BOUNDED_IN_PROCESS = frozenset({PdfReader.name, ImageReader.name, XlsReader.name, DocReader.name})
-# Readers of what mail bodies are made of, whose small documents are read in rpa's process: a
-# reader process costs about 55 MB and a second to start, and the public mail corpora sent
-# their two reader processes little else than text and HTML parts of a few kilobytes. Their
+# Readers of what mail bodies are made of, whose small documents are read in rpa's process,
+# which has their packages loaded for the bodies: the public mail corpora sent their two reader
+# processes (55 MB each, when a process imported every reader) little else than text and HTML
+# parts of a few kilobytes. Their
 # work grows with the document's size, no more: 256 KB of HTML (a table of 3,300 rows) took
 # inscriptis 0.37 s and 11 MB, 1 MB 1.9 s and 47 MB, so a larger one goes to a reader process
 # like any other document.

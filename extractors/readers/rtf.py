@@ -21,6 +21,7 @@ _LABEL = "RTF document"
 
 class RtfReader:
     name = "rtf"
+    packages = ()
 
     def __init__(self, settings: Settings) -> None:
         self.day_first = settings.parsing.day_first

@@ -18,6 +18,7 @@ class TextReader:
     """`text/plain` and `.txt` attachments: one page, decoded with a charset guess."""
 
     name = "text"
+    packages = ()
 
     def is_available(self) -> bool:
         return True

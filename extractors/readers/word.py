@@ -60,6 +60,7 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 
 class DocxReader(OfficeReader):
     name = "docx"
+    packages = ("docx", "docx.table", "lxml.etree")
     kind = DOCX
 
     def is_available(self) -> bool:

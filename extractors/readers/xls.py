@@ -57,6 +57,7 @@ _ERROR_TEXTS = {
 
 class XlsReader:
     name = "xls"
+    packages = ()  # xlrd, in a subprocess
 
     def __init__(self, settings: Settings) -> None:
         self.limits = settings.limits

@@ -55,6 +55,7 @@ _CELL_TAGS = frozenset(f"{{{namespace}}}c" for namespace in _NAMESPACES)
 
 class XlsxReader(OfficeReader):
     name = "xlsx"
+    packages = ("openpyxl", "defusedxml.ElementTree")
     kind = XLSX
 
     def is_available(self) -> bool:

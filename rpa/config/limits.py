@@ -44,9 +44,9 @@ class LimitSettings:
     reader_idle_seconds: int = _opt(
         60,
         "Seconds a reader process or the photo reader may wait for work; then it ends, giving its "
-        "memory back (about 55 MB a reader process, 270 to 350 MB the photo reader once it has read "
-        "a photo), and the next document starts one again (about a second; the photo reader then "
-        "loads RapidOCR again, about two); 0: they wait until rpa ends",
+        "memory back (12 to 55 MB a reader process, 230 to 300 MB the photo reader once it has read "
+        "a photo), and the next document starts one again (0.1 s; the photo reader then "
+        "loads RapidOCR again, about two seconds); 0: they wait until rpa ends",
     )
 
     def __post_init__(self) -> None:
